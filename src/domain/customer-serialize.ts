@@ -1,0 +1,55 @@
+/** The public Customer and CustomerState objects, key for key in the spec's order. */
+import { createHash } from "node:crypto";
+import type { CustomerRecord } from "../store/store.js";
+import { iso, isoOrNull } from "../util/time.js";
+import type { CustomerStateWire, CustomerWire, TaxIdFormat } from "./wire.js";
+
+export function avatarUrl(email: string | null): string | null {
+  if (email === null) return null;
+  const digest = createHash("sha256").update(email.toLowerCase()).digest("hex");
+  return `https://www.gravatar.com/avatar/${digest}?d=404`;
+}
+
+function taxId(customer: CustomerRecord): [string, TaxIdFormat] | null {
+  return customer.tax_id === null ? null : [customer.tax_id[0], customer.tax_id[1] as TaxIdFormat];
+}
+
+export function serializeCustomer(customer: CustomerRecord): CustomerWire {
+  const head = {
+    id: customer.id,
+    created_at: iso(customer.created_at),
+    modified_at: isoOrNull(customer.modified_at),
+    metadata: { ...customer.metadata },
+    external_id: customer.external_id,
+  };
+  const tail = {
+    name: customer.name,
+    billing_name: customer.billing_name ?? customer.name,
+    billing_address: customer.billing_address === null ? null : { ...customer.billing_address },
+    tax_id: taxId(customer),
+    locale: customer.locale,
+    organization_id: customer.organization_id,
+    default_payment_method_id: customer.default_payment_method_id,
+    deleted_at: isoOrNull(customer.deleted_at),
+    first_user_event_at: isoOrNull(customer.first_user_event_at),
+    avatar_url: avatarUrl(customer.email),
+  };
+  const verified = customer.email_verified;
+  if (customer.type === "team") {
+    return { ...head, email: customer.email, email_verified: verified, type: "team", ...tail };
+  }
+  return { ...head, email: customer.email ?? "", email_verified: verified, type: "individual", ...tail };
+}
+
+/**
+ * The customer state: the customer plus its active subscriptions, granted benefits and meters.
+ * Until the billing domain lands the three lists are empty.
+ */
+export function serializeCustomerState(customer: CustomerRecord): CustomerStateWire {
+  return {
+    ...serializeCustomer(customer),
+    active_subscriptions: [],
+    granted_benefits: [],
+    active_meters: [],
+  };
+}

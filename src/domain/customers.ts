@@ -1,0 +1,274 @@
+/**
+ * Customers, with Polar's rules (facts section 5): uniqueness per organization among live
+ * customers, trimming, write-once external_id, metadata replacement, soft delete that frees the
+ * email and external_id, and anonymization. Every change publishes its events.
+ */
+import { createHash } from "node:crypto";
+import { PolarRequestValidationError, ResourceNotFound } from "../errors.js";
+import type { CustomerRecord, Metadata, OrganizationPartition } from "../store/store.js";
+import { pythonIsoformat } from "../util/time.js";
+import { normalizeAddress } from "./address.js";
+import type { DomainContext } from "./context.js";
+import { normalizeEmail } from "./email.js";
+import type { DomainEventType } from "./events.js";
+import { validateTaxId } from "./tax-id.js";
+import type { CustomerCreateBody, CustomerUpdateBody, CustomerUpdateExternalBody } from "./wire.js";
+
+type Detail = PolarRequestValidationError["details"][number];
+
+const ANONYMIZED_EMAIL_DOMAIN = "anonymized.polar.sh";
+
+/** `external_id`, `name` and `tax_id` are trimmed by Polar's schemas, and `""` becomes null. */
+function trimmed(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const result = value.trim();
+  return result === "" ? null : result;
+}
+
+function emailTaken(partition: OrganizationPartition, email: string): boolean {
+  return partition.customerByEmail.has(email.toLowerCase());
+}
+
+function emailConflict(email: string): Detail {
+  return {
+    type: "value_error",
+    loc: ["body", "email"],
+    msg: "A customer with this email address already exists.",
+    input: email,
+  };
+}
+
+function externalIdConflict(externalId: string | null | undefined): Detail {
+  return {
+    type: "value_error",
+    loc: ["body", "external_id"],
+    msg: "A customer with this external ID already exists.",
+    input: externalId,
+  };
+}
+
+const taxIdNeedsCountry: Detail = {
+  type: "missing",
+  loc: ["body", "billing_address"],
+  msg: "Country is required to validate tax ID.",
+  input: null,
+};
+
+function invalidTaxId(input: unknown): Detail {
+  return { type: "invalid", loc: ["body", "tax_id"], msg: "Invalid tax ID.", input };
+}
+
+function publish(ctx: DomainContext, customer: CustomerRecord, ...types: DomainEventType[]): void {
+  for (const type of types) {
+    ctx.events.publish({
+      id: ctx.random.uuid(),
+      type,
+      organizationId: customer.organization_id,
+      customerId: customer.id,
+      timestamp: ctx.clock.now(),
+    });
+  }
+}
+
+export function createCustomer(
+  ctx: DomainContext,
+  organizationId: string,
+  body: CustomerCreateBody,
+): CustomerRecord {
+  const partition = ctx.store.partition(organizationId);
+  const type = body.type ?? "individual";
+  const email = body.email === undefined || body.email === null ? null : normalizeEmail(body.email);
+  const externalId = trimmed(body.external_id) ?? null;
+  const taxIdInput = trimmed(body.tax_id) ?? null;
+
+  const conflicts: Detail[] = [];
+  if (email !== null && emailTaken(partition, email)) conflicts.push(emailConflict(email));
+  if (externalId !== null && partition.customerByExternalId.has(externalId)) {
+    conflicts.push(externalIdConflict(externalId));
+  }
+  if (conflicts.length > 0) throw new PolarRequestValidationError(conflicts);
+
+  const billingAddress = body.billing_address ? normalizeAddress(body.billing_address) : null;
+  let taxId: [string, string] | null = null;
+  if (taxIdInput !== null) {
+    if (billingAddress === null) throw new PolarRequestValidationError([taxIdNeedsCountry]);
+    taxId = validateTaxId(taxIdInput, billingAddress.country);
+    if (taxId === null) throw new PolarRequestValidationError([invalidTaxId(taxIdInput)]);
+  }
+
+  // A team customer without its own email takes the owner's, the address Polar mails it at.
+  const ownerEmail = body.owner?.email ? normalizeEmail(body.owner.email) : null;
+  if (type === "team" && email === null && ownerEmail === null) {
+    throw new PolarRequestValidationError([
+      { type: "missing", loc: ["body", "email"], msg: "Field required", input: null },
+    ]);
+  }
+
+  const customer: CustomerRecord = {
+    id: ctx.random.uuid(),
+    organization_id: organizationId,
+    type,
+    email,
+    email_verified: false,
+    name: trimmed(body.name) ?? null,
+    billing_name: null,
+    billing_address: billingAddress,
+    tax_id: taxId,
+    locale: body.locale ?? null,
+    external_id: externalId,
+    metadata: { ...(body.metadata ?? {}) },
+    default_payment_method_id: null,
+    created_at: ctx.clock.now(),
+    modified_at: null,
+    deleted_at: null,
+    first_user_event_at: null,
+  };
+  partition.insertCustomer(customer);
+  publish(ctx, customer, "customer.created", "customer.state_changed");
+  return customer;
+}
+
+/**
+ * PATCH semantics: only the keys present in `body` are applied. The external-id route passes a
+ * body without `external_id` and `type` (its schema has neither), so those rules never fire there.
+ */
+export function updateCustomer(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  body: CustomerUpdateBody | CustomerUpdateExternalBody,
+): CustomerRecord {
+  const partition = ctx.store.partition(customer.organization_id);
+  const has = (key: string): boolean => Object.hasOwn(body, key);
+  const errors: Detail[] = [];
+
+  const email = body.email === undefined || body.email === null ? null : normalizeEmail(body.email);
+  const emailChanged =
+    email !== null && (customer.email === null || customer.email.toLowerCase() !== email.toLowerCase());
+  if (emailChanged && emailTaken(partition, email)) errors.push(emailConflict(email));
+
+  if (has("billing_address") && body.billing_address === null) {
+    errors.push({
+      type: "value_error",
+      loc: ["body", "billing_address"],
+      msg: "Customer billing address cannot be reset to null once set.",
+      input: null,
+    });
+  }
+
+  let externalId = customer.external_id;
+  if ("external_id" in body && body.external_id !== undefined) {
+    const wanted = trimmed(body.external_id) ?? null;
+    if (wanted !== customer.external_id) {
+      if (customer.external_id !== null) {
+        errors.push({
+          type: "value_error",
+          loc: ["body", "external_id"],
+          msg: "Customer external ID cannot be updated.",
+          input: wanted,
+        });
+      } else if (wanted !== null && partition.customerByExternalId.has(wanted)) {
+        errors.push(externalIdConflict(wanted));
+      } else {
+        externalId = wanted;
+      }
+    }
+  }
+
+  if ("type" in body && body.type === "individual" && customer.type === "team") {
+    errors.push({
+      type: "value_error",
+      loc: ["body", "type"],
+      msg: "Customer type cannot be downgraded from 'team' to 'individual'.",
+      input: "individual",
+    });
+  }
+  if (errors.length > 0) throw new PolarRequestValidationError(errors);
+
+  const billingAddress =
+    body.billing_address !== undefined && body.billing_address !== null
+      ? normalizeAddress(body.billing_address)
+      : customer.billing_address;
+  let taxId = customer.tax_id;
+  const taxIdInput = trimmed(body.tax_id) ?? customer.tax_id?.[0] ?? null;
+  if (taxIdInput !== null) {
+    if (billingAddress === null) throw new PolarRequestValidationError([taxIdNeedsCountry]);
+    taxId = validateTaxId(taxIdInput, billingAddress.country);
+    if (taxId === null) throw new PolarRequestValidationError([invalidTaxId(body.tax_id ?? null)]);
+  }
+
+  // Every check passed: apply the change as a whole.
+  const before = { email: customer.email, external_id: customer.external_id };
+  if (emailChanged) {
+    customer.email = email;
+    customer.email_verified = false;
+  }
+  if (body.metadata !== undefined) customer.metadata = { ...body.metadata };
+  if (has("name")) customer.name = trimmed(body.name) ?? null;
+  customer.billing_address = billingAddress;
+  customer.tax_id = taxId;
+  if (has("locale")) customer.locale = body.locale ?? null;
+  customer.external_id = externalId;
+  if ("type" in body && body.type === "team") customer.type = "team";
+  customer.modified_at = ctx.clock.now();
+  partition.reindexCustomer(customer, before);
+  publish(ctx, customer, "customer.updated", "customer.state_changed");
+  return customer;
+}
+
+function anonymizeValue(value: string, createdAt: Date): string {
+  return createHash("sha256").update(pythonIsoformat(createdAt)).update(value).digest("hex");
+}
+
+/**
+ * Soft delete. The external_id moves to `metadata.__external_id` so it can be used again, and the
+ * email is freed. With `anonymize`, personal data is replaced by digests instead (Polar keeps
+ * external_id and tax_id then, for legal reasons).
+ */
+export function deleteCustomer(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  options: { anonymize: boolean },
+): void {
+  const partition = ctx.store.partition(customer.organization_id);
+  const before = { email: customer.email, external_id: customer.external_id };
+  const now = ctx.clock.now();
+  if (options.anonymize) {
+    if (customer.email !== null) {
+      customer.email = `${anonymizeValue(customer.email, customer.created_at)}@${ANONYMIZED_EMAIL_DOMAIN}`;
+    }
+    customer.email_verified = false;
+    if (customer.tax_id === null && customer.name)
+      customer.name = anonymizeValue(customer.name, customer.created_at);
+    if (customer.billing_name)
+      customer.billing_name = anonymizeValue(customer.billing_name, customer.created_at);
+    customer.billing_address = null;
+    customer.metadata = { ...customer.metadata, __anonymized_at: pythonIsoformat(now) };
+  } else if (customer.external_id !== null) {
+    customer.metadata = { ...customer.metadata, __external_id: customer.external_id };
+    customer.external_id = null;
+  }
+  customer.deleted_at = now;
+  customer.modified_at = now;
+  partition.reindexCustomer(customer, before);
+  publish(ctx, customer, "customer.deleted", "customer.state_changed");
+}
+
+/** A live customer of the organization by id, or 404. */
+export function getCustomer(ctx: DomainContext, organizationId: string, id: string): CustomerRecord {
+  const customer = ctx.store.partition(organizationId).liveCustomer(id);
+  if (!customer) throw new ResourceNotFound();
+  return customer;
+}
+
+/** A live customer of the organization by external id (exact, case-sensitive), or 404. */
+export function getCustomerByExternalId(
+  ctx: DomainContext,
+  organizationId: string,
+  externalId: string,
+): CustomerRecord {
+  const customer = ctx.store.partition(organizationId).customerByExternalId.get(externalId);
+  if (!customer) throw new ResourceNotFound();
+  return customer;
+}
+
+export type { Metadata };

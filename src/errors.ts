@@ -1,0 +1,76 @@
+/**
+ * Polar's error responses. Every failure the emulator answers with is one of these, so the body
+ * and status are always Polar's (facts section 3); nothing else reaches the wire as an error.
+ */
+
+/** One entry of a 422 `detail` array, pydantic v2 style (no `url` key). */
+export interface ValidationDetail {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+export class PolarHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(
+      typeof body === "object" && body !== null && "error" in body ? String(body.error) : `HTTP ${status}`,
+    );
+  }
+}
+
+/** 404 for a missing, deleted or foreign object: existence never leaks across organizations. */
+export class ResourceNotFound extends PolarHttpError {
+  constructor() {
+    super(404, { error: "ResourceNotFound", detail: "Not found" });
+  }
+}
+
+/** 404 for an unknown route or an unsupported `Polar-Version`. */
+export class RouteNotFound extends PolarHttpError {
+  constructor() {
+    super(404, { detail: "Not Found" });
+  }
+}
+
+export class MethodNotAllowed extends PolarHttpError {
+  constructor(allow: string[]) {
+    super(405, { detail: "Method Not Allowed" }, { Allow: allow.join(", ") });
+  }
+}
+
+/** 422 from schema validation (the request does not match the spec). */
+export class RequestValidationError extends PolarHttpError {
+  constructor(readonly details: ValidationDetail[]) {
+    super(422, { error: "RequestValidationError", detail: details });
+  }
+}
+
+/** 422 from a business rule (uniqueness, write-once fields, …); details carry no `ctx`. */
+export class PolarRequestValidationError extends PolarHttpError {
+  constructor(readonly details: Omit<ValidationDetail, "ctx">[]) {
+    super(422, { error: "PolarRequestValidationError", detail: details });
+  }
+}
+
+export class LengthRequired extends PolarHttpError {
+  constructor() {
+    super(411, { error: "LengthRequired", detail: "A Content-Length header is required." });
+  }
+}
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class RequestBodyTooLarge extends PolarHttpError {
+  constructor() {
+    super(413, {
+      error: "RequestBodyTooLarge",
+      detail: `Request body exceeded the maximum allowed size of ${MAX_BODY_BYTES} bytes.`,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The HTTP app: one pipeline, in the order Polar's server applies it.
+ *
+ *   common headers → Polar-Version → route (404/405/307) → body (411/413/json_invalid)
+ *   → auth (401/403) → schema validation (422) → handler → reply
+ *
+ * The public API (`/v1/...`) and the control plane (`/_emulator/...`) share it; the control plane
+ * has no auth and no Polar-Version.
+ */
+import express, { type Express, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { DomainContext } from "../domain/context.js";
+import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
+import type { AccessToken } from "../store/store.js";
+import { authenticate } from "./auth.js";
+import { decodeBody, readBody } from "./body.js";
+import type { Handlers, Reply } from "./handler.js";
+import { type OperationInfo, shapeQuery, validate } from "./openapi.js";
+import type { Router } from "./router.js";
+
+export const CONTROL_PREFIX = "/_emulator";
+export const SUPPORTED_API_VERSIONS = ["2026-04", "2026-10"];
+export const DEFAULT_API_VERSION = "2026-04";
+
+export interface Surface {
+  router: Router<OperationInfo>;
+  handlers: Handlers;
+}
+
+export interface AppOptions {
+  api: Surface;
+  control: Surface;
+  /** The current domain; a reset swaps it, so it is read per request. */
+  context: () => DomainContext;
+  logger: Logger;
+  version: string;
+}
+
+function send(res: Response, reply: Reply): void {
+  res.status(reply.status);
+  if ("headers" in reply && reply.headers) res.set(reply.headers);
+  if ("json" in reply) {
+    res.type("application/json").send(JSON.stringify(reply.json));
+  } else if ("text" in reply) {
+    res.type(reply.contentType).send(reply.text);
+  } else {
+    res.end();
+  }
+}
+
+function sendError(res: Response, error: PolarHttpError): void {
+  send(res, { status: error.status, json: error.body, headers: error.headers });
+}
+
+function splitUrl(url: string): { path: string; search: string } {
+  const mark = url.indexOf("?");
+  return mark === -1 ? { path: url, search: "" } : { path: url.slice(0, mark), search: url.slice(mark) };
+}
+
+export function createApp(options: AppOptions): Express {
+  const { logger } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.use(async (req: Request, res: Response) => {
+    const started = performance.now();
+    let operationId: string | undefined;
+    let organizationId: string | undefined;
+    res.on("finish", () => {
+      logger.info(
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          operationId,
+          organizationId,
+        },
+        `${req.method} ${req.originalUrl} → ${res.statusCode}`,
+      );
+    });
+    res.setHeader("Cache-Control", "private, no-store");
+    res.setHeader("X-Polar-Emulator", `polar-emulator/${options.version}`);
+    try {
+      const { path, search } = splitUrl(req.url);
+      const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+      if (!control) {
+        const requested = req.headers["polar-version"];
+        const version = typeof requested === "string" ? requested : DEFAULT_API_VERSION;
+        res.setHeader("Polar-Version", version);
+        if (!SUPPORTED_API_VERSIONS.includes(version)) throw new RouteNotFound();
+      }
+
+      const surface = control ? options.control : options.api;
+      const match = surface.router.match(req.method, path, search);
+      if (match.kind === "not_found") throw new RouteNotFound();
+      if (match.kind === "method_not_allowed") throw new MethodNotAllowed(match.allow);
+      if (match.kind === "redirect") {
+        // Starlette answers with an absolute URL.
+        res.redirect(307, `${req.protocol}://${req.headers.host ?? "localhost"}${match.location}`);
+        return;
+      }
+      const info = match.route.value;
+      operationId = info.operationId;
+
+      // FastAPI reads and decodes the body before it resolves auth: bad JSON is a 422 even unauthenticated.
+      const body = decodeBody(req, await readBody(req));
+      const ctx = options.context();
+      let token: AccessToken | undefined;
+      if (!control) {
+        token = authenticate(ctx.store, req.headers.authorization, info.scopes);
+        organizationId = token.organizationId;
+      }
+
+      const query = shapeQuery(info, new URLSearchParams(search));
+      const { details, coerced } = validate(
+        info,
+        { path, headers: req.headers, params: match.params },
+        query,
+        body,
+      );
+      if (details.length > 0) throw new RequestValidationError(details);
+
+      const handler = surface.handlers[info.operationId];
+      if (!handler) throw new RouteNotFound();
+      send(res, await handler({ token, params: coerced.params, query: coerced.query, body, ctx }));
+    } catch (error) {
+      if (error instanceof PolarHttpError) {
+        sendError(res, error);
+        return;
+      }
+      logger.error(
+        { err: error, method: req.method, url: req.originalUrl },
+        "[polar-emulator] unexpected error",
+      );
+      if (!res.headersSent) {
+        send(res, { status: 500, json: { error: "InternalServerError", detail: "Internal Server Error" } });
+      }
+    }
+  });
+  return app;
+}

@@ -1,0 +1,91 @@
+/**
+ * Bearer tokens → organization, and the scope check (facts section 2). The bodies and
+ * WWW-Authenticate headers are Polar's, byte for byte (facts section 3).
+ */
+import { PolarHttpError } from "../errors.js";
+import type { AccessToken, Store } from "../store/store.js";
+
+const INVALID_TOKEN_DESCRIPTION =
+  "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
+const INSUFFICIENT_SCOPE_DESCRIPTION =
+  "The request requires higher privileges than provided by the access token.";
+
+/** No token, another scheme, or a token kind the route does not take. */
+export class Unauthorized extends PolarHttpError {
+  constructor() {
+    super(
+      401,
+      { error: "Unauthorized", detail: "Unauthorized" },
+      { "WWW-Authenticate": 'Bearer realm="polar"' },
+    );
+  }
+}
+
+export class InvalidToken extends PolarHttpError {
+  constructor() {
+    super(
+      401,
+      { error: "invalid_token", error_description: INVALID_TOKEN_DESCRIPTION },
+      {
+        "WWW-Authenticate": `Bearer realm="polar", error="invalid_token", error_description="${INVALID_TOKEN_DESCRIPTION}"`,
+        "Cache-Control": "no-store",
+        Pragma: "no-cache",
+      },
+    );
+  }
+}
+
+export class InsufficientScope extends PolarHttpError {
+  constructor(scopes: string[]) {
+    super(
+      403,
+      { error: "insufficient_scope", error_description: INSUFFICIENT_SCOPE_DESCRIPTION },
+      {
+        "WWW-Authenticate": `Bearer realm="polar", scope="${scopes.join(" ")}", error="insufficient_scope", error_description="${INSUFFICIENT_SCOPE_DESCRIPTION}"`,
+      },
+    );
+  }
+}
+
+/** Every scope an organization access token can hold; the default token has them all. */
+export const ALL_SCOPES = [
+  "customers:read",
+  "customers:write",
+  "subscriptions:read",
+  "subscriptions:write",
+  "products:read",
+  "products:write",
+  "benefits:read",
+  "benefits:write",
+  "meters:read",
+  "meters:write",
+  "customer_meters:read",
+  "events:read",
+  "events:write",
+  "webhooks:read",
+  "webhooks:write",
+  "customer_sessions:write",
+  "checkouts:read",
+  "checkouts:write",
+  "organization_access_tokens:read",
+  "organization_access_tokens:write",
+];
+
+/**
+ * Resolves the Authorization header to an organization token that holds one of `scopes`.
+ * Throws Polar's 401/403 otherwise. Only organization tokens exist in the emulator: a customer
+ * session token (`polar_cst_`) on a route that does not take it is a plain 401, like Polar's.
+ */
+export function authenticate(store: Store, header: string | undefined, scopes: string[]): AccessToken {
+  if (!header) throw new Unauthorized();
+  const space = header.indexOf(" ");
+  const scheme = space === -1 ? header : header.slice(0, space);
+  if (scheme.toLowerCase() !== "bearer") throw new Unauthorized();
+  const value = header.slice(space + 1).trim();
+  if (value.startsWith("polar_cst_") || value.startsWith("polar_mst_")) throw new Unauthorized();
+  const token = store.tokens.get(value);
+  if (!token) throw new InvalidToken();
+  if (scopes.length > 0 && !scopes.some((scope) => token.scopes.has(scope)))
+    throw new InsufficientScope(scopes);
+  return token;
+}

@@ -1,0 +1,209 @@
+/**
+ * The specs, loaded once at startup with `yaml` into openapi-backend, which compiles an ajv
+ * validator per operation. Routing is ours (router.ts, compiled once); openapi-backend validates
+ * a request against the operation the router already found.
+ */
+import { readFileSync } from "node:fs";
+import type { Ajv } from "ajv";
+import {
+  type Document,
+  OpenAPIBackend,
+  type Request as OpenAPIRequest,
+  type Operation,
+} from "openapi-backend";
+import { parse as parseYaml } from "yaml";
+import { emailProblem } from "../domain/email.js";
+import type { ValidationDetail } from "../errors.js";
+import { toPydanticDetails } from "./pydantic-errors.js";
+import { Router } from "./router.js";
+import { uuid4Problem } from "./uuid.js";
+
+type Schema = Record<string, unknown>;
+
+/** What the pipeline needs to know about one operation, read from the spec once. */
+export interface OperationInfo {
+  operationId: string;
+  method: string;
+  path: string;
+  /** Scopes of the organization-token security requirement; a token needs any one. Empty: no auth. */
+  scopes: string[];
+  bodyRequired: boolean;
+  hasBody: boolean;
+  /** Query parameters by name, with how their raw strings must be shaped before validation. */
+  query: Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>;
+  operation: Operation;
+  validator: OpenAPIBackend;
+}
+
+/** pydantic names the callable discriminator of a tagged union in its error message. */
+const TAG_FUNCTIONS: Record<string, string> = {
+  "customers:create": "_customer_create_type()",
+};
+
+function isSchema(value: unknown): value is Schema {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
+function accepts(schema: unknown, type: string): boolean {
+  if (!isSchema(schema)) return false;
+  if (schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))) return true;
+  for (const key of ["anyOf", "oneOf"]) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.some((branch) => accepts(branch, type))) return true;
+  }
+  return false;
+}
+
+function customizeAjv(ajv: Ajv): Ajv {
+  ajv.addFormat("uuid4", { type: "string", validate: (value: string) => uuid4Problem(value) === null });
+  ajv.addFormat("uuid", {
+    type: "string",
+    validate: (value: string) => uuid4Problem(value)?.type !== "uuid_parsing",
+  });
+  ajv.addFormat("email", { type: "string", validate: (value: string) => emailProblem(value) === null });
+  ajv.addFormat("date-time", {
+    type: "string",
+    validate: (value: string) =>
+      /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value),
+  });
+  for (const name of ["uri", "date", "binary", "int64", "int32", "path", "color"]) ajv.addFormat(name, true);
+  return ajv;
+}
+
+export function readSpec(file: string): Schema {
+  const document: unknown = parseYaml(readFileSync(file, "utf8"));
+  if (!isSchema(document)) throw new Error(`[polar-emulator] ${file} is not an OpenAPI document`);
+  return document;
+}
+
+/** Loads one spec into openapi-backend and describes its operations. */
+export async function loadOperations(document: Schema): Promise<OperationInfo[]> {
+  // `quick` skips openapi-backend's definition check, which knows OpenAPI 3.0 only and refuses
+  // 3.1's `const`; it also compiles validators lazily, so request validators are warmed up below
+  // and response validators (which the emulator never uses) are never compiled.
+  const backend = new OpenAPIBackend({
+    definition: structuredClone(document) as unknown as Document,
+    quick: true,
+    strict: true,
+    validate: true,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, verbose: true, strict: false },
+    customizeAjv: (ajv) => customizeAjv(ajv as unknown as Ajv) as never,
+  });
+  await backend.init();
+  return backend.router.getOperations().map((operation) => {
+    backend.validator.getRequestValidatorsForOperation(String(operation.operationId));
+    const security = (operation.security ?? []) as Record<string, string[]>[];
+    const oat = security.find((requirement) => "oat" in requirement);
+    const query = new Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>();
+    for (const parameter of (operation.parameters ?? []) as unknown as Schema[]) {
+      if (parameter.in !== "query") continue;
+      query.set(String(parameter.name), {
+        array: accepts(parameter.schema, "array") && !accepts(parameter.schema, "string"),
+        boolean: accepts(parameter.schema, "boolean"),
+        deepObject: parameter.style === "deepObject",
+      });
+    }
+    const requestBody = operation.requestBody as Schema | undefined;
+    return {
+      operationId: String(operation.operationId),
+      method: operation.method.toUpperCase(),
+      path: operation.path,
+      scopes: oat?.oat ?? [],
+      bodyRequired: requestBody?.required === true,
+      hasBody: requestBody !== undefined,
+      query,
+      operation,
+      validator: backend,
+    };
+  });
+}
+
+export function buildRouter(operations: OperationInfo[]): Router<OperationInfo> {
+  const router = new Router<OperationInfo>();
+  for (const info of operations) router.add(info.method, info.path, info);
+  return router;
+}
+
+const TRUE = new Set(["1", "on", "t", "true", "y", "yes"]);
+const FALSE = new Set(["0", "off", "f", "false", "n", "no"]);
+
+/**
+ * Raw query values shaped the way FastAPI reads them: repeated keys are lists, a single value of
+ * a list-only parameter is a one-item list, `metadata[key]=v` is a deepObject, and booleans accept
+ * pydantic's spellings. Unknown parameters are ignored, as Polar ignores them.
+ */
+export function shapeQuery(
+  info: OperationInfo,
+  search: URLSearchParams,
+): { raw: Record<string, unknown>; shaped: Record<string, unknown> } {
+  const raw: Record<string, unknown> = {};
+  const shaped: Record<string, unknown> = {};
+  for (const [name, spec] of info.query) {
+    if (spec.deepObject) {
+      const object: Record<string, string | string[]> = {};
+      for (const [key, value] of search) {
+        const match = key.startsWith(`${name}[`) && key.endsWith("]") ? key.slice(name.length + 1, -1) : null;
+        if (match === null || match === "") continue;
+        const existing = object[match];
+        object[match] =
+          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+      if (Object.keys(object).length > 0) {
+        raw[name] = object;
+        shaped[name] = object;
+      }
+      continue;
+    }
+    const values = search.getAll(name);
+    if (values.length === 0) continue;
+    raw[name] = values.length === 1 ? values[0] : values;
+    let value: string | string[] = values.length === 1 && !spec.array ? values[0] : values;
+    if (spec.boolean) {
+      const normalize = (text: string) =>
+        TRUE.has(text.toLowerCase()) ? "true" : FALSE.has(text.toLowerCase()) ? "false" : text;
+      value = Array.isArray(value) ? value.map(normalize) : normalize(value);
+    }
+    shaped[name] = value;
+  }
+  return { raw, shaped };
+}
+
+export interface ValidatedRequest {
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+}
+
+/** Validates a request against its operation; returns pydantic-style details, empty when valid. */
+export function validate(
+  info: OperationInfo,
+  request: {
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    params: Record<string, string>;
+  },
+  query: { raw: Record<string, unknown>; shaped: Record<string, unknown> },
+  body: unknown,
+): { details: ValidationDetail[]; coerced: ValidatedRequest } {
+  const shaped = structuredClone(query.shaped);
+  const openapiRequest: OpenAPIRequest = {
+    method: info.method,
+    path: request.path,
+    headers: request.headers as OpenAPIRequest["headers"],
+    query: shaped as OpenAPIRequest["query"],
+    body,
+  };
+  const result = info.validator.validateRequest(openapiRequest, info.operation);
+  const coerced = {
+    query: (result.coerced.query ?? shaped) as Record<string, unknown>,
+    params: request.params,
+  };
+  if (result.valid) return { details: [], coerced };
+  const details = toPydanticDetails(
+    result.errors ?? [],
+    { query: query.raw, path: request.params },
+    { tagFunction: TAG_FUNCTIONS[info.operationId] },
+  );
+  return { details, coerced };
+}

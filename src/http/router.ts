@@ -1,0 +1,96 @@
+/**
+ * Routes compiled once from the specs' paths, so a request is matched by a few regex tests and
+ * never by openapi-backend's per-request matching. Trailing slashes are significant, as in Polar:
+ * `/v1/customers/` is a route, `/v1/customers` answers 307 to it.
+ */
+
+export interface Route<T> {
+  method: string;
+  template: string;
+  regex: RegExp;
+  paramNames: string[];
+  /** Literal segments count, so `/v1/customers/export` wins over `/v1/customers/{id}`. */
+  literals: number;
+  value: T;
+}
+
+export type RouteMatch<T> =
+  | { kind: "found"; route: Route<T>; params: Record<string, string> }
+  | { kind: "method_not_allowed"; allow: string[] }
+  | { kind: "redirect"; location: string }
+  | { kind: "not_found" };
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export class Router<T> {
+  private readonly routes: Route<T>[] = [];
+
+  add(method: string, template: string, value: T): void {
+    const paramNames: string[] = [];
+    let literals = 0;
+    const pattern = template
+      .split("/")
+      .map((segment) => {
+        const param = /^\{(.+)\}$/.exec(segment);
+        if (param) {
+          paramNames.push(param[1]);
+          return "([^/]+)";
+        }
+        if (segment !== "") literals++;
+        return escapeRegex(segment);
+      })
+      .join("/");
+    this.routes.push({
+      method: method.toUpperCase(),
+      template,
+      regex: new RegExp(`^${pattern}$`),
+      paramNames,
+      literals,
+      value,
+    });
+    this.routes.sort((a, b) => b.literals - a.literals);
+  }
+
+  private find(path: string): { route: Route<T>; params: Record<string, string> }[] {
+    const found: { route: Route<T>; params: Record<string, string> }[] = [];
+    for (const route of this.routes) {
+      const match = route.regex.exec(path);
+      if (!match) continue;
+      const params: Record<string, string> = {};
+      route.paramNames.forEach((name, index) => {
+        params[name] = safeDecode(match[index + 1]);
+      });
+      found.push({ route, params });
+    }
+    return found;
+  }
+
+  match(method: string, path: string, search: string): RouteMatch<T> {
+    const wanted = method === "HEAD" ? "GET" : method;
+    const candidates = this.find(path);
+    const hit = candidates.find((candidate) => candidate.route.method === wanted);
+    if (hit) return { kind: "found", ...hit };
+    if (candidates.length > 0) {
+      return { kind: "method_not_allowed", allow: [...new Set(candidates.map((c) => c.route.method))] };
+    }
+    // Starlette's redirect_slashes: the other form of the path, if that one is a route.
+    const other = path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
+    if (other !== "" && this.find(other).length > 0)
+      return { kind: "redirect", location: `${other}${search}` };
+    return { kind: "not_found" };
+  }
+
+  all(): Route<T>[] {
+    return [...this.routes];
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * UUID checks with pydantic-core's messages: it parses like the Rust `uuid` crate (hyphenated,
+ * simple, braced or `urn:uuid:` forms), then Polar's `UUID4` type requires version 4.
+ */
+
+export interface UuidProblem {
+  type: "uuid_parsing" | "uuid_version";
+  msg: string;
+  ctx: Record<string, unknown>;
+}
+
+const GROUP_LENGTHS = [8, 4, 4, 4, 12];
+
+function parseProblem(value: string): string | null {
+  let text = value;
+  if (text.startsWith("urn:uuid:")) text = text.slice(9);
+  else if (text.startsWith("{") && text.endsWith("}")) text = text.slice(1, -1);
+  for (let index = 0; index < text.length; index++) {
+    if (!/[0-9a-fA-F-]/.test(text[index])) {
+      return `invalid character: expected an optional prefix of \`urn:uuid:\` followed by [0-9a-fA-F-], found \`${text[index]}\` at ${index + 1}`;
+    }
+  }
+  if (!text.includes("-")) {
+    return text.length === 32
+      ? null
+      : `invalid length: expected length 32 for simple format, found ${text.length}`;
+  }
+  const groups = text.split("-");
+  if (groups.length !== 5) return `invalid group count: expected 5, found ${groups.length}`;
+  for (let index = 0; index < 5; index++) {
+    if (groups[index].length !== GROUP_LENGTHS[index]) {
+      return `invalid group length in group ${index}: expected ${GROUP_LENGTHS[index]}, found ${groups[index].length}`;
+    }
+  }
+  return null;
+}
+
+/** Null when `value` is a UUID of version 4, else pydantic's error. */
+export function uuid4Problem(value: string): UuidProblem | null {
+  const error = parseProblem(value);
+  if (error !== null)
+    return { type: "uuid_parsing", msg: `Input should be a valid UUID, ${error}`, ctx: { error } };
+  const hex = value.replace(/^urn:uuid:|[{}-]/g, "");
+  if (hex[12] !== "4") {
+    return { type: "uuid_version", msg: "UUID version 4 expected", ctx: { expected_version: 4 } };
+  }
+  return null;
+}

@@ -1,0 +1,31 @@
+import { en, Faker } from "@faker-js/faker";
+
+const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/**
+ * The one seeded random source of an emulator. Ids, tokens and fake data all come from it,
+ * so the same seed and the same calls give the same bytes (architecture principle 3).
+ */
+export class Random {
+  readonly faker: Faker;
+
+  constructor(readonly seed: number) {
+    this.faker = new Faker({ locale: [en] });
+    this.faker.seed(seed);
+  }
+
+  /** A random UUID version 4, as Polar uses for every object id. */
+  uuid(): string {
+    return this.faker.string.uuid();
+  }
+
+  /** `length` characters from [a-zA-Z0-9], the alphabet of Polar's tokens and secrets. */
+  alphanumeric(length: number): string {
+    return this.faker.string.fromCharacters(ALPHANUMERIC, length);
+  }
+
+  /** An organization access token: `polar_oat_` followed by 43 alphanumerics. */
+  organizationToken(): string {
+    return `polar_oat_${this.alphanumeric(43)}`;
+  }
+}
