@@ -3,11 +3,10 @@
  * polar-emulator: flags and POLAR_EMULATOR_* environment → config → start, banner, logs, and a
  * clean stop on SIGTERM/SIGINT. `polar-emulator healthcheck` probes a running emulator.
  */
-import { parseArgs } from "node:util";
-import { type Config, DEFAULT_CONFIG } from "./config.js";
+import { DEFAULT_CONFIG, resolveConfig, UsageError } from "./config.js";
 import { createEmulator, VERSION } from "./emulator.js";
 import { checkHealth } from "./healthcheck.js";
-import { LOG_LEVELS, type LogLevel } from "./log.js";
+import { LOG_LEVELS } from "./log.js";
 import { FixtureError } from "./scenarios/fixture.js";
 
 const HELP = `polar-emulator ${VERSION}: a local, stateful emulator of the Polar billing API (polar.sh)
@@ -35,70 +34,6 @@ Point the official SDK at it:
 Control plane (no auth): GET /_emulator/health, POST /_emulator/reset,
   GET|POST /_emulator/organizations, GET /_emulator/openapi/{polar,emulator}.yaml
 Docs: README.md`;
-
-class UsageError extends Error {}
-
-function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || parsed < min || parsed > max) {
-    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return parsed;
-}
-
-/** Flags over environment over defaults. Exported for tests. */
-export function resolveConfig(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-): { config: Config; help: boolean; version: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      seed: { type: "string" },
-      customers: { type: "string" },
-      fixtures: { type: "string" },
-      token: { type: "string" },
-      "organization-id": { type: "string" },
-      "log-level": { type: "string" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-    },
-  });
-  const pick = (flag: string | undefined, ...names: string[]) =>
-    flag ?? names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
-  const config: Config = { ...DEFAULT_CONFIG };
-  const port = pick(values.port, "POLAR_EMULATOR_PORT", "PORT");
-  if (port !== undefined) config.port = integer("--port", port, 0, 65535);
-  config.host = pick(values.host, "POLAR_EMULATOR_HOST") ?? config.host;
-  const seed = pick(values.seed, "POLAR_EMULATOR_SEED");
-  if (seed !== undefined) config.seed = integer("--seed", seed, 0, 2 ** 32 - 1);
-  const customers = pick(values.customers, "POLAR_EMULATOR_CUSTOMERS");
-  if (customers !== undefined) config.customers = integer("--customers", customers, 0, 1_000_000);
-  config.fixtures = pick(values.fixtures, "POLAR_EMULATOR_FIXTURES");
-  const token = pick(values.token, "POLAR_EMULATOR_TOKEN");
-  if (token !== undefined) {
-    if (!/^polar_oat_[A-Za-z0-9]{43}$/.test(token))
-      throw new UsageError(`--token must be polar_oat_ followed by 43 letters or digits, got "${token}"`);
-    config.token = token;
-  }
-  const organizationId = pick(values["organization-id"], "POLAR_EMULATOR_ORGANIZATION_ID");
-  if (organizationId !== undefined) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(organizationId)) {
-      throw new UsageError(`--organization-id must be a UUID version 4, got "${organizationId}"`);
-    }
-    config.organizationId = organizationId.toLowerCase();
-  }
-  const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
-  if (level !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(level))
-      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
-    config.logLevel = level as LogLevel;
-  }
-  return { config, help: values.help === true, version: values.version === true };
-}
 
 async function healthcheck(argv: string[]): Promise<number> {
   const { config } = resolveConfig(argv, process.env);

@@ -349,19 +349,14 @@ export function toPydanticDetails(
       }
     }
     const params = error.params as Record<string, unknown>;
-    if (error.keyword === "required") loc = [...loc, String(params.missingProperty)];
-    if (error.keyword === "additionalProperties") loc = [...loc, String(params.additionalProperty)];
-    if (typeof params.propertyName === "string") loc = [...loc, params.propertyName, "[key]"];
-    if (
-      loc.length === 1 &&
-      loc[0] === "body" &&
-      error.keyword === "required" &&
-      params.missingProperty === "requestBody"
-    ) {
+    // A required body that is absent: ajv sees a missing `requestBody` key on the request object.
+    if (error.keyword === "required" && params.missingProperty === "requestBody" && loc.length === 0) {
       details.push({ ...described, loc: ["body"], input: null });
       continue;
     }
-    if (loc[0] === "body" && loc.length >= 2 && loc[1] === "requestBody") loc = ["body"];
+    if (error.keyword === "required") loc = [...loc, String(params.missingProperty)];
+    if (error.keyword === "additionalProperties") loc = [...loc, String(params.additionalProperty)];
+    if (typeof params.propertyName === "string") loc = [...loc, params.propertyName, "[key]"];
 
     const input =
       error.keyword === "required" ? (error.data as Json) : rawInput(loc, error.data as Json, raw);

@@ -1,0 +1,80 @@
+/** The CLI: flags over environment over defaults, --help, and clear usage errors. */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../src/config.js";
+
+const tsx = ["--import", "tsx", "src/cli.ts"];
+
+describe("configuration", () => {
+  it("uses the defaults", () => {
+    expect(resolveConfig([], {}).config).toEqual({
+      port: 8000,
+      host: "0.0.0.0",
+      seed: 1337,
+      logLevel: "info",
+    });
+  });
+
+  it("reads POLAR_EMULATOR_* and PORT, and lets flags win", () => {
+    const env = {
+      PORT: "9000",
+      POLAR_EMULATOR_SEED: "7",
+      POLAR_EMULATOR_CUSTOMERS: "12",
+      POLAR_EMULATOR_LOG_LEVEL: "warn",
+    };
+    expect(resolveConfig([], env).config).toMatchObject({
+      port: 9000,
+      seed: 7,
+      customers: 12,
+      logLevel: "warn",
+    });
+    expect(resolveConfig([], { ...env, POLAR_EMULATOR_PORT: "9100" }).config.port).toBe(9100);
+    expect(resolveConfig(["--port", "0", "--seed", "8"], env).config).toMatchObject({ port: 0, seed: 8 });
+  });
+
+  it("refuses bad values with a message that names the flag", () => {
+    expect(() => resolveConfig(["--port", "http"], {})).toThrow(
+      /--port must be a whole number from 0 to 65535, got "http"/,
+    );
+    expect(() => resolveConfig([], { POLAR_EMULATOR_LOG_LEVEL: "loud" })).toThrow(
+      /--log-level must be one of/,
+    );
+    expect(() => resolveConfig(["--token", "abc"], {})).toThrow(/--token must be polar_oat_/);
+    expect(() => resolveConfig(["--organization-id", "1"], {})).toThrow(/UUID version 4/);
+  });
+});
+
+describe("the command", () => {
+  it("prints --help with every flag and environment variable", () => {
+    const run = spawnSync(process.execPath, [...tsx, "--help"], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    for (const word of [
+      "--port",
+      "--host",
+      "--seed",
+      "--customers",
+      "--fixtures",
+      "--token",
+      "--organization-id",
+      "--log-level",
+      "POLAR_EMULATOR_PORT",
+      "healthcheck",
+      "serverURL",
+      "baseUrl",
+    ]) {
+      expect(run.stdout).toContain(word);
+    }
+  });
+
+  it("exits 2 with a clear message on an unknown flag or a broken fixture", () => {
+    const unknown = spawnSync(process.execPath, [...tsx, "--prot", "1"], { encoding: "utf8" });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("--prot");
+    expect(unknown.stderr).toContain("--help");
+    const missing = spawnSync(process.execPath, [...tsx, "--fixtures", "/nonexistent.yaml"], {
+      encoding: "utf8",
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("cannot read fixture /nonexistent.yaml");
+  });
+});
