@@ -331,6 +331,36 @@ describe("schema validation (RequestValidationError)", () => {
     ]);
   });
 
+  it("refuses the NUL character in body strings and keys, and in query strings", async () => {
+    const body = await ctx.http
+      .post("/v1/customers/")
+      .set(ctx.auth())
+      .send({ email: "nul@example.com", name: "a\u0000b" });
+    await expectDetail(body, [
+      {
+        type: "value_error",
+        loc: ["body", "individual", "name"],
+        msg: "Value error, This value contains invalid characters",
+        input: "a\u0000b",
+        ctx: { error: "This value contains invalid characters" },
+      },
+    ]);
+    const key = await ctx.http
+      .post("/v1/customers/")
+      .set(ctx.auth())
+      .send({ email: "nul@example.com", metadata: { "k\u0000": 1 } });
+    expect(key.body.detail[0].loc).toEqual(["body", "individual", "metadata", "k\u0000", "[key]"]);
+    const query = await ctx.http.get("/v1/customers/?query=a%00b").set(ctx.auth());
+    expect(query.body.detail[0]).toMatchObject({
+      type: "value_error",
+      loc: ["query", "query"],
+      input: "a\u0000b",
+    });
+    expect((await ctx.http.get("/v1/customers/?email=nul@example.com").set(ctx.auth())).body.items).toEqual(
+      [],
+    );
+  });
+
   it("answers ResourceNotFound for an unknown id", async () => {
     const res = await ctx.http.get("/v1/customers/3b2c1d4e-1111-4111-8111-111111111111").set(ctx.auth());
     expect(res.status).toBe(404);

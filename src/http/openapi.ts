@@ -14,7 +14,7 @@ import {
 import { parse as parseYaml } from "yaml";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
-import { toPydanticDetails } from "./pydantic-errors.js";
+import { bodyTag, nulDetails, toPydanticDetails } from "./pydantic-errors.js";
 import { Router } from "./router.js";
 import { uuid4Problem } from "./uuid.js";
 
@@ -27,8 +27,8 @@ export interface OperationInfo {
   path: string;
   /** Scopes of the organization-token security requirement; a token needs any one. Empty: no auth. */
   scopes: string[];
-  bodyRequired: boolean;
-  hasBody: boolean;
+  /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
+  bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
   query: Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>;
   operation: Operation;
@@ -111,8 +111,7 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
       method: operation.method.toUpperCase(),
       path: operation.path,
       scopes: oat?.oat ?? [],
-      bodyRequired: requestBody?.required === true,
-      hasBody: requestBody !== undefined,
+      bodySchema: (requestBody?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema,
       query,
       operation,
       validator: backend,
@@ -199,7 +198,14 @@ export function validate(
     query: (result.coerced.query ?? shaped) as Record<string, unknown>,
     params: request.params,
   };
-  if (result.valid) return { details: [], coerced };
+  if (result.valid) {
+    const tag = bodyTag(info.bodySchema, body);
+    const details = [
+      ...nulDetails(query.raw, ["query"]),
+      ...nulDetails(body, tag ? ["body", tag] : ["body"]),
+    ];
+    return { details, coerced };
+  }
   const details = toPydanticDetails(
     result.errors ?? [],
     { query: query.raw, path: request.params },

@@ -380,3 +380,43 @@ export function toPydanticDetails(
     })
     .map(({ detail }) => detail);
 }
+
+const NUL_MESSAGE = "This value contains invalid characters";
+
+/**
+ * Polar refuses the NUL character in any string of a body or query (Postgres can't store it),
+ * as a pydantic `value_error` at the string's location; keys of objects count too.
+ */
+export function nulDetails(value: unknown, loc: (string | number)[]): ValidationDetail[] {
+  const found: ValidationDetail[] = [];
+  const visit = (item: unknown, at: (string | number)[]) => {
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) {
+        found.push({
+          type: "value_error",
+          loc: at,
+          msg: `Value error, ${NUL_MESSAGE}`,
+          input: item,
+          ctx: { error: NUL_MESSAGE },
+        });
+      }
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => visit(element, [...at, index]));
+    } else if (isObject(item)) {
+      for (const [key, element] of Object.entries(item)) {
+        if (key.includes("\u0000")) visit(key, [...at, key, "[key]"]);
+        visit(element, [...at, key]);
+      }
+    }
+  };
+  visit(value, loc);
+  return found;
+}
+
+/** The tag pydantic puts in `loc` for a body that is a tagged union (`individual` for a customer create). */
+export function bodyTag(schema: unknown, body: unknown): string | undefined {
+  if (!isObject(schema) || !Array.isArray(schema.oneOf)) return undefined;
+  const tagged = unionTags(schema.oneOf);
+  if (!tagged || !isObject(body)) return undefined;
+  return typeof body.type === "string" ? body.type : tagged.defaultTag;
+}
