@@ -219,6 +219,20 @@ describe("packaged CLI (npm pack -> production install -> run)", () => {
     expect(`${r.stdout}${r.stderr}`.trim(), describeRun("healthcheck printed no reason", r)).not.toBe("");
   }, 15_000);
 
+  it('`import { startEmulator } from "polar-emulator"` works from the installed package', async () => {
+    const script = [
+      'import { startEmulator } from "polar-emulator";',
+      "const emulator = await startEmulator();",
+      "const res = await fetch(`${emulator.url}/v1/customers/?limit=1`, { headers: { Authorization: `Bearer ${emulator.token}` } });",
+      "const body = await res.json();",
+      "console.log(JSON.stringify({ status: res.status, total: body.pagination.total_count }));",
+      "await emulator.close();",
+    ].join("\n");
+    const r = await run(process.execPath, ["--input-type=module", "-e", script], appDir, 20_000);
+    expect(r.code, describeRun("startEmulator from the installed package", r)).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ status: 200, total: 40 });
+  }, 30_000);
+
   it(
     "stops on SIGTERM with exit code 0 within 5 s",
     async () => {
