@@ -116,7 +116,7 @@ export function createApp(options: AppOptions): Express {
       const query = shapeQuery(info, new URLSearchParams(search));
       const { details, coerced } = validate(
         info,
-        { path, headers: req.headers, params: match.params },
+        { headers: req.headers, params: match.params },
         query,
         body,
       );

@@ -35,8 +35,11 @@ function parseProblem(value: string): string | null {
   return null;
 }
 
+const CANONICAL_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Null when `value` is a UUID of version 4, else pydantic's error. */
 export function uuid4Problem(value: string): UuidProblem | null {
+  if (CANONICAL_V4.test(value)) return null;
   const error = parseProblem(value);
   if (error !== null)
     return { type: "uuid_parsing", msg: `Input should be a valid UUID, ${error}`, ctx: { error } };
