@@ -96,7 +96,8 @@ export function createCustomer(
     if (taxId === null) throw new PolarRequestValidationError([invalidTaxId(taxIdInput)]);
   }
 
-  // A team customer without its own email takes the owner's, the address Polar mails it at.
+  // A team customer needs an email of its own or an owner; with only an owner its own email stays
+  // null (Polar makes the owner a member, which the emulator does not model yet).
   const ownerEmail = body.owner?.email ? normalizeEmail(body.owner.email) : null;
   if (type === "team" && email === null && ownerEmail === null) {
     throw new PolarRequestValidationError([
