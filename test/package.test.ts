@@ -223,7 +223,8 @@ describe("packaged CLI (npm pack -> production install -> run)", () => {
     const script = [
       'import { startEmulator } from "polar-emulator";',
       "const emulator = await startEmulator();",
-      "const res = await fetch(`${emulator.url}/v1/customers/?limit=1`, { headers: { Authorization: `Bearer ${emulator.token}` } });",
+      'const url = emulator.url + "/v1/customers/?limit=1";',
+      'const res = await fetch(url, { headers: { Authorization: "Bearer " + emulator.token } });',
       "const body = await res.json();",
       "console.log(JSON.stringify({ status: res.status, total: body.pagination.total_count }));",
       "await emulator.close();",

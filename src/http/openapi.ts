@@ -5,12 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Ajv, ErrorObject } from "ajv";
-import {
-  type Document,
-  OpenAPIBackend,
-  type Request as OpenAPIRequest,
-  type Operation,
-} from "openapi-backend";
+import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";

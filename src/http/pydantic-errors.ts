@@ -401,7 +401,7 @@ export function nulDetails(value: unknown, loc: (string | number)[]): Validation
         });
       }
     } else if (Array.isArray(item)) {
-      item.forEach((element, index) => visit(element, [...at, index]));
+      for (const [index, element] of item.entries()) visit(element, [...at, index]);
     } else if (isObject(item)) {
       for (const [key, element] of Object.entries(item)) {
         if (key.includes("\u0000")) visit(key, [...at, key, "[key]"]);
