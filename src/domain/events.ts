@@ -27,7 +27,9 @@ export class EventBus {
 
   publish(event: DomainEvent): void {
     this.journal.push(event);
-    if (this.journal.length > this.capacity) this.journal.splice(0, this.journal.length - this.capacity);
+    // Trim in batches so a full journal costs amortized O(1) per event, not a splice each time.
+    if (this.journal.length > this.capacity * 1.5)
+      this.journal.splice(0, this.journal.length - this.capacity);
     for (const listener of this.listeners) listener(event);
   }
 
@@ -36,13 +38,15 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  /** The recorded events, oldest first (a copy). */
+  /** The recorded events, oldest first (a copy of at most `capacity` of the latest). */
   list(filter: { organizationId?: string; customerId?: string } = {}): DomainEvent[] {
-    return this.journal.filter(
-      (event) =>
-        (filter.organizationId === undefined || event.organizationId === filter.organizationId) &&
-        (filter.customerId === undefined || event.customerId === filter.customerId),
-    );
+    return this.journal
+      .slice(-this.capacity)
+      .filter(
+        (event) =>
+          (filter.organizationId === undefined || event.organizationId === filter.organizationId) &&
+          (filter.customerId === undefined || event.customerId === filter.customerId),
+      );
   }
 
   clear(): void {
