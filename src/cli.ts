@@ -12,27 +12,43 @@ import { FixtureError } from "./scenarios/fixture.js";
 const HELP = `polar-emulator ${VERSION}: a local, stateful emulator of the Polar billing API (polar.sh)
 
 Usage:
-  polar-emulator [options]            start the emulator
-  polar-emulator healthcheck [--port] exit 0 if the emulator on this machine answers /_emulator/health
+  polar-emulator [options]              start the emulator
+  polar-emulator healthcheck [--port]   exit 0 if the emulator on this machine answers /_emulator/health
 
-Options (each also read from the environment variable shown; a flag wins over the environment):
-  --port <n>             port to listen on; 0 picks a free one        POLAR_EMULATOR_PORT, PORT   (8000)
-  --host <addr>          address to listen on                         POLAR_EMULATOR_HOST         (0.0.0.0)
-  --seed <n>             seed for ids, tokens and fake data           POLAR_EMULATOR_SEED         (${DEFAULT_CONFIG.seed})
-  --customers <n>        faker-made customers in the default org      POLAR_EMULATOR_CUSTOMERS    (fixture's count: 36)
-  --fixtures <file>      fixture YAML to load instead of the default  POLAR_EMULATOR_FIXTURES
-  --token <token>        the default organization's access token      POLAR_EMULATOR_TOKEN        (from the seed)
-  --organization-id <id> the default organization's id (a UUID v4)    POLAR_EMULATOR_ORGANIZATION_ID (from the seed)
-  --log-level <level>    ${LOG_LEVELS.join("|")}      POLAR_EMULATOR_LOG_LEVEL    (info)
-  -h, --help             this help
-  -v, --version          the version
+Options (each can also be set by the environment variable below it; a flag wins):
+  --port <n>                port to listen on; 0 picks a free one (default 8000)
+                            POLAR_EMULATOR_PORT, or PORT
+  --host <addr>             address to listen on (default 0.0.0.0)
+                            POLAR_EMULATOR_HOST
+  --seed <n>                seed for ids, tokens and fake data (default ${DEFAULT_CONFIG.seed});
+                            the same seed and the same calls give the same bytes
+                            POLAR_EMULATOR_SEED
+  --customers <n>           faker-made customers in the default organization (default: the
+                            fixture's, 36); e.g. 10000 for load tests
+                            POLAR_EMULATOR_CUSTOMERS
+  --fixtures <file>         fixture YAML to load instead of the embedded default
+                            POLAR_EMULATOR_FIXTURES
+  --token <token>           the default organization's access token (default: from the seed)
+                            POLAR_EMULATOR_TOKEN
+  --organization-id <uuid>  the default organization's id (default: from the seed)
+                            POLAR_EMULATOR_ORGANIZATION_ID
+  --rate-limit <n>          requests per minute per organization before 429 (default: off;
+                            Polar's sandbox allows 100)
+                            POLAR_EMULATOR_RATE_LIMIT
+  --log-level <level>       ${LOG_LEVELS.join(", ")} (default info: one line per request)
+                            POLAR_EMULATOR_LOG_LEVEL
+  -h, --help                this help
+  -v, --version             the version
 
 Point the official SDK at it:
-  new Polar({ accessToken, serverURL: "http://127.0.0.1:8000" })          @polar-sh/sdk 0.x
-  createPolar({ accessToken, baseUrl: "http://127.0.0.1:8000" })         @polar-sh/sdk 1.x
+  @polar-sh/sdk 0.x   new Polar({ accessToken, serverURL: "http://127.0.0.1:8000" })
+  @polar-sh/sdk 1.x   createPolar({ accessToken, baseUrl: "http://127.0.0.1:8000" })
+                      (1.x ignores serverURL and would talk to production)
 
-Control plane (no auth): GET /_emulator/health, POST /_emulator/reset,
-  GET|POST /_emulator/organizations, GET /_emulator/openapi/{polar,emulator}.yaml
+Control plane (no auth):
+  GET /_emulator/health   POST /_emulator/reset   GET|POST /_emulator/organizations
+  GET /_emulator/openapi/polar.yaml   GET /_emulator/openapi/emulator.yaml
+
 Docs: README.md`;
 
 async function healthcheck(argv: string[]): Promise<number> {

@@ -15,6 +15,8 @@ export interface Config {
   token?: string;
   /** The default organization's id; derived from the seed when undefined. */
   organizationId?: string;
+  /** Requests per minute and organization before 429, as Polar's sandbox (100); off when undefined or 0. */
+  rateLimit?: number;
 }
 
 export const DEFAULT_SEED = 1337;
@@ -54,6 +56,7 @@ export function resolveConfig(
       token: { type: "string" },
       "organization-id": { type: "string" },
       "log-level": { type: "string" },
+      "rate-limit": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -82,6 +85,8 @@ export function resolveConfig(
     }
     config.organizationId = organizationId.toLowerCase();
   }
+  const rateLimit = pick(values["rate-limit"], "POLAR_EMULATOR_RATE_LIMIT");
+  if (rateLimit !== undefined) config.rateLimit = integer("--rate-limit", rateLimit, 0, 1_000_000);
   const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
   if (level !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(level))

@@ -15,6 +15,7 @@ import { EventBus } from "./domain/events.js";
 import { createApp } from "./http/app.js";
 import { ALL_SCOPES } from "./http/auth.js";
 import { buildRouter, loadOperations, readSpec } from "./http/openapi.js";
+import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
 import { DEFAULT_FIXTURE, type Fixture, loadFixture } from "./scenarios/fixture.js";
 import { seed } from "./scenarios/seed.js";
@@ -132,6 +133,7 @@ export async function createEmulator(
     context: () => context,
     logger,
     version: VERSION,
+    rateLimiter: new RateLimiter(config.rateLimit ?? 0),
   });
 
   let server: Server | undefined;

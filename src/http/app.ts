@@ -16,6 +16,7 @@ import { authenticate } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
 import type { Handlers, Reply } from "./handler.js";
 import { type OperationInfo, shapeQuery, validate } from "./openapi.js";
+import type { RateLimiter } from "./rate-limit.js";
 import type { Router } from "./router.js";
 
 export const CONTROL_PREFIX = "/_emulator";
@@ -34,12 +35,15 @@ export interface AppOptions {
   context: () => DomainContext;
   logger: Logger;
   version: string;
+  rateLimiter: RateLimiter;
 }
 
 function send(res: Response, reply: Reply): void {
   res.status(reply.status);
   if ("headers" in reply && reply.headers) res.set(reply.headers);
-  if ("json" in reply) {
+  if ("json" in reply && reply.json === undefined) {
+    res.end();
+  } else if ("json" in reply) {
     res.type("application/json").send(JSON.stringify(reply.json));
   } else if ("text" in reply) {
     res.type(reply.contentType).send(reply.text);
@@ -111,6 +115,7 @@ export function createApp(options: AppOptions): Express {
       if (!control) {
         token = authenticate(ctx.store, req.headers.authorization, info.scopes);
         organizationId = token.organizationId;
+        options.rateLimiter.hit(organizationId);
       }
 
       const query = shapeQuery(info, new URLSearchParams(search));
