@@ -14,7 +14,7 @@ import type { DomainContext } from "./domain/context.js";
 import { EventBus } from "./domain/events.js";
 import { createApp } from "./http/app.js";
 import { ALL_SCOPES } from "./http/auth.js";
-import { buildRouter, loadOperations, readSpec } from "./http/openapi.js";
+import { buildRouter, loadOperations, readSpec, warmUp } from "./http/openapi.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
 import { DEFAULT_FIXTURE, type Fixture, loadFixture } from "./scenarios/fixture.js";
@@ -162,6 +162,7 @@ export async function createEmulator(
         listening.once("error", reject);
         listening.listen(config.port, config.host, () => {
           server = listening;
+          void warmUp([...apiOperations, ...controlOperations]);
           const { port } = listening.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
           resolve({ url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, server: listening });

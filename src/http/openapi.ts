@@ -75,20 +75,20 @@ export function readSpec(file: string): Schema {
 /** Loads one spec into openapi-backend and describes its operations. */
 export async function loadOperations(document: Schema): Promise<OperationInfo[]> {
   // `quick` skips openapi-backend's definition check, which knows OpenAPI 3.0 only and refuses
-  // 3.1's `const`; it also compiles validators lazily, so request validators are warmed up below
-  // and response validators (which the emulator never uses) are never compiled.
+  // 3.1's `const`; it also compiles validators lazily: a request validator is compiled on first
+  // use or by warmUp() after the server listens, and response validators (which the emulator never
+  // uses) are never compiled. Compiling eagerly would make startup grow with the spec.
   const backend = new OpenAPIBackend({
     definition: structuredClone(document) as unknown as Document,
     quick: true,
     strict: true,
     validate: true,
     coerceTypes: true,
-    ajvOpts: { allErrors: true, verbose: true, strict: false },
+    ajvOpts: { allErrors: true, verbose: true, strict: false, code: { optimize: false } },
     customizeAjv: (ajv) => customizeAjv(ajv as unknown as Ajv) as never,
   });
   await backend.init();
   return backend.router.getOperations().map((operation) => {
-    backend.validator.getRequestValidatorsForOperation(String(operation.operationId));
     const security = (operation.security ?? []) as Record<string, string[]>[];
     const oat = security.find((requirement) => "oat" in requirement);
     const query = new Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>();
@@ -112,6 +112,17 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
       validator: backend,
     };
   });
+}
+
+/**
+ * Compiles every operation's request validators, one per event-loop turn, so requests that
+ * arrive meanwhile are served (their own validator compiles on demand).
+ */
+export async function warmUp(operations: OperationInfo[]): Promise<void> {
+  for (const info of operations) {
+    await new Promise((resolve) => setImmediate(resolve));
+    info.validator.validator.getRequestValidatorsForOperation(info.operationId);
+  }
 }
 
 export function buildRouter(operations: OperationInfo[]): Router<OperationInfo> {
