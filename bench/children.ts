@@ -24,8 +24,10 @@ export interface Spawned {
 const OUTPUT_CAP = 1_000_000;
 
 /** `node --import tsx <script> ...args` from the repository root, tracked for cleanup. */
+/** Runs `script` with node: a `.ts` file through tsx, a built `.js` file as it is. */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

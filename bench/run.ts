@@ -13,6 +13,7 @@
  * Progress goes to stderr; stdout gets the report and, as its last line, one JSON object.
  * Exits 1 when anything went wrong under load (unexpected statuses, socket errors, a crash).
  */
+import { execFileSync } from "node:child_process";
 import { arch, cpus, platform } from "node:os";
 import { installCleanupHooks, killAllChildren, memoryOf, round, type Spawned, stop } from "./children.js";
 import { fmt, loud, median, ratio, table } from "./format.js";
@@ -192,7 +193,14 @@ function loadProblems(result: LoadResult, expected: number, phase: string): stri
   return problems;
 }
 
+/** The emulator is measured as shipped: compiled to dist/ (no TypeScript compilation at startup). */
+function build(): void {
+  process.stderr.write("[bench] npm run build\n");
+  execFileSync("npm", ["run", "build", "--silent"], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
 async function main(): Promise<number> {
+  build();
   installCleanupHooks();
   const budgetS = STARTUP_REPEATS * 2 * 130 + 4 * (DURATION_S + WARMUP_S + 30) + 300;
   const watchdog = setTimeout(() => {

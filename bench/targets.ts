@@ -25,7 +25,8 @@ export async function startEmulatorProcess(extraArgs: string[]): Promise<Running
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const spawned = spawnTs("src/cli.ts", [
+  // The built CLI, as the Docker image and the npm package run it (run.ts builds it first).
+  const spawned = spawnTs("dist/cli.js", [
     "--port",
     String(port),
     "--host",
