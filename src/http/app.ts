@@ -56,6 +56,17 @@ function sendError(res: Response, error: PolarHttpError): void {
   send(res, { status: error.status, json: error.body, headers: error.headers });
 }
 
+/** A short account of an error answer for the request log: its name and, for 422s, where. */
+function describeFailure(failure: PolarHttpError): string {
+  const body = failure.body as { error?: unknown; detail?: unknown } | undefined;
+  const name = typeof body?.error === "string" ? body.error : `HTTP ${failure.status}`;
+  if (!Array.isArray(body?.detail)) return name;
+  const where = body.detail.map(
+    (d: { loc?: unknown[]; type?: string }) => `${(d.loc ?? []).join(".")} ${d.type}`,
+  );
+  return `${name}: ${where.join("; ")}`;
+}
+
 function splitUrl(url: string): { path: string; search: string } {
   const mark = url.indexOf("?");
   return mark === -1 ? { path: url, search: "" } : { path: url.slice(0, mark), search: url.slice(mark) };
@@ -71,6 +82,7 @@ export function createApp(options: AppOptions): Express {
     const started = performance.now();
     let operationId: string | undefined;
     let organizationId: string | undefined;
+    let error: string | undefined;
     res.on("finish", () => {
       logger.info(
         {
@@ -80,6 +92,7 @@ export function createApp(options: AppOptions): Express {
           ms: Math.round((performance.now() - started) * 10) / 10,
           operationId,
           organizationId,
+          error,
         },
         `${req.method} ${req.originalUrl} → ${res.statusCode}`,
       );
@@ -130,13 +143,14 @@ export function createApp(options: AppOptions): Express {
       const handler = surface.handlers[info.operationId];
       if (!handler) throw new RouteNotFound();
       send(res, await handler({ token, params: coerced.params, query: coerced.query, body, ctx }));
-    } catch (error) {
-      if (error instanceof PolarHttpError) {
-        sendError(res, error);
+    } catch (failure) {
+      if (failure instanceof PolarHttpError) {
+        error = describeFailure(failure);
+        sendError(res, failure);
         return;
       }
       logger.error(
-        { err: error, method: req.method, url: req.originalUrl },
+        { err: failure, method: req.method, url: req.originalUrl },
         "[polar-emulator] unexpected error",
       );
       if (!res.headersSent) {
