@@ -2,6 +2,7 @@
 import type { DomainContext } from "../domain/context.js";
 import { type Handlers, json } from "../http/handler.js";
 import type { Organization } from "../store/store.js";
+import { iso } from "../util/time.js";
 
 /** What the control plane needs from the running emulator. */
 export interface ControlTarget {
@@ -25,7 +26,7 @@ function organizationWire(ctx: DomainContext, organization: Organization) {
     id: organization.id,
     name: organization.name,
     slug: organization.slug,
-    created_at: organization.created_at.toISOString(),
+    created_at: iso(organization.created_at),
     customers,
   };
 }

@@ -1,10 +1,15 @@
-/** ISO 8601 in UTC with a `Z`, as Polar's JSON carries dates: `2026-08-22T10:00:00.123Z`. */
+/**
+ * A date as Polar's JSON carries it: pydantic's serialization of an aware UTC datetime, ISO 8601
+ * with a `Z`, microseconds when they are not zero and no fraction when they are:
+ * `2026-08-22T10:00:00.123000Z`, `2026-08-22T10:00:00Z`.
+ */
 export function iso(date: Date): string {
-  return date.toISOString();
+  const ms = date.getUTCMilliseconds();
+  return `${date.toISOString().slice(0, 19)}${ms === 0 ? "" : `.${String(ms).padStart(3, "0")}000`}Z`;
 }
 
 export function isoOrNull(date: Date | null): string | null {
-  return date === null ? null : date.toISOString();
+  return date === null ? null : iso(date);
 }
 
 /**
