@@ -1,4 +1,5 @@
 /** The control plane under /_emulator, determinism and tenant isolation. */
+import { readFileSync } from "node:fs";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index.js";
@@ -95,6 +96,12 @@ describe("reset and determinism", () => {
       await again.close();
       await other.close();
     }
+  });
+
+  it("gives the default organization id and token the README shows", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(`access token   ${ctx.emulator.token}`);
+    expect(readme).toContain(`(${ctx.emulator.organizationId}), 40 customers`);
   });
 
   it("scales the generated customers with --customers", async () => {
