@@ -114,8 +114,11 @@ export function createApp(options: AppOptions): Express {
       if (match.kind === "not_found") throw new RouteNotFound();
       if (match.kind === "method_not_allowed") throw new MethodNotAllowed(match.allow);
       if (match.kind === "redirect") {
-        // Starlette answers with an absolute URL.
-        res.redirect(307, `${req.protocol}://${req.headers.host ?? "localhost"}${match.location}`);
+        // Starlette answers with an absolute URL and an empty body.
+        res
+          .status(307)
+          .setHeader("Location", `${req.protocol}://${req.headers.host ?? "localhost"}${match.location}`);
+        res.end();
         return;
       }
       const info = match.route.value;
