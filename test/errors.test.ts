@@ -91,6 +91,7 @@ describe("routing and headers", () => {
   it("sends Cache-Control, echoes Polar-Version and names the emulator on every response", async () => {
     const res = await ctx.http.get("/v1/customers/").set(ctx.auth()).set("Polar-Version", "2026-10");
     expect(res.headers["cache-control"]).toBe("private, no-store");
+    expect(res.headers["content-type"]).toBe("application/json");
     expect(res.headers["polar-version"]).toBe("2026-10");
     expect(res.headers["x-polar-emulator"]).toMatch(/^polar-emulator\/\d+\.\d+\.\d+$/);
     const defaulted = await ctx.http.get("/v1/customers/").set(ctx.auth());

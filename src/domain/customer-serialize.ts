@@ -4,10 +4,20 @@ import type { CustomerRecord } from "../store/store.js";
 import { iso, isoOrNull } from "../util/time.js";
 import type { CustomerStateWire, CustomerWire, TaxIdFormat } from "./wire.js";
 
+/** Avatar URLs by email: the sha256 was the largest cost of serving a customer. Bounded. */
+const avatarCache = new Map<string, string>();
+const AVATAR_CACHE_SIZE = 50_000;
+
 export function avatarUrl(email: string | null): string | null {
   if (email === null) return null;
-  const digest = createHash("sha256").update(email.toLowerCase()).digest("hex");
-  return `https://www.gravatar.com/avatar/${digest}?d=404`;
+  let url = avatarCache.get(email);
+  if (url === undefined) {
+    const digest = createHash("sha256").update(email.toLowerCase()).digest("hex");
+    url = `https://www.gravatar.com/avatar/${digest}?d=404`;
+    if (avatarCache.size >= AVATAR_CACHE_SIZE) avatarCache.clear();
+    avatarCache.set(email, url);
+  }
+  return url;
 }
 
 function taxId(customer: CustomerRecord): [string, TaxIdFormat] | null {

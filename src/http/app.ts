@@ -38,18 +38,30 @@ export interface AppOptions {
   rateLimiter: RateLimiter;
 }
 
+/**
+ * Writes a reply with Node's own response API: FastAPI's JSON responses carry
+ * `content-type: application/json` without a charset (express's `send` would add one), text ones
+ * `text/…; charset=utf-8`. Node leaves the body out for HEAD by itself.
+ */
 function send(res: Response, reply: Reply): void {
-  res.status(reply.status);
-  if ("headers" in reply && reply.headers) res.set(reply.headers);
-  if ("json" in reply && reply.json === undefined) {
-    res.end();
-  } else if ("json" in reply) {
-    res.type("application/json").send(JSON.stringify(reply.json));
-  } else if ("text" in reply) {
-    res.type(reply.contentType).send(reply.text);
-  } else {
-    res.end();
+  res.statusCode = reply.status;
+  if ("headers" in reply && reply.headers) {
+    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   }
+  let payload: string | undefined;
+  if ("json" in reply && reply.json !== undefined) {
+    payload = JSON.stringify(reply.json);
+    res.setHeader("Content-Type", "application/json");
+  } else if ("text" in reply) {
+    payload = reply.text;
+    res.setHeader("Content-Type", reply.contentType);
+  }
+  if (payload === undefined) {
+    res.end();
+    return;
+  }
+  res.setHeader("Content-Length", Buffer.byteLength(payload));
+  res.end(payload);
 }
 
 function sendError(res: Response, error: PolarHttpError): void {
