@@ -111,6 +111,11 @@ describe("routing and headers", () => {
     const wrong = await ctx.http.put("/v1/customers/").set(ctx.auth()).send({});
     expect(wrong.status).toBe(405);
     expect(wrong.body).toEqual({ detail: "Method Not Allowed" });
+    expect(wrong.headers.allow).toBe("GET, POST");
+    // `export` also matches /v1/customers/{id}: the 405 names the export route's methods only.
+    const options = await ctx.http.options("/v1/customers/export").set(ctx.auth());
+    expect(options.status).toBe(405);
+    expect(options.headers.allow).toBe("GET");
   });
 
   it("keeps trailing slashes significant: 307 to the slashed collection route, query kept", async () => {

@@ -81,7 +81,10 @@ export class Router<T> {
     const hit = candidates.find((candidate) => candidate.route.method === wanted);
     if (hit) return { kind: "found", ...hit };
     if (candidates.length > 0) {
-      return { kind: "method_not_allowed", allow: [...new Set(candidates.map((c) => c.route.method))] };
+      // Starlette answers 405 from the first route whose path matches, with that route's methods.
+      const first = candidates[0].route.template;
+      const allow = candidates.filter((c) => c.route.template === first).map((c) => c.route.method);
+      return { kind: "method_not_allowed", allow };
     }
     // Starlette's redirect_slashes: the other form of the path, if that one is a route.
     const other = path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
