@@ -374,3 +374,42 @@ describe("schema validation (RequestValidationError)", () => {
     expect(res.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
   });
 });
+
+describe("regressions found by fuzzing", () => {
+  it("reports path errors before body errors", async () => {
+    const res = await ctx.http.patch("/v1/customers/nope").set(ctx.auth()).send({ name: 1 });
+    expect(res.body.detail.map((d: { loc: unknown[] }) => d.loc)).toEqual([
+      ["path", "id"],
+      ["body", "name"],
+    ]);
+  });
+
+  it("validates a team's billing address like an individual's (shared schemas in both branches)", async () => {
+    const empty = await ctx.http
+      .post("/v1/customers/")
+      .set(ctx.auth())
+      .send({ type: "team", email: "t1@example.com", billing_address: {} });
+    expect(empty.status).toBe(422);
+    expect(empty.body.detail).toEqual([
+      {
+        type: "missing",
+        loc: ["body", "team", "billing_address", "country"],
+        msg: "Field required",
+        input: {},
+      },
+    ]);
+    const wrongType = await ctx.http
+      .post("/v1/customers/")
+      .set(ctx.auth())
+      .send({ type: "team", email: "t2@example.com", billing_address: { country: "FR", line1: 5 } });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.detail).toEqual([
+      {
+        type: "string_type",
+        loc: ["body", "team", "billing_address", "line1"],
+        msg: "Input should be a valid string",
+        input: 5,
+      },
+    ]);
+  });
+});

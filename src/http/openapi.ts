@@ -200,9 +200,11 @@ export function validate(
     cookie: {},
   };
   if (body !== undefined) parameters.requestBody = body;
-  const errors: ErrorObject[] = [];
+  const errors: { error: ErrorObject; root: unknown }[] = [];
   for (const validator of info.validator.validator.getRequestValidatorsForOperation(info.operationId)) {
-    if (!validator(parameters) && validator.errors) errors.push(...validator.errors);
+    if (!validator(parameters) && validator.errors) {
+      for (const error of validator.errors) errors.push({ error, root: validator.schema });
+    }
   }
   const coerced = { query: parameters.query as Record<string, unknown>, params: request.params };
   if (errors.length === 0) {
@@ -213,10 +215,13 @@ export function validate(
     ];
     return { details, coerced };
   }
-  const details = toPydanticDetails(
-    errors,
-    { query: query.raw, path: request.params },
-    { tagFunction: TAG_FUNCTIONS[info.operationId] },
+  // Each validator's errors are translated with its own root schema (for its local `$ref`s).
+  const details = [...new Set(errors.map(({ root }) => root))].flatMap((root) =>
+    toPydanticDetails(
+      errors.filter((entry) => entry.root === root).map(({ error }) => error),
+      { query: query.raw, path: request.params },
+      { tagFunction: TAG_FUNCTIONS[info.operationId], rootSchema: root },
+    ),
   );
   return { details, coerced };
 }

@@ -20,6 +20,8 @@ export interface RawParts {
 }
 
 export interface TranslateOptions {
+  /** The root schema of the validator that reported the errors, to resolve its local `$ref`s. */
+  rootSchema?: unknown;
   /** pydantic names a callable discriminator in its message, e.g. `_customer_create_type()`. */
   tagFunction?: string;
 }
@@ -72,6 +74,7 @@ interface UnionChoice {
   chosen: number;
   tag?: string;
   instancePath: string;
+  branches: unknown[];
 }
 
 function chooseBranch(
@@ -98,13 +101,13 @@ function chooseBranch(
         ctx: { discriminator: fn, tag: String(data.type), expected_tags: expected },
       });
     }
-    return { chosen, tag, instancePath: error.instancePath };
+    return { chosen, tag, instancePath: error.instancePath, branches };
   }
   let chosen = branches.findIndex(
     (branch) => isObject(branch) && branch.type !== "null" && typeFits(branch, data),
   );
   if (chosen === -1) chosen = branches.findIndex((branch) => isObject(branch) && branch.type !== "null");
-  return { chosen, instancePath: error.instancePath };
+  return { chosen, instancePath: error.instancePath, branches };
 }
 
 function locFromPointer(pointer: string): (string | number)[] {
@@ -134,14 +137,65 @@ function rawInput(loc: (string | number)[], data: Json, raw: RawParts): Json {
   return data;
 }
 
-/** The combinator (`…/anyOf` or `…/oneOf`) prefixes of a schema path, each with the branch index taken. */
-function branchesTaken(schemaPath: string): { prefix: string; index: number }[] {
-  const result: { prefix: string; index: number }[] = [];
-  const pattern = /\/(anyOf|oneOf)\/(\d+)(?=\/|$)/g;
-  for (let match = pattern.exec(schemaPath); match !== null; match = pattern.exec(schemaPath)) {
-    result.push({ prefix: schemaPath.slice(0, match.index + match[1].length + 1), index: Number(match[2]) });
+/** Resolves a local JSON pointer (`#/properties/requestBody/oneOf/0`) against the root schema. */
+function resolvePointer(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.slice(2).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
   }
-  return result;
+  return node;
+}
+
+/**
+ * Every schema object reachable from `schema`, following local `$ref`s: openapi-backend compiles a
+ * schema used in several places once and points its other occurrences at the first with a `$ref`.
+ * Cached per schema.
+ */
+const reachableCache = new WeakMap<object, Set<object>>();
+
+function reachable(schema: unknown, root: unknown): Set<object> {
+  if (typeof schema !== "object" || schema === null) return new Set();
+  const cached = reachableCache.get(schema);
+  if (cached) return cached;
+  const found = new Set<object>();
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item !== "object" || item === null || found.has(item)) continue;
+    found.add(item);
+    const ref = (item as { $ref?: unknown }).$ref;
+    if (typeof ref === "string" && ref.startsWith("#/")) stack.push(resolvePointer(root, ref));
+    for (const value of Object.values(item)) stack.push(value);
+  }
+  reachableCache.set(schema, found);
+  return found;
+}
+
+function within(instancePath: string, prefix: string): boolean {
+  return prefix === "" || instancePath === prefix || instancePath.startsWith(`${prefix}/`);
+}
+
+/**
+ * The unions an error sits in, or null when it comes from a branch pydantic did not choose.
+ * Membership is decided by which branches reach the schema the error comes from, not by ajv's
+ * schemaPath: a schema used in several branches (e.g. AddressInput in both customer-create
+ * branches) is compiled once, and ajv reports its errors with the path of the first occurrence,
+ * whichever branch it ran for.
+ */
+function enclosingUnions(error: ErrorObject, unions: UnionChoice[], root: unknown): UnionChoice[] | null {
+  const enclosing: UnionChoice[] = [];
+  for (const union of unions) {
+    if (!within(error.instancePath, union.instancePath)) continue;
+    const owners = union.branches.flatMap((branch, index) =>
+      reachable(branch, root).has(error.parentSchema as object) ? [index] : [],
+    );
+    if (owners.length === 0) continue;
+    if (!owners.includes(union.chosen)) return null;
+    enclosing.push(union);
+  }
+  return enclosing;
 }
 
 export function toPydanticDetails(
@@ -152,27 +206,28 @@ export function toPydanticDetails(
   const details: ValidationDetail[] = [];
   const unions = new Map<string, UnionChoice>();
   for (const error of errors) {
-    if (error.keyword === "anyOf" || error.keyword === "oneOf") {
-      unions.set(error.schemaPath, chooseBranch(error, options, details, locFromPointer(error.instancePath)));
+    const key = `${error.schemaPath}|${error.instancePath}`;
+    if ((error.keyword === "anyOf" || error.keyword === "oneOf") && !unions.has(key)) {
+      unions.set(key, chooseBranch(error, options, details, locFromPointer(error.instancePath)));
     }
   }
   for (const error of errors) {
     if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "propertyNames") continue;
-    const taken = branchesTaken(error.schemaPath);
     // A union that passed as a whole has no entry: its branches' errors were already discarded by ajv.
-    if (taken.some(({ prefix, index }) => unions.has(prefix) && unions.get(prefix)?.chosen !== index))
-      continue;
+    const enclosing = enclosingUnions(error, [...unions.values()], options.rootSchema);
+    if (enclosing === null) continue;
     const described = describeError(error);
     if (described === null) continue;
 
     let loc = locFromPointer(error.instancePath);
-    // Insert the tag of every tagged union this error sits in, after the union's own location.
-    for (const { prefix } of [...taken].reverse()) {
-      const union = unions.get(prefix);
-      if (union?.tag !== undefined) {
-        const at = locFromPointer(union.instancePath).length;
-        loc = [...loc.slice(0, at), union.tag, ...loc.slice(at)];
-      }
+    // Insert the tag of every tagged union this error sits in after the union's own location,
+    // the deepest first so the shallower positions stay right.
+    const tagged = enclosing
+      .filter((union) => union.tag !== undefined)
+      .sort((a, b) => b.instancePath.length - a.instancePath.length);
+    for (const union of tagged) {
+      const at = locFromPointer(union.instancePath).length;
+      loc = [...loc.slice(0, at), union.tag as string, ...loc.slice(at)];
     }
     const params = error.params as Record<string, unknown>;
     // A required body that is absent: ajv sees a missing `requestBody` key on the request object.
