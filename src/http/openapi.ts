@@ -9,7 +9,7 @@ import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
-import { bodyTag, nulDetails, toPydanticDetails } from "./pydantic-errors.js";
+import { bodyTag, nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
 import { Router } from "./router.js";
 import { uuid4Problem } from "./uuid.js";
 
@@ -216,12 +216,13 @@ export function validate(
     return { details, coerced };
   }
   // Each validator's errors are translated with its own root schema (for its local `$ref`s).
-  const details = [...new Set(errors.map(({ root }) => root))].flatMap((root) =>
+  const perValidator = [...new Set(errors.map(({ root }) => root))].flatMap((root) =>
     toPydanticDetails(
       errors.filter((entry) => entry.root === root).map(({ error }) => error),
       { query: query.raw, path: request.params },
       { tagFunction: TAG_FUNCTIONS[info.operationId], rootSchema: root },
     ),
   );
+  const details = orderDetails(perValidator);
   return { details, coerced };
 }

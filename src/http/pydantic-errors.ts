@@ -245,6 +245,11 @@ export function toPydanticDetails(
     if (described.ctx !== undefined) detail.ctx = described.ctx;
     details.push(detail);
   }
+  return orderDetails(details);
+}
+
+/** pydantic's order: path, query, header, cookie, then body; duplicates removed, otherwise stable. */
+export function orderDetails(details: ValidationDetail[]): ValidationDetail[] {
   const seen = new Set<string>();
   return details
     .filter((detail) => {
