@@ -4,7 +4,7 @@
  * email and external_id, and anonymization. Every change publishes its events.
  */
 import { createHash } from "node:crypto";
-import { PolarRequestValidationError, ResourceNotFound } from "../errors.js";
+import { PolarRequestValidationError, RequestValidationError, ResourceNotFound } from "../errors.js";
 import type { CustomerRecord, Metadata, OrganizationPartition } from "../store/store.js";
 import { pythonIsoformat } from "../util/time.js";
 import { normalizeAddress } from "./address.js";
@@ -81,6 +81,22 @@ export function createCustomer(
   const externalId = trimmed(body.external_id) ?? null;
   const taxIdInput = trimmed(body.tax_id) ?? null;
 
+  // pydantic's checks come first: the team rule and the address model.
+  if (type === "team" && email === null && !body.owner?.email) {
+    throw new RequestValidationError([
+      {
+        type: "value_error",
+        loc: ["body", "team"],
+        msg: "Value error, An owner with an email address is required when creating a team customer without an email.",
+        input: body,
+        ctx: { error: {} },
+      },
+    ]);
+  }
+  const billingAddress = body.billing_address
+    ? normalizeAddress(body.billing_address, ["body", type, "billing_address"])
+    : null;
+
   const conflicts: Detail[] = [];
   if (email !== null && emailTaken(partition, email)) conflicts.push(emailConflict(email));
   if (externalId !== null && partition.customerByExternalId.has(externalId)) {
@@ -88,21 +104,11 @@ export function createCustomer(
   }
   if (conflicts.length > 0) throw new PolarRequestValidationError(conflicts);
 
-  const billingAddress = body.billing_address ? normalizeAddress(body.billing_address) : null;
   let taxId: [string, string] | null = null;
   if (taxIdInput !== null) {
     if (billingAddress === null) throw new PolarRequestValidationError([taxIdNeedsCountry]);
     taxId = validateTaxId(taxIdInput, billingAddress.country);
     if (taxId === null) throw new PolarRequestValidationError([invalidTaxId(taxIdInput)]);
-  }
-
-  // A team customer needs an email of its own or an owner; with only an owner its own email stays
-  // null (Polar makes the owner a member, which the emulator does not model yet).
-  const ownerEmail = body.owner?.email ? normalizeEmail(body.owner.email) : null;
-  if (type === "team" && email === null && ownerEmail === null) {
-    throw new PolarRequestValidationError([
-      { type: "missing", loc: ["body", "email"], msg: "Field required", input: null },
-    ]);
   }
 
   const customer: CustomerRecord = {
@@ -140,6 +146,11 @@ export function updateCustomer(
 ): CustomerRecord {
   const partition = ctx.store.partition(customer.organization_id);
   const has = (key: string): boolean => Object.hasOwn(body, key);
+  // pydantic's address model runs before any business rule.
+  const billingAddress =
+    body.billing_address !== undefined && body.billing_address !== null
+      ? normalizeAddress(body.billing_address, ["body", "billing_address"])
+      : customer.billing_address;
   const errors: Detail[] = [];
 
   const email = body.email === undefined || body.email === null ? null : normalizeEmail(body.email);
@@ -185,10 +196,6 @@ export function updateCustomer(
   }
   if (errors.length > 0) throw new PolarRequestValidationError(errors);
 
-  const billingAddress =
-    body.billing_address !== undefined && body.billing_address !== null
-      ? normalizeAddress(body.billing_address)
-      : customer.billing_address;
   let taxId = customer.tax_id;
   const taxIdInput = trimmed(body.tax_id) ?? customer.tax_id?.[0] ?? null;
   if (taxIdInput !== null) {

@@ -7,7 +7,7 @@
  * The public API (`/v1/...`) and the control plane (`/_emulator/...`) share it; the control plane
  * has no auth and no Polar-Version.
  */
-import express, { type Express, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { DomainContext } from "../domain/context.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
@@ -50,7 +50,7 @@ function send(res: Response, reply: Reply): void {
   }
   let payload: string | undefined;
   if ("json" in reply && reply.json !== undefined) {
-    payload = JSON.stringify(reply.json);
+    payload = JSON.stringify(reply.json) ?? "null";
     res.setHeader("Content-Type", "application/json");
   } else if ("text" in reply) {
     payload = reply.text;
@@ -137,7 +137,7 @@ export function createApp(options: AppOptions): Express {
       operationId = info.operationId;
 
       // FastAPI reads and decodes the body before it resolves auth: bad JSON is a 422 even unauthenticated.
-      const body = decodeBody(req, await readBody(req));
+      const body = decodeBody(req, await readBody(req, !control));
       const ctx = options.context();
       let token: AccessToken | undefined;
       if (!control) {
@@ -172,6 +172,17 @@ export function createApp(options: AppOptions): Express {
         send(res, { status: 500, json: { error: "InternalServerError", detail: "Internal Server Error" } });
       }
     }
+  });
+  // Last resort: whatever escaped the pipeline is answered as JSON, never as express's HTML page.
+  app.use((failure: unknown, req: Request, res: Response, _next: NextFunction) => {
+    logger.error(
+      { err: failure, method: req.method, url: req.originalUrl },
+      "[polar-emulator] unexpected error",
+    );
+    if (res.headersSent) return;
+    res.statusCode = 500;
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify({ error: "InternalServerError", detail: "Internal Server Error" }));
   });
   return app;
 }

@@ -1,9 +1,25 @@
 /**
  * Request bodies as Polar's server reads them: a write needs Content-Length (411), at most
- * 10 MiB (413), and JSON that fails to parse is a 422 `json_invalid` worded like Python's `json`.
+ * 10 MiB (413), JSON that fails to parse is a 422 `json_invalid` worded like Python's `json`, and
+ * JSON nested deeper than Python's json module goes is a 400.
  */
 import type { Request } from "express";
-import { LengthRequired, MAX_BODY_BYTES, RequestBodyTooLarge, RequestValidationError } from "../errors.js";
+import {
+  LengthRequired,
+  MAX_BODY_BYTES,
+  PolarHttpError,
+  RequestBodyTooLarge,
+  RequestValidationError,
+} from "../errors.js";
+
+/** Python's json module gives up around this depth (its recursion limit); Starlette then answers 400. */
+export const MAX_JSON_DEPTH = 1000;
+
+export class BodyParsingError extends PolarHttpError {
+  constructor() {
+    super(400, { detail: "There was an error parsing the body" });
+  }
+}
 
 /** Maps V8's JSON.parse message to Python's, with the character offset Python reports. */
 function pythonJsonError(text: string, message: string): { error: string; position: number } {
@@ -12,8 +28,9 @@ function pythonJsonError(text: string, message: string): { error: string; positi
   if (/Expected property name|Expected double-quoted property name/.test(message)) {
     return { error: "Expecting property name enclosed in double quotes", position };
   }
-  if (/Expected ',' or '\}'|Expected ',' or ']'/.test(message))
+  if (/Expected ',' or '\}'|Expected ',' or ']'/.test(message)) {
     return { error: "Expecting ',' delimiter", position };
+  }
   if (/Expected ':'/.test(message)) return { error: "Expecting ':' delimiter", position };
   if (/non-whitespace character after JSON/.test(message)) return { error: "Extra data", position };
   if (/Unterminated string/.test(message)) return { error: "Unterminated string starting at", position };
@@ -21,9 +38,24 @@ function pythonJsonError(text: string, message: string): { error: string; positi
   return { error: "Expecting value", position };
 }
 
+/** Nesting depth of a parsed JSON value, without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== "object" || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 export function parseJsonBody(text: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     const { error: reason, position } = pythonJsonError(text, error instanceof Error ? error.message : "");
     throw new RequestValidationError([
@@ -36,16 +68,22 @@ export function parseJsonBody(text: string): unknown {
       },
     ]);
   }
+  if (depthOf(parsed) > MAX_JSON_DEPTH) throw new BodyParsingError();
+  return parsed;
 }
 
-/** Reads the raw body; undefined when the request has none. */
-export async function readBody(req: Request): Promise<string | undefined> {
+/**
+ * Reads the raw body; undefined when the request has none. `requireLength`: Polar's API answers
+ * 411 to a write without Content-Length; the control plane also takes a bare `curl -X POST`.
+ */
+export async function readBody(req: Request, requireLength: boolean): Promise<string | undefined> {
   const length = req.headers["content-length"];
   const write = req.method === "POST" || req.method === "PUT" || req.method === "PATCH";
-  if (length === undefined) {
+  if (length === undefined && requireLength) {
     if (write) throw new LengthRequired();
     return undefined;
   }
+  if (length === undefined && req.headers["transfer-encoding"] === undefined) return undefined;
   if (Number(length) > MAX_BODY_BYTES) throw new RequestBodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

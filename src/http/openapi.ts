@@ -9,7 +9,7 @@ import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
-import { bodyTag, nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
+import { nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
 import { Router } from "./router.js";
 import { uuid4Problem } from "./uuid.js";
 
@@ -149,8 +149,11 @@ export function shapeQuery(
     if (spec.deepObject) {
       const object: Record<string, string | string[]> = {};
       for (const [key, value] of search) {
-        const match = key.startsWith(`${name}[`) && key.endsWith("]") ? key.slice(name.length + 1, -1) : null;
-        if (match === null || match === "") continue;
+        // Polar reads `metadata[key]` with re.match(r"metadata\[([^\]]+)\]"): the key ends at the first `]`.
+        const match = key.startsWith(`${name}[`)
+          ? /^([^\]]+)\]/.exec(key.slice(name.length + 1))?.[1]
+          : undefined;
+        if (match === undefined) continue;
         const existing = object[match];
         object[match] =
           existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
@@ -173,6 +176,21 @@ export function shapeQuery(
     shaped[name] = value;
   }
   return { raw, shaped };
+}
+
+/**
+ * pydantic's "before" validators that change the input before it is checked: AddressInput upper-
+ * cases its country (`"us"` is accepted as `"US"`). Changes the parsed body in place.
+ */
+function beforeValidation(body: unknown): unknown {
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+    const address = (body as Record<string, unknown>).billing_address;
+    if (typeof address === "object" && address !== null && !Array.isArray(address)) {
+      const fields = address as Record<string, unknown>;
+      if (typeof fields.country === "string") fields.country = fields.country.toUpperCase();
+    }
+  }
+  return body;
 }
 
 export interface ValidatedRequest {
@@ -199,7 +217,7 @@ export function validate(
     header: request.headers,
     cookie: {},
   };
-  if (body !== undefined) parameters.requestBody = body;
+  if (body !== undefined) parameters.requestBody = beforeValidation(body);
   const errors: { error: ErrorObject; root: unknown }[] = [];
   for (const validator of info.validator.validator.getRequestValidatorsForOperation(info.operationId)) {
     if (!validator(parameters) && validator.errors) {
@@ -208,12 +226,7 @@ export function validate(
   }
   const coerced = { query: parameters.query as Record<string, unknown>, params: request.params };
   if (errors.length === 0) {
-    const tag = bodyTag(info.bodySchema, body);
-    const details = [
-      ...nulDetails(query.raw, ["query"]),
-      ...nulDetails(body, tag ? ["body", tag] : ["body"]),
-    ];
-    return { details, coerced };
+    return { details: nulDetails(info.bodySchema, body), coerced };
   }
   // Each validator's errors are translated with its own root schema (for its local `$ref`s).
   const perValidator = [...new Set(errors.map(({ root }) => root))].flatMap((root) =>

@@ -267,36 +267,56 @@ export function orderDetails(details: ValidationDetail[]): ValidationDetail[] {
     .map(({ detail }) => detail);
 }
 
-const NUL_MESSAGE = "This value contains invalid characters";
+const NUL_MESSAGE = "Value error, This value contains invalid characters";
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (isObject(value))
+    return Object.entries(value).some(([key, item]) => key.includes("\u0000") || containsNul(item));
+  return false;
+}
+
+function nulDetail(loc: (string | number)[], input: unknown): ValidationDetail {
+  return { type: "value_error", loc, msg: NUL_MESSAGE, input, ctx: { error: {} } };
+}
 
 /**
- * Polar refuses the NUL character in any string of a body or query (Postgres can't store it),
- * as a pydantic `value_error` at the string's location; keys of objects count too.
+ * Polar refuses the NUL character (Postgres can't store it) with a validator on every declared
+ * field of its request schemas: the error names the field and carries its whole value. Unknown
+ * keys are ignored like the rest of their content. The address model checks its own strings.
  */
-export function nulDetails(value: unknown, loc: (string | number)[]): ValidationDetail[] {
-  const found: ValidationDetail[] = [];
-  const visit = (item: unknown, at: (string | number)[]) => {
-    if (typeof item === "string") {
-      if (item.includes("\u0000")) {
-        found.push({
-          type: "value_error",
-          loc: at,
-          msg: `Value error, ${NUL_MESSAGE}`,
-          input: item,
-          ctx: { error: NUL_MESSAGE },
-        });
+export function nulDetails(schema: unknown, body: unknown): ValidationDetail[] {
+  if (!isObject(body) || !isObject(schema)) return [];
+  let fields = schema;
+  let loc: (string | number)[] = ["body"];
+  if (Array.isArray(schema.oneOf)) {
+    const tag = bodyTag(schema, body);
+    const branch = schema.oneOf.find(
+      (item) =>
+        isObject(item) &&
+        isObject(item.properties) &&
+        isObject(item.properties.type) &&
+        item.properties.type.const === tag,
+    );
+    if (!isObject(branch)) return [];
+    fields = branch;
+    loc = ["body", tag as string];
+  }
+  const declared = isObject(fields.properties) ? fields.properties : {};
+  const details: ValidationDetail[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (!(key in declared)) continue;
+    if (key === "billing_address" && isObject(value)) {
+      for (const [field, text] of Object.entries(value)) {
+        if (typeof text === "string" && text.includes("\u0000"))
+          details.push(nulDetail([...loc, key, field], text));
       }
-    } else if (Array.isArray(item)) {
-      for (const [index, element] of item.entries()) visit(element, [...at, index]);
-    } else if (isObject(item)) {
-      for (const [key, element] of Object.entries(item)) {
-        if (key.includes("\u0000")) visit(key, [...at, key, "[key]"]);
-        visit(element, [...at, key]);
-      }
+    } else if (containsNul(value)) {
+      details.push(nulDetail([...loc, key], value));
     }
-  };
-  visit(value, loc);
-  return found;
+  }
+  return details;
 }
 
 /** The tag pydantic puts in `loc` for a body that is a tagged union (`individual` for a customer create). */

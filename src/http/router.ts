@@ -76,9 +76,9 @@ export class Router<T> {
   }
 
   match(method: string, path: string, search: string): RouteMatch<T> {
-    const wanted = method === "HEAD" ? "GET" : method;
+    // FastAPI does not answer HEAD for GET routes: HEAD is a 405 like any other method.
     const candidates = this.find(path);
-    const hit = candidates.find((candidate) => candidate.route.method === wanted);
+    const hit = candidates.find((candidate) => candidate.route.method === method);
     if (hit) return { kind: "found", ...hit };
     if (candidates.length > 0) {
       // Starlette answers 405 from the first route whose path matches, with that route's methods.
