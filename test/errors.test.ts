@@ -388,6 +388,48 @@ describe("schema validation (RequestValidationError)", () => {
 });
 
 describe("regressions found by fuzzing", () => {
+  it("accepts every UUID spelling pydantic accepts, for the same id", async () => {
+    const alice = (await ctx.http.get("/v1/customers/external/user_alice").set(ctx.auth())).body;
+    const spellings = [
+      alice.id.toUpperCase(),
+      alice.id.replaceAll("-", ""),
+      `urn:uuid:${alice.id}`,
+      `{${alice.id}}`,
+    ];
+    for (const id of spellings) {
+      const res = await ctx.http.get(`/v1/customers/${encodeURIComponent(id)}`).set(ctx.auth());
+      expect(res.status, id).toBe(200);
+      expect(res.body.id).toBe(alice.id);
+    }
+    const org = ctx.emulator.organizationId.replaceAll("-", "").toUpperCase();
+    const all = await ctx.http.get("/v1/customers/?limit=1").set(ctx.auth());
+    const list = await ctx.http.get(`/v1/customers/?organization_id=${org}&limit=1`).set(ctx.auth());
+    expect(list.body.pagination.total_count).toBe(all.body.pagination.total_count);
+    expect(list.body.pagination.total_count).toBeGreaterThan(0);
+  });
+
+  it("reads query integers like pydantic: 1_000 yes, 1e3 and 0x10 no", async () => {
+    const total = (await ctx.http.get("/v1/customers/").set(ctx.auth())).body.pagination.total_count;
+    const underscores = await ctx.http.get("/v1/customers/?page=1_0&limit=1_0").set(ctx.auth());
+    expect(underscores.status).toBe(200);
+    expect(underscores.body).toEqual({
+      items: [],
+      pagination: { total_count: total, max_page: Math.ceil(total / 10) },
+    });
+    for (const value of ["1e3", "0x10", "1.5"]) {
+      const res = await ctx.http.get(`/v1/customers/?page=${value}`).set(ctx.auth());
+      expect(res.status, value).toBe(422);
+      expect(res.body.detail).toEqual([
+        {
+          type: "int_parsing",
+          loc: ["query", "page"],
+          msg: "Input should be a valid integer, unable to parse string as an integer",
+          input: value,
+        },
+      ]);
+    }
+  });
+
   it("answers 400 for JSON nested deeper than Python's json module reads, never a 500", async () => {
     const deep = `{"name":"x","zzz":${"[".repeat(3400)}${"]".repeat(3400)}}`;
     const res = await ctx.http

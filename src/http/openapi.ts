@@ -11,9 +11,17 @@ import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
 import { nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
 import { Router } from "./router.js";
-import { uuid4Problem } from "./uuid.js";
+import { canonicalUuid, uuid4Problem } from "./uuid.js";
 
 type Schema = Record<string, unknown>;
+
+/** How a query parameter's raw strings are shaped before validation. */
+interface QuerySpec {
+  array: boolean;
+  boolean: boolean;
+  integer: boolean;
+  deepObject: boolean;
+}
 
 /** What the pipeline needs to know about one operation, read from the spec once. */
 export interface OperationInfo {
@@ -25,7 +33,9 @@ export interface OperationInfo {
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
-  query: Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>;
+  query: Map<string, QuerySpec>;
+  /** Path and query parameters that are UUIDs: canonicalized once they are valid. */
+  uuidParams: Set<string>;
   operation: Operation;
   validator: OpenAPIBackend;
 }
@@ -48,6 +58,14 @@ function accepts(schema: unknown, type: string): boolean {
     if (Array.isArray(branches) && branches.some((branch) => accepts(branch, type))) return true;
   }
   return false;
+}
+
+/** Whether a schema, or an anyOf branch or item schema of it, has `format`. */
+function hasFormat(schema: unknown, format: string): boolean {
+  if (!isSchema(schema)) return false;
+  if (schema.format === format) return true;
+  const branches = Array.isArray(schema.anyOf) ? schema.anyOf : [];
+  return branches.some((branch) => hasFormat(branch, format)) || hasFormat(schema.items, format);
 }
 
 function customizeAjv(ajv: Ajv): Ajv {
@@ -91,12 +109,15 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
   return backend.router.getOperations().map((operation) => {
     const security = (operation.security ?? []) as Record<string, string[]>[];
     const oat = security.find((requirement) => "oat" in requirement);
-    const query = new Map<string, { array: boolean; boolean: boolean; deepObject: boolean }>();
+    const query = new Map<string, QuerySpec>();
+    const uuidParams = new Set<string>();
     for (const parameter of (operation.parameters ?? []) as unknown as Schema[]) {
+      if (hasFormat(parameter.schema, "uuid4")) uuidParams.add(String(parameter.name));
       if (parameter.in !== "query") continue;
       query.set(String(parameter.name), {
         array: accepts(parameter.schema, "array") && !accepts(parameter.schema, "string"),
         boolean: accepts(parameter.schema, "boolean"),
+        integer: accepts(parameter.schema, "integer") && !accepts(parameter.schema, "string"),
         deepObject: parameter.style === "deepObject",
       });
     }
@@ -108,6 +129,7 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
       scopes: oat?.oat ?? [],
       bodySchema: (requestBody?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema,
       query,
+      uuidParams,
       operation,
       validator: backend,
     };
@@ -130,6 +152,10 @@ export function buildRouter(operations: OperationInfo[]): Router<OperationInfo> 
   for (const info of operations) router.add(info.method, info.path, info);
   return router;
 }
+
+const PYTHON_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+/** Fails ajv's integer check; the 422 then reports the raw input, so this text is never seen. */
+const NOT_AN_INTEGER = "not an integer";
 
 const TRUE = new Set(["1", "on", "t", "true", "y", "yes"]);
 const FALSE = new Set(["0", "off", "f", "false", "n", "no"]);
@@ -171,6 +197,13 @@ export function shapeQuery(
     if (spec.boolean) {
       const normalize = (text: string) =>
         TRUE.has(text.toLowerCase()) ? "true" : FALSE.has(text.toLowerCase()) ? "false" : text;
+      value = Array.isArray(value) ? value.map(normalize) : normalize(value);
+    }
+    if (spec.integer) {
+      // pydantic reads integers like Python's int(): digits with optional sign, `_` between
+      // digits and surrounding spaces; `1e3` and `0x10`, which ajv's coercion would take, are not.
+      const normalize = (text: string) =>
+        PYTHON_INT.test(text) ? text.trim().replaceAll("_", "") : NOT_AN_INTEGER;
       value = Array.isArray(value) ? value.map(normalize) : normalize(value);
     }
     shaped[name] = value;
@@ -224,8 +257,16 @@ export function validate(
       for (const error of validator.errors) errors.push({ error, root: validator.schema });
     }
   }
-  const coerced = { query: parameters.query as Record<string, unknown>, params: request.params };
+  const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
   if (errors.length === 0) {
+    // pydantic gives handlers a UUID object: any accepted spelling names the same id.
+    for (const name of info.uuidParams) {
+      if (typeof coerced.params[name] === "string")
+        coerced.params[name] = canonicalUuid(coerced.params[name]);
+      const value = coerced.query[name];
+      if (typeof value === "string") coerced.query[name] = canonicalUuid(value);
+      if (Array.isArray(value)) coerced.query[name] = value.map((item) => canonicalUuid(String(item)));
+    }
     return { details: nulDetails(info.bodySchema, body), coerced };
   }
   // Each validator's errors are translated with its own root schema (for its local `$ref`s).

@@ -49,3 +49,9 @@ export function uuid4Problem(value: string): UuidProblem | null {
   }
   return null;
 }
+
+/** The canonical spelling of a valid UUID: lower-case hex, hyphenated 8-4-4-4-12. */
+export function canonicalUuid(value: string): string {
+  const hex = value.replace(/^urn:uuid:|[{}-]/g, "").toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
