@@ -24,12 +24,18 @@ app.set("etag", false);
 app.get("/_baseline/health", (_req, res) => {
   res.status(200).send("ok");
 });
-app.get(spec.getPath, (_req, res) => {
-  res.status(spec.getStatus).set("Content-Type", spec.getContentType).send(spec.getBody);
-});
-app.post(spec.postPath, express.json(), (_req, res) => {
-  res.status(spec.postStatus).set("Content-Type", spec.postContentType).send(spec.postBody);
-});
+// Written with Node's response API, as the emulator writes its replies, so the content type is the
+// captured one exactly (express's send would add a charset).
+function reply(res: express.Response, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", contentType);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
+app.get(spec.getPath, (_req, res) => reply(res, spec.getStatus, spec.getContentType, spec.getBody));
+app.post(spec.postPath, express.json(), (_req, res) =>
+  reply(res, spec.postStatus, spec.postContentType, spec.postBody),
+);
 
 const server = app.listen(port, "127.0.0.1", () => {
   console.log(`baseline listening on http://127.0.0.1:${port}`);
