@@ -1,5 +1,8 @@
 /** The CLI: flags over environment over defaults, --help, and clear usage errors. */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/config.js";
 
@@ -76,5 +79,21 @@ describe("the command", () => {
     });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("cannot read fixture /nonexistent.yaml");
+  });
+
+  it("refuses an invalid fixture whole, naming the file, the path inside it and the problem", () => {
+    const dir = mkdtempSync(join(tmpdir(), "polar-fixture-"));
+    const badType = join(dir, "bad-type.yaml");
+    writeFileSync(badType, "customers:\n  - email: 5\n");
+    const typed = spawnSync(process.execPath, [...tsx, "--fixtures", badType], { encoding: "utf8" });
+    expect(typed.status).toBe(2);
+    expect(typed.stderr).toContain(`${badType} is not a valid fixture`);
+    expect(typed.stderr).toContain("/customers/0/email: must be string");
+    const duplicate = join(dir, "duplicate.yaml");
+    writeFileSync(duplicate, "customers:\n  - email: a@example.com\n  - email: A@example.com\n");
+    const dup = spawnSync(process.execPath, [...tsx, "--fixtures", duplicate], { encoding: "utf8" });
+    expect(dup.status).toBe(2);
+    expect(dup.stderr).toContain(`${duplicate}: /customers/1`);
+    expect(dup.stderr).toContain("A customer with this email address already exists.");
   });
 });
