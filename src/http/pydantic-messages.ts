@@ -11,6 +11,14 @@ type Json = unknown;
 
 export type Described = Omit<ValidationDetail, "loc" | "input">;
 
+/** pydantic's numeric bounds: error type, wording and ctx key, by JSON Schema keyword. */
+const BOUNDS: Record<string, [string, string, string]> = {
+  exclusiveMinimum: ["greater_than", "greater than", "gt"],
+  minimum: ["greater_than_equal", "greater than or equal to", "ge"],
+  exclusiveMaximum: ["less_than", "less than", "lt"],
+  maximum: ["less_than_equal", "less than or equal to", "le"],
+};
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -122,29 +130,12 @@ export function describeError(error: ErrorObject): Described | null {
       };
     }
     case "exclusiveMinimum":
-      return {
-        type: "greater_than",
-        msg: `Input should be greater than ${params.limit}`,
-        ctx: { gt: params.limit },
-      };
     case "minimum":
-      return {
-        type: "greater_than_equal",
-        msg: `Input should be greater than or equal to ${params.limit}`,
-        ctx: { ge: params.limit },
-      };
     case "exclusiveMaximum":
-      return {
-        type: "less_than",
-        msg: `Input should be less than ${params.limit}`,
-        ctx: { lt: params.limit },
-      };
-    case "maximum":
-      return {
-        type: "less_than_equal",
-        msg: `Input should be less than or equal to ${params.limit}`,
-        ctx: { le: params.limit },
-      };
+    case "maximum": {
+      const [type, words, key] = BOUNDS[error.keyword];
+      return { type, msg: `Input should be ${words} ${params.limit}`, ctx: { [key]: params.limit } };
+    }
     case "pattern":
       return {
         type: "string_pattern_mismatch",
