@@ -259,7 +259,7 @@ export function validate(
   }
   const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
   if (errors.length === 0) {
-    // pydantic gives handlers a UUID object: any accepted spelling names the same id.
+    // pydantic hands the handler a UUID object, so every accepted spelling names the same id.
     for (const name of info.uuidParams) {
       if (typeof coerced.params[name] === "string")
         coerced.params[name] = canonicalUuid(coerced.params[name]);
