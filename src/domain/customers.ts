@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { PolarRequestValidationError, RequestValidationError, ResourceNotFound } from "../errors.js";
-import type { CustomerRecord, Metadata, OrganizationPartition } from "../store/store.js";
+import type { CustomerRecord, OrganizationPartition } from "../store/store.js";
 import { pythonIsoformat } from "../util/time.js";
 import { normalizeAddress } from "./address.js";
 import type { DomainContext } from "./context.js";
@@ -279,4 +279,3 @@ export function getCustomerByExternalId(
   return customer;
 }
 
-export type { Metadata };
