@@ -278,4 +278,3 @@ export function getCustomerByExternalId(
   if (!customer) throw new ResourceNotFound();
   return customer;
 }
-
