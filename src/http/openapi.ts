@@ -9,6 +9,7 @@ import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
+import { isObject } from "../util/is-object.js";
 import { nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
 import { Router } from "./router.js";
 import { canonicalUuid, uuid4Problem } from "./uuid.js";
@@ -45,13 +46,9 @@ const TAG_FUNCTIONS: Record<string, string> = {
   "customers:create": "_customer_create_type()",
 };
 
-function isSchema(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
 function accepts(schema: unknown, type: string): boolean {
-  if (!isSchema(schema)) return false;
+  if (!isObject(schema)) return false;
   if (schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))) return true;
   for (const key of ["anyOf", "oneOf"]) {
     const branches = schema[key];
@@ -62,7 +59,7 @@ function accepts(schema: unknown, type: string): boolean {
 
 /** Whether a schema, or an anyOf branch or item schema of it, has `format`. */
 function hasFormat(schema: unknown, format: string): boolean {
-  if (!isSchema(schema)) return false;
+  if (!isObject(schema)) return false;
   if (schema.format === format) return true;
   const branches = Array.isArray(schema.anyOf) ? schema.anyOf : [];
   return branches.some((branch) => hasFormat(branch, format)) || hasFormat(schema.items, format);
@@ -86,7 +83,7 @@ function customizeAjv(ajv: Ajv): Ajv {
 
 export function readSpec(file: string): Schema {
   const document: unknown = parseYaml(readFileSync(file, "utf8"));
-  if (!isSchema(document)) throw new Error(`[polar-emulator] ${file} is not an OpenAPI document`);
+  if (!isObject(document)) throw new Error(`[polar-emulator] ${file} is not an OpenAPI document`);
   return document;
 }
 
@@ -162,8 +159,8 @@ const FALSE = new Set(["0", "off", "f", "false", "n", "no"]);
 
 /**
  * Raw query values shaped the way FastAPI reads them: repeated keys are lists, a single value of
- * a list-only parameter is a one-item list, `metadata[key]=v` is a deepObject, and booleans accept
- * pydantic's spellings. Unknown parameters are ignored, as Polar ignores them.
+ * a list-only parameter is a one-item list, `metadata[key]=v` is a deepObject, and booleans and
+ * integers follow pydantic's spellings. Unknown parameters are ignored, as Polar ignores them.
  */
 export function shapeQuery(
   info: OperationInfo,
@@ -216,12 +213,8 @@ export function shapeQuery(
  * cases its country (`"us"` is accepted as `"US"`). Changes the parsed body in place.
  */
 function beforeValidation(body: unknown): unknown {
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    const address = (body as Record<string, unknown>).billing_address;
-    if (typeof address === "object" && address !== null && !Array.isArray(address)) {
-      const fields = address as Record<string, unknown>;
-      if (typeof fields.country === "string") fields.country = fields.country.toUpperCase();
-    }
+  if (isObject(body) && isObject(body.billing_address) && typeof body.billing_address.country === "string") {
+    body.billing_address.country = body.billing_address.country.toUpperCase();
   }
   return body;
 }

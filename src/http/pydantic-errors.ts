@@ -8,10 +8,10 @@
  */
 import type { ErrorObject } from "ajv";
 import type { ValidationDetail } from "../errors.js";
+import { isObject } from "../util/is-object.js";
 import { describeError } from "./pydantic-messages.js";
 
 type Json = unknown;
-type SchemaObject = Record<string, unknown>;
 
 /** The raw request, to report `input` as it was sent (query strings before coercion). */
 export interface RawParts {
@@ -27,10 +27,6 @@ export interface TranslateOptions {
 }
 
 const LOCATION_ORDER = ["path", "query", "header", "cookie", "body"];
-
-function isObject(value: unknown): value is SchemaObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function jsonType(value: Json): string {
   if (value === null) return "null";

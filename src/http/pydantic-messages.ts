@@ -5,6 +5,7 @@
 import type { ErrorObject } from "ajv";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
+import { isObject } from "../util/is-object.js";
 import { uuid4Problem } from "./uuid.js";
 
 type Json = unknown;
@@ -18,10 +19,6 @@ const BOUNDS: Record<string, [string, string, string]> = {
   exclusiveMaximum: ["less_than", "less than", "lt"],
   maximum: ["less_than_equal", "less than or equal to", "le"],
 };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function quoteList(values: unknown[]): string {
   const quoted = values.map((value) => (typeof value === "string" ? `'${value}'` : String(value)));
