@@ -412,3 +412,23 @@ describe("bad input changes nothing", () => {
     expect(await count(headers)).toBe(1);
   });
 });
+
+describe("events", () => {
+  it("publishes each change's events in Polar's order, each followed by customer.state_changed", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const c = (await create(headers, { email: "ev@example.com" })).body;
+    await ctx.http.patch(`/v1/customers/${c.id}`).set(headers).send({ name: "Ev" });
+    await ctx.http.post("/v1/customers/").set(headers).send({ email: "ev@example.com" }); // rejected: no events
+    await ctx.http.delete(`/v1/customers/${c.id}`).set(headers);
+    const events = ctx.emulator.emulator.context.events.list({ customerId: c.id });
+    expect(events.map((event) => event.type)).toEqual([
+      "customer.created",
+      "customer.state_changed",
+      "customer.updated",
+      "customer.state_changed",
+      "customer.deleted",
+      "customer.state_changed",
+    ]);
+    expect(new Set(events.map((event) => event.id)).size).toBe(6);
+  });
+});
