@@ -7,7 +7,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
+import { benefitHandlers } from "./api/benefits.js";
 import { customerHandlers } from "./api/customers.js";
+import { grantHandlers } from "./api/grants.js";
+import { meterHandlers } from "./api/meters.js";
+import { productHandlers } from "./api/products.js";
+import { subscriptionHandlers } from "./api/subscriptions.js";
 import type { Config } from "./config.js";
 import { controlHandlers } from "./control/handlers.js";
 import type { DomainContext } from "./domain/context.js";
@@ -125,7 +130,17 @@ export async function createEmulator(
   });
 
   const app = createApp({
-    api: { router: buildRouter(apiOperations), handlers: customerHandlers },
+    api: {
+      router: buildRouter(apiOperations),
+      handlers: {
+        ...customerHandlers,
+        ...productHandlers,
+        ...benefitHandlers,
+        ...meterHandlers,
+        ...subscriptionHandlers,
+        ...grantHandlers,
+      },
+    },
     control: {
       router: buildRouter(controlOperations),
       handlers: controlHandlers({ ready: () => ready, health, reset: build, createOrganization, specs }),

@@ -1,6 +1,8 @@
 /** The customers operations of Polar's API: thin handlers over domain/customers. */
+
+import { serializeCustomerState } from "../domain/billing-serialize.js";
 import { exportCustomersCsv, listCustomers } from "../domain/customer-list.js";
-import { serializeCustomer, serializeCustomerState } from "../domain/customer-serialize.js";
+import { serializeCustomer } from "../domain/customer-serialize.js";
 import {
   createCustomer,
   deleteCustomer,
@@ -17,23 +19,8 @@ import type {
 import { PolarRequestValidationError } from "../errors.js";
 import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
-
-function list(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  return Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-/** An organization token reads its own organization only; an `organization_id` filter intersects with it. */
-function organizationIds(call: Call): string[] {
-  const own = organizationOf(call);
-  const filter = list(call.query.organization_id);
-  return filter === undefined || filter.includes(own) ? [own] : [];
-}
-
-function metadataFilter(value: unknown): Record<string, string[]> | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, list(item) ?? []]));
-}
+import type { CustomerRecord } from "../store/store.js";
+import { list, metadataFilter, organizationIds } from "./query.js";
 
 function byId(call: Call) {
   return getCustomer(call.ctx, organizationOf(call), call.params.id);
@@ -41,6 +28,10 @@ function byId(call: Call) {
 
 function byExternalId(call: Call) {
   return getCustomerByExternalId(call.ctx, organizationOf(call), call.params.external_id);
+}
+
+function state(call: Call, customer: CustomerRecord) {
+  return serializeCustomerState(call.ctx.store.partition(customer.organization_id), customer);
 }
 
 function anonymize(call: Call): boolean {
@@ -90,8 +81,8 @@ export const customerHandlers: Handlers = {
 
   "customers:get": (call) => json(200, serializeCustomer(byId(call))),
   "customers:get_external": (call) => json(200, serializeCustomer(byExternalId(call))),
-  "customers:get_state": (call) => json(200, serializeCustomerState(byId(call))),
-  "customers:get_state_external": (call) => json(200, serializeCustomerState(byExternalId(call))),
+  "customers:get_state": (call) => json(200, state(call, byId(call))),
+  "customers:get_state_external": (call) => json(200, state(call, byExternalId(call))),
 
   "customers:update": (call) =>
     json(200, serializeCustomer(updateCustomer(call.ctx, byId(call), call.body as CustomerUpdateBody))),

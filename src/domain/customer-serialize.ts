@@ -1,8 +1,8 @@
-/** The public Customer and CustomerState objects, key for key in the spec's order. */
+/** The public Customer object, key for key in the spec's order. */
 import { createHash } from "node:crypto";
 import type { CustomerRecord } from "../store/store.js";
 import { iso, isoOrNull } from "../util/time.js";
-import type { CustomerStateWire, CustomerWire, TaxIdFormat } from "./wire.js";
+import type { CustomerWire, TaxIdFormat } from "./wire.js";
 
 /** Avatar URLs by email: the sha256 was the largest cost of serving a customer. Bounded. */
 const avatarCache = new Map<string, string>();
@@ -49,17 +49,4 @@ export function serializeCustomer(customer: CustomerRecord): CustomerWire {
     return { ...head, email: customer.email, email_verified: verified, type: "team", ...tail };
   }
   return { ...head, email: customer.email ?? "", email_verified: verified, type: "individual", ...tail };
-}
-
-/**
- * The customer state: the customer plus its active subscriptions, granted benefits and meters.
- * Until the billing domain lands the three lists are empty.
- */
-export function serializeCustomerState(customer: CustomerRecord): CustomerStateWire {
-  return {
-    ...serializeCustomer(customer),
-    active_subscriptions: [],
-    granted_benefits: [],
-    active_meters: [],
-  };
 }

@@ -8,9 +8,11 @@ import { PolarRequestValidationError, RequestValidationError, ResourceNotFound }
 import type { CustomerRecord, OrganizationPartition } from "../store/store.js";
 import { pythonIsoformat } from "../util/time.js";
 import { normalizeAddress } from "./address.js";
+import { serializeCustomerState } from "./billing-serialize.js";
 import type { DomainContext } from "./context.js";
+import { serializeCustomer } from "./customer-serialize.js";
 import { normalizeEmail } from "./email.js";
-import type { DomainEventType } from "./events.js";
+import { type DomainEventType, emit } from "./events.js";
 import { validateTaxId } from "./tax-id.js";
 import type { CustomerCreateBody, CustomerUpdateBody, CustomerUpdateExternalBody } from "./wire.js";
 
@@ -58,16 +60,16 @@ function invalidTaxId(input: unknown): Detail {
   return { type: "invalid", loc: ["body", "tax_id"], msg: "Invalid tax ID.", input };
 }
 
-function publish(ctx: DomainContext, customer: CustomerRecord, ...types: DomainEventType[]): void {
-  for (const type of types) {
-    ctx.events.publish({
-      id: ctx.random.uuid(),
-      type,
-      organizationId: customer.organization_id,
-      customerId: customer.id,
-      timestamp: ctx.clock.now(),
-    });
-  }
+/** A customer event, then `customer.state_changed` with the state as it is now. */
+function publish(ctx: DomainContext, customer: CustomerRecord, type: DomainEventType): void {
+  const partition = ctx.store.partition(customer.organization_id);
+  const subject = {
+    organizationId: customer.organization_id,
+    customerId: customer.id,
+    subjectId: customer.id,
+  };
+  emit(ctx, type, subject, serializeCustomer(customer));
+  emit(ctx, "customer.state_changed", subject, serializeCustomerState(partition, customer));
 }
 
 export function createCustomer(
@@ -131,7 +133,7 @@ export function createCustomer(
     first_user_event_at: null,
   };
   partition.insertCustomer(customer);
-  publish(ctx, customer, "customer.created", "customer.state_changed");
+  publish(ctx, customer, "customer.created");
   return customer;
 }
 
@@ -219,7 +221,7 @@ export function updateCustomer(
   if ("type" in body && body.type === "team") customer.type = "team";
   customer.modified_at = ctx.clock.now();
   partition.reindexCustomer(customer, before);
-  publish(ctx, customer, "customer.updated", "customer.state_changed");
+  publish(ctx, customer, "customer.updated");
   return customer;
 }
 
@@ -258,7 +260,7 @@ export function deleteCustomer(
   customer.deleted_at = now;
   customer.modified_at = now;
   partition.reindexCustomer(customer, before);
-  publish(ctx, customer, "customer.deleted", "customer.state_changed");
+  publish(ctx, customer, "customer.deleted");
 }
 
 /** A live customer of the organization by id, or 404. */

@@ -1,20 +1,43 @@
 /**
- * Domain events: every change the domain makes is published here, typed and in order.
- * The webhooks engine (a later issue) subscribes; until then they are recorded in a bounded journal.
+ * Domain events: every change the domain makes is published here, typed and in order, with the
+ * public object it concerns as it was at that moment (what a webhook's `data` carries). The
+ * webhooks engine subscribes; the bounded journal keeps the latest for tests and the control plane.
  */
+import type { DomainContext } from "./context.js";
 
 export type DomainEventType =
   | "customer.created"
   | "customer.updated"
   | "customer.deleted"
-  | "customer.state_changed";
+  | "customer.state_changed"
+  | "subscription.created"
+  | "subscription.updated"
+  | "subscription.active"
+  | "subscription.canceled"
+  | "subscription.uncanceled"
+  | "subscription.cycled"
+  | "subscription.revoked"
+  | "subscription.past_due"
+  | "benefit_grant.created"
+  | "benefit_grant.updated"
+  | "benefit_grant.cycled"
+  | "benefit_grant.revoked"
+  | "product.created"
+  | "product.updated"
+  | "benefit.created"
+  | "benefit.updated";
 
 export interface DomainEvent {
   id: string;
   type: DomainEventType;
   organizationId: string;
-  customerId: string;
+  /** The customer the event concerns; null for catalog events (products, benefits). */
+  customerId: string | null;
+  /** The id of the object in `data`. */
+  subjectId: string;
   timestamp: Date;
+  /** The public object (Customer, CustomerState, Subscription, BenefitGrant, Product, Benefit). */
+  data: unknown;
 }
 
 export type EventListener = (event: DomainEvent) => void;
@@ -39,17 +62,46 @@ export class EventBus {
   }
 
   /** The recorded events, oldest first (a copy of at most `capacity` of the latest). */
-  list(filter: { organizationId?: string; customerId?: string } = {}): DomainEvent[] {
-    return this.journal
-      .slice(-this.capacity)
-      .filter(
-        (event) =>
-          (filter.organizationId === undefined || event.organizationId === filter.organizationId) &&
-          (filter.customerId === undefined || event.customerId === filter.customerId),
-      );
+  list(
+    filter: { organizationId?: string; customerId?: string; type?: string; after?: string } = {},
+  ): DomainEvent[] {
+    let events = this.journal.slice(-this.capacity);
+    if (filter.after !== undefined) {
+      const index = events.findIndex((event) => event.id === filter.after);
+      if (index !== -1) events = events.slice(index + 1);
+    }
+    return events.filter(
+      (event) =>
+        (filter.organizationId === undefined || event.organizationId === filter.organizationId) &&
+        (filter.customerId === undefined || event.customerId === filter.customerId) &&
+        (filter.type === undefined || event.type === filter.type),
+    );
+  }
+
+  /** The id of the latest event, to list only what a call emitted (`list({ after })`). */
+  lastId(): string | undefined {
+    return this.journal[this.journal.length - 1]?.id;
   }
 
   clear(): void {
     this.journal.length = 0;
   }
+}
+
+/** Publishes one event with a fresh id and the clock's time. */
+export function emit(
+  ctx: DomainContext,
+  type: DomainEventType,
+  subject: { organizationId: string; customerId: string | null; subjectId: string },
+  data: unknown,
+): void {
+  ctx.events.publish({
+    id: ctx.random.uuid(),
+    type,
+    organizationId: subject.organizationId,
+    customerId: subject.customerId,
+    subjectId: subject.subjectId,
+    timestamp: ctx.clock.now(),
+    data,
+  });
 }

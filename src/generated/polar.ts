@@ -4,6 +4,182 @@
  */
 
 export interface paths {
+    "/v1/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Subscriptions
+         * @description Lists the organization's subscriptions, newest first by default. Filters (customer, external customer ID, product, status, active, cancel_at_period_end, metadata) combine with AND.
+         */
+        get: operations["subscriptions:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Subscription
+         * @description Returns the subscription with the given ID, with its customer, product, prices and meters, or 404 if the emulator has no such subscription.
+         */
+        get: operations["subscriptions:get"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Subscription
+         * @description Revokes the subscription now: it becomes canceled, its benefits are revoked, and it is returned. A subscription that is already canceled answers 403.
+         */
+        delete: operations["subscriptions:revoke"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Subscription
+         * @description Cancels the subscription at the end of its period (`cancel_at_period_end: true`), undoes that (`false`), or revokes it now (`revoke: true`). Benefits and events follow as in Polar.
+         */
+        patch: operations["subscriptions:update"];
+        trace?: never;
+    };
+    "/v1/benefits/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benefits
+         * @description Lists the organization's benefits, optionally filtered by type, ID, text query or metadata.
+         */
+        get: operations["benefits:list"];
+        put?: never;
+        /**
+         * Create Benefit
+         * @description Creates a benefit of any type (custom, discord, GitHub repository, downloadables, license keys, meter credit, feature flag) and returns it with 201.
+         */
+        post: operations["benefits:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/benefits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Benefit
+         * @description Returns the benefit with the given ID, or 404 if the emulator has no such benefit.
+         */
+        get: operations["benefits:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/benefits/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benefit Grants
+         * @description Lists the grants of one benefit, optionally filtered by whether they are granted and by customer.
+         */
+        get: operations["benefits:grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/benefit-grants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benefit Grants
+         * @description Lists the organization's benefit grants across all benefits, with filters on customer, benefit, grant state and more.
+         */
+        get: operations["benefit-grants:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Products
+         * @description Lists the organization's products with their prices and benefits. Filters (ID, query, archived, recurring, benefit, metadata) combine with AND.
+         */
+        get: operations["products:list"];
+        put?: never;
+        /**
+         * Create Product
+         * @description Creates a one-time or recurring product with its prices in the emulator's store and returns it with 201.
+         */
+        post: operations["products:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Product
+         * @description Returns the product with the given ID, or 404 if the emulator has no such product.
+         */
+        get: operations["products:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/": {
         parameters: {
             query?: never;
@@ -144,6 +320,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Events
+         * @description Ingests a batch of usage events. Events with an `external_id` already seen are counted as duplicates and skipped; the others move the meters of their customer.
+         */
+        post: operations["events:ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meters/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Meters
+         * @description Lists the organization's meters, optionally filtered by text query, archived state or metadata.
+         */
+        get: operations["meters:list"];
+        put?: never;
+        /**
+         * Create Meter
+         * @description Creates a meter (an event filter and an aggregation) and returns it with 201.
+         */
+        post: operations["meters:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Meter
+         * @description Returns the meter with the given ID, or 404 if the emulator has no such meter.
+         */
+        get: operations["meters:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-meters/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customer Meters
+         * @description Lists each customer's balance on each meter: units consumed by ingested events, units credited by meter-credit benefits, and the balance.
+         */
+        get: operations["customer_meters:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-meters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer Meter
+         * @description Returns one customer meter, or 404 if the emulator has no such customer meter.
+         */
+        get: operations["customer_meters:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -184,6 +464,447 @@ export interface components {
              */
             country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
         };
+        /** AlreadyCanceledSubscription */
+        AlreadyCanceledSubscription: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "AlreadyCanceledSubscription";
+            /** Detail */
+            detail: string;
+        };
+        /** AttachedCustomField */
+        AttachedCustomField: {
+            /**
+             * Custom Field Id
+             * Format: uuid4
+             */
+            custom_field_id: string;
+            /** CustomField */
+            custom_field: components["schemas"]["CustomField"];
+            /** Order */
+            order: number;
+            /** Required */
+            required: boolean;
+        };
+        /** AttachedCustomFieldCreate */
+        AttachedCustomFieldCreate: {
+            /**
+             * Custom Field Id
+             * Format: uuid4
+             */
+            custom_field_id: string;
+            /** Required */
+            required: boolean;
+        };
+        Benefit: components["schemas"]["BenefitCustom"] | components["schemas"]["BenefitDiscord"] | components["schemas"]["BenefitGitHubRepository"] | components["schemas"]["BenefitDownloadables"] | components["schemas"]["BenefitLicenseKeys"] | components["schemas"]["BenefitMeterCredit"] | components["schemas"]["BenefitFeatureFlag"] | components["schemas"]["BenefitSlackSharedChannel"];
+        BenefitCreate: components["schemas"]["BenefitCustomCreate"] | components["schemas"]["BenefitDiscordCreate"] | components["schemas"]["BenefitGitHubRepositoryCreate"] | components["schemas"]["BenefitDownloadablesCreate"] | components["schemas"]["BenefitLicenseKeysCreate"] | components["schemas"]["BenefitMeterCreditCreate"] | components["schemas"]["BenefitFeatureFlagCreate"] | components["schemas"]["BenefitSlackSharedChannelCreate"];
+        /** BenefitCustom */
+        BenefitCustom: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "custom";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitCustomProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitCustomCreate */
+        BenefitCustomCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "custom";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitCustomCreateProperties"];
+        };
+        /** BenefitCustomCreateProperties */
+        BenefitCustomCreateProperties: {
+            /** Note */
+            note?: (string | null) | null;
+        };
+        /** BenefitCustomProperties */
+        BenefitCustomProperties: {
+            /** Note */
+            note: (string | null) | null;
+        };
+        /** BenefitDiscord */
+        BenefitDiscord: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "discord";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitDiscordProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitDiscordCreate */
+        BenefitDiscordCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "discord";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitDiscordCreateProperties"];
+        };
+        /** BenefitDiscordCreateProperties */
+        BenefitDiscordCreateProperties: {
+            /** Guild Token */
+            guild_token: string;
+            /** Role Id */
+            role_id: string;
+            /** Kick Member */
+            kick_member: boolean;
+        };
+        /** BenefitDiscordProperties */
+        BenefitDiscordProperties: {
+            /** Guild Id */
+            guild_id: string;
+            /** Role Id */
+            role_id: string;
+            /** Kick Member */
+            kick_member: boolean;
+            /** Guild Token */
+            readonly guild_token: string;
+        };
+        /** BenefitDownloadables */
+        BenefitDownloadables: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "downloadables";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitDownloadablesProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitDownloadablesCreate */
+        BenefitDownloadablesCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "downloadables";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitDownloadablesCreateProperties"];
+        };
+        /** BenefitDownloadablesCreateProperties */
+        BenefitDownloadablesCreateProperties: {
+            /**
+             * Archived
+             * @default {}
+             */
+            archived: {
+                [key: string]: boolean;
+            };
+            /** Files */
+            files: string[];
+        };
+        /** BenefitDownloadablesProperties */
+        BenefitDownloadablesProperties: {
+            /** Archived */
+            archived: {
+                [key: string]: boolean;
+            };
+            /** Files */
+            files: string[];
+        };
+        /** BenefitFeatureFlag */
+        BenefitFeatureFlag: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "feature_flag";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitFeatureFlagProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitFeatureFlagCreate */
+        BenefitFeatureFlagCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "feature_flag";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitFeatureFlagCreateProperties"];
+        };
+        /** BenefitFeatureFlagCreateProperties */
+        BenefitFeatureFlagCreateProperties: Record<string, never>;
+        /** BenefitFeatureFlagProperties */
+        BenefitFeatureFlagProperties: Record<string, never>;
+        /** BenefitGitHubRepository */
+        BenefitGitHubRepository: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "github_repository";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitGitHubRepositoryProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitGitHubRepositoryCreate */
+        BenefitGitHubRepositoryCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "github_repository";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitGitHubRepositoryCreateProperties"];
+        };
+        /** BenefitGitHubRepositoryCreateProperties */
+        BenefitGitHubRepositoryCreateProperties: {
+            /** Repository Owner */
+            repository_owner: string;
+            /** Repository Name */
+            repository_name: string;
+            /**
+             * Permission
+             * @enum {string}
+             */
+            permission: "pull" | "triage" | "push" | "maintain" | "admin";
+        };
+        /** BenefitGitHubRepositoryProperties */
+        BenefitGitHubRepositoryProperties: {
+            /** Repository Owner */
+            repository_owner: string;
+            /** Repository Name */
+            repository_name: string;
+            /**
+             * Permission
+             * @enum {string}
+             */
+            permission: "pull" | "triage" | "push" | "maintain" | "admin";
+        };
+        /** BenefitGrant */
+        BenefitGrant: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at?: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Revoked At */
+            revoked_at?: string | null;
+            /** Is Revoked */
+            is_revoked: boolean;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["Customer"];
+            member?: components["schemas"]["Member"] | null;
+            /** Benefit */
+            benefit: components["schemas"]["Benefit"];
+            /** Properties */
+            properties: components["schemas"]["BenefitGrantDiscordProperties"] | components["schemas"]["BenefitGrantGitHubRepositoryProperties"] | components["schemas"]["BenefitGrantDownloadablesProperties"] | components["schemas"]["BenefitGrantLicenseKeysProperties"] | components["schemas"]["BenefitGrantCustomProperties"] | components["schemas"]["BenefitGrantFeatureFlagProperties"] | components["schemas"]["BenefitGrantSlackSharedChannelProperties"];
+        };
         /** BenefitGrantCustomProperties */
         BenefitGrantCustomProperties: Record<string, never>;
         /** BenefitGrantDiscordProperties */
@@ -201,6 +922,15 @@ export interface components {
         BenefitGrantDownloadablesProperties: {
             /** Files */
             files?: string[];
+        };
+        /** BenefitGrantError */
+        BenefitGrantError: {
+            /** Message */
+            message: string;
+            /** Type */
+            type: string;
+            /** Timestamp */
+            timestamp: string;
         };
         /** BenefitGrantFeatureFlagProperties */
         BenefitGrantFeatureFlagProperties: Record<string, never>;
@@ -245,11 +975,552 @@ export interface components {
             connected_team_id?: string;
         };
         /**
+         * BenefitGrantSortProperty
+         * @enum {string}
+         */
+        BenefitGrantSortProperty: "created_at" | "-created_at" | "granted_at" | "-granted_at" | "revoked_at" | "-revoked_at";
+        /** BenefitLicenseKeyActivationCreateProperties */
+        BenefitLicenseKeyActivationCreateProperties: {
+            /** Limit */
+            limit: number;
+            /** Enable Customer Admin */
+            enable_customer_admin: boolean;
+        };
+        /** BenefitLicenseKeyActivationProperties */
+        BenefitLicenseKeyActivationProperties: {
+            /** Limit */
+            limit: number;
+            /** Enable Customer Admin */
+            enable_customer_admin: boolean;
+        };
+        /** BenefitLicenseKeyExpirationProperties */
+        BenefitLicenseKeyExpirationProperties: {
+            /** Ttl */
+            ttl: number;
+            /**
+             * Timeframe
+             * @enum {string}
+             */
+            timeframe: "year" | "month" | "day";
+        };
+        /** BenefitLicenseKeys */
+        BenefitLicenseKeys: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "license_keys";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitLicenseKeysProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitLicenseKeysCreate */
+        BenefitLicenseKeysCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "license_keys";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitLicenseKeysCreateProperties"];
+        };
+        /** BenefitLicenseKeysCreateProperties */
+        BenefitLicenseKeysCreateProperties: {
+            /** Prefix */
+            prefix?: string | null;
+            expires?: components["schemas"]["BenefitLicenseKeyExpirationProperties"] | null;
+            activations?: components["schemas"]["BenefitLicenseKeyActivationCreateProperties"] | null;
+            /** Limit Usage */
+            limit_usage?: number | null;
+        };
+        /** BenefitLicenseKeysProperties */
+        BenefitLicenseKeysProperties: {
+            /** Prefix */
+            prefix: string | null;
+            expires: components["schemas"]["BenefitLicenseKeyExpirationProperties"] | null;
+            activations: components["schemas"]["BenefitLicenseKeyActivationProperties"] | null;
+            /** Limit Usage */
+            limit_usage: number | null;
+        };
+        /** BenefitMeterCredit */
+        BenefitMeterCredit: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meter_credit";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitMeterCreditProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitMeterCreditCreate */
+        BenefitMeterCreditCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meter_credit";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitMeterCreditCreateProperties"];
+        };
+        /** BenefitMeterCreditCreateProperties */
+        BenefitMeterCreditCreateProperties: {
+            /** Units */
+            units: number;
+            /** Rollover */
+            rollover: boolean;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+        };
+        /** BenefitMeterCreditProperties */
+        BenefitMeterCreditProperties: {
+            /** Units */
+            units: number;
+            /** Rollover */
+            rollover: boolean;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+        };
+        /** BenefitSlackSharedChannel */
+        BenefitSlackSharedChannel: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "slack_shared_channel";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            visibility: components["schemas"]["BenefitVisibility"];
+            properties: components["schemas"]["BenefitSlackSharedChannelProperties"];
+            /** Visibility Configurable */
+            readonly visibility_configurable: boolean;
+        };
+        /** BenefitSlackSharedChannelCreate */
+        BenefitSlackSharedChannelCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "slack_shared_channel";
+            /** Description */
+            description: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            visibility?: components["schemas"]["BenefitVisibility"] | null;
+            properties: components["schemas"]["BenefitSlackSharedChannelCreateProperties"];
+        };
+        /** BenefitSlackSharedChannelCreateProperties */
+        BenefitSlackSharedChannelCreateProperties: {
+            /**
+             * Slack Integration Id
+             * Format: uuid4
+             */
+            slack_integration_id: string;
+            /** Channel Name Template */
+            channel_name_template: string;
+            /**
+             * Private
+             * @default true
+             */
+            private: boolean;
+            /** Welcome Message */
+            welcome_message?: string | null;
+            /**
+             * Archive On Revoke
+             * @default true
+             */
+            archive_on_revoke: boolean;
+            /** Team Invitees */
+            team_invitees?: string[];
+        };
+        /** BenefitSlackSharedChannelProperties */
+        BenefitSlackSharedChannelProperties: {
+            /**
+             * Slack Integration Id
+             * Format: uuid4
+             */
+            slack_integration_id: string;
+            /** Channel Name Template */
+            channel_name_template: string;
+            /**
+             * Private
+             * @default true
+             */
+            private: boolean;
+            /** Welcome Message */
+            welcome_message?: string | null;
+            /**
+             * Archive On Revoke
+             * @default true
+             */
+            archive_on_revoke: boolean;
+            /** Team Invitees */
+            team_invitees?: string[];
+        };
+        /**
+         * BenefitSortProperty
+         * @enum {string}
+         */
+        BenefitSortProperty: "created_at" | "-created_at" | "description" | "-description" | "type" | "-type" | "user_order" | "-user_order";
+        /**
          * BenefitType
          * @enum {string}
          */
         BenefitType: "custom" | "discord" | "github_repository" | "downloadables" | "license_keys" | "meter_credit" | "feature_flag" | "slack_shared_channel";
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        BenefitVisibility: "draft" | "private" | "public";
+        /** CostMetadata */
+        "CostMetadata-Input": {
+            /** Amount */
+            amount: number | string;
+            /** Currency */
+            currency: string;
+        };
+        /** CountAggregation */
+        CountAggregation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            func: "count";
+        };
+        CustomField: components["schemas"]["CustomFieldText"] | components["schemas"]["CustomFieldNumber"] | components["schemas"]["CustomFieldDate"] | components["schemas"]["CustomFieldCheckbox"] | components["schemas"]["CustomFieldSelect"];
+        /** CustomFieldCheckbox */
+        CustomFieldCheckbox: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "checkbox";
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            properties: components["schemas"]["CustomFieldCheckboxProperties"];
+        };
+        /** CustomFieldCheckboxProperties */
+        CustomFieldCheckboxProperties: {
+            /** Form Label */
+            form_label?: string;
+            /** Form Help Text */
+            form_help_text?: string;
+            /** Form Placeholder */
+            form_placeholder?: string;
+        };
+        /** CustomFieldDate */
+        CustomFieldDate: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "date";
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            properties: components["schemas"]["CustomFieldDateProperties"];
+        };
+        /** CustomFieldDateProperties */
+        CustomFieldDateProperties: {
+            /** Form Label */
+            form_label?: string;
+            /** Form Help Text */
+            form_help_text?: string;
+            /** Form Placeholder */
+            form_placeholder?: string;
+            /** Ge */
+            ge?: number;
+            /** Le */
+            le?: number;
+        };
+        /** CustomFieldNumber */
+        CustomFieldNumber: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "number";
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            properties: components["schemas"]["CustomFieldNumberProperties"];
+        };
+        /** CustomFieldNumberProperties */
+        CustomFieldNumberProperties: {
+            /** Form Label */
+            form_label?: string;
+            /** Form Help Text */
+            form_help_text?: string;
+            /** Form Placeholder */
+            form_placeholder?: string;
+            /** Ge */
+            ge?: number;
+            /** Le */
+            le?: number;
+        };
+        /** CustomFieldSelect */
+        CustomFieldSelect: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "select";
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            properties: components["schemas"]["CustomFieldSelectProperties"];
+        };
+        /** CustomFieldSelectOption */
+        CustomFieldSelectOption: {
+            /** Value */
+            value: string;
+            /** Label */
+            label: string;
+        };
+        /** CustomFieldSelectProperties */
+        CustomFieldSelectProperties: {
+            /** Form Label */
+            form_label?: string;
+            /** Form Help Text */
+            form_help_text?: string;
+            /** Form Placeholder */
+            form_placeholder?: string;
+            /** Options */
+            options: components["schemas"]["CustomFieldSelectOption"][];
+        };
+        /** CustomFieldText */
+        CustomFieldText: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            properties: components["schemas"]["CustomFieldTextProperties"];
+        };
+        /** CustomFieldTextProperties */
+        CustomFieldTextProperties: {
+            /** Form Label */
+            form_label?: string;
+            /** Form Help Text */
+            form_help_text?: string;
+            /** Form Placeholder */
+            form_placeholder?: string;
+            /** Textarea */
+            textarea?: boolean;
+            /** Min Length */
+            min_length?: number;
+            /** Max Length */
+            max_length?: number;
+        };
         Customer: components["schemas"]["CustomerIndividual"] | components["schemas"]["CustomerTeam"];
+        /**
+         * CustomerCancellationReason
+         * @enum {string}
+         */
+        CustomerCancellationReason: "customer_service" | "low_quality" | "missing_features" | "switched_service" | "too_complex" | "too_expensive" | "unused" | "other";
         CustomerCreate: components["schemas"]["CustomerIndividualCreate"] | components["schemas"]["CustomerTeamCreate"];
         /** CustomerIndividual */
         CustomerIndividual: {
@@ -333,6 +1604,44 @@ export interface components {
              */
             email: string;
         };
+        /** CustomerMeter */
+        CustomerMeter: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            /** Consumed Units */
+            consumed_units: number;
+            /** Credited Units */
+            credited_units: number;
+            /** Balance */
+            balance: number;
+            customer: components["schemas"]["Customer"];
+            meter: components["schemas"]["Meter"];
+        };
+        /**
+         * CustomerMeterSortProperty
+         * @enum {string}
+         */
+        CustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "customer_id" | "-customer_id" | "customer_name" | "-customer_name" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
         /**
          * CustomerSortProperty
          * @enum {string}
@@ -715,16 +2024,486 @@ export interface components {
             /** Locale */
             locale?: string | null;
         };
+        /**
+         * DiscountDuration
+         * @enum {string}
+         */
+        DiscountDuration: "once" | "forever" | "repeating";
+        /** DiscountFixedOnceForeverDurationBase */
+        DiscountFixedOnceForeverDurationBase: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /** DiscountFixedRepeatDurationBase */
+        DiscountFixedRepeatDurationBase: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /** DiscountPercentageOnceForeverDurationBase */
+        DiscountPercentageOnceForeverDurationBase: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /** DiscountPercentageRepeatDurationBase */
+        DiscountPercentageRepeatDurationBase: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /**
+         * DiscountType
+         * @enum {string}
+         */
+        DiscountType: "fixed" | "percentage";
+        /** EventCreateCustomer */
+        EventCreateCustomer: {
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp?: string;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            /** External Id */
+            external_id?: string | null;
+            /** Parent Id */
+            parent_id?: string | null;
+            metadata?: components["schemas"]["EventMetadataInput"];
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+        };
+        /** EventCreateExternalCustomer */
+        EventCreateExternalCustomer: {
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp?: string;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id?: string | null;
+            /** External Id */
+            external_id?: string | null;
+            /** Parent Id */
+            parent_id?: string | null;
+            metadata?: components["schemas"]["EventMetadataInput"];
+            /** External Customer Id */
+            external_customer_id: string;
+            /** External Member Id */
+            external_member_id?: string | null;
+        };
+        /** EventMetadataInput */
+        EventMetadataInput: {
+            _cost?: components["schemas"]["CostMetadata-Input"];
+            _llm?: components["schemas"]["LLMMetadata"];
+        } & {
+            [key: string]: string | number | boolean;
+        };
+        /** EventsIngest */
+        EventsIngest: {
+            /** Events */
+            events: (components["schemas"]["EventCreateCustomer"] | components["schemas"]["EventCreateExternalCustomer"])[];
+        };
+        /** EventsIngestResponse */
+        EventsIngestResponse: {
+            /** Inserted */
+            inserted: number;
+            /**
+             * Duplicates
+             * @default 0
+             */
+            duplicates: number;
+        };
+        /** Filter */
+        Filter: {
+            conjunction: components["schemas"]["FilterConjunction"];
+            /** Clauses */
+            clauses: (components["schemas"]["FilterClause"] | components["schemas"]["Filter"])[];
+        };
+        /** FilterClause */
+        FilterClause: {
+            /** Property */
+            property: string;
+            operator: components["schemas"]["FilterOperator"];
+            /** Value */
+            value: string | number | boolean;
+        };
+        /**
+         * FilterConjunction
+         * @enum {string}
+         */
+        FilterConjunction: "and" | "or";
+        /**
+         * FilterOperator
+         * @enum {string}
+         */
+        FilterOperator: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "like" | "not_like";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** InactiveSubscription */
+        InactiveSubscription: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "InactiveSubscription";
+            /** Detail */
+            detail: string;
+        };
+        /** LLMMetadata */
+        LLMMetadata: {
+            /** Vendor */
+            vendor: string;
+            /** Model */
+            model: string;
+            /** Prompt */
+            prompt?: string | null;
+            /** Response */
+            response?: string | null;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Cached Input Tokens */
+            cached_input_tokens?: number;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Total Tokens */
+            total_tokens: number;
+        };
+        LegacyRecurringProductPrice: components["schemas"]["LegacyRecurringProductPriceFixed"] | components["schemas"]["LegacyRecurringProductPriceCustom"];
+        /** LegacyRecurringProductPriceCustom */
+        LegacyRecurringProductPriceCustom: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "custom";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "recurring";
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Minimum Amount */
+            minimum_amount: number;
+            /** Maximum Amount */
+            maximum_amount: number | null;
+            /** Preset Amount */
+            preset_amount: number | null;
+            /**
+             * Legacy
+             * @constant
+             */
+            readonly legacy: true;
+        };
+        /** LegacyRecurringProductPriceFixed */
+        LegacyRecurringProductPriceFixed: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "fixed";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "recurring";
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Price Amount */
+            price_amount: number;
+            /**
+             * Legacy
+             * @constant
+             */
+            readonly legacy: true;
+        };
+        /** ListResource[BenefitGrant] */
+        ListResource_BenefitGrant_: {
+            /** Items */
+            items: components["schemas"]["BenefitGrant"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Benefit] */
+        ListResource_Benefit_: {
+            /** Items */
+            items: components["schemas"]["Benefit"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerMeter] */
+        ListResource_CustomerMeter_: {
+            /** Items */
+            items: components["schemas"]["CustomerMeter"][];
+            pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Customer] */
         ListResource_Customer_: {
             /** Items */
             items: components["schemas"]["Customer"][];
             pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Meter] */
+        ListResource_Meter_: {
+            /** Items */
+            items: components["schemas"]["Meter"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Product] */
+        ListResource_Product_: {
+            /** Items */
+            items: components["schemas"]["Product"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Subscription] */
+        ListResource_Subscription_: {
+            /** Items */
+            items: components["schemas"]["Subscription"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** Member */
+        Member: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string | null;
+            /** External Id */
+            external_id: string | null;
+            role: components["schemas"]["MemberRole"];
         };
         /** MemberOwnerCreate */
         MemberOwnerCreate: {
@@ -738,6 +2517,11 @@ export interface components {
             /** External Id */
             external_id?: string | null;
         };
+        /**
+         * MemberRole
+         * @enum {string}
+         */
+        MemberRole: "owner" | "billing_manager" | "member";
         MetadataOutputType: {
             [key: string]: string | number | boolean;
         };
@@ -745,12 +2529,545 @@ export interface components {
         MetadataQuery: {
             [key: string]: string | number | boolean | string[] | number[] | boolean[];
         } | null;
+        /** Meter */
+        Meter: {
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            unit: components["schemas"]["MeterUnit"];
+            /** Custom Label */
+            custom_label?: string | null;
+            /** Custom Multiplier */
+            custom_multiplier?: number | null;
+            filter: components["schemas"]["Filter"];
+            /** Aggregation */
+            aggregation: components["schemas"]["CountAggregation"] | components["schemas"]["PropertyAggregation"] | components["schemas"]["UniqueAggregation"];
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Archived At */
+            archived_at?: string | null;
+        };
+        /** MeterCreate */
+        MeterCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name: string;
+            /** @default scalar */
+            unit: components["schemas"]["MeterUnit"];
+            /** Custom Label */
+            custom_label?: string | null;
+            /** Custom Multiplier */
+            custom_multiplier?: number | null;
+            filter: components["schemas"]["Filter"];
+            /** Aggregation */
+            aggregation: components["schemas"]["CountAggregation"] | components["schemas"]["PropertyAggregation"] | components["schemas"]["UniqueAggregation"];
+            /** Organization Id */
+            organization_id?: string | null;
+        };
+        /**
+         * MeterSortProperty
+         * @enum {string}
+         */
+        MeterSortProperty: "created_at" | "-created_at" | "name" | "-name";
+        /**
+         * MeterUnit
+         * @enum {string}
+         */
+        MeterUnit: "scalar" | "token" | "custom";
         /** Pagination */
         Pagination: {
             /** Total Count */
             total_count: number;
             /** Max Page */
             max_page: number;
+        };
+        /** PaymentFailed */
+        PaymentFailed: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentFailed";
+            /** Detail */
+            detail: string;
+        };
+        /** PendingSubscriptionUpdate */
+        PendingSubscriptionUpdate: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Applies At
+             * Format: date-time
+             */
+            applies_at: string;
+            /** Product Id */
+            product_id: string | null;
+            /** Seats */
+            seats: number | null;
+        };
+        /**
+         * PresentmentCurrency
+         * @enum {string}
+         */
+        PresentmentCurrency: "aed" | "all" | "amd" | "aoa" | "ars" | "aud" | "awg" | "azn" | "bam" | "bbd" | "bdt" | "bif" | "bmd" | "bnd" | "bob" | "brl" | "bsd" | "bwp" | "bzd" | "cad" | "cdf" | "chf" | "clp" | "cny" | "cop" | "crc" | "cve" | "czk" | "djf" | "dkk" | "dop" | "dzd" | "egp" | "etb" | "eur" | "fjd" | "fkp" | "gbp" | "gel" | "gip" | "gmd" | "gnf" | "gtq" | "gyd" | "hkd" | "hnl" | "htg" | "huf" | "idr" | "ils" | "inr" | "isk" | "jmd" | "jpy" | "kes" | "kgs" | "khr" | "kmf" | "krw" | "kyd" | "kzt" | "lak" | "lkr" | "lrd" | "lsl" | "mad" | "mdl" | "mga" | "mkd" | "mnt" | "mop" | "mur" | "mvr" | "mwk" | "mxn" | "myr" | "mzn" | "nad" | "ngn" | "nio" | "nok" | "npr" | "nzd" | "pab" | "pen" | "pgk" | "php" | "pkr" | "pln" | "pyg" | "qar" | "ron" | "rsd" | "rwf" | "sar" | "sbd" | "scr" | "sek" | "sgd" | "shp" | "sos" | "srd" | "szl" | "thb" | "tjs" | "top" | "try" | "ttd" | "twd" | "tzs" | "uah" | "ugx" | "usd" | "uyu" | "uzs" | "vnd" | "vuv" | "wst" | "xaf" | "xcd" | "xcg" | "xof" | "xpf" | "yer" | "zar" | "zmw";
+        /** Product */
+        Product: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** Benefits */
+            benefits: components["schemas"]["Benefit"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+            /** Attached Custom Fields */
+            attached_custom_fields: components["schemas"]["AttachedCustomField"][];
+        };
+        ProductCreate: components["schemas"]["ProductCreateRecurring"] | components["schemas"]["ProductCreateOneTime"];
+        /** ProductCreateOneTime */
+        ProductCreateOneTime: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name: string;
+            /** Description */
+            description?: string | null;
+            /** @default public */
+            visibility: components["schemas"]["ProductVisibility"];
+            /** ProductPriceCreateList */
+            prices: (components["schemas"]["ProductPriceFixedCreate"] | components["schemas"]["ProductPriceCustomCreate"] | components["schemas"]["ProductPriceSeatBasedCreate"] | components["schemas"]["ProductPriceMeteredUnitCreate"])[];
+            /** Medias */
+            medias?: string[] | null;
+            /** Attached Custom Fields */
+            attached_custom_fields?: components["schemas"]["AttachedCustomFieldCreate"][];
+            /** Organization Id */
+            organization_id?: string | null;
+            /** Recurring Interval */
+            recurring_interval?: null;
+            /** Recurring Interval Count */
+            recurring_interval_count?: null;
+        };
+        /** ProductCreateRecurring */
+        ProductCreateRecurring: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name: string;
+            /** Description */
+            description?: string | null;
+            /** @default public */
+            visibility: components["schemas"]["ProductVisibility"];
+            /** ProductPriceCreateList */
+            prices: (components["schemas"]["ProductPriceFixedCreate"] | components["schemas"]["ProductPriceCustomCreate"] | components["schemas"]["ProductPriceSeatBasedCreate"] | components["schemas"]["ProductPriceMeteredUnitCreate"])[];
+            /** Medias */
+            medias?: string[] | null;
+            /** Attached Custom Fields */
+            attached_custom_fields?: components["schemas"]["AttachedCustomFieldCreate"][];
+            /** Organization Id */
+            organization_id?: string | null;
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /**
+             * Recurring Interval Count
+             * @default 1
+             */
+            recurring_interval_count: number;
+            meter_interval?: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count?: number | null;
+        };
+        /** ProductMediaFileRead */
+        ProductMediaFileRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Size */
+            size: number;
+            /** Storage Version */
+            storage_version: string | null;
+            /** Checksum Etag */
+            checksum_etag: string | null;
+            /** Checksum Sha256 Base64 */
+            checksum_sha256_base64: string | null;
+            /** Checksum Sha256 Hex */
+            checksum_sha256_hex: string | null;
+            /** Last Modified At */
+            last_modified_at: string | null;
+            /** Version */
+            version: string | null;
+            /**
+             * Service
+             * @constant
+             */
+            service: "product_media";
+            /** Is Uploaded */
+            is_uploaded: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Size Readable */
+            readonly size_readable: string;
+            /** Public Url */
+            readonly public_url: string;
+        };
+        ProductPrice: components["schemas"]["ProductPriceFixed"] | components["schemas"]["ProductPriceCustom"] | components["schemas"]["ProductPriceSeatBased"] | components["schemas"]["ProductPriceMeteredUnit"];
+        /** ProductPriceCustom */
+        ProductPriceCustom: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "custom";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Minimum Amount */
+            minimum_amount: number;
+            /** Maximum Amount */
+            maximum_amount: number | null;
+            /** Preset Amount */
+            preset_amount: number | null;
+        };
+        /** ProductPriceCustomCreate */
+        ProductPriceCustomCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "custom";
+            /** @default usd */
+            price_currency: components["schemas"]["PresentmentCurrency"];
+            tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
+            /**
+             * Minimum Amount
+             * @default 50
+             */
+            minimum_amount: number;
+            /** Maximum Amount */
+            maximum_amount?: number | null;
+            /** Preset Amount */
+            preset_amount?: number | null;
+        };
+        /** ProductPriceFixed */
+        ProductPriceFixed: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "fixed";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Price Amount */
+            price_amount: number;
+        };
+        /** ProductPriceFixedCreate */
+        ProductPriceFixedCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "fixed";
+            /** @default usd */
+            price_currency: components["schemas"]["PresentmentCurrency"];
+            tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Price Amount */
+            price_amount: number;
+        };
+        /** ProductPriceMeter */
+        ProductPriceMeter: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            unit: components["schemas"]["MeterUnit"];
+            /** Custom Label */
+            custom_label: string | null;
+            /** Custom Multiplier */
+            custom_multiplier: number | null;
+        };
+        /** ProductPriceMeteredUnit */
+        ProductPriceMeteredUnit: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "metered_unit";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Unit Amount */
+            unit_amount: string;
+            /** Cap Amount */
+            cap_amount: number | null;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            meter: components["schemas"]["ProductPriceMeter"];
+        };
+        /** ProductPriceMeteredUnitCreate */
+        ProductPriceMeteredUnitCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "metered_unit";
+            /** @default usd */
+            price_currency: components["schemas"]["PresentmentCurrency"];
+            tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            /** Unit Amount */
+            unit_amount: number | string;
+            /** Cap Amount */
+            cap_amount?: number | null;
+        };
+        /** ProductPriceSeatBased */
+        ProductPriceSeatBased: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            source: components["schemas"]["ProductPriceSource"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "seat_based";
+            /** Price Currency */
+            price_currency: string;
+            tax_behavior: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            seat_tiers: components["schemas"]["ProductPriceSeatTiers-Output"];
+        };
+        /** ProductPriceSeatBasedCreate */
+        ProductPriceSeatBasedCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            amount_type: "seat_based";
+            /** @default usd */
+            price_currency: components["schemas"]["PresentmentCurrency"];
+            tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
+            seat_tiers: components["schemas"]["ProductPriceSeatTiers-Input"];
+        };
+        /** ProductPriceSeatTier */
+        ProductPriceSeatTier: {
+            /** Min Seats */
+            min_seats: number;
+            /** Max Seats */
+            max_seats?: number | null;
+            /** Price Per Seat */
+            price_per_seat: number;
+        };
+        /** ProductPriceSeatTiers */
+        "ProductPriceSeatTiers-Input": {
+            /** @default volume */
+            seat_tier_type: components["schemas"]["SeatTierType"];
+            /** Tiers */
+            tiers: components["schemas"]["ProductPriceSeatTier"][];
+        };
+        /** ProductPriceSeatTiers */
+        "ProductPriceSeatTiers-Output": {
+            /** @default volume */
+            seat_tier_type: components["schemas"]["SeatTierType"];
+            /** Tiers */
+            tiers: components["schemas"]["ProductPriceSeatTier"][];
+            /** Minimum Seats */
+            readonly minimum_seats: number;
+            /** Maximum Seats */
+            readonly maximum_seats: number | null;
+        };
+        /**
+         * ProductPriceSource
+         * @enum {string}
+         */
+        ProductPriceSource: "catalog" | "ad_hoc";
+        /**
+         * ProductSortProperty
+         * @enum {string}
+         */
+        ProductSortProperty: "created_at" | "-created_at" | "name" | "-name" | "price_amount_type" | "-price_amount_type" | "price_amount" | "-price_amount";
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        ProductVisibility: "draft" | "private" | "public";
+        /** PropertyAggregation */
+        PropertyAggregation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            func: "avg" | "max" | "min" | "sum";
+            /** Property */
+            property: string;
         };
         /**
          * RecurringInterval
@@ -768,10 +3085,295 @@ export interface components {
             detail: string;
         };
         /**
+         * SeatTierType
+         * @enum {string}
+         */
+        SeatTierType: "volume" | "graduated";
+        /** Subscription */
+        Subscription: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            status: components["schemas"]["SubscriptionStatus"];
+            /**
+             * Current Period Start
+             * Format: date-time
+             */
+            current_period_start: string;
+            /**
+             * Current Period End
+             * Format: date-time
+             */
+            current_period_end: string;
+            /** Current Meter Period Start */
+            current_meter_period_start: string | null;
+            /** Current Meter Period End */
+            current_meter_period_end: string | null;
+            /** Trial Start */
+            trial_start: string | null;
+            /** Trial End */
+            trial_end: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Canceled At */
+            canceled_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Past Due At */
+            past_due_at?: string | null;
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Resumes At */
+            resumes_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Seats */
+            seats?: number | null;
+            customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            customer: components["schemas"]["SubscriptionCustomer"];
+            product: components["schemas"]["Product"];
+            /** Discount */
+            discount: (components["schemas"]["DiscountFixedOnceForeverDurationBase"] | components["schemas"]["DiscountFixedRepeatDurationBase"] | components["schemas"]["DiscountPercentageOnceForeverDurationBase"] | components["schemas"]["DiscountPercentageRepeatDurationBase"]) | null;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** Meters */
+            meters: components["schemas"]["SubscriptionMeter"][];
+            pending_update: components["schemas"]["PendingSubscriptionUpdate"] | null;
+        };
+        /** SubscriptionCancel */
+        SubscriptionCancel: {
+            customer_cancellation_reason?: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment?: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+        };
+        /** SubscriptionCustomer */
+        SubscriptionCustomer: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** External Id */
+            external_id?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            type: components["schemas"]["CustomerType"];
+            /** Name */
+            name: string | null;
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Tax Id */
+            tax_id: [
+                string,
+                components["schemas"]["TaxIDFormat"]
+            ] | null;
+            /** Locale */
+            locale?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** First User Event At */
+            first_user_event_at: string | null;
+            /** Avatar Url */
+            avatar_url: string | null;
+        };
+        /** SubscriptionLocked */
+        SubscriptionLocked: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "SubscriptionLocked";
+            /** Detail */
+            detail: string;
+        };
+        /** SubscriptionMeter */
+        SubscriptionMeter: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Consumed Units */
+            consumed_units: number;
+            /** Credited Units */
+            credited_units: number;
+            /** Amount */
+            amount: number;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            meter: components["schemas"]["Meter"];
+        };
+        /** SubscriptionPause */
+        SubscriptionPause: {
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Resumes At */
+            resumes_at?: string | null;
+        };
+        /**
+         * SubscriptionProrationBehavior
+         * @enum {string}
+         */
+        SubscriptionProrationBehavior: "invoice" | "prorate" | "next_period" | "reset";
+        /** SubscriptionResume */
+        SubscriptionResume: {
+            /**
+             * Resume
+             * @constant
+             */
+            resume: true;
+        };
+        /** SubscriptionRevoke */
+        SubscriptionRevoke: {
+            customer_cancellation_reason?: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment?: string | null;
+            /**
+             * Revoke
+             * @constant
+             */
+            revoke: true;
+        };
+        /**
+         * SubscriptionSortProperty
+         * @enum {string}
+         */
+        SubscriptionSortProperty: "customer" | "-customer" | "status" | "-status" | "started_at" | "-started_at" | "current_period_end" | "-current_period_end" | "ended_at" | "-ended_at" | "ends_at" | "-ends_at" | "amount" | "-amount" | "product" | "-product" | "discount" | "-discount";
+        /**
+         * SubscriptionStatus
+         * @enum {string}
+         */
+        SubscriptionStatus: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+        SubscriptionUpdate: components["schemas"]["SubscriptionUpdateBase"] | components["schemas"]["SubscriptionUpdateSeats"] | components["schemas"]["SubscriptionUpdateBillingPeriod"] | components["schemas"]["SubscriptionCancel"] | components["schemas"]["SubscriptionRevoke"] | components["schemas"]["SubscriptionPause"] | components["schemas"]["SubscriptionResume"] | components["schemas"]["SubscriptionUpdateClear"];
+        /** SubscriptionUpdateBase */
+        SubscriptionUpdateBase: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Product Id */
+            product_id?: string | null;
+            proration_behavior?: components["schemas"]["SubscriptionProrationBehavior"] | null;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Trial End */
+            trial_end?: string | "now" | null;
+        };
+        /** SubscriptionUpdateBillingPeriod */
+        SubscriptionUpdateBillingPeriod: {
+            /**
+             * Current Billing Period End
+             * Format: date-time
+             */
+            current_billing_period_end: string;
+        };
+        /** SubscriptionUpdateClear */
+        SubscriptionUpdateClear: {
+            /** Pending Update */
+            pending_update: null;
+        };
+        /** SubscriptionUpdateSeats */
+        SubscriptionUpdateSeats: {
+            /** Seats */
+            seats: number;
+            proration_behavior?: components["schemas"]["SubscriptionProrationBehavior"] | null;
+        };
+        /**
+         * TaxBehaviorOption
+         * @enum {string}
+         */
+        TaxBehaviorOption: "location" | "inclusive" | "exclusive";
+        /**
          * TaxIDFormat
          * @enum {string}
          */
         TaxIDFormat: "ad_nrt" | "ae_trn" | "ar_cuit" | "au_abn" | "au_arn" | "bg_uic" | "bh_vat" | "bo_tin" | "br_cnpj" | "br_cpf" | "ca_bn" | "ca_gst_hst" | "ca_pst_bc" | "ca_pst_mb" | "ca_pst_sk" | "ca_qst" | "ch_uid" | "ch_vat" | "cl_tin" | "cn_tin" | "co_nit" | "cr_tin" | "de_stn" | "do_rcn" | "ec_ruc" | "eg_tin" | "es_cif" | "eu_oss_vat" | "eu_vat" | "gb_vat" | "ge_vat" | "hk_br" | "hr_oib" | "hu_tin" | "id_npwp" | "il_vat" | "in_gst" | "is_vat" | "jp_cn" | "jp_rn" | "jp_trn" | "ke_pin" | "kr_brn" | "kz_bin" | "li_uid" | "mk_vat" | "mx_rfc" | "my_frp" | "my_itn" | "my_sst" | "ng_tin" | "no_vat" | "no_voec" | "nz_gst" | "om_vat" | "pe_ruc" | "ph_tin" | "ro_tin" | "rs_pib" | "ru_inn" | "ru_kpp" | "sa_vat" | "sg_gst" | "sg_uen" | "si_tin" | "sv_nit" | "th_vat" | "tr_tin" | "tw_vat" | "ua_vat" | "us_ein" | "uy_ruc" | "ve_rif" | "vn_tin" | "za_vat" | "mu_tan";
+        /**
+         * TrialInterval
+         * @enum {string}
+         */
+        TrialInterval: "day" | "week" | "month" | "year";
+        /** UniqueAggregation */
+        UniqueAggregation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            func: "unique";
+            /** Property */
+            property: string;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -794,6 +3396,532 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "subscriptions:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                discount_id?: string | string[] | null;
+                /** @deprecated */
+                active?: boolean | null;
+                status?: components["schemas"]["SubscriptionStatus"] | components["schemas"]["SubscriptionStatus"][] | null;
+                cancel_at_period_end?: boolean | null;
+                customer_cancellation_reason?: components["schemas"]["CustomerCancellationReason"] | components["schemas"]["CustomerCancellationReason"][] | null;
+                canceled_at_after?: string | null;
+                canceled_at_before?: string | null;
+                started_after?: string | null;
+                started_before?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["SubscriptionSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Subscription_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "subscriptions:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "subscriptions:revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlreadyCanceledSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionLocked"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "subscriptions:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentFailed"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlreadyCanceledSubscription"] | components["schemas"]["InactiveSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionLocked"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "benefits:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                type?: components["schemas"]["BenefitType"] | components["schemas"]["BenefitType"][] | null;
+                id?: string | string[] | null;
+                exclude_id?: string | string[] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["BenefitSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Benefit_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "benefits:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenefitCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benefit"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "benefits:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Benefit"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "benefits:grants": {
+        parameters: {
+            query?: {
+                is_granted?: boolean | null;
+                customer_id?: string | string[] | null;
+                member_id?: string | string[] | null;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_BenefitGrant_"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "benefit-grants:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                is_granted?: boolean | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["BenefitGrantSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_BenefitGrant_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "products:list": {
+        parameters: {
+            query?: {
+                id?: string | string[] | null;
+                organization_id?: string | string[] | null;
+                query?: string | null;
+                is_archived?: boolean | null;
+                is_recurring?: boolean | null;
+                benefit_id?: string | string[] | null;
+                visibility?: components["schemas"]["ProductVisibility"][] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["ProductSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Product_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "products:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "products:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "customers:list": {
         parameters: {
             query?: {
@@ -1202,6 +4330,226 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerState"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "events:ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventsIngest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsIngestResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "meters:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                query?: string | null;
+                is_archived?: boolean | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["MeterSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Meter_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "meters:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meter"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "meters:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meter"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_meters:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                meter_id?: string | string[] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerMeterSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerMeter_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_meters:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerMeter"];
                 };
             };
             /** @description Not Found */

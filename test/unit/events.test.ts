@@ -7,7 +7,9 @@ function event(index: number): DomainEvent {
     type: "customer.updated",
     organizationId: "o",
     customerId: "c",
+    subjectId: "c",
     timestamp: new Date(0),
+    data: {},
   };
 }
 

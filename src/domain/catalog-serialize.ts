@@ -1,0 +1,115 @@
+/** The public Product, ProductPrice and Benefit objects, key for key in the spec's order. */
+import type {
+  BenefitRecord,
+  BenefitType,
+  OrganizationPartition,
+  PriceRecord,
+  ProductRecord,
+} from "../store/store.js";
+import { iso, isoOrNull } from "../util/time.js";
+import type { BenefitWire, PriceWire, ProductWire } from "./wire.js";
+
+/** Benefit types whose visibility the merchant may choose; the others are always public. */
+export const VISIBILITY_CONFIGURABLE: ReadonlySet<BenefitType> = new Set([
+  "custom",
+  "license_keys",
+  "meter_credit",
+  "feature_flag",
+]);
+
+export function serializeBenefit(benefit: BenefitRecord): BenefitWire {
+  return {
+    id: benefit.id,
+    created_at: iso(benefit.created_at),
+    modified_at: isoOrNull(benefit.modified_at),
+    type: benefit.type,
+    description: benefit.description,
+    selectable: benefit.selectable,
+    deletable: benefit.deletable,
+    is_deleted: benefit.is_deleted,
+    organization_id: benefit.organization_id,
+    metadata: { ...benefit.metadata },
+    visibility: benefit.visibility,
+    properties: structuredClone(benefit.properties),
+    visibility_configurable: VISIBILITY_CONFIGURABLE.has(benefit.type),
+  } as BenefitWire;
+}
+
+export function serializePrice(partition: OrganizationPartition, price: PriceRecord): PriceWire {
+  const head = {
+    created_at: iso(price.created_at),
+    modified_at: isoOrNull(price.modified_at),
+    id: price.id,
+    source: price.source,
+    amount_type: price.amount_type,
+    price_currency: price.price_currency,
+    tax_behavior: price.tax_behavior,
+    is_archived: price.is_archived,
+    product_id: price.product_id,
+  };
+  switch (price.amount_type) {
+    case "fixed":
+      return { ...head, amount_type: "fixed", price_amount: price.price_amount };
+    case "custom":
+      return {
+        ...head,
+        amount_type: "custom",
+        minimum_amount: price.minimum_amount,
+        maximum_amount: price.maximum_amount,
+        preset_amount: price.preset_amount,
+      };
+    case "seat_based":
+      return {
+        ...head,
+        amount_type: "seat_based",
+        seat_tiers: structuredClone(price.seat_tiers),
+      } as PriceWire;
+    case "metered_unit": {
+      const meter = partition.meters.get(price.meter_id);
+      return {
+        ...head,
+        amount_type: "metered_unit",
+        unit_amount: price.unit_amount,
+        cap_amount: price.cap_amount,
+        meter_id: price.meter_id,
+        meter: {
+          id: price.meter_id,
+          name: meter?.name ?? "",
+          unit: meter?.unit ?? "scalar",
+          custom_label: meter?.custom_label ?? null,
+          custom_multiplier: meter?.custom_multiplier ?? null,
+        },
+      };
+    }
+  }
+}
+
+export function serializeProduct(partition: OrganizationPartition, product: ProductRecord): ProductWire {
+  const benefits: BenefitWire[] = [];
+  for (const id of product.benefit_ids) {
+    const benefit = partition.benefits.get(id);
+    if (benefit && !benefit.is_deleted) benefits.push(serializeBenefit(benefit));
+  }
+  return {
+    id: product.id,
+    created_at: iso(product.created_at),
+    modified_at: isoOrNull(product.modified_at),
+    trial_interval: product.trial_interval,
+    trial_interval_count: product.trial_interval_count,
+    name: product.name,
+    description: product.description,
+    visibility: product.visibility,
+    recurring_interval: product.recurring_interval,
+    recurring_interval_count: product.recurring_interval_count,
+    meter_interval: product.meter_interval,
+    meter_interval_count: product.meter_interval_count,
+    is_recurring: product.recurring_interval !== null,
+    is_archived: product.is_archived,
+    organization_id: product.organization_id,
+    metadata: { ...product.metadata },
+    prices: product.prices.map((price) => serializePrice(partition, price)),
+    benefits,
+    medias: [],
+    attached_custom_fields: [],
+  };
+}
