@@ -74,3 +74,34 @@ export class RequestBodyTooLarge extends PolarHttpError {
     });
   }
 }
+
+/** 403 when cancelling or revoking a subscription that is canceled or will be at period end. */
+export class AlreadyCanceledSubscription extends PolarHttpError {
+  constructor() {
+    super(403, {
+      error: "AlreadyCanceledSubscription",
+      detail: "This subscription is already canceled or will be at the end of the period.",
+    });
+  }
+}
+
+/** 400 for a request Polar refuses without saying more (e.g. uncancelling what is not canceling). */
+export class BadRequest extends PolarHttpError {
+  constructor() {
+    super(400, { error: "BadRequest", detail: "Bad request" });
+  }
+}
+
+/** 410 for an object that is gone for this operation (e.g. uncancelling an ended subscription). */
+export class ResourceUnavailable extends PolarHttpError {
+  constructor() {
+    super(410, { error: "ResourceUnavailable", detail: "Unavailable" });
+  }
+}
+
+/** 403 for a change that needs an active (or trialing) subscription. */
+export class InactiveSubscription extends PolarHttpError {
+  constructor(subscriptionId: string) {
+    super(403, { error: "InactiveSubscription", detail: `Subscription ${subscriptionId} is not active.` });
+  }
+}

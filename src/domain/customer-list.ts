@@ -2,6 +2,7 @@
 import type { CustomerRecord, Metadata } from "../store/store.js";
 import { pythonIsoformat } from "../util/time.js";
 import type { DomainContext } from "./context.js";
+import { isBillable } from "./subscriptions.js";
 import type { CustomerSortProperty } from "./wire.js";
 
 export interface CustomerFilters {
@@ -30,7 +31,7 @@ function metadataText(value: Metadata[string] | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
-function matches(customer: CustomerRecord, filters: CustomerFilters): boolean {
+function matches(ctx: DomainContext, customer: CustomerRecord, filters: CustomerFilters): boolean {
   if (filters.email !== undefined && customer.email?.toLowerCase() !== filters.email.toLowerCase())
     return false;
   if (filters.query !== undefined) {
@@ -46,8 +47,11 @@ function matches(customer: CustomerRecord, filters: CustomerFilters): boolean {
       return false;
     }
   }
-  // No subscriptions exist yet, so no customer is active (trialing, active or past_due).
-  if (filters.active === true) return false;
+  if (filters.active !== undefined) {
+    const partition = ctx.store.partition(customer.organization_id);
+    const active = partition.subscriptionsOf(customer.id).some(isBillable);
+    if (active !== filters.active) return false;
+  }
   if (filters.metadata) {
     for (const [key, values] of Object.entries(filters.metadata)) {
       const text = metadataText(customer.metadata[key]);
@@ -93,7 +97,9 @@ export function listCustomers(
   page: number,
   limit: number,
 ): { items: CustomerRecord[]; total: number } {
-  const all = liveCustomers(ctx, filters.organizationIds).filter((customer) => matches(customer, filters));
+  const all = liveCustomers(ctx, filters.organizationIds).filter((customer) =>
+    matches(ctx, customer, filters),
+  );
   all.sort(comparator(sorting.length > 0 ? sorting : ["-created_at"]));
   const start = (page - 1) * limit;
   return { items: all.slice(start, start + limit), total: all.length };

@@ -13,7 +13,10 @@ import type { DomainContext } from "./context.js";
 import { serializeCustomer } from "./customer-serialize.js";
 import { normalizeEmail } from "./email.js";
 import { type DomainEventType, emit } from "./events.js";
+import { revokeBenefit } from "./grants.js";
+import { revokeCustomerSubscriptions } from "./subscriptions.js";
 import { validateTaxId } from "./tax-id.js";
+import { attachPendingEvents } from "./usage.js";
 import type { CustomerCreateBody, CustomerUpdateBody, CustomerUpdateExternalBody } from "./wire.js";
 
 type Detail = PolarRequestValidationError["details"][number];
@@ -76,6 +79,7 @@ export function createCustomer(
   ctx: DomainContext,
   organizationId: string,
   body: CustomerCreateBody,
+  options: { id?: string } = {},
 ): CustomerRecord {
   const partition = ctx.store.partition(organizationId);
   const type = body.type ?? "individual";
@@ -114,7 +118,7 @@ export function createCustomer(
   }
 
   const customer: CustomerRecord = {
-    id: ctx.random.uuid(),
+    id: options.id ?? ctx.random.uuid(),
     organization_id: organizationId,
     type,
     email,
@@ -133,6 +137,7 @@ export function createCustomer(
     first_user_event_at: null,
   };
   partition.insertCustomer(customer);
+  if (customer.external_id !== null && partition.usageEvents.length > 0) attachPendingEvents(ctx, customer);
   publish(ctx, customer, "customer.created");
   return customer;
 }
@@ -221,6 +226,9 @@ export function updateCustomer(
   if ("type" in body && body.type === "team") customer.type = "team";
   customer.modified_at = ctx.clock.now();
   partition.reindexCustomer(customer, before);
+  if (customer.external_id !== null && before.external_id === null && partition.usageEvents.length > 0) {
+    attachPendingEvents(ctx, customer);
+  }
   publish(ctx, customer, "customer.updated");
   return customer;
 }
@@ -240,6 +248,17 @@ export function deleteCustomer(
   options: { anonymize: boolean },
 ): void {
   const partition = ctx.store.partition(customer.organization_id);
+  // Polar's cancel_customer and revoke_customer: subscriptions end now, then every grant goes.
+  revokeCustomerSubscriptions(ctx, customer);
+  for (const grant of [...partition.grantsOf(customer.id)]) {
+    const benefit = partition.benefits.get(grant.benefit_id);
+    if (benefit && grant.granted_at !== null) {
+      const subscription = grant.subscription_id
+        ? partition.subscriptions.get(grant.subscription_id)
+        : undefined;
+      revokeBenefit(ctx, customer, benefit, { subscription });
+    }
+  }
   const before = { email: customer.email, external_id: customer.external_id };
   const now = ctx.clock.now();
   if (options.anonymize) {

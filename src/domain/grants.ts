@@ -1,23 +1,245 @@
-/** Benefit grants: made by subscriptions or directly, with properties per benefit type. */
-import type { BenefitRecord, CustomerRecord, GrantRecord, SubscriptionRecord } from "../store/store.js";
+/**
+ * Benefit grants: made by subscriptions or directly, with properties per benefit type as Polar's
+ * benefit strategies write them. One grant per (customer, benefit, subscription); granting again
+ * reuses it (Polar's `get_by_benefit_and_scope`), so its id stays stable across revoke/grant.
+ */
+import type {
+  BenefitRecord,
+  CustomerRecord,
+  GrantRecord,
+  OrganizationPartition,
+  SubscriptionRecord,
+} from "../store/store.js";
+import { pythonIsoformat } from "../util/time.js";
+import { serializeCustomerState, serializeGrant } from "./billing-serialize.js";
 import type { DomainContext } from "./context.js";
+import { type DomainEventType, emit } from "./events.js";
+import { creditCustomerMeter, resetCustomerMeter } from "./usage.js";
 
-/** Grants a benefit (again) to a customer; emits `benefit_grant.created` and `customer.state_changed`. */
-export function grantBenefit(
-  _ctx: DomainContext,
-  _customer: CustomerRecord,
-  _benefit: BenefitRecord,
-  _options: { subscription?: SubscriptionRecord } = {},
-): GrantRecord {
-  throw new Error("not implemented yet");
+function findGrant(
+  partition: OrganizationPartition,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+): GrantRecord | undefined {
+  const subscriptionId = subscription?.id ?? null;
+  return partition
+    .grantsOf(customer.id)
+    .find((grant) => grant.benefit_id === benefit.id && grant.subscription_id === subscriptionId);
 }
 
-/** Revokes a customer's grant of a benefit; emits `benefit_grant.revoked` and `customer.state_changed`. */
-export function revokeBenefit(
-  _ctx: DomainContext,
-  _customer: CustomerRecord,
-  _benefit: BenefitRecord,
-  _options: { subscription?: SubscriptionRecord } = {},
+/** A Discord/GitHub account id the emulator makes up for the customer (Polar asks the customer to connect one). */
+function accountId(ctx: DomainContext): string {
+  return ctx.random.faker.string.numeric({ length: 18, allowLeadingZeros: false });
+}
+
+/** The grant's properties once granted, as each of Polar's benefit strategies returns them. */
+function grantedProperties(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  const properties = benefit.properties;
+  switch (benefit.type) {
+    case "discord": {
+      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
+      return {
+        ...previous,
+        account_id: account,
+        guild_id: properties.guild_id,
+        role_id: properties.role_id,
+        granted_account_id: account,
+      };
+    }
+    case "github_repository": {
+      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
+      return {
+        ...previous,
+        account_id: account,
+        repository_owner: properties.repository_owner,
+        repository_name: properties.repository_name,
+        permission: properties.permission,
+        granted_account_id: account,
+      };
+    }
+    case "downloadables": {
+      const archived = (properties.archived ?? {}) as Record<string, boolean>;
+      const files = (properties.files ?? []) as string[];
+      return { ...previous, files: files.filter((file) => !archived[file]) };
+    }
+    case "license_keys": {
+      if (typeof previous.license_key_id === "string") return { ...previous };
+      const prefix = typeof properties.prefix === "string" ? properties.prefix.trim().toUpperCase() : null;
+      const uuid = ctx.random.uuid().toUpperCase();
+      const key = prefix ? `${prefix}-${uuid}` : uuid;
+      return { ...previous, license_key_id: ctx.random.uuid(), display_key: `****-${key.slice(-6)}` };
+    }
+    case "meter_credit": {
+      const meterId = properties.meter_id as string;
+      const units = properties.units as number;
+      creditCustomerMeter(ctx, customer, meterId, units);
+      return {
+        last_credited_meter_id: meterId,
+        last_credited_units: units,
+        last_credited_at: pythonIsoformat(ctx.clock.now()),
+      };
+    }
+    default:
+      return { ...previous };
+  }
+}
+
+/** The grant's properties once revoked (Discord forgets the account; credits are taken back). */
+function revokedProperties(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  switch (benefit.type) {
+    case "discord":
+      return {};
+    case "github_repository":
+      return { account_id: previous.account_id ?? null };
+    case "meter_credit": {
+      const meterId = previous.last_credited_meter_id;
+      if (typeof meterId !== "string") return previous;
+      const units =
+        (previous.last_credited_units as number | undefined) ?? (benefit.properties.units as number);
+      creditCustomerMeter(ctx, customer, meterId, -units);
+      return {
+        last_credited_meter_id: meterId,
+        last_credited_units: -units,
+        last_credited_at: pythonIsoformat(ctx.clock.now()),
+      };
+    }
+    default:
+      return { ...previous };
+  }
+}
+
+/** `benefit_grant.*` with the grant, then `customer.state_changed`. */
+export function publishGrant(ctx: DomainContext, grant: GrantRecord, type: DomainEventType): void {
+  const partition = ctx.store.partition(grant.organization_id);
+  const customer = partition.customers.get(grant.customer_id);
+  if (!customer) return;
+  const subject = { organizationId: grant.organization_id, customerId: customer.id };
+  emit(ctx, type, { ...subject, subjectId: grant.id }, serializeGrant(partition, grant));
+  emit(
+    ctx,
+    "customer.state_changed",
+    { ...subject, subjectId: customer.id },
+    serializeCustomerState(partition, customer),
+  );
+}
+
+/**
+ * Grants a benefit (again) to a customer. A grant that is already granted is returned unchanged,
+ * without events, as Polar does.
+ */
+export function grantBenefit(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  options: { subscription?: SubscriptionRecord } = {},
 ): GrantRecord {
-  throw new Error("not implemented yet");
+  const partition = ctx.store.partition(customer.organization_id);
+  const now = ctx.clock.now();
+  let grant = findGrant(partition, customer, benefit, options.subscription);
+  if (grant?.granted_at) return grant;
+  if (!grant) {
+    grant = {
+      id: ctx.random.uuid(),
+      organization_id: customer.organization_id,
+      customer_id: customer.id,
+      benefit_id: benefit.id,
+      subscription_id: options.subscription?.id ?? null,
+      order_id: null,
+      member_id: null,
+      created_at: now,
+      modified_at: null,
+      granted_at: null,
+      revoked_at: null,
+      properties: {},
+    };
+    partition.insertGrant(grant);
+  } else {
+    grant.modified_at = now;
+  }
+  grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
+  grant.granted_at = now;
+  grant.revoked_at = null;
+  publishGrant(ctx, grant, "benefit_grant.created");
+  return grant;
+}
+
+/**
+ * Revokes a customer's grant of a benefit. With no grant yet, Polar records a revoked one; a grant
+ * already revoked is returned unchanged, without events.
+ */
+export function revokeBenefit(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  options: { subscription?: SubscriptionRecord } = {},
+): GrantRecord {
+  const partition = ctx.store.partition(customer.organization_id);
+  const now = ctx.clock.now();
+  let grant = findGrant(partition, customer, benefit, options.subscription);
+  if (grant?.revoked_at) return grant;
+  if (!grant) {
+    grant = {
+      id: ctx.random.uuid(),
+      organization_id: customer.organization_id,
+      customer_id: customer.id,
+      benefit_id: benefit.id,
+      subscription_id: options.subscription?.id ?? null,
+      order_id: null,
+      member_id: null,
+      created_at: now,
+      modified_at: null,
+      granted_at: null,
+      revoked_at: null,
+      properties: {},
+    };
+    partition.insertGrant(grant);
+  } else {
+    grant.modified_at = now;
+  }
+  grant.properties = revokedProperties(ctx, customer, benefit, grant.properties);
+  grant.granted_at = null;
+  grant.revoked_at = now;
+  publishGrant(ctx, grant, "benefit_grant.revoked");
+  return grant;
+}
+
+/**
+ * A new billing period for a granted grant: meter credits start over (what is left rolls over when
+ * the benefit says so). Other types have nothing to cycle. Emits `benefit_grant.cycled`.
+ */
+export function cycleGrant(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  grant: GrantRecord,
+  /** Meters the renewal already started over (metered prices): no second reset, nothing rolls over. */
+  alreadyReset: ReadonlySet<string> = new Set(),
+): void {
+  const partition = ctx.store.partition(customer.organization_id);
+  const benefit = partition.benefits.get(grant.benefit_id);
+  if (!benefit || grant.granted_at === null) return;
+  grant.modified_at = ctx.clock.now();
+  if (benefit.type === "meter_credit") {
+    const meterId = benefit.properties.meter_id as string;
+    if (!alreadyReset.has(meterId)) {
+      const before = partition.customerMeterByKey.get(`${customer.id}:${meterId}`);
+      const left = before ? Math.max(0, before.credited_units - before.consumed_units) : 0;
+      resetCustomerMeter(ctx, customer, meterId);
+      if (benefit.properties.rollover === true && left > 0) {
+        creditCustomerMeter(ctx, customer, meterId, Math.floor(left));
+      }
+    }
+    grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
+  }
+  publishGrant(ctx, grant, "benefit_grant.cycled");
 }

@@ -180,6 +180,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/products/{id}/benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update Product Benefits
+         * @description Replaces the benefits attached to a product, in the given order. Active and trialing subscriptions to the product are granted the new benefits and lose the removed ones.
+         */
+        post: operations["products:update_benefits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/": {
         parameters: {
             query?: never;
@@ -2592,6 +2612,16 @@ export interface components {
          * @enum {string}
          */
         MeterUnit: "scalar" | "token" | "custom";
+        /** NotPermitted */
+        NotPermitted: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "NotPermitted";
+            /** Detail */
+            detail: string;
+        };
         /** Pagination */
         Pagination: {
             /** Total Count */
@@ -2684,6 +2714,11 @@ export interface components {
             medias: components["schemas"]["ProductMediaFileRead"][];
             /** Attached Custom Fields */
             attached_custom_fields: components["schemas"]["AttachedCustomField"][];
+        };
+        /** ProductBenefitsUpdate */
+        ProductBenefitsUpdate: {
+            /** Benefits */
+            benefits: string[];
         };
         ProductCreate: components["schemas"]["ProductCreateRecurring"] | components["schemas"]["ProductCreateOneTime"];
         /** ProductCreateOneTime */
@@ -3900,6 +3935,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "products:update_benefits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductBenefitsUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
                 };
             };
             /** @description Not Found */
