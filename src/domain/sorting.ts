@@ -7,7 +7,7 @@ export type SortValue = string | number | null;
 export function sortRecords<T extends { id: string }>(
   items: T[],
   criteria: readonly string[],
-  valueOf: (item: T, field: string) => SortValue,
+  sortValue: (item: T, field: string) => SortValue,
 ): T[] {
   const parsed = criteria.map((criterion) => ({
     descending: criterion.startsWith("-"),
@@ -15,8 +15,8 @@ export function sortRecords<T extends { id: string }>(
   }));
   return items.sort((a, b) => {
     for (const { descending, field } of parsed) {
-      const x = valueOf(a, field);
-      const y = valueOf(b, field);
+      const x = sortValue(a, field);
+      const y = sortValue(b, field);
       if (x === y) continue;
       if (x === null) return descending ? -1 : 1;
       if (y === null) return descending ? 1 : -1;

@@ -93,7 +93,7 @@ describe("starting a subscription", () => {
     // The first state shows the subscription before any benefit is granted; the last shows all four.
     const states = events.filter((event) => event.type === "customer.state_changed");
     expect((states[0].data.granted_benefits as unknown[]).length).toBe(0);
-    expect((states.at(-1)?.data.granted_benefits as unknown[]).length).toBe(4);
+    expect((states[states.length - 1].data.granted_benefits as unknown[]).length).toBe(4);
 
     const current = await state(c);
     expect(current.active_subscriptions).toEqual([
