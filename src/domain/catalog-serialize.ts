@@ -84,7 +84,55 @@ export function serializePrice(partition: OrganizationPartition, price: PriceRec
   }
 }
 
+/**
+ * The prices a product shows: catalog prices that are not archived, in the order of Polar's
+ * `Product.prices` relationship (models/product.py): fixed and custom first, then metered, then
+ * the others (a NULL sort key, last in ascending order), each group by creation.
+ */
+export function visiblePrices(product: ProductRecord): PriceRecord[] {
+  const group = (price: PriceRecord): number =>
+    price.amount_type === "fixed" || price.amount_type === "custom"
+      ? 0
+      : price.amount_type === "metered_unit"
+        ? 1
+        : 2;
+  return product.prices
+    .filter((price) => !price.is_archived && price.source === "catalog")
+    .map((price, position) => ({ price, position }))
+    .sort(
+      (a, b) =>
+        group(a.price) - group(b.price) ||
+        a.price.created_at.getTime() - b.price.created_at.getTime() ||
+        a.position - b.position,
+    )
+    .map(({ price }) => price);
+}
+
 export function serializeProduct(partition: OrganizationPartition, product: ProductRecord): ProductWire {
+  return productWire(
+    partition,
+    product,
+    visiblePrices(product).map((price) => serializePrice(partition, price)),
+  );
+}
+
+/**
+ * The product as Polar answers its creation (and sends it in `product.created`): the objects
+ * still in memory, so prices in the order they were sent, not yet re-read from the database.
+ */
+export function serializeProductWithPrices(
+  partition: OrganizationPartition,
+  product: ProductRecord,
+  prices: PriceWire[],
+): ProductWire {
+  return productWire(partition, product, prices);
+}
+
+function productWire(
+  partition: OrganizationPartition,
+  product: ProductRecord,
+  prices: PriceWire[],
+): ProductWire {
   const benefits: BenefitWire[] = [];
   for (const id of product.benefit_ids) {
     const benefit = partition.benefits.get(id);
@@ -107,7 +155,7 @@ export function serializeProduct(partition: OrganizationPartition, product: Prod
     is_archived: product.is_archived,
     organization_id: product.organization_id,
     metadata: { ...product.metadata },
-    prices: product.prices.map((price) => serializePrice(partition, price)),
+    prices,
     benefits,
     medias: [],
     attached_custom_fields: [],
