@@ -193,6 +193,8 @@ export interface SubscriptionRecord {
   currency: string;
   recurring_interval: RecurringInterval;
   recurring_interval_count: number;
+  /** The day of the month periods end on (Polar's `anchor_day`), clamped in shorter months. */
+  anchor_day: number;
   status: SubscriptionStatus;
   current_period_start: Date;
   current_period_end: Date;
@@ -333,6 +335,21 @@ export class OrganizationPartition {
   readonly subscriptionsByCustomer = new Map<string, SubscriptionRecord[]>();
   readonly grantsByCustomer = new Map<string, GrantRecord[]>();
   readonly customerMetersByCustomer = new Map<string, CustomerMeterRecord[]>();
+
+  // Usage indices (domain/usage.ts), so ingestion never scans every event. Positions are indices
+  // into `usageEvents`, ascending.
+  /** Positions of the events that count for each customer (by customer_id or resolved external id). */
+  readonly usageEventsByCustomer = new Map<string, number[]>();
+  /** Positions of the events ingested with each `external_customer_id`, resolved or not. */
+  readonly usageEventsByExternalCustomerId = new Map<string, number[]>();
+  /**
+   * The running aggregation of each customer meter (by customer meter id) over its events since
+   * `consumed_since`: matching events, sum, max, min, and the distinct values for `unique`.
+   */
+  readonly customerMeterAggregates = new Map<
+    string,
+    { matched: number; sum: number; max: number; min: number; distinct: Set<string> }
+  >();
 
   constructor(readonly organization: Organization) {}
 
