@@ -451,6 +451,8 @@ describe("list", () => {
     expect(descriptions((await list(headers, "?query=BETA")).items)).toEqual(["Beta features"]);
     expect(descriptions((await list(headers, "?query=p_s")).items)).toEqual(["VIP_support"]);
     expect(descriptions((await list(headers, "?query=a%20f")).items)).toEqual(["Beta features"]);
+    // Characters that are special in a regular expression are plain text in a query (a 500 once).
+    expect((await list(headers, `?query=${encodeURIComponent("Û-(")}`)).items).toEqual([]);
     expect(
       descriptions((await list(headers, "?metadata[group]=support&metadata[group]=product")).items),
     ).toEqual(["Beta features", "VIP_support"]);

@@ -29,16 +29,3 @@ export function booleanParam(value: unknown): boolean | undefined {
 export function stringParam(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
-
-/** Does `metadata` match a metadata filter? Values compared as text. */
-export function matchesMetadata(
-  metadata: Record<string, string | number | boolean>,
-  filter: Record<string, string[]> | undefined,
-): boolean {
-  if (!filter) return true;
-  for (const [key, values] of Object.entries(filter)) {
-    const value = metadata[key];
-    if (value === undefined || !values.includes(String(value))) return false;
-  }
-  return true;
-}

@@ -1,6 +1,7 @@
 /** Listing subscriptions and benefit grants with Polar's filters and sorting. */
 import type { GrantRecord, OrganizationPartition, SubscriptionRecord } from "../store/store.js";
 import type { DomainContext } from "./context.js";
+import { matchesMetadata } from "./filters.js";
 import { pageSlice, sortRecords } from "./sorting.js";
 
 export interface SubscriptionFilters {
@@ -25,14 +26,6 @@ function partitions(ctx: DomainContext, organizationIds: string[]): Organization
   return organizationIds.flatMap((id) => {
     const partition = ctx.store.partitions.get(id);
     return partition ? [partition] : [];
-  });
-}
-
-function matchesMetadata(metadata: Record<string, unknown>, filter: Record<string, string[]> | undefined) {
-  if (!filter) return true;
-  return Object.entries(filter).every(([key, values]) => {
-    const value = metadata[key];
-    return value !== undefined && values.includes(String(value));
   });
 }
 

@@ -12,39 +12,8 @@ import type {
   Visibility,
 } from "../store/store.js";
 import type { DomainContext } from "./context.js";
+import { ilikeContains, matchesMetadata } from "./filters.js";
 import type { BenefitSortProperty, ProductSortProperty } from "./wire.js";
-
-/**
- * Postgres `ILIKE '%<query>%'`, as Polar filters by name or description: case-insensitive, with
- * `%` and `_` as wildcards in the query and `\` escaping the next character.
- */
-export function ilikeContains(text: string, query: string): boolean {
-  const pattern = `%${query}%`;
-  let source = "";
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === "\\" && index + 1 < pattern.length) {
-      index += 1;
-      source += escapeRegExp(pattern[index]);
-    } else if (char === "%") source += "[\\s\\S]*";
-    else if (char === "_") source += "[\\s\\S]";
-    else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`, "iu").test(text);
-}
-
-/** `metadata[key]=v1&metadata[key]=v2`: values of one key OR'd, keys AND'd, compared as text. */
-function matchesMetadata(metadata: Metadata, filter: Record<string, string[]> | undefined): boolean {
-  if (!filter) return true;
-  return Object.entries(filter).every(([key, values]) => {
-    const value = metadata[key];
-    return value !== undefined && values.includes(String(value));
-  });
-}
-
-function escapeRegExp(char: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(char) ? `\\${char}` : char;
-}
 
 /** One sort key: Postgres puts NULLs last in ascending order and first in descending order. */
 function compareKeys(a: number | string | null, b: number | string | null, descending: boolean): number {

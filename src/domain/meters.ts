@@ -5,6 +5,7 @@
 import { RequestValidationError, ResourceNotFound } from "../errors.js";
 import type { Metadata, MeterRecord } from "../store/store.js";
 import type { DomainContext } from "./context.js";
+import { likePattern, matchesMetadata } from "./filters.js";
 import { meterMatches, normalizeAggregation, normalizeFilter } from "./meter-filter.js";
 import type { MeterCreateBody, MeterSortProperty } from "./wire.js";
 
@@ -72,30 +73,6 @@ export interface MeterFilters {
   isArchived?: boolean;
   /** `metadata[key]=v1&metadata[key]=v2`: values of one key OR'd, keys AND'd, compared as text. */
   metadata?: Record<string, string[]>;
-}
-
-/** A LIKE pattern as a regular expression: `%` any run, `_` one character, `\` escapes. */
-export function likePattern(pattern: string, flags = ""): RegExp {
-  let source = "";
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === "\\" && index + 1 < pattern.length) {
-      index += 1;
-      source += pattern[index].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else if (char === "%") source += "[\\s\\S]*";
-    else if (char === "_") source += "[\\s\\S]";
-    else source += char.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, `${flags}u`);
-}
-
-function matchesMetadata(metadata: Metadata, filter: Record<string, string[]> | undefined): boolean {
-  if (!filter) return true;
-  for (const [key, values] of Object.entries(filter)) {
-    const value = metadata[key];
-    if (value === undefined || !values.includes(String(value))) return false;
-  }
-  return true;
 }
 
 /** Postgres order: ascending puts nulls last, descending puts them first; text bytewise. */
