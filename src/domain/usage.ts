@@ -119,6 +119,24 @@ function createCustomerMeter(
   return customerMeter;
 }
 
+/**
+ * Polar's `update_customer` walks every live meter of the organization and gives the customer a
+ * row for each (zero units when no event matches), in the meters' creation order: a customer who
+ * has any usage or credit sees all the organization's meters in its state.
+ */
+function materializeMeters(
+  ctx: DomainContext,
+  partition: OrganizationPartition,
+  customer: CustomerRecord,
+  meters: readonly MeterRecord[] = liveMeters(partition),
+): (CustomerMeterRecord | undefined)[] {
+  return meters.map(
+    (meter) =>
+      partition.customerMeterByKey.get(`${customer.id}:${meter.id}`) ??
+      createCustomerMeter(ctx, partition, customer, meter),
+  );
+}
+
 /** Polar's `lower_first_user_event_at`: the earliest event time, never later; modified_at untouched. */
 function lowerFirstUserEventAt(customer: CustomerRecord, timestamp: Date): void {
   if (customer.first_user_event_at === null || customer.first_user_event_at > timestamp) {
@@ -355,18 +373,19 @@ export function ingestEvents(
       metadata: structuredClone(input.metadata ?? {}) as Record<string, unknown>,
       ingested_at: now,
     };
+    // The customer's rows for every meter exist before the event counts (aggregated once, below).
+    let customerSlots = customer ? slots.get(customer.id) : undefined;
+    if (customer && !customerSlots) {
+      customerSlots = materializeMeters(ctx, partition, customer, meters);
+      slots.set(customer.id, customerSlots);
+    }
     const position = partition.usageEvents.push(event) - 1;
     inserted += 1;
     if (externalCustomerId !== null)
       push(partition.usageEventsByExternalCustomerId, externalCustomerId, position);
-    if (!customer) return;
+    if (!customer || !customerSlots) return;
     push(partition.usageEventsByCustomer, customer.id, position);
     lowerFirstUserEventAt(customer, event.timestamp);
-    let customerSlots = slots.get(customer.id);
-    if (!customerSlots) {
-      customerSlots = meters.map((meter) => partition.customerMeterByKey.get(`${customer.id}:${meter.id}`));
-      slots.set(customer.id, customerSlots);
-    }
     if (applyEvent(ctx, partition, customer, event, position, meters, customerSlots, now)) {
       changed.add(customer.id);
     }
@@ -384,7 +403,10 @@ export function ingestEvents(
   return { inserted, duplicates };
 }
 
-/** The customer's meter for `meterId`, created (zero units) when it does not exist yet. No events. */
+/**
+ * The customer's meter for `meterId`, created (zero units) when it does not exist yet, together
+ * with the customer's rows for every other live meter, as Polar's `update_customer` does. No events.
+ */
 export function customerMeterFor(
   ctx: DomainContext,
   customer: CustomerRecord,
@@ -393,7 +415,11 @@ export function customerMeterFor(
   const partition = ctx.store.partition(customer.organization_id);
   const existing = partition.customerMeterByKey.get(`${customer.id}:${meterId}`);
   if (existing) return existing;
-  return createCustomerMeter(ctx, partition, customer, meterOf(partition, meterId));
+  materializeMeters(ctx, partition, customer);
+  return (
+    partition.customerMeterByKey.get(`${customer.id}:${meterId}`) ??
+    createCustomerMeter(ctx, partition, customer, meterOf(partition, meterId))
+  );
 }
 
 /** Adds credited units (the running sum never goes below 0). No events: the caller emits them. */
