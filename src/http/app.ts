@@ -152,6 +152,7 @@ export function createApp(options: AppOptions): Express {
         { headers: req.headers, params: match.params },
         query,
         body,
+        ctx.clock.now(),
       );
       if (details.length > 0) throw new RequestValidationError(details);
 

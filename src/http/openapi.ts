@@ -7,10 +7,18 @@ import { readFileSync } from "node:fs";
 import type { Ajv, ErrorObject } from "ajv";
 import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
+import { type PresentmentCurrency, priceAmountProblem } from "../domain/currency.js";
 import { emailProblem } from "../domain/email.js";
 import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
-import { nulDetails, orderDetails, toPydanticDetails } from "./pydantic-errors.js";
+import {
+  type ModelRules,
+  ModelWalker,
+  nulDetails,
+  orderDetails,
+  toPydanticDetails,
+} from "./pydantic-errors.js";
+import { type Described, MISSING, valueError } from "./pydantic-messages.js";
 import { Router } from "./router.js";
 import { canonicalUuid, uuid4Problem } from "./uuid.js";
 
@@ -39,11 +47,234 @@ export interface OperationInfo {
   uuidParams: Set<string>;
   operation: Operation;
   validator: OpenAPIBackend;
+  /**
+   * The body validated like pydantic validates Polar's model (see ModelWalker), for the
+   * operations in WALKED_BODIES; the others have ajv's errors translated.
+   */
+  bodyModel?: { walker: ModelWalker; schema: unknown };
 }
 
 /** pydantic names the callable discriminator of a tagged union in its error message. */
 const TAG_FUNCTIONS: Record<string, string> = {
   "customers:create": "_customer_create_type()",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Polar's models beyond their JSON Schema, for the bodies the ModelWalker validates
+// ---------------------------------------------------------------------------------------------
+
+/** Operations whose request body is validated by the ModelWalker. */
+const WALKED_BODIES = new Set([
+  "products:create",
+  "products:update_benefits",
+  "benefits:create",
+  "meters:create",
+  "events:ingest",
+  "subscriptions:update",
+]);
+
+/** `validate_price_amount(currency, amount, allow_zero=True)` (product/schemas.py), skipped when the currency failed. */
+function priceAmount(value: unknown, data: Record<string, unknown>): Described | null {
+  if (typeof value !== "number" || typeof data.price_currency !== "string") return null;
+  return priceAmountProblem(data.price_currency as PresentmentCurrency, value);
+}
+
+interface SeatTier {
+  min_seats: number;
+  max_seats?: number | null;
+  price_per_seat: number;
+}
+
+/** `ProductPriceSeatTiers.validate_tiers` (product/schemas.py, with product/tiers.py's bound checks). */
+function seatTiersProblem(tiers: SeatTier[]): string | null {
+  const sorted = [...tiers].sort((a, b) => a.min_seats - b.min_seats);
+  for (let index = 0; index + 1 < sorted.length; index++) {
+    const current = sorted[index];
+    const next = sorted[index + 1];
+    if (current.max_seats === undefined || current.max_seats === null)
+      return "Only the last tier can have unlimited max_seats (None)";
+    if (next.min_seats !== current.max_seats + 1) {
+      return `Gap or overlap between tiers: tier ending at ${current.max_seats} and tier starting at ${next.min_seats}`;
+    }
+  }
+  // seat_tiers_to_tiers: each tier's max_seats becomes a bound, sorted with the unbounded last.
+  const bounds = sorted
+    .map((tier) => tier.max_seats ?? null)
+    .sort((a, b) => (a === null || b === null ? (a === null ? (b === null ? 0 : 1) : -1) : a - b));
+  for (let index = 0; index + 1 < bounds.length; index++) {
+    if (bounds[index] !== null && bounds[index] === bounds[index + 1])
+      return `Tier max_seats values must be unique, got ${bounds[index]} twice`;
+  }
+  const minimum = sorted[0].min_seats;
+  const maximum = sorted[sorted.length - 1].max_seats ?? null;
+  const lastBound = bounds[bounds.length - 1];
+  if (lastBound !== null && minimum > lastBound)
+    return `minimum_seats must not exceed the last tier's max_seats, got ${minimum} > ${lastBound}`;
+  if (maximum !== null) {
+    if (maximum < minimum) return `maximum_seats must be >= minimum_seats, got ${maximum} < ${minimum}`;
+    if (lastBound !== null && maximum > lastBound)
+      return `maximum_seats must not exceed the last tier's max_seats, got ${maximum} > ${lastBound}`;
+  }
+  return null;
+}
+
+/** `meter_interval_divides_billing_interval` (product/meter_interval.py). */
+function meterIntervalDivides(
+  meter: string,
+  meterCount: number,
+  billing: string,
+  billingCount: number,
+): boolean {
+  const m = meterCount;
+  const n = billingCount;
+  if ((meter === "day" && billing === "day") || (meter === "week" && billing === "week")) return n % m === 0;
+  if (meter === "day" && billing === "week") return (n * 7) % m === 0;
+  if (meter === "day" && (billing === "month" || billing === "year")) return m === 1;
+  if ((meter === "month" && billing === "month") || (meter === "year" && billing === "year"))
+    return n % m === 0;
+  if (meter === "month" && billing === "year") return (n * 12) % m === 0;
+  return false;
+}
+
+const SLACK_ALLOWED =
+  "Allowed: {customer_name}, {customer_email_local}, or {metadata.<key>} for customer metadata.";
+const SLACK_FIXED = new Set(["customer_name", "customer_email_local"]);
+const SLACK_METADATA = /^metadata\.[^{}]+$/;
+
+/** `validate_template` (benefit/strategies/slack_shared_channel/template.py). */
+function slackTemplateProblem(template: string): string | null {
+  const malformed = (text: string) => `Malformed placeholder: ${text}. ${SLACK_ALLOWED}`;
+  let position = 0;
+  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+    const before = template.slice(position, match.index);
+    if (/[{}]/.test(before)) return malformed(before);
+    const name = match[1];
+    if (!/^[\p{L}\p{N}_.]+$/u.test(name) && !SLACK_METADATA.test(name)) return malformed(`{${name}}`);
+    if (!SLACK_FIXED.has(name) && !SLACK_METADATA.test(name))
+      return `Unknown placeholder: {${name}}. ${SLACK_ALLOWED}`;
+    position = (match.index ?? 0) + match[0].length;
+  }
+  if (/[{}]/.test(template.slice(position))) return malformed(template.slice(position));
+  // _render_permissive: rendered for a sample customer, it must leave something to slugify.
+  const rendered = template.replace(/\{([^{}]*)\}/g, (_, name: string) =>
+    name === "customer_name"
+      ? "sample customer"
+      : SLACK_FIXED.has(name) || SLACK_METADATA.test(name)
+        ? "sample"
+        : "",
+  );
+  if (!/[\p{L}\p{N}]/u.test(rendered))
+    return "Template renders to an empty channel name against a sample customer.";
+  return null;
+}
+
+/** `_coerce_legacy_free_price` (product/schemas.py): a `free` price is a fixed price of 0. */
+function legacyFreePrice(item: unknown): unknown {
+  if (!isObject(item) || item.amount_type !== "free") return item;
+  const kept = Object.fromEntries(
+    ["price_currency", "tax_behavior"].filter((key) => key in item).map((key) => [key, item[key]]),
+  );
+  return { amount_type: "fixed", price_amount: 0, ...kept };
+}
+
+const LICENSE_KEY_TTL_MAXIMUM: Record<string, number> = { year: 457, month: 1200, day: 36500 };
+
+export const MODEL_RULES: ModelRules = {
+  callableUnions: {
+    // ProductCreate: Discriminator(_product_create_discriminator) with Tag("recurring") and Tag("one_time").
+    ProductCreate: {
+      fn: "_product_create_discriminator()",
+      tagOf: (data) =>
+        isObject(data) && data.recurring_interval !== undefined && data.recurring_interval !== null
+          ? "recurring"
+          : "one_time",
+      tags: { ProductCreateRecurring: "recurring", ProductCreateOneTime: "one_time" },
+    },
+  },
+  tagEnums: {
+    amount_type: { name: "ProductPriceAmountType" },
+    type: { name: "BenefitType" },
+    func: { name: "AggregationFunction", members: { count: "cnt" } },
+  },
+  // meter/filter.py and meter/aggregation.py use pydantic's BaseModel, not Polar's Schema.
+  plainModels: new Set([
+    "Filter",
+    "FilterClause",
+    "CountAggregation",
+    "PropertyAggregation",
+    "UniqueAggregation",
+  ]),
+  typedDicts: new Set(["EventMetadataInput", "CostMetadata-Input", "LLMMetadata"]),
+  fieldKinds: {
+    // ProductName: str with StripValidator, then min_length=3 and max_length=64.
+    "ProductCreateRecurring.name": "stripped-length",
+    "ProductCreateOneTime.name": "stripped-length",
+    // EventCreateBase.timestamp: AwareDatetime with AfterValidator(is_past_timestamp).
+    "EventCreateCustomer.timestamp": "aware-past-datetime",
+    "EventCreateExternalCustomer.timestamp": "aware-past-datetime",
+    "SubscriptionUpdateBase.trial_end": "future-datetime",
+    "SubscriptionUpdateBillingPeriod.current_billing_period_end": "future-datetime",
+    "SubscriptionPause.resumes_at": "future-datetime",
+  },
+  fieldValidators: {
+    "ProductPriceFixedCreate.price_amount": priceAmount,
+    "ProductPriceCustomCreate.minimum_amount": priceAmount,
+    "ProductPriceCustomCreate.maximum_amount": priceAmount,
+    "ProductPriceCustomCreate.preset_amount": priceAmount,
+    "ProductPriceSeatTiers-Input.tiers": (value) => {
+      const problem = Array.isArray(value) && value.length > 0 ? seatTiersProblem(value as SeatTier[]) : null;
+      return problem === null ? null : valueError(problem);
+    },
+    "BenefitSlackSharedChannelCreateProperties.channel_name_template": (value) => {
+      const problem = typeof value === "string" ? slackTemplateProblem(value) : null;
+      return problem === null ? null : valueError(problem);
+    },
+  },
+  modelValidators: {
+    ProductCreateRecurring: (value) => {
+      // TrialConfigurationInputMixin.is_complete_configuration, then validate_meter_interval.
+      if (((value.trial_interval ?? null) === null) !== ((value.trial_interval_count ?? null) === null)) {
+        return {
+          type: MISSING.type,
+          msg: "Both trial_interval and trial_interval_count must be set together.",
+        };
+      }
+      const meterInterval = value.meter_interval ?? null;
+      if (
+        typeof meterInterval === "string" &&
+        !meterIntervalDivides(
+          meterInterval,
+          typeof value.meter_interval_count === "number" ? value.meter_interval_count : 1,
+          String(value.recurring_interval),
+          typeof value.recurring_interval_count === "number" ? value.recurring_interval_count : 1,
+        )
+      ) {
+        return valueError(
+          "The meter interval must evenly divide the billing interval, so the meter cycle re-aligns with the billing cycle at every renewal.",
+        );
+      }
+      return null;
+    },
+    BenefitLicenseKeyExpirationProperties: (value) => {
+      const maximum = LICENSE_KEY_TTL_MAXIMUM[String(value.timeframe)];
+      if (typeof value.ttl !== "number" || maximum === undefined || value.ttl <= maximum) return null;
+      return valueError(
+        `ttl value ${value.ttl} exceeds the maximum of ${maximum} for timeframe '${String(value.timeframe)}'.`,
+      );
+    },
+    MeterCreate: (value) => {
+      const label = value.custom_label ?? null;
+      if (value.unit === "custom" && label === null)
+        return valueError("custom_label is required when unit is 'custom'.");
+      if (value.unit !== "custom" && label !== null)
+        return valueError("custom_label and custom_multiplier are only allowed when unit is 'custom'.");
+      return null;
+    },
+  },
+  itemBeforeValidators: {
+    "ProductCreateRecurring.prices": legacyFreePrice,
+    "ProductCreateOneTime.prices": legacyFreePrice,
+  },
 };
 
 /** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
@@ -81,6 +312,17 @@ function customizeAjv(ajv: Ajv): Ajv {
   return ajv;
 }
 
+/** An operation's request body schema as the document writes it, `$ref`s unresolved. */
+function rawBodySchema(document: Schema, path: string, method: string): unknown {
+  const paths = isObject(document.paths) ? document.paths : {};
+  const item = isObject(paths[path]) ? paths[path] : {};
+  const operation = isObject(item[method]) ? item[method] : {};
+  const body = isObject(operation.requestBody) ? operation.requestBody : {};
+  const content = isObject(body.content) ? body.content : {};
+  const json = isObject(content["application/json"]) ? content["application/json"] : {};
+  return json.schema;
+}
+
 export function readSpec(file: string): Schema {
   const document: unknown = parseYaml(readFileSync(file, "utf8"));
   if (!isObject(document)) throw new Error(`[polar-emulator] ${file} is not an OpenAPI document`);
@@ -103,6 +345,7 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
     customizeAjv: (ajv) => customizeAjv(ajv as unknown as Ajv) as never,
   });
   await backend.init();
+  const walker = new ModelWalker(document, MODEL_RULES);
   return backend.router.getOperations().map((operation) => {
     const security = (operation.security ?? []) as Record<string, string[]>[];
     const oat = security.find((requirement) => "oat" in requirement);
@@ -119,7 +362,7 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
       });
     }
     const requestBody = operation.requestBody as Schema | undefined;
-    return {
+    const info: OperationInfo = {
       operationId: String(operation.operationId),
       method: operation.method.toUpperCase(),
       path: operation.path,
@@ -130,6 +373,12 @@ export async function loadOperations(document: Schema): Promise<OperationInfo[]>
       operation,
       validator: backend,
     };
+    if (WALKED_BODIES.has(info.operationId)) {
+      // The raw (not dereferenced) schema: its `$ref`s name the model classes.
+      const raw = rawBodySchema(document, operation.path, operation.method);
+      if (raw !== undefined) info.bodyModel = { walker, schema: raw };
+    }
+    return info;
   });
 }
 
@@ -224,34 +473,67 @@ export interface ValidatedRequest {
   params: Record<string, string>;
 }
 
+/** Replaces an object's content in place: the handler is given the same object the pipeline parsed. */
+function replaceContent(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(target)) delete target[key];
+  Object.assign(target, source);
+}
+
 /**
  * Validates a request against its operation with the ajv validators openapi-backend compiled for
  * it. The object validated has openapi-backend's shape (`path`, `query`, `header`, `cookie`,
  * `requestBody`); building it here instead of calling `validateRequest` skips openapi-backend's
  * per-request parsing (path template, query string, cookies), which cost 20 times the validation
  * itself. ajv coerces path and query values in place. Returns pydantic-style details, empty when valid.
+ *
+ * A body with a `bodyModel` is validated by the ModelWalker instead, which gives pydantic's
+ * errors, or coerces the body in place as pydantic would (`"5"` for an int is 5); ajv then checks
+ * the coerced body all the same, so a handler only ever sees a body its JSON Schema allows.
+ * `now`, when given, is the time the walker's time-relative checks use (the domain's clock).
  */
 export function validate(
   info: OperationInfo,
   request: { headers: Record<string, string | string[] | undefined>; params: Record<string, string> },
   query: { raw: Record<string, unknown>; shaped: Record<string, unknown> },
   body: unknown,
+  now?: Date,
 ): { details: ValidationDetail[]; coerced: ValidatedRequest } {
+  let bodyDetails: ValidationDetail[] | undefined;
+  if (info.bodyModel && body !== undefined) {
+    if (body === null) {
+      // FastAPI reads a JSON `null` as no body at all.
+      bodyDetails = [{ type: MISSING.type, loc: ["body"], msg: MISSING.msg, input: null }];
+    } else {
+      const walked = info.bodyModel.walker.validate(info.bodyModel.schema, body, now);
+      bodyDetails = walked.details;
+      if (bodyDetails.length === 0 && isObject(body) && isObject(walked.value) && walked.value !== body)
+        replaceContent(body, walked.value);
+    }
+  }
   const parameters: Record<string, unknown> = {
     path: { ...request.params },
     query: query.shaped,
     header: request.headers,
     cookie: {},
   };
-  if (body !== undefined) parameters.requestBody = beforeValidation(body);
+  if (body !== undefined) parameters.requestBody = info.bodyModel ? body : beforeValidation(body);
   const errors: { error: ErrorObject; root: unknown }[] = [];
   for (const validator of info.validator.validator.getRequestValidatorsForOperation(info.operationId)) {
     if (!validator(parameters) && validator.errors) {
-      for (const error of validator.errors) errors.push({ error, root: validator.schema });
+      for (const error of validator.errors) {
+        // The walker's errors stand for the body's.
+        if (
+          bodyDetails !== undefined &&
+          bodyDetails.length > 0 &&
+          error.instancePath.startsWith("/requestBody")
+        )
+          continue;
+        errors.push({ error, root: validator.schema });
+      }
     }
   }
   const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
-  if (errors.length === 0) {
+  if (errors.length === 0 && (bodyDetails === undefined || bodyDetails.length === 0)) {
     // pydantic hands the handler a UUID object, so every accepted spelling names the same id.
     for (const name of info.uuidParams) {
       if (typeof coerced.params[name] === "string")
@@ -260,7 +542,7 @@ export function validate(
       if (typeof value === "string") coerced.query[name] = canonicalUuid(value);
       if (Array.isArray(value)) coerced.query[name] = value.map((item) => canonicalUuid(String(item)));
     }
-    return { details: nulDetails(info.bodySchema, body), coerced };
+    return { details: bodyDetails === undefined ? nulDetails(info.bodySchema, body) : [], coerced };
   }
   // Each validator's errors are translated with its own root schema (for its local `$ref`s).
   const perValidator = [...new Set(errors.map(({ root }) => root))].flatMap((root) =>
@@ -270,6 +552,6 @@ export function validate(
       { tagFunction: TAG_FUNCTIONS[info.operationId], rootSchema: root },
     ),
   );
-  const details = orderDetails(perValidator);
+  const details = orderDetails([...perValidator, ...(bodyDetails ?? [])]);
   return { details, coerced };
 }
