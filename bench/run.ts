@@ -118,10 +118,26 @@ interface Captured {
 
 async function capture(emulator: RunningEmulator): Promise<Captured> {
   const auth = { Authorization: `Bearer ${emulator.token}` };
-  const list = await httpRequest(`${emulator.url}/v1/customers/?limit=1`, { headers: auth });
-  if (list.status !== 200) throw new Error(`GET /v1/customers/?limit=1 → ${list.status}: ${list.body}`);
-  const items = (JSON.parse(list.body) as { items?: { id?: string }[] }).items ?? [];
-  const customerId = items[0]?.id;
+  // The customer with the largest state among the active ones (with the default scenario, one
+  // with subscriptions, granted benefits and meters), so the figure is not an empty state's.
+  const list = await httpRequest(`${emulator.url}/v1/customers/?limit=100&active=true`, { headers: auth });
+  if (list.status !== 200) throw new Error(`GET /v1/customers/?active=true → ${list.status}: ${list.body}`);
+  const fallback = await httpRequest(`${emulator.url}/v1/customers/?limit=1`, { headers: auth });
+  const items = [
+    ...((JSON.parse(list.body) as { items?: { id?: string }[] }).items ?? []),
+    ...((JSON.parse(fallback.body) as { items?: { id?: string }[] }).items ?? []),
+  ];
+  let customerId: string | undefined;
+  let richest = -1;
+  for (const item of items) {
+    if (item.id === undefined) continue;
+    const probe = await httpRequest(`${emulator.url}/v1/customers/${item.id}/state`, { headers: auth });
+    const size = probe.body.length;
+    if (size > richest) {
+      richest = size;
+      customerId = item.id;
+    }
+  }
   if (customerId === undefined) throw new Error(`no customer in ${list.body}`);
 
   const getPath = `/v1/customers/${customerId}/state`;
