@@ -26,8 +26,11 @@ Options (each can also be set by the environment variable below it; a flag wins)
   --customers <n>           faker-made customers in the default organization (default: the
                             fixture's, 36); e.g. 10000 for load tests
                             POLAR_EMULATOR_CUSTOMERS
-  --fixtures <file>         fixture YAML to load instead of the embedded default
-                            POLAR_EMULATOR_FIXTURES
+  --fixtures <path>         a fixture (YAML or JSON) or a snapshot to load instead of the
+                            embedded default; repeat it to load several, in order; a
+                            directory loads its *.yaml, *.yml and *.json files, sorted by name
+                            (format: docs/fixtures.md)
+                            POLAR_EMULATOR_FIXTURES (several separated by commas)
   --token <token>           the default organization's access token (default: from the seed)
                             POLAR_EMULATOR_TOKEN
   --organization-id <uuid>  the default organization's id (default: from the seed)
@@ -47,6 +50,9 @@ Point the official SDK at it:
 
 Control plane (no auth):
   GET /_emulator/health   POST /_emulator/reset   GET|POST /_emulator/organizations
+  POST /_emulator/organizations/{id}/fixtures   load a fixture (YAML or JSON) into an organization
+  POST /_emulator/organizations/{id}/reset      one organization back to its boot state
+  GET|PUT /_emulator/organizations/{id}/snapshot  export its whole state, or restore it
   GET /_emulator/openapi/polar.yaml   GET /_emulator/openapi/emulator.yaml
 
 Docs: README.md`;

@@ -1,4 +1,5 @@
 /** The emulator's configuration: defaults, then environment, then flags. */
+import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
 
@@ -8,8 +9,11 @@ export interface Config {
   seed: number;
   /** How many faker-made customers to generate; the fixture's own count when undefined. */
   customers?: number;
-  /** A fixture file to load instead of the embedded default. */
-  fixtures?: string;
+  /**
+   * Fixture files (or directories of them) to load instead of the embedded default, in order:
+   * a directory stands for its *.yaml, *.yml and *.json files, sorted by name.
+   */
+  fixtures?: string[];
   logLevel: LogLevel;
   /** The default organization's token; derived from the seed when undefined. */
   token?: string;
@@ -52,7 +56,7 @@ export function resolveConfig(
       host: { type: "string" },
       seed: { type: "string" },
       customers: { type: "string" },
-      fixtures: { type: "string" },
+      fixtures: { type: "string", multiple: true },
       token: { type: "string" },
       "organization-id": { type: "string" },
       "log-level": { type: "string" },
@@ -71,7 +75,14 @@ export function resolveConfig(
   if (seed !== undefined) config.seed = integer("--seed", seed, 0, 2 ** 32 - 1);
   const customers = pick(values.customers, "POLAR_EMULATOR_CUSTOMERS");
   if (customers !== undefined) config.customers = integer("--customers", customers, 0, 1_000_000);
-  config.fixtures = pick(values.fixtures, "POLAR_EMULATOR_FIXTURES");
+  // Repeatable flag; the environment variable takes several, separated by commas (or the path delimiter).
+  const fromEnv = env.POLAR_EMULATOR_FIXTURES?.split(new RegExp(`[,${delimiter}]`));
+  const fixtures = (values.fixtures ?? fromEnv ?? [])
+    .map((path) => path.trim())
+    .filter((path) => path !== "");
+  if (values.fixtures?.some((path) => path.trim() === ""))
+    throw new UsageError("--fixtures needs a file or directory");
+  if (fixtures.length > 0) config.fixtures = fixtures;
   const token = pick(values.token, "POLAR_EMULATOR_TOKEN");
   if (token !== undefined) {
     if (!/^polar_oat_[A-Za-z0-9]{43}$/.test(token))

@@ -11,10 +11,13 @@ import { benefitHandlers } from "./api/benefits.js";
 import { customerHandlers } from "./api/customers.js";
 import { grantHandlers } from "./api/grants.js";
 import { meterHandlers } from "./api/meters.js";
+import { productBenefitHandlers } from "./api/product-benefits.js";
 import { productHandlers } from "./api/products.js";
 import { subscriptionHandlers } from "./api/subscriptions.js";
 import type { Config } from "./config.js";
+import { billingControlHandlers } from "./control/billing.js";
 import { controlHandlers } from "./control/handlers.js";
+import { scenarioHandlers } from "./control/scenarios.js";
 import type { DomainContext } from "./domain/context.js";
 import { EventBus } from "./domain/events.js";
 import { createApp } from "./http/app.js";
@@ -22,8 +25,11 @@ import { ALL_SCOPES } from "./http/auth.js";
 import { buildRouter, loadOperations, readSpec, warmUp } from "./http/openapi.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
-import { DEFAULT_FIXTURE, type Fixture, loadFixture } from "./scenarios/fixture.js";
+import { readBootFixtures } from "./scenarios/fixture.js";
+import { type FixtureLoaded, OrganizationStates } from "./scenarios/organizations.js";
+import { emulatorSchemas, polarSchemas } from "./scenarios/schemas.js";
 import { seed } from "./scenarios/seed.js";
+import type { SnapshotDocument } from "./scenarios/snapshot.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { Random } from "./util/random.js";
@@ -49,6 +55,17 @@ export interface Emulator {
     token: string;
     scopes: string[];
   };
+  /**
+   * Loads a scenario fixture (parsed YAML or JSON) into an organization, all or nothing; throws a
+   * FixtureError listing every problem, with its path inside the fixture.
+   */
+  loadFixture(organizationId: string, fixture: unknown, source?: string): FixtureLoaded;
+  /** Puts one organization back to its state right after boot (or creation); others are untouched. */
+  resetOrganization(organizationId: string): void;
+  /** The whole state of one organization, as a JSON document `restore()` takes back. */
+  snapshot(organizationId: string): SnapshotDocument;
+  /** Replaces an organization's state with a snapshot (or adds it); refused whole when invalid. */
+  restore(snapshot: unknown, organizationId?: string): { organizationId: string; created: boolean };
   listen(): Promise<{ url: string; server: Server }>;
   close(): Promise<void>;
 }
@@ -59,43 +76,60 @@ export async function createEmulator(
 ): Promise<Emulator> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const fixtureFile = config.fixtures ?? DEFAULT_FIXTURE;
-  const fixture: Fixture = loadFixture(fixtureFile);
-  const fixtureName = config.fixtures ?? "fixtures/default.yaml";
 
   const specs = {
     polar: readFileSync(new URL("polar.yaml", SPEC_DIR), "utf8"),
     emulator: readFileSync(new URL("emulator.yaml", SPEC_DIR), "utf8"),
   };
+  const documents = {
+    polar: readSpec(new URL("polar.yaml", SPEC_DIR).pathname),
+    emulator: readSpec(new URL("emulator.yaml", SPEC_DIR).pathname),
+  };
+  // Fixtures are checked against the same documents (parsed once).
+  polarSchemas.use(documents.polar);
+  emulatorSchemas.use(documents.emulator);
   const [apiOperations, controlOperations] = await Promise.all([
-    loadOperations(readSpec(new URL("polar.yaml", SPEC_DIR).pathname)),
-    loadOperations(readSpec(new URL("emulator.yaml", SPEC_DIR).pathname)),
+    loadOperations(documents.polar),
+    loadOperations(documents.emulator),
   ]);
+  const sources = readBootFixtures(config.fixtures);
 
   let ready = false;
   let context!: DomainContext;
   let organization!: Organization;
   let token!: string;
+  const states = new OrganizationStates(config.seed, () => context);
 
-  function build(): void {
-    ready = false;
-    const started = performance.now();
+  // `reference_time: now` in a fixture means the boot time, also when a reset builds it again.
+  const bootTime = clock.now();
+  function seeded() {
     const fresh: DomainContext = {
       store: new Store(),
       clock,
       random: new Random(config.seed),
       events: new EventBus(),
     };
-    const seeded = seed(fresh, {
-      fixture,
-      fixtureName,
+    const result = seed(fresh, {
+      sources,
       customers: config.customers,
       organizationId: config.organizationId,
       token: config.token,
+      now: bootTime,
     });
+    return { fresh, ...result };
+  }
+
+  function build(): void {
+    ready = false;
+    const started = performance.now();
+    const { fresh, ...result } = seeded();
     context = fresh;
-    organization = seeded.organization;
-    token = seeded.token;
+    organization = result.organization;
+    token = result.token;
+    states.booted(result.registries, () => {
+      const again = seeded();
+      return { store: again.fresh.store, registries: again.registries };
+    });
     ready = true;
     logger.debug(
       { ms: Math.round(performance.now() - started), customers: fresh.store.customerCount() },
@@ -117,6 +151,7 @@ export async function createEmulator(
     const scopes = input.scopes ?? ALL_SCOPES;
     const value = random.organizationToken();
     store.addToken({ token: value, organizationId: id, scopes: new Set(scopes), comment: "control plane" });
+    states.remember(id);
     logger.info({ organizationId: id }, "organization created");
     return { organization: created, token: value, scopes: [...scopes] };
   }
@@ -129,12 +164,31 @@ export async function createEmulator(
     customers: context.store.customerCount(),
   });
 
+  const scenarios = {
+    loadFixture: (organizationId: string, fixture: unknown, source = "fixture") => {
+      const loaded = states.load(organizationId, fixture, source);
+      logger.info({ organizationId, changed: loaded.changed.customers.length }, "fixture loaded");
+      return loaded;
+    },
+    resetOrganization: (organizationId: string) => {
+      states.reset(organizationId);
+      logger.info({ organizationId }, "organization reset");
+    },
+    snapshot: (organizationId: string) => states.snapshot(organizationId),
+    restore: (snapshot: unknown, organizationId?: string) => {
+      const restored = states.restore(snapshot, organizationId);
+      logger.info(restored, "organization restored");
+      return restored;
+    },
+  };
+
   const app = createApp({
     api: {
       router: buildRouter(apiOperations),
       handlers: {
         ...customerHandlers,
         ...productHandlers,
+        ...productBenefitHandlers,
         ...benefitHandlers,
         ...meterHandlers,
         ...subscriptionHandlers,
@@ -143,7 +197,11 @@ export async function createEmulator(
     },
     control: {
       router: buildRouter(controlOperations),
-      handlers: controlHandlers({ ready: () => ready, health, reset: build, createOrganization, specs }),
+      handlers: {
+        ...controlHandlers({ ready: () => ready, health, reset: build, createOrganization, specs }),
+        ...billingControlHandlers({ defaultOrganizationId: () => organization.id }),
+        ...scenarioHandlers(scenarios),
+      },
     },
     context: () => context,
     logger,
@@ -160,7 +218,8 @@ export async function createEmulator(
       return context;
     },
     get organization() {
-      return organization;
+      // A reset or restore of the default organization replaces its record with an equal one.
+      return context.store.partitions.get(organization.id)?.organization ?? organization;
     },
     get token() {
       return token;
@@ -170,6 +229,7 @@ export async function createEmulator(
       logger.info("reset to the seeded state");
     },
     createOrganization,
+    ...scenarios,
     listen: () =>
       new Promise((resolve, reject) => {
         const listening = createServer(app);

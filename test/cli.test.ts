@@ -35,6 +35,21 @@ describe("configuration", () => {
     expect(resolveConfig(["--port", "0", "--seed", "8"], env).config).toMatchObject({ port: 0, seed: 8 });
   });
 
+  it("takes --fixtures several times, or several paths in POLAR_EMULATOR_FIXTURES", () => {
+    expect(resolveConfig(["--fixtures", "a.yaml", "--fixtures", "dir"], {}).config.fixtures).toEqual([
+      "a.yaml",
+      "dir",
+    ]);
+    expect(resolveConfig([], { POLAR_EMULATOR_FIXTURES: "a.yaml, b.json" }).config.fixtures).toEqual([
+      "a.yaml",
+      "b.json",
+    ]);
+    const both = resolveConfig(["--fixtures", "flag.yaml"], { POLAR_EMULATOR_FIXTURES: "env.yaml" });
+    expect(both.config.fixtures).toEqual(["flag.yaml"]);
+    expect(resolveConfig([], { POLAR_EMULATOR_FIXTURES: "" }).config.fixtures).toBeUndefined();
+    expect(() => resolveConfig(["--fixtures", ""], {})).toThrow(/--fixtures needs a file or directory/);
+  });
+
   it("refuses bad values with a message that names the flag", () => {
     expect(() => resolveConfig(["--port", "http"], {})).toThrow(
       /--port must be a whole number from 0 to 65535, got "http"/,
@@ -61,6 +76,11 @@ describe("the command", () => {
       "--organization-id",
       "--log-level",
       "POLAR_EMULATOR_PORT",
+      "POLAR_EMULATOR_FIXTURES",
+      "directory",
+      "docs/fixtures.md",
+      "/_emulator/organizations/{id}/fixtures",
+      "/_emulator/organizations/{id}/snapshot",
       "healthcheck",
       "serverURL",
       "baseUrl",
@@ -78,7 +98,8 @@ describe("the command", () => {
       encoding: "utf8",
     });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("cannot read fixture /nonexistent.yaml");
+    expect(missing.stderr).toContain("/nonexistent.yaml cannot be read");
+    expect(missing.stderr).toContain("ENOENT");
   });
 
   it("refuses an invalid fixture whole, naming the file, the path inside it and the problem", () => {
@@ -88,12 +109,24 @@ describe("the command", () => {
     const typed = spawnSync(process.execPath, [...tsx, "--fixtures", badType], { encoding: "utf8" });
     expect(typed.status).toBe(2);
     expect(typed.stderr).toContain(`${badType} is not a valid fixture`);
-    expect(typed.stderr).toContain("/customers/0/email: must be string");
+    expect(typed.stderr).toContain("/customers/0/email: Input should be a valid string");
     const duplicate = join(dir, "duplicate.yaml");
     writeFileSync(duplicate, "customers:\n  - email: a@example.com\n  - email: A@example.com\n");
     const dup = spawnSync(process.execPath, [...tsx, "--fixtures", duplicate], { encoding: "utf8" });
     expect(dup.status).toBe(2);
-    expect(dup.stderr).toContain(`${duplicate}: /customers/1`);
-    expect(dup.stderr).toContain("A customer with this email address already exists.");
+    expect(dup.stderr).toContain(`${duplicate} is not a valid fixture`);
+    expect(dup.stderr).toContain("/customers/1/email: A customer with this email address already exists.");
+    // In a directory, the file that is wrong is named; the good ones before it do not matter.
+    const directory = mkdtempSync(join(tmpdir(), "polar-fixtures-"));
+    writeFileSync(join(directory, "10-good.yaml"), "customers:\n  - email: good@example.com\n");
+    writeFileSync(
+      join(directory, "20-bad.yml"),
+      "customers:\n  - email: x@example.com\n    subscriptions: [{ product: pr0 }]\n",
+    );
+    writeFileSync(join(directory, "notes.txt"), "not a fixture");
+    const inDirectory = spawnSync(process.execPath, [...tsx, "--fixtures", directory], { encoding: "utf8" });
+    expect(inDirectory.status).toBe(2);
+    expect(inDirectory.stderr).toContain(`${join(directory, "20-bad.yml")} is not a valid fixture`);
+    expect(inDirectory.stderr).toContain('/customers/0/subscriptions/0/product: unknown product "pr0"');
   });
 });

@@ -4,6 +4,7 @@
  * JSON nested deeper than Python's json module goes is a 400.
  */
 import type { Request } from "express";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import {
   LengthRequired,
   MAX_BODY_BYTES,
@@ -96,10 +97,44 @@ export async function readBody(req: Request, requireLength: boolean): Promise<st
   return size === 0 ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
-/** FastAPI parses JSON when the content type is JSON or absent; any other body stays a string. */
+/** Content types the control plane reads as YAML (fixtures and snapshots); Polar's API never does. */
+export const YAML_TYPES: ReadonlySet<string> = new Set([
+  "application/yaml",
+  "application/x-yaml",
+  "text/yaml",
+]);
+
+/** YAML for the control plane; a syntax error is a 422 `yaml_invalid` at its character offset. */
+export function parseYamlBody(text: string): unknown {
+  try {
+    return parseYaml(text, { maxAliasCount: 1000 }) ?? null;
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    const line = error.linePos?.[0];
+    throw new RequestValidationError([
+      {
+        type: "yaml_invalid",
+        loc: ["body", error.pos[0]],
+        msg: "YAML decode error",
+        input: {},
+        ctx: { error: error.message.split("\n")[0], ...(line ? { line: line.line, column: line.col } : {}) },
+      },
+    ]);
+  }
+}
+
+/**
+ * FastAPI parses JSON when the content type is JSON or absent; any other body stays a string.
+ * The control plane also reads YAML (`application/yaml`, `application/x-yaml`, `text/yaml`).
+ */
 export function decodeBody(req: Request, text: string | undefined): unknown {
   if (text === undefined) return undefined;
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type === "" || type === "application/json" || type.endsWith("+json")) return parseJsonBody(text);
+  if (YAML_TYPES.has(type) && req.url.startsWith("/_emulator/")) {
+    const parsed = parseYamlBody(text);
+    if (depthOf(parsed) > MAX_JSON_DEPTH) throw new BodyParsingError();
+    return parsed;
+  }
   return text;
 }

@@ -1,84 +1,242 @@
 /**
- * Fixture files: what an organization holds at boot. Read from YAML, checked against a schema,
- * and refused whole with the file, the path inside it and what is wrong.
+ * Fixture files: what an organization holds at boot (or after a load through the control plane).
+ * Read from YAML or JSON, checked against `Fixture` in spec/emulator.yaml, and refused whole with
+ * the file, the path inside it and what is wrong. The format: docs/fixtures.md.
  */
-import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
-import { parse as parseYaml } from "yaml";
-import type { CustomerCreateBody } from "../domain/wire.js";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { MetadataValue } from "../store/store.js";
+import { isObject } from "../util/is-object.js";
+import { DATE_HELP, FIXTURE_DATE_PATTERN } from "./dates.js";
+import { type Problem, pointer, problem } from "./decode.js";
+import { emulatorSchemas } from "./schemas.js";
 
-export interface Fixture {
-  organization?: { name?: string; slug?: string };
-  customers?: CustomerCreateBody[];
-  generate?: { customers?: number; external_id_share?: number; teams?: number };
+export type FixtureMetadata = Record<string, MetadataValue>;
+export type SubscriptionState = "active" | "trialing" | "past_due" | "canceling" | "canceled";
+
+export interface FixtureOrganization {
+  id?: string;
+  name?: string;
+  slug?: string;
 }
 
-const FIXTURE_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    organization: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        name: { type: "string", minLength: 1 },
-        slug: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$" },
-      },
-    },
-    customers: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          type: { enum: ["individual", "team"] },
-          email: { type: "string" },
-          name: { type: ["string", "null"] },
-          external_id: { type: ["string", "null"] },
-          metadata: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
-          billing_address: { type: ["object", "null"], required: ["country"] },
-          tax_id: { type: ["string", "null"] },
-          locale: { type: ["string", "null"] },
-        },
-      },
-    },
-    generate: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        customers: { type: "integer", minimum: 0 },
-        external_id_share: { type: "number", minimum: 0, maximum: 1 },
-        teams: { type: "integer", minimum: 0 },
-      },
-    },
-  },
-} as const;
+export interface FixtureToken {
+  token?: string;
+  scopes?: string[];
+  comment?: string;
+}
 
-const validateFixture = new Ajv({ allErrors: true, strict: false }).compile(FIXTURE_SCHEMA);
+/** What every catalog entry and customer may carry on top of Polar's create body. */
+interface Keyed {
+  key?: string;
+  id?: string;
+  created_at?: string;
+}
 
-export class FixtureError extends Error {}
+/** A MeterCreate, BenefitCreate or ProductCreate body with fixture fields; checked against the spec. */
+export type FixtureMeter = Keyed & Record<string, unknown>;
+export type FixtureBenefit = Keyed & Record<string, unknown>;
+export type FixtureProduct = Keyed & { benefits?: string[] } & Record<string, unknown>;
+
+export interface FixtureSubscription {
+  product: string;
+  status?: SubscriptionState;
+  id?: string;
+  started_at?: string;
+  trial_end?: string;
+  changed_at?: string;
+  metadata?: FixtureMetadata;
+}
+
+export interface FixtureGrant {
+  benefit: string;
+  granted_at?: string;
+  revoked_at?: string;
+}
+
+export interface FixtureEvent {
+  name: string;
+  count?: number;
+  timestamp?: string;
+  external_id?: string;
+  metadata?: FixtureMetadata;
+}
+
+export interface FixtureCredit {
+  meter: string;
+  units: number;
+  at?: string;
+}
+
+export type FixtureCustomer = Keyed & {
+  subscriptions?: FixtureSubscription[];
+  grants?: (string | FixtureGrant)[];
+  events?: FixtureEvent[];
+  credits?: FixtureCredit[];
+} & Record<string, unknown>;
+
+export interface FixtureGenerate {
+  customers?: number;
+  external_id_share?: number;
+  teams?: number;
+  subscriptions?: { product: string; share: number; status?: SubscriptionState }[];
+  events?: { name: string; max: number; metadata?: FixtureMetadata };
+}
+
+/** What one organization holds. */
+export interface FixtureScenario {
+  organization?: FixtureOrganization;
+  tokens?: FixtureToken[];
+  meters?: FixtureMeter[];
+  benefits?: FixtureBenefit[];
+  products?: FixtureProduct[];
+  customers?: FixtureCustomer[];
+  generate?: FixtureGenerate;
+}
+
+export interface Fixture extends FixtureScenario {
+  reference_time?: string;
+  /** More organizations (boot fixtures only). */
+  organizations?: FixtureScenario[];
+}
+
+/** A boot file and where it comes from, for messages: a fixture, or a snapshot to restore. */
+export type FixtureSource =
+  | {
+      name: string;
+      fixture: Fixture;
+      /** The embedded default: checked by the test suite, so boot skips the schema checks. */
+      trusted?: boolean;
+    }
+  | { name: string; snapshot: unknown };
+
+/**
+ * A fixture that is not valid: the file (or "request body"), and every problem with its path.
+ * The message lists them, one a line: `  /customers/3/subscriptions/0/product: unknown product …`.
+ */
+export class FixtureError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: Problem[],
+    summary = "is not a valid fixture",
+  ) {
+    const lines = problems.map((entry) => `  ${pointer(entry.path)}: ${entry.msg}`);
+    super(`[polar-emulator] ${source} ${summary}:\n${lines.join("\n")}`);
+  }
+}
 
 export const DEFAULT_FIXTURE = new URL("../../fixtures/default.yaml", import.meta.url);
+export const DEFAULT_FIXTURE_NAME = "fixtures/default.yaml";
 
-export function loadFixture(file: string | URL): Fixture {
-  const name = file instanceof URL ? file.pathname : file;
+const FIXTURE_EXTENSIONS = /\.(ya?ml|json)$/i;
+
+/** Parses fixture text (YAML, of which JSON is a part); a syntax error is a problem with its line. */
+export function parseFixtureText(text: string, source: string): unknown {
+  try {
+    const data: unknown = parseYaml(text, { prettyErrors: true, maxAliasCount: 1000 });
+    return data ?? {};
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const line = error.linePos?.[0];
+      const where = line ? `line ${line.line}, column ${line.col}` : "";
+      throw new FixtureError(
+        source,
+        [problem([], "yaml_invalid", `${where ? `${where}: ` : ""}${error.message.split("\n")[0]}`, text)],
+        "is not valid YAML",
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Problems of the fixture's shape, with paths inside it: spec/emulator.yaml `BootFixture` for a
+ * boot file (which may declare more organizations), `Fixture` for a load into one organization.
+ */
+export function checkFixtureShape(data: unknown, kind: "boot" | "load"): Problem[] {
+  return emulatorSchemas.check(kind === "boot" ? "BootFixture" : "Fixture", data).map((entry) =>
+    // A date that does not match FixtureDate's pattern: say what a date is rather than show the pattern.
+    entry.ctx?.pattern === FIXTURE_DATE_PATTERN ? { ...entry, msg: `Input should be ${DATE_HELP}` } : entry,
+  );
+}
+
+/** A boot fixture from text: parsed and its shape checked; references are checked when it is loaded. */
+export function readFixtureText(text: string, source: string): Fixture {
+  const data = parseFixtureText(text, source);
+  const problems = checkFixtureShape(data, "boot");
+  if (problems.length > 0) throw new FixtureError(source, problems);
+  return data as Fixture;
+}
+
+/** A boot file: a fixture (its shape checked unless trusted), or a snapshot (checked when restored). */
+export function readFixtureFile(file: string | URL, trusted = false): FixtureSource {
+  const name = file instanceof URL ? fileURLToPath(file) : file;
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new FixtureError(`[polar-emulator] cannot read fixture ${name}: ${(error as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new FixtureError(`[polar-emulator] ${name} is not valid YAML: ${(error as Error).message}`);
-  }
-  if (data === null || data === undefined) data = {};
-  if (!validateFixture(data)) {
-    const problems = (validateFixture.errors ?? []).map(
-      (error) => `  ${error.instancePath || "/"}: ${error.message}`,
+    throw new FixtureError(
+      name,
+      [problem([], "read_error", (error as Error).message, name)],
+      "cannot be read",
     );
-    throw new FixtureError(`[polar-emulator] ${name} is not a valid fixture:\n${problems.join("\n")}`);
   }
-  return data as Fixture;
+  const data = parseFixtureText(text, name);
+  if (isSnapshotDocument(data)) return { name, snapshot: data };
+  if (trusted) return { name, fixture: data as Fixture, trusted };
+  const problems = checkFixtureShape(data, "boot");
+  if (problems.length > 0) throw new FixtureError(name, problems);
+  return { name, fixture: data as Fixture };
+}
+
+/**
+ * The fixture files `--fixtures` names, in order: a directory stands for every *.yaml, *.yml and
+ * *.json file directly inside it, sorted by name.
+ */
+export function fixtureFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let directory = false;
+    try {
+      directory = statSync(path).isDirectory();
+    } catch (error) {
+      throw new FixtureError(
+        path,
+        [problem([], "read_error", (error as Error).message, path)],
+        "cannot be read",
+      );
+    }
+    if (!directory) {
+      files.push(path);
+      continue;
+    }
+    const inside = readdirSync(path)
+      .filter((entry) => FIXTURE_EXTENSIONS.test(entry))
+      .sort()
+      .map((entry) => join(path, entry))
+      .filter((entry) => statSync(entry).isFile());
+    if (inside.length === 0) {
+      throw new FixtureError(
+        path,
+        [problem([], "read_error", "no *.yaml, *.yml or *.json file in this directory", path)],
+        "cannot be read",
+      );
+    }
+    files.push(...inside);
+  }
+  return files;
+}
+
+/** The boot fixtures: the files named (directories expanded), or the embedded default. */
+export function readBootFixtures(paths: string[] | undefined): FixtureSource[] {
+  if (!paths || paths.length === 0)
+    return [{ ...readFixtureFile(DEFAULT_FIXTURE, true), name: DEFAULT_FIXTURE_NAME }];
+  return fixtureFiles(paths).map((file) => readFixtureFile(file));
+}
+
+/** Whether parsed data looks like a snapshot rather than a fixture. */
+export function isSnapshotDocument(data: unknown): boolean {
+  return isObject(data) && "polar_emulator_snapshot" in data;
 }

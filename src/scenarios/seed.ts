@@ -1,144 +1,135 @@
 /**
- * Seeding: the default organization, its token and its customers, all from the seeded random
- * source. Customers are created through the domain, so they obey the same rules as the API.
+ * Seeding at boot: the default organization and its token, then the boot fixtures in order (each
+ * file's scenario into the default organization, its `organizations:` as more organizations, a
+ * snapshot file restored as it was). Everything comes from the seeded random source and the
+ * fixtures' dates, so the same seed and files give the same bytes.
  */
-import type { Faker } from "@faker-js/faker";
 import type { DomainContext } from "../domain/context.js";
-import { createCustomer } from "../domain/customers.js";
-import type { CustomerCreateBody } from "../domain/wire.js";
-import { PolarHttpError } from "../errors.js";
 import { ALL_SCOPES } from "../http/auth.js";
 import type { Organization } from "../store/store.js";
-import { FixedClock } from "../util/clock.js";
-import { type Fixture, FixtureError } from "./fixture.js";
+import { problem } from "./decode.js";
+import { FixtureError, type FixtureScenario, type FixtureSource } from "./fixture.js";
+import { emptyRegistry, type KeyRegistry } from "./plan.js";
+import { loadScenario, referenceTime, SEED_REFERENCE_TIME } from "./scenario.js";
+import { readSnapshot, restoreSnapshot } from "./snapshot.js";
 
-/** Seeded customers are dated in the year before this instant, so the same seed gives the same bytes. */
-export const SEED_REFERENCE_TIME = new Date("2026-01-01T00:00:00.000Z");
+export { SEED_REFERENCE_TIME } from "./scenario.js";
+
 const DAY = 24 * 60 * 60 * 1000;
 
 export interface SeedOptions {
-  fixture: Fixture;
-  fixtureName: string;
-  /** Overrides `generate.customers` of the fixture. */
+  /** The boot fixtures, in order. */
+  sources: FixtureSource[];
+  /** Replaces `generate.customers` of the first fixture (the `--customers` flag). */
   customers?: number;
   organizationId?: string;
   token?: string;
+  /** The emulator's clock now, for `reference_time: now`. */
+  now: Date;
 }
 
 export interface Seeded {
   organization: Organization;
   token: string;
+  /** Fixture keys of every organization seeded. */
+  registries: Map<string, KeyRegistry>;
 }
 
-const COUNTRIES = ["US", "US", "US", "GB", "DE", "FR", "NL", "CA", "SE", "ES", "AU"];
-const PLANS = ["free", "free", "pro", "pro", "team"];
-const SOURCES = ["website", "referral", "newsletter", "product_hunt", "github"];
-const LOCALES = ["en", "en-US", "de", "fr", "nl", null, null];
-
-function fakeCustomer(
-  faker: Faker,
-  index: number,
-  team: boolean,
-  withExternalId: boolean,
-): CustomerCreateBody {
-  const firstName = faker.person.firstName();
-  const lastName = faker.person.lastName();
-  const name = team ? faker.company.name() : `${firstName} ${lastName}`;
-  const local = faker.internet
-    .username({ firstName, lastName })
+function slugOf(name: string, id: string): string {
+  const slug = name
     .toLowerCase()
-    .replace(/[^a-z0-9._-]/g, "");
-  const email = `${local}.${index}@${faker.internet.domainName()}`;
-  const country = faker.helpers.arrayElement(COUNTRIES);
-  const metadata: Record<string, string | number | boolean> = {
-    plan: team ? "team" : faker.helpers.arrayElement(PLANS),
-    signup_source: faker.helpers.arrayElement(SOURCES),
-  };
-  if (team) metadata.seats = faker.number.int({ min: 3, max: 50 });
-  if (faker.datatype.boolean(0.2)) metadata.beta = true;
-  const billingAddress = faker.datatype.boolean(0.7)
-    ? {
-        line1: faker.location.streetAddress(),
-        city: faker.location.city(),
-        postal_code: faker.location.zipCode(),
-        state: country === "US" ? faker.location.state({ abbreviated: true }) : null,
-        country: country as "US",
-      }
-    : null;
-  const common = {
-    name,
-    external_id: withExternalId ? `user_${faker.string.alphanumeric({ length: 12, casing: "lower" })}` : null,
-    metadata,
-    billing_address: billingAddress,
-    tax_id: billingAddress?.country === "US" && faker.datatype.boolean(0.15) ? faker.string.numeric(9) : null,
-    locale: faker.helpers.arrayElement(LOCALES),
-  };
-  return team ? { ...common, type: "team", email } : { ...common, type: "individual", email };
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug === "" ? `org-${id.slice(0, 8)}` : slug;
 }
 
-/** Fills a fresh store: the default organization, its all-scopes token, then the customers. */
+/** Fills a fresh store: the default organization, its all-scopes token, then the boot fixtures. */
 export function seed(ctx: DomainContext, options: SeedOptions): Seeded {
   const { random, store } = ctx;
+  // The first two draws of the seed are the default organization's id and token, whatever the
+  // fixtures say, so they stay the same (and match the README) for a seed.
+  const drawnId = random.uuid();
+  const drawnToken = random.organizationToken();
+  const first = options.sources.find((source) => "fixture" in source);
+  const firstFixture = first && "fixture" in first ? first.fixture : undefined;
+  const declared = firstFixture?.organization;
+  const createdAt = new Date(SEED_REFERENCE_TIME.getTime() - 400 * DAY);
   const organization: Organization = {
-    id: options.organizationId ?? random.uuid(),
-    name: options.fixture.organization?.name ?? "Acme Inc.",
-    slug: options.fixture.organization?.slug ?? "acme",
-    created_at: new Date(SEED_REFERENCE_TIME.getTime() - 400 * DAY),
+    id: options.organizationId ?? declared?.id ?? drawnId,
+    name: declared?.name ?? "Acme Inc.",
+    slug: declared?.slug ?? "acme",
+    created_at: createdAt,
   };
   store.addOrganization(organization);
-  const token = options.token ?? random.organizationToken();
+  const token = options.token ?? drawnToken;
   store.addToken({ token, organizationId: organization.id, scopes: new Set(ALL_SCOPES), comment: "default" });
-
-  const faker = random.faker;
-  const explicit = options.fixture.customers ?? [];
-  const generate = options.fixture.generate ?? {};
-  const count = options.customers ?? generate.customers ?? 0;
-  const teams = Math.min(generate.teams ?? 0, count);
-  const share = generate.external_id_share ?? 0.5;
-  const generated = Array.from({ length: count }, (_, index) =>
-    fakeCustomer(faker, index, index < teams, faker.datatype.boolean(share)),
-  );
-
-  // Explicit customers are the oldest, in file order; generated ones follow in date order.
-  const span = 365 * DAY;
-  const explicitStart = SEED_REFERENCE_TIME.getTime() - span - explicit.length * DAY;
-  const dates = generated
-    .map(() =>
-      faker.date.between({ from: SEED_REFERENCE_TIME.getTime() - span, to: SEED_REFERENCE_TIME }).getTime(),
-    )
-    .sort((a, b) => a - b);
-
-  const realClock = ctx.clock;
-  const clock = new FixedClock(SEED_REFERENCE_TIME);
-  ctx.clock = clock;
-  try {
-    explicit.forEach((body, index) => {
-      clock.set(new Date(explicitStart + index * DAY));
-      createSeedCustomer(ctx, organization.id, body, `${options.fixtureName}: /customers/${index}`);
-    });
-    generated.forEach((body, index) => {
-      clock.set(new Date(dates[index]));
-      createSeedCustomer(ctx, organization.id, body, `generated customer ${index}`);
-    });
-  } finally {
-    ctx.clock = realClock;
-  }
-  ctx.events.clear();
-  return { organization, token };
-}
-
-function createSeedCustomer(
-  ctx: DomainContext,
-  organizationId: string,
-  body: CustomerCreateBody,
-  where: string,
-): void {
-  try {
-    createCustomer(ctx, organizationId, body);
-  } catch (error) {
-    if (error instanceof PolarHttpError) {
-      throw new FixtureError(`[polar-emulator] ${where}: ${JSON.stringify(error.body)}`);
+  const registries = new Map<string, KeyRegistry>([[organization.id, emptyRegistry()]]);
+  const registryOf = (id: string) => {
+    let registry = registries.get(id);
+    if (!registry) {
+      registry = emptyRegistry();
+      registries.set(id, registry);
     }
-    throw error;
-  }
+    return registry;
+  };
+
+  options.sources.forEach((source, position) => {
+    if ("snapshot" in source) {
+      const result = readSnapshot(source.snapshot, store);
+      if (!result.ok) throw new FixtureError(source.name, result.problems, "is not a valid snapshot");
+      restoreSnapshot(store, result.snapshot);
+      registries.set(result.snapshot.organization.id, result.snapshot.keys);
+      return;
+    }
+    const { fixture } = source;
+    const common = {
+      store,
+      random,
+      now: options.now,
+      source: source.name,
+      boot: true,
+      trusted: source.trusted,
+      referenceTime: fixture.reference_time,
+    };
+    const { organizations, reference_time: _reference, ...scenario } = fixture;
+    loadScenario(scenario, {
+      ...common,
+      organizationId: organization.id,
+      registry: registryOf(organization.id),
+      customers: position === 0 ? options.customers : undefined,
+    });
+    const reference = referenceTime(fixture.reference_time, options.now, source.name);
+    organizations?.forEach((tenant: FixtureScenario, index) => {
+      const base = ["organizations", index];
+      const id = tenant.organization?.id ?? random.uuid();
+      if (store.partitions.has(id)) {
+        throw new FixtureError(source.name, [
+          problem(
+            [...base, "organization", "id"],
+            "value_error",
+            "An organization with this id already exists",
+            id,
+          ),
+        ]);
+      }
+      const name = tenant.organization?.name ?? `Organization ${store.partitions.size + 1}`;
+      store.addOrganization({
+        id,
+        name,
+        slug: tenant.organization?.slug ?? slugOf(name, id),
+        created_at: new Date(reference.getTime() - 400 * DAY),
+      });
+      const tokens = tenant.tokens && tenant.tokens.length > 0 ? tenant.tokens : [{ comment: "default" }];
+      loadScenario({ ...tenant, tokens }, { ...common, organizationId: id, registry: registryOf(id), base });
+    });
+  });
+  ctx.events.clear();
+
+  // A snapshot may have replaced the default organization, and its tokens with it.
+  const current = store.partition(organization.id).organization;
+  const defaultToken =
+    store.tokens.get(token)?.organizationId === current.id
+      ? token
+      : ([...store.tokens.values()].find((entry) => entry.organizationId === current.id)?.token ?? token);
+  return { organization: current, token: defaultToken, registries };
 }

@@ -1,0 +1,160 @@
+/**
+ * The control plane's scenario operations: load a fixture into an organization, reset one
+ * organization, take a snapshot of one and restore it. Bad input is a 422 with the path inside
+ * the document in `loc` (`["body","customers",3,"subscriptions",0,"product"]`), and nothing changes.
+ */
+import { Document, visit } from "yaml";
+import type { DomainContext } from "../domain/context.js";
+import { RequestValidationError, ResourceNotFound, type ValidationDetail } from "../errors.js";
+import { type Call, type Handlers, json, type Reply } from "../http/handler.js";
+import type { Problem } from "../scenarios/decode.js";
+import { FixtureError } from "../scenarios/fixture.js";
+import { type FixtureLoaded, UnknownOrganization } from "../scenarios/organizations.js";
+import type { SnapshotDocument } from "../scenarios/snapshot.js";
+import type { AccessToken } from "../store/store.js";
+import { iso } from "../util/time.js";
+
+/** What these operations need from the running emulator. */
+export interface ScenarioTarget {
+  loadFixture(organizationId: string, data: unknown, source: string): FixtureLoaded;
+  resetOrganization(organizationId: string): void;
+  snapshot(organizationId: string): SnapshotDocument;
+  restore(document: unknown, organizationId?: string): { organizationId: string; created: boolean };
+}
+
+function details(problems: Problem[]): ValidationDetail[] {
+  return problems.map((entry) => {
+    const detail: ValidationDetail = {
+      type: entry.type,
+      loc: ["body", ...entry.path],
+      msg: entry.msg,
+      input: entry.input,
+    };
+    if (entry.ctx !== undefined) detail.ctx = entry.ctx;
+    return detail;
+  });
+}
+
+/** Runs an operation; a refused fixture or snapshot is a 422, an unknown organization a 404. */
+function guarded(run: () => Reply): Reply {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FixtureError) {
+      throw new RequestValidationError(details(error.problems));
+    }
+    if (error instanceof UnknownOrganization) throw new ResourceNotFound();
+    throw error;
+  }
+}
+
+function tokenWire(token: AccessToken) {
+  return { token: token.token, scopes: [...token.scopes], comment: token.comment };
+}
+
+/** The organization as `GET /_emulator/organizations` lists it. */
+function organizationWire(ctx: DomainContext, organizationId: string) {
+  const partition = ctx.store.partition(organizationId);
+  let customers = 0;
+  for (const customer of partition.customers.values()) if (customer.deleted_at === null) customers++;
+  const { organization } = partition;
+  return {
+    id: organization.id,
+    name: organization.name,
+    slug: organization.slug,
+    created_at: iso(organization.created_at),
+    customers,
+  };
+}
+
+/** The organization, its tokens and how many records of each kind it holds. */
+function organizationState(ctx: DomainContext, organizationId: string) {
+  const partition = ctx.store.partition(organizationId);
+  return {
+    organization: organizationWire(ctx, organizationId),
+    tokens: [...ctx.store.tokens.values()]
+      .filter((token) => token.organizationId === organizationId)
+      .map(tokenWire),
+    counts: {
+      meters: partition.meters.size,
+      benefits: partition.benefits.size,
+      products: partition.products.size,
+      customers: partition.customers.size,
+      subscriptions: partition.subscriptions.size,
+      benefit_grants: partition.grants.size,
+      customer_meters: partition.customerMeters.size,
+      events: partition.usageEvents.length,
+    },
+  };
+}
+
+/**
+ * Characters YAML does not allow unescaped (outside its printable set, lone surrogates), the BOM,
+ * and the ones YAML 1.1 parsers (PyYAML) take for line breaks (NEL, U+2028, U+2029).
+ */
+const NOT_PRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/gu;
+
+/**
+ * A snapshot as YAML any parser reads back: strings holding characters YAML does not allow raw
+ * (C1 controls, say) are double-quoted with those characters escaped, which is the only style
+ * where escapes mean anything. The yaml library escapes C0 controls itself, but not the others.
+ */
+function snapshotYaml(snapshot: SnapshotDocument): string {
+  const document = new Document(snapshot);
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && node.value.search(NOT_PRINTABLE) !== -1)
+        node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return document.toString({ lineWidth: 0 }).replace(NOT_PRINTABLE, (char) => {
+    const code = char.codePointAt(0) ?? 0;
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** YAML when the query says so or the Accept header prefers it (when the pipeline passes headers). */
+function wantsYaml(call: Call): boolean {
+  if (call.query.format === "yaml") return true;
+  if (call.query.format === "json") return false;
+  const headers = (call as { headers?: Record<string, string | string[] | undefined> }).headers;
+  const accept = String(headers?.accept ?? "").toLowerCase();
+  return /(application\/(x-)?yaml|text\/yaml)/.test(accept) && !accept.includes("application/json");
+}
+
+export function scenarioHandlers(target: ScenarioTarget): Handlers {
+  return {
+    "emulator:organizations:load-fixture": ({ ctx, params, body }) =>
+      guarded(() => {
+        const loaded = target.loadFixture(params.organization_id, body, "request body");
+        return json(200, {
+          organization: organizationWire(ctx, loaded.organizationId),
+          tokens: loaded.tokens.map(tokenWire),
+          keys: loaded.keys,
+          changed: loaded.changed,
+        });
+      }),
+    "emulator:organizations:reset": ({ ctx, params }) =>
+      guarded(() => {
+        target.resetOrganization(params.organization_id);
+        return json(200, organizationState(ctx, params.organization_id));
+      }),
+    "emulator:organizations:snapshot": (call) =>
+      guarded(() => {
+        const document = target.snapshot(call.params.organization_id);
+        if (wantsYaml(call)) {
+          return { status: 200, text: snapshotYaml(document), contentType: "application/yaml" };
+        }
+        return json(200, document);
+      }),
+    "emulator:organizations:restore": ({ ctx, params, body }) =>
+      guarded(() => {
+        const restored = target.restore(body, params.organization_id);
+        return json(restored.created ? 201 : 200, organizationState(ctx, restored.organizationId));
+      }),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * JSON schemas from the specs, compiled with ajv for fixtures: `Fixture` from spec/emulator.yaml
+ * (the same schema the control plane validates a request body with) and Polar's create bodies
+ * from spec/polar.yaml. Errors are worded as the API words them (pydantic's types and messages),
+ * with paths inside the fixture.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { parse as parseYaml } from "yaml";
+import { emailProblem } from "../domain/email.js";
+import { toPydanticDetails } from "../http/pydantic-errors.js";
+import { uuid4Problem } from "../http/uuid.js";
+import { isObject } from "../util/is-object.js";
+import type { Path, Problem } from "./decode.js";
+
+const SPEC_DIR = new URL("../../spec/", import.meta.url);
+
+function createAjv(): Ajv {
+  // The specs are not checked against the meta-schema (compiling it costs more than all the rest),
+  // and shared refs compile once instead of being inlined into every schema that uses them.
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    validateSchema: false,
+    inlineRefs: false,
+    code: { optimize: false },
+  });
+  ajv.addFormat("uuid4", { type: "string", validate: (value: string) => uuid4Problem(value) === null });
+  ajv.addFormat("uuid", {
+    type: "string",
+    validate: (value: string) => uuid4Problem(value)?.type !== "uuid_parsing",
+  });
+  ajv.addFormat("email", { type: "string", validate: (value: string) => emailProblem(value) === null });
+  ajv.addFormat("date-time", {
+    type: "string",
+    validate: (value: string) =>
+      /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value),
+  });
+  for (const name of ["uri", "date", "binary", "int64", "int32", "path", "color"]) ajv.addFormat(name, true);
+  return ajv;
+}
+
+/** One spec document, loaded once, whose component schemas compile on first use. */
+class SpecSchemas {
+  private ajv: Ajv | undefined;
+  private document: Record<string, unknown> | undefined;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly file: string) {}
+
+  /**
+   * Uses a document the emulator has parsed already, unless one is loaded: the spec files do not
+   * change while the process runs, so validators compiled for one emulator serve the next ones.
+   */
+  use(document: Record<string, unknown>): void {
+    this.document ??= document;
+  }
+
+  private load(): { ajv: Ajv; document: Record<string, unknown> } {
+    if (!this.document) {
+      const document: unknown = parseYaml(readFileSync(new URL(this.file, SPEC_DIR), "utf8"));
+      if (!isObject(document))
+        throw new Error(`[polar-emulator] spec/${this.file} is not an OpenAPI document`);
+      this.document = document;
+    }
+    if (!this.ajv) {
+      this.ajv = createAjv();
+      this.ajv.addSchema(this.document, this.file);
+    }
+    return { ajv: this.ajv, document: this.document };
+  }
+
+  /** The component schema itself, e.g. to read its `properties`. */
+  schema(name: string): Record<string, unknown> {
+    const { document } = this.load();
+    const components = document.components as { schemas: Record<string, Record<string, unknown>> };
+    const schema = components.schemas[name];
+    if (!schema) throw new Error(`[polar-emulator] spec/${this.file} has no schema ${name}`);
+    return schema;
+  }
+
+  /** Problems of `data` against the component schema `name`, with paths under `base`. */
+  check(name: string, data: unknown, base: Path = []): Problem[] {
+    const { ajv, document } = this.load();
+    let validate = this.compiled.get(name);
+    if (!validate) {
+      const compiled = ajv.getSchema(`${this.file}#/components/schemas/${name}`);
+      if (!compiled) throw new Error(`[polar-emulator] spec/${this.file} has no schema ${name}`);
+      validate = compiled;
+      this.compiled.set(name, validate);
+    }
+    if (validate(data)) return [];
+    const details = toPydanticDetails(
+      validate.errors ?? [],
+      { query: {}, path: {} },
+      { rootSchema: document },
+    );
+    return details.map((detail) => {
+      const entry: Problem = {
+        path: [...base, ...withoutTags(detail.loc, data)],
+        type: detail.type,
+        msg: detail.msg,
+        input: detail.input,
+      };
+      if (detail.ctx !== undefined) entry.ctx = detail.ctx;
+      return entry;
+    });
+  }
+}
+
+/**
+ * pydantic puts the tag of a tagged union in `loc` (`prices.0.fixed.price_amount`); a fixture
+ * path names only what is in the file, so those steps go.
+ */
+export function withoutTags(loc: (string | number)[], data: unknown): Path {
+  const path: Path = [];
+  let node = data;
+  loc.forEach((step, index) => {
+    const last = index === loc.length - 1;
+    if (typeof step === "string" && isObject(node) && !Object.hasOwn(node, step) && !last) return;
+    path.push(step);
+    if (typeof step === "number" && Array.isArray(node)) node = node[step];
+    else if (typeof step === "string" && isObject(node)) node = node[step];
+    else node = undefined;
+  });
+  return path;
+}
+
+export const emulatorSchemas = new SpecSchemas("emulator.yaml");
+export const polarSchemas = new SpecSchemas("polar.yaml");
