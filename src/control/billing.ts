@@ -248,7 +248,7 @@ function emitState(ctx: DomainContext, partition: OrganizationPartition, custome
     ctx,
     "customer.state_changed",
     { organizationId: customer.organization_id, customerId: customer.id, subjectId: customer.id },
-    serializeCustomerState(partition, customer),
+    () => serializeCustomerState(partition, customer),
   );
 }
 

@@ -283,10 +283,7 @@ export function createBenefit(
     properties,
   };
   partition.benefits.set(benefit.id, benefit);
-  emit(
-    ctx,
-    "benefit.created",
-    { organizationId, customerId: null, subjectId: benefit.id },
+  emit(ctx, "benefit.created", { organizationId, customerId: null, subjectId: benefit.id }, () =>
     serializeBenefit(benefit),
   );
   return benefit;

@@ -71,8 +71,8 @@ function publish(ctx: DomainContext, customer: CustomerRecord, type: DomainEvent
     customerId: customer.id,
     subjectId: customer.id,
   };
-  emit(ctx, type, subject, serializeCustomer(customer));
-  emit(ctx, "customer.state_changed", subject, serializeCustomerState(partition, customer));
+  emit(ctx, type, subject, () => serializeCustomer(customer));
+  emit(ctx, "customer.state_changed", subject, () => serializeCustomerState(partition, customer));
 }
 
 export function createCustomer(

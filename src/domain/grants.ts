@@ -125,11 +125,8 @@ export function publishGrant(ctx: DomainContext, grant: GrantRecord, type: Domai
   const customer = partition.customers.get(grant.customer_id);
   if (!customer) return;
   const subject = { organizationId: grant.organization_id, customerId: customer.id };
-  emit(ctx, type, { ...subject, subjectId: grant.id }, serializeGrant(partition, grant));
-  emit(
-    ctx,
-    "customer.state_changed",
-    { ...subject, subjectId: customer.id },
+  emit(ctx, type, { ...subject, subjectId: grant.id }, () => serializeGrant(partition, grant));
+  emit(ctx, "customer.state_changed", { ...subject, subjectId: customer.id }, () =>
     serializeCustomerState(partition, customer),
   );
 }

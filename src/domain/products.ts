@@ -576,10 +576,7 @@ export function createProduct(
     benefit_ids: [],
   };
   partition.products.set(product.id, product);
-  emit(
-    ctx,
-    "product.created",
-    { organizationId, customerId: null, subjectId: product.id },
+  emit(ctx, "product.created", { organizationId, customerId: null, subjectId: product.id }, () =>
     serializeCreatedProduct(partition, product),
   );
   return product;
@@ -643,7 +640,7 @@ export function setProductBenefits(
     ctx,
     "product.updated",
     { organizationId: product.organization_id, customerId: null, subjectId: product.id },
-    serializeProduct(partition, product),
+    () => serializeProduct(partition, product),
   );
   return product;
 }

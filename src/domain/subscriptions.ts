@@ -90,7 +90,7 @@ function subject(subscription: SubscriptionRecord) {
 
 function publish(ctx: DomainContext, subscription: SubscriptionRecord, type: DomainEventType): void {
   const partition = ctx.store.partition(subscription.organization_id);
-  emit(ctx, type, subject(subscription), serializeSubscription(partition, subscription));
+  emit(ctx, type, subject(subscription), () => serializeSubscription(partition, subscription));
 }
 
 function publishState(ctx: DomainContext, customer: CustomerRecord): void {
@@ -99,7 +99,7 @@ function publishState(ctx: DomainContext, customer: CustomerRecord): void {
     ctx,
     "customer.state_changed",
     { organizationId: customer.organization_id, customerId: customer.id, subjectId: customer.id },
-    serializeCustomerState(partition, customer),
+    () => serializeCustomerState(partition, customer),
   );
 }
 

@@ -397,7 +397,7 @@ export function ingestEvents(
       ctx,
       "customer.state_changed",
       { organizationId, customerId: customer.id, subjectId: customer.id },
-      serializeCustomerState(partition, customer),
+      () => serializeCustomerState(partition, customer),
     );
   }
   return { inserted, duplicates };

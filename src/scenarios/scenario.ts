@@ -150,7 +150,12 @@ class Applier {
     private readonly reference: Date,
   ) {
     this.clock = new FixedClock(reference);
-    this.ctx = { store: options.store, clock: this.clock, random: options.random, events: new EventBus(1) };
+    this.ctx = {
+      store: options.store,
+      clock: this.clock,
+      random: options.random,
+      events: new EventBus(1, false),
+    };
   }
 
   private get partition() {
