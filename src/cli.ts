@@ -24,7 +24,7 @@ Options (each can also be set by the environment variable below it; a flag wins)
                             the same seed and the same calls give the same bytes
                             POLAR_EMULATOR_SEED
   --customers <n>           faker-made customers in the default organization (default: the
-                            fixture's, 36); e.g. 10000 for load tests
+                            fixture's, 32); e.g. 10000 for load tests
                             POLAR_EMULATOR_CUSTOMERS
   --fixtures <path>         a fixture (YAML or JSON) or a snapshot to load instead of the
                             embedded default; repeat it to load several, in order; a
@@ -53,6 +53,14 @@ Control plane (no auth):
   POST /_emulator/organizations/{id}/fixtures   load a fixture (YAML or JSON) into an organization
   POST /_emulator/organizations/{id}/reset      one organization back to its boot state
   GET|PUT /_emulator/organizations/{id}/snapshot  export its whole state, or restore it
+  POST /_emulator/subscriptions                 start a subscription (active or trialing)
+  POST /_emulator/subscriptions/{id}/{action}   activate, renew, end_period, cancel, uncancel,
+                                                revoke, past_due, recover, dunning_over
+  POST /_emulator/benefit-grants[/revoke]       grant or revoke a benefit directly
+  POST /_emulator/meters/{id}/credit            credit meter units to a customer
+  POST /_emulator/usage                         record usage events for a customer
+  POST /_emulator/customers/{id}/state-changed  emit customer.state_changed now
+  GET /_emulator/events                         the events emitted (what webhooks will carry)
   GET /_emulator/openapi/polar.yaml   GET /_emulator/openapi/emulator.yaml
 
 Docs: README.md`;
