@@ -1,57 +1,223 @@
 """Schemathesis hooks for the fuzz run of test/fuzz.test.ts (SCHEMATHESIS_HOOKS points here).
 
 What they add to a plain `schemathesis run`, so that the run gets past validation errors and
-404s to the code that builds customers, lists and states:
+404s to the code that builds customers, catalogs, subscriptions, grants, meters and states:
 
 * `format: uuid4` (pydantic's, used for every id in Polar's spec) is unknown to schemathesis,
   which would fill ids with arbitrary strings: every request with an id would be a 422. Positive
-  data gets version-4 UUIDs here: the ids the emulator holds (so that gets, updates, deletes and
-  `organization_id` filters find something), fresh random ones (404), and now and then another
-  spelling pydantic accepts (upper case, no hyphens, braces, `urn:uuid:`), which the emulator
-  must canonicalize.
+  data gets version-4 UUIDs here: the ids the emulator holds, fresh random ones (404), and now and
+  then another spelling pydantic accepts (upper case, no hyphens, braces, `urn:uuid:`), which the
+  emulator must canonicalize.
+* Ids of the right kind. A path such as `/v1/subscriptions/{id}` must get subscription ids, not
+  product ids, or nearly every request is a 404 (schemathesis' `missing_test_data` warning). So
+  before a positive request is sent, an id (path, query, and in the bodies below) that is not one
+  the emulator holds of the kind the parameter names is replaced with one that is, written in
+  the same spelling; `RESOURCE_PATHS` and `ID_FIELDS` say which kind each parameter names. The
+  choice follows the value itself (crc32), so the same case gets the same id every run; one
+  value in four that the emulator never held is left as it is (a 404, a 422 or an empty list).
+  The operations that change a subscription get one that has not ended, and the hooks start
+  new ones (through the control plane) when fewer than MIN_LIVE_SUBSCRIPTIONS are left.
+* `Held` keeps track of what the emulator holds: the ids the test passes, plus the objects later
+  answers carry (what creates made, customers' new external ids, subscriptions that ended),
+  minus deleted customers; a reset (control plane) brings back the seed's ids.
+* In the stateful phase, path parameters are left as they are: they come from earlier answers.
 * Negative cases sometimes get a UUID of another version, or junk, where a uuid4 path or query
   parameter goes: pydantic's `uuid_version` and `uuid_parsing` errors, which schemathesis cannot
   aim at for a format it does not know.
-* `external_id` path parameters become, three times in four, the external id of a customer the
-  emulator holds (except in the stateful phase, where they come from responses on purpose).
-* Positive `POST /v1/customers/` bodies lose `organization_id` (with an organization token Polar
-  refuses any: 422 `organization_token`), and positive creates and updates get an email address
-  no customer has yet (the generators reuse a handful, `0@0.com` above all: 422 "already
-  exists"). Without this almost no create succeeds, and most updates fail the same way.
-* Bodies served as `application/yaml` (the control plane's copies of the specs, declared
-  `schema: {type: string}`) are taken as the text they are. Schemathesis would parse the YAML and
-  compare the resulting mapping with `type: string`: a failure of the tool, not of the emulator.
+* Bodies that can succeed, for positive cases. Each change is one a schema-valid request needs
+  because Polar (and so the emulator) refuses it for a reason its JSON Schema cannot say:
+  - `organization_id` is dropped from the public API's creates (customers, products, benefits,
+    meters, ingested events): with an organization token Polar refuses any (422);
+  - customers get an email address no customer has yet (the generators reuse a handful, `0@0.com`
+    above all: 422 "already exists"); three updates in four set no external id and do not reset
+    the billing address to null (Polar refuses both once they are set);
+  - products (`_product`): a metered price names a meter the emulator holds and a unit amount
+    Polar's Decimal takes, a custom price in usd a minimum of $0.50, one price at least is in the
+    organization's currency (usd), the trial's interval and count come together, and three times in
+    four `attached_custom_fields` is left out (the emulator holds no custom fields);
+  - a meter-credit benefit names a meter the emulator holds; `POST /v1/products/{id}/benefits`
+    attaches benefits it holds;
+  - `PATCH /v1/subscriptions/{id}` keeps the kinds of update the emulator does not emulate
+    (product, discount, trial, seats, billing period, pause; a 422 that says so) one time in four;
+  - the control plane's bodies name customers, products (recurring ones, for subscriptions),
+    benefits and subscriptions the emulator holds; a `subscription_id` comes with its customer,
+    a `trial_end` with `status: trialing`;
+  - fixtures (`POST /_emulator/organizations/{id}/fixtures`): valid dates (`FixtureDate` is any
+    string in the spec), no `organizations` (boot fixtures only), no other organization's id, and
+    at most 5 generated customers, events per customer and repeats of an event: the spec allows
+    10,000 customers (about 2 s and 7 MB answered per load), which would take most of the run;
+  - the scenario operations (fixtures, resets, snapshots) work on a small organization the test
+    makes (POLAR_FUZZ_SNAPSHOT_ORGANIZATION) five times in six, the default one otherwise; half
+    of the positive restores (`PUT …/snapshot`) send that organization's real snapshot (as JSON)
+    instead of a generated one, which no generated record passes; the organization is put back
+    as it was after a fixture is loaded into it or a reset removes it.
+* Bodies served as `application/yaml` are read as YAML 1.2 (what the emulator writes), except
+  where the spec declares `type: string` (the control plane's copies of the specs): those are
+  taken as the text they are, where schemathesis would compare the parsed mapping with
+  `type: string` (a failure of the tool, not of the emulator).
+* `polar_status_code_conformance`: see `POLAR_STATUSES` below.
 
-The test passes the emulator's ids in POLAR_FUZZ_UUIDS and POLAR_FUZZ_EXTERNAL_IDS (comma-separated);
-without them the strategies fall back to random values. Everything here is deterministic for a
-given seed: no wall clock, no `hash()` (salted per process), and the run uses one worker.
+The test passes the ids in POLAR_FUZZ_IDS (what the run starts with) and POLAR_FUZZ_BOOT_IDS (the
+seed's, what a reset brings back), JSON objects by kind (see `Held.load`); without them the
+strategies fall back to random values. POLAR_FUZZ_URL is the emulator's base URL (for the hooks'
+own control-plane calls). Everything here is deterministic for a given seed and emulator state:
+no wall clock, no `hash()` (salted per process), and the run uses one worker.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
+import json
 import os
 import re
+import urllib.request
 import uuid
 import zlib
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
+import yaml
 from hypothesis import strategies as st
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import status_code_conformance
 
 
-def _env_list(name: str) -> list[str]:
-    return [item for item in os.environ.get(name, "").split(",") if item]
+def _canonical(value: Any) -> str | None:
+    """The canonical spelling of a UUID in any spelling pydantic accepts, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
 
 
-KNOWN_UUIDS = _env_list("POLAR_FUZZ_UUIDS")
-KNOWN_EXTERNAL_IDS = _env_list("POLAR_FUZZ_EXTERNAL_IDS")
+def _ids_from_env(name: str) -> dict[str, Any]:
+    raw = os.environ.get(name, "")
+    return json.loads(raw) if raw else {}
+
+
+class Held:
+    """What the emulator holds, as far as the run can tell: the ids the test passed, plus the objects
+    later answers carried (creates, lists, changes), minus the customers deleted since. Ordered
+    (insertion order), so that the choices made from it are the same every run."""
+
+    SIMPLE = ("organizations", "products", "recurring_products", "benefits", "meters", "customer_meters", "events")
+
+    def __init__(self, ids: dict[str, Any]) -> None:
+        self.load(ids)
+
+    def load(self, ids: dict[str, Any]) -> None:
+        self.version = 0
+        self._cache: dict[str, tuple[int, list[str], frozenset[str]]] = {}
+        self.simple: dict[str, dict[str, None]] = {
+            kind: dict.fromkeys(_canonical(item) or item for item in ids.get(kind, [])) for kind in self.SIMPLE
+        }
+        # The organizations the scenario operations (fixtures, resets, snapshots) name, a list in which
+        # an organization may come several times (to be chosen more often).
+        self.scenario_organizations: list[str] = list(ids.get("scenario_organizations", ids.get("organizations", [])))
+        # customer id → external id (or None), live customers only
+        self.customers: dict[str, str | None] = dict(ids.get("customers", {}))
+        # subscription id → (customer id, ended)
+        self.subscriptions: dict[str, tuple[str, bool]] = {
+            key: (value["customer"], bool(value["ended"])) for key, value in ids.get("subscriptions", {}).items()
+        }
+
+    @property
+    def organization_id(self) -> str | None:
+        return next(iter(self.simple["organizations"]), None)
+
+    def changed(self) -> None:
+        self.version += 1
+
+    def pool(self, kind: str) -> tuple[list[str], frozenset[str]]:
+        cached = self._cache.get(kind)
+        if cached and cached[0] == self.version:
+            return cached[1], cached[2]
+        if kind == "customers":
+            items = list(self.customers)
+        elif kind == "external_customer_ids":
+            items = [external for external in self.customers.values() if external]
+        elif kind == "scenario_organizations":
+            items = self.scenario_organizations
+        elif kind in ("subscriptions", "live_subscriptions"):
+            items = [
+                key
+                for key, (customer, ended) in self.subscriptions.items()
+                if customer in self.customers and not (ended and kind == "live_subscriptions")
+            ]
+        else:
+            items = list(self.simple.get(kind, {}))
+        self._cache[kind] = (self.version, items, frozenset(items))
+        return items, frozenset(items)
+
+    def all_uuids(self) -> list[str]:
+        kinds = [*self.SIMPLE, "customers", "subscriptions"]
+        return sorted({item for kind in kinds for item in self.pool(kind)[0]})
+
+    def add(self, kind: str, value: str) -> None:
+        if value not in self.simple[kind]:
+            self.simple[kind][value] = None
+            self.changed()
+
+    def seen(self, item: dict[str, Any]) -> None:
+        """Takes in an object an answer carried (a customer, a subscription, a product, …)."""
+        identifier = _canonical(item.get("id"))
+        organization = item.get("organization_id")
+        if identifier is None or (organization is not None and organization != self.organization_id):
+            return
+        if {"email", "external_id", "billing_address"} <= item.keys():
+            if item.get("deleted_at") is None and self.customers.get(identifier, "") != item["external_id"]:
+                self.customers[identifier] = item["external_id"]
+                self.changed()
+        elif {"status", "customer_id", "product_id", "current_period_start"} <= item.keys():
+            entry = (item["customer_id"], item.get("ended_at") is not None or item["status"] in ("canceled", "unpaid"))
+            if self.subscriptions.get(identifier) != entry:
+                self.subscriptions[identifier] = entry
+                self.changed()
+        elif {"prices", "is_recurring"} <= item.keys():
+            self.add("products", identifier)
+            if item["is_recurring"] and not item.get("is_archived"):
+                self.add("recurring_products", identifier)
+        elif {"type", "properties", "selectable"} <= item.keys() or {"type", "properties", "deletable"} <= item.keys():
+            self.add("benefits", identifier)
+        elif {"filter", "aggregation"} <= item.keys():
+            self.add("meters", identifier)
+        elif {"meter_id", "customer_id", "consumed_units"} <= item.keys():
+            self.add("customer_meters", identifier)
+
+    def deleted_customer(self, identifier: str | None = None, external_id: str | None = None) -> None:
+        for key, external in list(self.customers.items()):
+            if key == identifier or (external_id is not None and external == external_id):
+                del self.customers[key]
+                self.changed()
+
+
+BOOT = _ids_from_env("POLAR_FUZZ_BOOT_IDS")
+# A small organization for the snapshot restores (see `_body`), and its snapshot as the run starts.
+SNAPSHOT_ORGANIZATION = os.environ.get("POLAR_FUZZ_SNAPSHOT_ORGANIZATION")
+HELD = Held(_ids_from_env("POLAR_FUZZ_IDS"))
+BASE_URL = os.environ.get("POLAR_FUZZ_URL", "").rstrip("/")
 
 
 def _respell(value: str, how: int) -> str:
     """`value`, a canonical UUID, in one of the spellings pydantic accepts."""
     return [value, value.upper(), value.replace("-", ""), "{" + value + "}", "urn:uuid:" + value][how]
+
+
+def _spelling(value: str) -> int:
+    """Which of `_respell`'s spellings `value` is written in."""
+    if value.lower().startswith("urn:uuid:"):
+        return 4
+    if value.startswith("{"):
+        return 3
+    if "-" not in value:
+        return 2
+    if value != value.lower():
+        return 1
+    return 0
 
 
 def _with_version(value: uuid.UUID, version: int) -> str:
@@ -61,7 +227,9 @@ def _with_version(value: uuid.UUID, version: int) -> str:
 # The canonical spelling 2 times in 3, each other one 1 time in 12.
 _SPELLINGS = st.sampled_from([0] * 8 + [1, 2, 3, 4])
 _RANDOM_V4 = st.uuids(version=4).map(str)
-_V4 = st.one_of(st.sampled_from(KNOWN_UUIDS), _RANDOM_V4) if KNOWN_UUIDS else _RANDOM_V4
+_ALL_HELD = HELD.all_uuids()
+_ALL_HELD_SET = frozenset(_ALL_HELD)
+_V4 = st.one_of(st.sampled_from(_ALL_HELD), _RANDOM_V4) if _ALL_HELD else _RANDOM_V4
 
 schemathesis.openapi.format("uuid4", st.builds(_respell, _V4, _SPELLINGS))
 
@@ -124,6 +292,158 @@ def flatmap_case(context: schemathesis.HookContext, case: schemathesis.Case) -> 
     return st.one_of(st.just(case), wrong)
 
 
+# --- Ids of the right kind -----------------------------------------------------------------------
+
+# The kind of object the id in a path names, by path template and method (the kinds of `Held`;
+# `live_subscriptions` are those not ended, which the operations changing a subscription want).
+RESOURCE_PATHS: dict[str, str] = {
+    "GET /v1/subscriptions/{id}": "subscriptions",
+    "PATCH /v1/subscriptions/{id}": "live_subscriptions",
+    "DELETE /v1/subscriptions/{id}": "live_subscriptions",
+    "GET /v1/benefits/{id}": "benefits",
+    "GET /v1/benefits/{id}/grants": "benefits",
+    "GET /v1/products/{id}": "products",
+    "POST /v1/products/{id}/benefits": "products",
+    "GET /v1/customers/{id}": "customers",
+    "PATCH /v1/customers/{id}": "customers",
+    "DELETE /v1/customers/{id}": "customers",
+    "GET /v1/customers/{id}/state": "customers",
+    "GET /v1/meters/{id}": "meters",
+    "GET /v1/customer-meters/{id}": "customer_meters",
+    "POST /_emulator/subscriptions/{id}/{action}": "live_subscriptions",
+    "POST /_emulator/meters/{id}/credit": "meters",
+    "POST /_emulator/customers/{id}/state-changed": "customers",
+}
+# The kind a query parameter or body field names, by name (`id` by the list it filters).
+ID_FIELDS: dict[str, str] = {
+    "organization_id": "organizations",
+    "customer_id": "customers",
+    "product_id": "products",
+    "benefit_id": "benefits",
+    "meter_id": "meters",
+    "subscription_id": "subscriptions",
+    "exclude_id": "benefits",
+    "after": "events",
+    "external_customer_id": "external_customer_ids",
+}
+LIST_IDS: dict[str, str] = {"/v1/products/": "products", "/v1/benefits/": "benefits"}
+# Subscriptions started by the hooks when too few are left that are not ended (see `_pick`).
+MIN_LIVE_SUBSCRIPTIONS = 5
+
+
+def _crc(value: Any) -> int:
+    return zlib.crc32(json.dumps(value, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+
+
+def _control(path: str, body: Any = None, method: str = "POST") -> Any:
+    """A control-plane call of the hooks' own (not a test case); None when it fails."""
+    if not BASE_URL:
+        return None
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused or unreachable: the case keeps what it has
+        return None
+
+
+def _start_subscriptions() -> None:
+    """Tops the subscriptions that are not ended up to MIN_LIVE_SUBSCRIPTIONS, through the control plane."""
+    customers, _ = HELD.pool("customers")
+    products, _ = HELD.pool("recurring_products")
+    for attempt in range(2 * MIN_LIVE_SUBSCRIPTIONS):
+        if len(HELD.pool("live_subscriptions")[0]) >= MIN_LIVE_SUBSCRIPTIONS or not customers or not products:
+            return
+        serial = HELD.version + attempt
+        answer = _control(
+            "/_emulator/subscriptions",
+            {"customer_id": customers[serial % len(customers)], "product_id": products[serial % len(products)]},
+        )
+        if isinstance(answer, dict) and isinstance(answer.get("subscription"), dict):
+            HELD.seen(answer["subscription"])
+
+
+_PICK_SERIAL = itertools.count()
+
+
+def _pick(kind: str, value: Any, *, always: bool = False, vary: bool = False) -> Any:
+    """`value`, or three times in four (always, with `always`) a held id of `kind` in its spelling.
+
+    The choice follows the value, so that the same case gets the same id every run; with `vary`, it
+    also follows a counter, for a phase that sends one value with many cases (always held then)."""
+    if kind == "live_subscriptions" and len(HELD.pool(kind)[0]) < MIN_LIVE_SUBSCRIPTIONS:
+        _start_subscriptions()
+    pool, held = HELD.pool(kind)
+    if not pool or not isinstance(value, str):
+        return value
+    canonical = _canonical(value)
+    if (canonical if canonical is not None else value) in held:
+        return value
+    checksum = _crc([value, next(_PICK_SERIAL)] if vary else value)
+    # Kept: an id the emulator never held (404). Not one of another kind, or one gone since: the
+    # uuid4 strategy draws from the same few held ids again and again.
+    if checksum % 4 == 0 and not (always or vary) and canonical not in _ALL_HELD_SET:
+        return value
+    chosen = pool[(checksum // 4) % len(pool)]
+    if kind == "external_customer_ids" or canonical is None:
+        return chosen
+    return _respell(chosen, _spelling(value))
+
+
+# Taken once, as the run starts: a reset may remove the organization, and a restore brings it back.
+SNAPSHOT = (
+    _control(f"/_emulator/organizations/{SNAPSHOT_ORGANIZATION}/snapshot", method="GET")
+    if SNAPSHOT_ORGANIZATION
+    else None
+)
+
+
+def _restore_snapshot_organization() -> None:
+    """Puts the snapshot organization back as it was when the run started (small: its snapshot is
+    fast to take, to send and to check), or back at all after `POST /_emulator/reset`."""
+    if SNAPSHOT:
+        _control(f"/_emulator/organizations/{SNAPSHOT_ORGANIZATION}/snapshot", SNAPSHOT, method="PUT")
+
+
+def _pick_each(kind: str, value: Any, *, always: bool = False) -> Any:
+    if isinstance(value, list):
+        return [_pick(kind, item, always=always) for item in value]
+    return _pick(kind, value, always=always)
+
+
+def _is_negative(case: schemathesis.Case, location: ParameterLocation) -> bool:
+    meta = case.meta
+    return meta is None or meta.is_negative_at(location)
+
+
+def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
+    # In the stateful phase, path parameters come from earlier answers, on purpose. The coverage
+    # phase sends one path with every variant of the rest: one held id each, chosen in turn.
+    if case.path_parameters and phase != "stateful" and not _is_negative(case, ParameterLocation.PATH):
+        parameters = dict(case.path_parameters)
+        kind = RESOURCE_PATHS.get(f"{case.method.upper()} {case.path}")
+        vary = phase == "coverage"
+        if kind and "id" in parameters:
+            parameters["id"] = _pick(kind, parameters["id"], vary=vary)
+        if "organization_id" in parameters:
+            parameters["organization_id"] = _pick("scenario_organizations", parameters["organization_id"], vary=vary)
+        if "external_id" in parameters:
+            parameters["external_id"] = _pick("external_customer_ids", parameters["external_id"], vary=vary)
+        case.path_parameters = parameters
+    if case.query and not _is_negative(case, ParameterLocation.QUERY):
+        query = dict(case.query)
+        for name, value in query.items():
+            kind = LIST_IDS.get(case.path) if name == "id" else ID_FIELDS.get(name)
+            if kind:
+                query[name] = _pick_each(kind, value)
+        case.query = query
+
+
+# --- Bodies that can succeed ---------------------------------------------------------------------
+
 _EMAIL_SERIAL = itertools.count(1)
 _EMAIL_MARK = re.compile(r"\+fuzz[0-9]+@(?=[^@]*$)")
 
@@ -135,6 +455,210 @@ def _unique_email(value: Any) -> Any:
     return f"{local}+fuzz{next(_EMAIL_SERIAL)}@{domain}"
 
 
+def _customer_ref(body: dict[str, Any]) -> None:
+    """A control-plane CustomerRef naming a customer (and organization) the emulator holds."""
+    if "organization_id" in body:
+        body["organization_id"] = _pick("organizations", body["organization_id"])
+    if "customer_id" in body:
+        body["customer_id"] = _pick("customers", body["customer_id"])
+    if "external_customer_id" in body:
+        body["external_customer_id"] = _pick("external_customer_ids", body["external_customer_id"])
+    subscription = HELD.subscriptions.get(_canonical(body.get("subscription_id")) or "")
+    if subscription is not None:
+        body["customer_id"] = subscription[0]
+        body.pop("external_customer_id", None)
+
+
+# A fixture's dates (FixtureDate) are strings in the spec; the emulator reads dates and relative
+# times (`now`, `-30d`) only: positive fixtures keep the generated string one time in four.
+FIXTURE_DATE_KEYS = frozenset(
+    ("reference_time", "created_at", "started_at", "trial_end", "changed_at", "granted_at", "revoked_at")
+    + ("timestamp", "at")
+)
+FIXTURE_DATES = ("now", "-30d", "2026-01-01", "2025-06-01T09:30:00Z", "+1mo", "now-2w")
+
+
+def _fixture_dates(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_fixture_dates(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    fixed = {}
+    for key, item in value.items():
+        if key in FIXTURE_DATE_KEYS and isinstance(item, str) and item not in FIXTURE_DATES and _crc(item) % 4:
+            fixed[key] = FIXTURE_DATES[_crc(item) % len(FIXTURE_DATES)]
+        elif key == "metadata":
+            fixed[key] = item
+        else:
+            fixed[key] = _fixture_dates(item)
+    return fixed
+
+
+def _fixture(body: dict[str, Any], organization_id: Any) -> None:
+    # Other organizations belong in a boot fixture only; the organization's id, when given, must
+    # be the one in the path (both are 422s the emulator explains).
+    body.pop("organizations", None)
+    organization = body.get("organization")
+    if isinstance(organization, dict) and "id" in organization:
+        if _canonical(organization["id"]) != _canonical(organization_id):
+            body["organization"] = {key: value for key, value in organization.items() if key != "id"}
+    generate = body.get("generate")
+    if isinstance(generate, dict):
+        generate = dict(generate)
+        if isinstance(generate.get("customers"), int):
+            generate["customers"] = min(generate["customers"], 5)
+        events = generate.get("events")
+        if isinstance(events, dict) and isinstance(events.get("max"), int):
+            generate["events"] = {**events, "max": min(events["max"], 5)}
+        body["generate"] = generate
+    for customer in body.get("customers") or []:
+        if not isinstance(customer, dict):
+            continue
+        if "email" in customer:
+            customer["email"] = _unique_email(customer["email"])
+        for event in customer.get("events") or []:
+            if isinstance(event, dict) and isinstance(event.get("count"), int):
+                event["count"] = min(event["count"], 5)
+
+
+# Parts of SubscriptionUpdate the emulator refuses with a 422 saying it does not emulate them
+# (src/api/subscriptions.ts): positive updates keep them one time in four.
+NOT_EMULATED_UPDATES = (
+    "product_id",
+    "discount_id",
+    "trial_end",
+    "seats",
+    "units",
+    "current_billing_period_end",
+    "pause_at_period_end",
+    "resume",
+    "pending_update",
+)
+
+
+def _fits_decimal(value: Any) -> bool:
+    """Whether pydantic takes `value` as a Decimal(gt=0, max_digits=17, decimal_places=12)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return True  # not ours to fix
+    try:
+        number = Decimal(str(value).strip())
+        _, digits, exponent = number.normalize().as_tuple()
+    except ArithmeticError:
+        return False  # the spec's pattern is not anchored at the end: "12.5abc" matches it
+    if not isinstance(exponent, int) or number <= 0:
+        return False
+    decimals = max(0, -exponent)
+    total = len(digits) + exponent if exponent >= 0 else max(len(digits), decimals)
+    return total <= 17 and decimals <= 12 and total - decimals <= 5
+
+
+def _product(body: dict[str, Any]) -> None:
+    body.pop("organization_id", None)
+    if body.get("attached_custom_fields") and _crc(body) % 4:
+        body.pop("attached_custom_fields")  # the emulator holds no custom fields: kept one time in four
+    # Polar refuses one of the two without the other.
+    for one, other in (("trial_interval", "trial_interval_count"), ("trial_interval_count", "trial_interval")):
+        if body.get(one) is not None and body.get(other) is None:
+            body.pop(one)
+    prices = body.get("prices")
+    if not isinstance(prices, list):
+        return
+    prices = [dict(price) if isinstance(price, dict) else price for price in prices]
+    for price in prices:
+        if isinstance(price, dict) and price.get("amount_type") == "metered_unit":
+            price["meter_id"] = _pick("meters", price.get("meter_id"), always=True)
+            # Polar's Decimal is > 0 with max_digits=17, decimal_places=12 (5 whole digits), which
+            # its JSON Schema does not say (and its pattern for strings lets text follow the number).
+            if not _fits_decimal(price.get("unit_amount")):
+                price["unit_amount"] = "0.5"
+        if isinstance(price, dict) and price.get("amount_type") == "custom":
+            # Polar's minimum for a custom price is $0.50, or 0 (free).
+            minimum = price.get("minimum_amount")
+            if isinstance(minimum, int) and 0 < minimum < 50 and price.get("price_currency", "usd") == "usd":
+                price["minimum_amount"] = 50
+    # The organization's default presentment currency (usd) must be among the prices'.
+    dicts = [price for price in prices if isinstance(price, dict)]
+    if dicts and all(price.get("price_currency", "usd") != "usd" for price in dicts):
+        dicts[0]["price_currency"] = "usd"
+    body["prices"] = prices
+
+
+def _body(case: schemathesis.Case) -> None:
+    method, path = case.method.upper(), case.path
+    body = dict(case.body) if isinstance(case.body, dict) else None
+
+    if path.startswith("/v1/customers/") and method in ("POST", "PATCH") and body is not None:
+        keep = _crc(body) % 4 == 0
+        if method == "POST":
+            body.pop("organization_id", None)
+        if "email" in body:
+            body["email"] = _unique_email(body["email"])
+        if method == "PATCH" and not keep:
+            # Polar refuses to reset a billing address to null once set, and to change an external
+            # id once set: kept one time in four, or updates fail more and more as the run sets them.
+            if "billing_address" in body and body["billing_address"] is None:
+                body.pop("billing_address")
+            if body.get("external_id") is not None:
+                body.pop("external_id")
+    elif path == "/v1/products/" and method == "POST" and body is not None:
+        _product(body)
+    elif path == "/v1/subscriptions/{id}" and method == "PATCH" and body is not None:
+        if _crc(body) % 4:
+            for key in NOT_EMULATED_UPDATES:
+                if body.get(key) is not None:
+                    body.pop(key)
+    elif path == "/v1/benefits/" and method == "POST" and body is not None:
+        body.pop("organization_id", None)
+        properties = body.get("properties")
+        if isinstance(properties, dict) and "meter_id" in properties:
+            body["properties"] = {**properties, "meter_id": _pick("meters", properties["meter_id"], always=True)}
+    elif path == "/v1/meters/" and method == "POST" and body is not None:
+        body.pop("organization_id", None)
+    elif path == "/v1/events/ingest" and body is not None and isinstance(body.get("events"), list):
+        events = []
+        for event in body["events"]:
+            if isinstance(event, dict):
+                event = {key: value for key, value in event.items() if key != "organization_id"}
+                if "customer_id" in event:
+                    event["customer_id"] = _pick("customers", event["customer_id"])
+                if "external_customer_id" in event:
+                    event["external_customer_id"] = _pick("external_customer_ids", event["external_customer_id"])
+            events.append(event)
+        body["events"] = events
+    elif path == "/v1/products/{id}/benefits" and body is not None:
+        body["benefits"] = _pick_each("benefits", body.get("benefits"))
+    elif path in ("/_emulator/subscriptions", "/_emulator/benefit-grants", "/_emulator/benefit-grants/revoke"):
+        if body is not None:
+            customers, _ = HELD.pool("customers")
+            if "customer_id" not in body and "external_customer_id" not in body and _crc(body) % 4 and customers:
+                # No customer named is a 422; kept one time in four.
+                body["customer_id"] = customers[_crc(body) % len(customers)]
+            if path == "/_emulator/subscriptions" and body.get("trial_end") is not None:
+                body["status"] = "trialing"  # trial_end goes with a trial
+            if "product_id" in body:
+                body["product_id"] = _pick("recurring_products", body["product_id"])
+            if "benefit_id" in body:
+                body["benefit_id"] = _pick("benefits", body["benefit_id"])
+            if "subscription_id" in body:
+                body["subscription_id"] = _pick("subscriptions", body["subscription_id"])
+            _customer_ref(body)
+    elif path in ("/_emulator/meters/{id}/credit", "/_emulator/usage") and body is not None:
+        _customer_ref(body)
+    elif path == "/_emulator/organizations/{organization_id}/fixtures" and body is not None:
+        body = _fixture_dates(body)
+        _fixture(body, (case.path_parameters or {}).get("organization_id"))
+    elif path == "/_emulator/organizations/{organization_id}/snapshot" and method == "PUT":
+        organization_id = (case.path_parameters or {}).get("organization_id")
+        if SNAPSHOT and _crc([organization_id, case.body]) % 2 == 0:
+            body = copy.deepcopy(SNAPSHOT)
+            case.path_parameters = {**case.path_parameters, "organization_id": SNAPSHOT_ORGANIZATION}
+            # As JSON: PyYAML writes YAML 1.1, where `08194` (a postal code) is a plain string; the
+            # emulator reads YAML 1.2, where it is the integer 8194.
+            case.media_type = "application/json"
+    if body is not None:
+        case.body = body
+
+
 # Not a `map_case` hook: that one also runs in the coverage phase, but in the fuzzing phase any
 # `map_case` (even one returning the case untouched) makes hypothesis retry the rejected negative
 # draws of operations whose only parameter is a string, up to seconds per case. `before_call` runs
@@ -142,41 +666,145 @@ def _unique_email(value: Any) -> Any:
 # (a failure is replayed), hence the idempotent edits.
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
-    """Held external ids in paths; creates and updates that can succeed."""
+    """Ids of the right kind in paths, filters and bodies; creates and updates that can succeed."""
     meta = case.meta
     if meta is None:
         return
-    phase = meta.phase.name.value
+    _ids_in_path_and_query(case, meta.phase.name.value)
+    if not meta.is_negative_at(ParameterLocation.BODY):
+        _body(case)
 
-    external_id = (case.path_parameters or {}).get("external_id")
-    if (
-        KNOWN_EXTERNAL_IDS
-        and isinstance(external_id, str)
-        and external_id not in KNOWN_EXTERNAL_IDS
-        and phase != "stateful"  # there it comes from a response, on purpose
-        and not meta.is_negative_at(ParameterLocation.PATH)
-    ):
-        # Three times in four, chosen by the value itself (crc32, not hash(), which changes every run).
-        checksum = zlib.crc32(external_id.encode("utf-8", "surrogatepass"))
-        if checksum % 4:
-            held = KNOWN_EXTERNAL_IDS[(checksum // 4) % len(KNOWN_EXTERNAL_IDS)]
-            case.path_parameters = {**case.path_parameters, "external_id": held}
 
-    if (
-        case.method.upper() in ("POST", "PATCH")
-        and case.path.startswith("/v1/customers/")
-        and isinstance(case.body, dict)
-        and not meta.is_negative_at(ParameterLocation.BODY)
-    ):
-        body = dict(case.body)
-        if case.method.upper() == "POST":
-            body.pop("organization_id", None)
-        if "email" in body:
-            body["email"] = _unique_email(body["email"])
-        case.body = body
+def _content_type(response: Any) -> str:
+    for name, values in response.headers.items():
+        if name.lower() == "content-type" and values:
+            return values[0]
+    return ""
+
+
+def _objects(value: Any) -> Any:
+    """The objects an answer carries: itself, its items, and what a control-plane answer wraps."""
+    if isinstance(value, dict):
+        yield value
+        for key in ("items", "subscription", "customer_meter", "customer_meters", "grant", "state"):
+            yield from _objects(value.get(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _objects(item)
+
+
+# The resets that put the default organization back to its seeded state (BOOT).
+RESETS = ("POST /_emulator/reset", "POST /_emulator/organizations/{organization_id}/reset")
+
+
+@schemathesis.hook
+def after_call(context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
+    """Keeps HELD up to date: objects answered, customers deleted, resets."""
+    if not 200 <= response.status_code < 300:
+        return
+    label = case.operation.label
+    parameters = case.path_parameters or {}
+    organization = _canonical(parameters.get("organization_id"))
+    if label in RESETS:
+        if BOOT and (label == RESETS[0] or organization == HELD.organization_id):
+            HELD.load({**BOOT, "scenario_organizations": HELD.scenario_organizations})
+        if label == RESETS[0]:
+            _restore_snapshot_organization()  # removed by the reset
+        return
+    if label == "POST /_emulator/organizations/{organization_id}/fixtures" and organization == SNAPSHOT_ORGANIZATION:
+        _restore_snapshot_organization()  # small again
+        return
+    if label == "DELETE /v1/customers/{id}":
+        HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
+    elif label == "DELETE /v1/customers/external/{external_id}":
+        HELD.deleted_customer(external_id=parameters.get("external_id"))
+    elif "json" in _content_type(response):
+        try:
+            answer = response.json()
+        except ValueError:
+            return
+        for item in _objects(answer):
+            HELD.seen(item)
+
+
+# --- Checks and deserializers --------------------------------------------------------------------
+
+# Statuses an operation answers, as Polar does, that Polar's published spec leaves out, with the
+# `error` its body carries. `status_code_conformance` is disabled for these operations in
+# schemathesis.toml; `polar_status_code_conformance` runs in its place there: it allows exactly
+# these statuses with a JSON body naming this error, and applies `status_code_conformance` to
+# every other status.
+POLAR_STATUSES: dict[str, dict[int, str]] = {
+    # Polar's SubscriptionService.uncancel (server/polar/subscription/service.py):
+    # `cancel_at_period_end: false` on an ended subscription raises ResourceUnavailable (410), on
+    # one that is not canceling BadRequest (400). Neither is in Polar's OpenAPI document.
+    "PATCH /v1/subscriptions/{id}": {410: "ResourceUnavailable", 400: "BadRequest"},
+}
+
+
+@schemathesis.check
+def polar_status_code_conformance(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """`status_code_conformance`, plus the statuses of POLAR_STATUSES for their operations."""
+    allowed = POLAR_STATUSES.get(case.operation.label)
+    if allowed is None:
+        return None  # status_code_conformance itself runs for every other operation
+    error = allowed.get(response.status_code)
+    if error is None:
+        return status_code_conformance(ctx, response, case)
+    content_type = _content_type(response)
+    assert content_type.startswith("application/json"), f"{response.status_code} with Content-Type {content_type!r}"
+    body = response.json()
+    assert isinstance(body, dict) and body.get("error") == error and isinstance(body.get("detail"), str), (
+        f"{response.status_code} must carry Polar's {error} error, got {body!r}"
+    )
+    return True
+
+
+def _declared_text(operation: Any, status_code: int) -> bool:
+    """Whether the operation declares this response's YAML body as `type: string`."""
+    responses = operation.definition.raw.get("responses", {})
+    entry = responses.get(str(status_code)) or responses.get("default") or {}
+    for media_type, content in (entry.get("content") or {}).items():
+        if "yaml" in media_type:
+            return ((content or {}).get("schema") or {}).get("type") == "string"
+    return False
+
+
+class _Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML 1.2's core schema, which the emulator writes (the `yaml` package): PyYAML's YAML 1.1
+    would read `12:30` as the integer 750, `012` as 10, `1_000` as 1000, `yes` as true."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # none of SafeLoader's: only those added below
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        # Keys are strings, as in the same document as JSON.
+        self.flatten_mapping(node)
+        return {str(key.value): self.construct_object(value, deep=deep) for key, value in node.value}
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    return int(text, 0) if text.lstrip("+-")[:2] in ("0o", "0x") else int(text, 10)
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
 
 
 @schemathesis.deserializer("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
-def yaml_as_text(context: schemathesis.DeserializationContext, response: schemathesis.Response) -> str:
-    """The body as the string the spec declares (`type: string`), not the document parsed."""
-    return response.content.decode(response.encoding or "utf-8")
+def yaml_body(context: schemathesis.DeserializationContext, response: schemathesis.Response) -> Any:
+    """The text as the string the spec declares (`type: string`), else the document, read as YAML 1.2."""
+    text = response.content.decode(response.encoding or "utf-8")
+    if _declared_text(context.operation, response.status_code):
+        return text
+    return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader
