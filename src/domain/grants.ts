@@ -28,6 +28,38 @@ function findGrant(
     .find((grant) => grant.benefit_id === benefit.id && grant.subscription_id === subscriptionId);
 }
 
+/** A grant record not granted yet (Polar creates it, then runs the benefit's strategy). */
+function newGrant(
+  ctx: DomainContext,
+  partition: OrganizationPartition,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+  now: Date,
+): GrantRecord {
+  const grant: GrantRecord = {
+    id: ctx.random.uuid(),
+    organization_id: customer.organization_id,
+    customer_id: customer.id,
+    benefit_id: benefit.id,
+    subscription_id: subscription?.id ?? null,
+    order_id: null,
+    member_id: null,
+    created_at: now,
+    modified_at: null,
+    granted_at: null,
+    revoked_at: null,
+    properties: {},
+  };
+  partition.insertGrant(grant);
+  return grant;
+}
+
+function touch(grant: GrantRecord, now: Date): GrantRecord {
+  grant.modified_at = now;
+  return grant;
+}
+
 /** A Discord/GitHub account id the emulator makes up for the customer (Polar asks the customer to connect one). */
 function accountId(ctx: DomainContext): string {
   return ctx.random.faker.string.numeric({ length: 18, allowLeadingZeros: false });
@@ -145,25 +177,7 @@ export function grantBenefit(
   const now = ctx.clock.now();
   let grant = findGrant(partition, customer, benefit, options.subscription);
   if (grant?.granted_at) return grant;
-  if (!grant) {
-    grant = {
-      id: ctx.random.uuid(),
-      organization_id: customer.organization_id,
-      customer_id: customer.id,
-      benefit_id: benefit.id,
-      subscription_id: options.subscription?.id ?? null,
-      order_id: null,
-      member_id: null,
-      created_at: now,
-      modified_at: null,
-      granted_at: null,
-      revoked_at: null,
-      properties: {},
-    };
-    partition.insertGrant(grant);
-  } else {
-    grant.modified_at = now;
-  }
+  grant = grant ? touch(grant, now) : newGrant(ctx, partition, customer, benefit, options.subscription, now);
   grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
   grant.granted_at = now;
   grant.revoked_at = null;
@@ -185,25 +199,7 @@ export function revokeBenefit(
   const now = ctx.clock.now();
   let grant = findGrant(partition, customer, benefit, options.subscription);
   if (grant?.revoked_at) return grant;
-  if (!grant) {
-    grant = {
-      id: ctx.random.uuid(),
-      organization_id: customer.organization_id,
-      customer_id: customer.id,
-      benefit_id: benefit.id,
-      subscription_id: options.subscription?.id ?? null,
-      order_id: null,
-      member_id: null,
-      created_at: now,
-      modified_at: null,
-      granted_at: null,
-      revoked_at: null,
-      properties: {},
-    };
-    partition.insertGrant(grant);
-  } else {
-    grant.modified_at = now;
-  }
+  grant = grant ? touch(grant, now) : newGrant(ctx, partition, customer, benefit, options.subscription, now);
   grant.properties = revokedProperties(ctx, customer, benefit, grant.properties);
   grant.granted_at = null;
   grant.revoked_at = now;
