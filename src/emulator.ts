@@ -2,6 +2,7 @@
  * createEmulator(config): wires the store, clock, random source, events and the HTTP app.
  * The CLI, the Docker image and `startEmulator()` in test suites are thin shells around it.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -177,6 +178,11 @@ export async function createEmulator(
     snapshot: (organizationId: string) => states.snapshot(organizationId),
     restore: (snapshot: unknown, organizationId?: string) => {
       const restored = states.restore(snapshot, organizationId);
+      // The ids in a snapshot came from this seed's random sequence, which a reset rewinds: move
+      // to a sequence of its own (the same for the same snapshot), or the next object created
+      // would get a restored object's id and silently replace it.
+      const digest = createHash("sha256").update(JSON.stringify(snapshot)).digest();
+      context.random.reseed(config.seed ^ digest.readUInt32BE(0));
       logger.info(restored, "organization restored");
       return restored;
     },

@@ -131,6 +131,31 @@ describe("snapshot → reset → restore", () => {
     ).toBe(201);
   });
 
+  it("gives objects created after a restore new ids, never a restored one's", async () => {
+    const { http, emulator } = ctx;
+    const meter = (name: string) =>
+      http
+        .post("/v1/meters/")
+        .set(ctx.auth())
+        .send({ name, filter: { conjunction: "and", clauses: [] }, aggregation: { func: "count" } });
+    const first = await meter("Restored meter");
+    expect(first.status).toBe(201);
+    const snapshot = await http.get(`/_emulator/organizations/${emulator.organizationId}/snapshot`);
+    expect((await http.post("/_emulator/reset")).status).toBe(200);
+    const restored = await http
+      .put(`/_emulator/organizations/${emulator.organizationId}/snapshot`)
+      .send(snapshot.body);
+    expect(restored.status).toBe(200);
+    // A reset rewinds the seed's sequence; without moving on, this meter got the restored one's id.
+    const second = await meter("New meter");
+    expect(second.status).toBe(201);
+    expect(second.body.id).not.toBe(first.body.id);
+    const names = (await http.get("/v1/meters/?limit=100").set(ctx.auth())).body.items.map(
+      (item: { name: string }) => item.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(["Restored meter", "New meter"]));
+  });
+
   it("restores the partition deep-equal, indices included, and the snapshot of a restore is the same bytes", async () => {
     const { emulator } = ctx.emulator;
     const id = ctx.emulator.organizationId;

@@ -14,6 +14,11 @@ export class Random {
     this.faker.seed(seed);
   }
 
+  /** Continues from another seed (after a restore, so new ids cannot repeat restored ones). */
+  reseed(seed: number): void {
+    this.faker.seed(seed);
+  }
+
   /** A random UUID version 4, as Polar uses for every object id. */
   uuid(): string {
     return this.faker.string.uuid();
