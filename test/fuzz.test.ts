@@ -8,7 +8,9 @@
  * Before each run the default organization gets objects of every kind on top of its seed (see
  * seedEverything), and the hooks (contract/fuzz/hooks.py) get their ids by kind, so that a path
  * such as /v1/subscriptions/{id} reaches a subscription. The two runs go side by side, each
- * against an emulator of its own; together about 1.5 to 2.5 minutes on 2 cores.
+ * against an emulator of its own (with a clock that stands still, so that the answers, and so the
+ * requests schemathesis derives from them, are the same every run): about 100 s on 2 otherwise
+ * idle cores, up to about 3 minutes when other work shares them.
  *
  * The venv lives in node_modules/.cache/schemathesis/venv and is rebuilt when the requirements,
  * the interpreter or the platform change; test/python-venv.ts builds it (atomically).
@@ -49,8 +51,8 @@ const FLAGS = [
 ];
 
 // Examples per operation in the fuzzing and stateful phases (the coverage phase, where most of
-// the time goes, is not bounded by it): about 6,600 requests for spec/polar.yaml and 2,900 for
-// spec/emulator.yaml, 1.5 minutes side by side on 2 idle cores, 2.5 on a busy machine.
+// the time goes, is not bounded by it): about 6,700 requests for spec/polar.yaml (60 to 95 s
+// alone) and 2,900 for spec/emulator.yaml (about 60 s).
 const POLAR_FLAGS = ["--max-examples", "30"];
 const CONTROL_FLAGS = ["--max-examples", "25"];
 
@@ -531,7 +533,7 @@ async function schemathesis(
         NO_PROXY: noProxy,
         no_proxy: noProxy,
       },
-      // Far above the 1.5 to 2.5 minutes a run takes: the whole suite may run beside it.
+      // Far above the 1 to 3 minutes a run takes: the whole suite may run beside it.
       timeoutMs: 420_000,
     });
     const shown = args.map((arg) => (arg.startsWith("Authorization:") ? "Authorization: Bearer …" : arg));
@@ -570,7 +572,7 @@ function expectClean(
   }
 }
 
-// The two runs go side by side, each in a process of its own (2 cores: about half the time).
+// The two runs go side by side, each in a process of its own (on 2 cores, 100 s instead of 160).
 describe.concurrent("schemathesis against the emulator", () => {
   it("finds nothing in the Polar API (spec/polar.yaml), with an organization token", async () => {
     const env = await prepare(polarEmulator);
