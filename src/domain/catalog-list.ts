@@ -3,14 +3,7 @@
  * product/repository.py `get_sorting_clause`, benefit/service.py `list`,
  * benefit/repository.py), over the organizations the token may read.
  */
-import type {
-  BenefitRecord,
-  BenefitType,
-  Metadata,
-  PriceRecord,
-  ProductRecord,
-  Visibility,
-} from "../store/store.js";
+import type { BenefitRecord, BenefitType, PriceRecord, ProductRecord, Visibility } from "../store/store.js";
 import type { DomainContext } from "./context.js";
 import { ilikeContains, matchesMetadata } from "./filters.js";
 import type { BenefitSortProperty, ProductSortProperty } from "./wire.js";

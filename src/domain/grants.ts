@@ -164,25 +164,41 @@ export function publishGrant(ctx: DomainContext, grant: GrantRecord, type: Domai
 }
 
 /**
- * Grants a benefit (again) to a customer. A grant that is already granted is returned unchanged,
- * without events, as Polar does.
+ * Polar's grant_benefit and revoke_benefit: find (or create) the customer's grant of the benefit
+ * in this scope; when it is already in the wanted state, return it unchanged without events.
  */
+function setGranted(
+  ctx: DomainContext,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+  granted: boolean,
+): GrantRecord {
+  const partition = ctx.store.partition(customer.organization_id);
+  const now = ctx.clock.now();
+  const found = findGrant(partition, customer, benefit, subscription);
+  if (found && (granted ? found.granted_at : found.revoked_at)) return found;
+  const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, subscription, now);
+  grant.properties = (granted ? grantedProperties : revokedProperties)(
+    ctx,
+    customer,
+    benefit,
+    grant.properties,
+  );
+  grant.granted_at = granted ? now : null;
+  grant.revoked_at = granted ? null : now;
+  publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked");
+  return grant;
+}
+
+/** Grants a benefit (again) to a customer; nothing happens when it is granted already. */
 export function grantBenefit(
   ctx: DomainContext,
   customer: CustomerRecord,
   benefit: BenefitRecord,
   options: { subscription?: SubscriptionRecord } = {},
 ): GrantRecord {
-  const partition = ctx.store.partition(customer.organization_id);
-  const now = ctx.clock.now();
-  let grant = findGrant(partition, customer, benefit, options.subscription);
-  if (grant?.granted_at) return grant;
-  grant = grant ? touch(grant, now) : newGrant(ctx, partition, customer, benefit, options.subscription, now);
-  grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
-  grant.granted_at = now;
-  grant.revoked_at = null;
-  publishGrant(ctx, grant, "benefit_grant.created");
-  return grant;
+  return setGranted(ctx, customer, benefit, options.subscription, true);
 }
 
 /**
@@ -195,16 +211,7 @@ export function revokeBenefit(
   benefit: BenefitRecord,
   options: { subscription?: SubscriptionRecord } = {},
 ): GrantRecord {
-  const partition = ctx.store.partition(customer.organization_id);
-  const now = ctx.clock.now();
-  let grant = findGrant(partition, customer, benefit, options.subscription);
-  if (grant?.revoked_at) return grant;
-  grant = grant ? touch(grant, now) : newGrant(ctx, partition, customer, benefit, options.subscription, now);
-  grant.properties = revokedProperties(ctx, customer, benefit, grant.properties);
-  grant.granted_at = null;
-  grant.revoked_at = now;
-  publishGrant(ctx, grant, "benefit_grant.revoked");
-  return grant;
+  return setGranted(ctx, customer, benefit, options.subscription, false);
 }
 
 /**

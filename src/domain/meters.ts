@@ -3,7 +3,7 @@
  * Creating one emits nothing; customer meters appear as customers' events match it (usage.ts).
  */
 import { RequestValidationError, ResourceNotFound } from "../errors.js";
-import type { Metadata, MeterRecord } from "../store/store.js";
+import type { MeterRecord } from "../store/store.js";
 import type { DomainContext } from "./context.js";
 import { likePattern, matchesMetadata } from "./filters.js";
 import { meterMatches, normalizeAggregation, normalizeFilter } from "./meter-filter.js";

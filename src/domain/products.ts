@@ -254,10 +254,10 @@ function fieldProblems(body: ProductInput, tag: string): SchemaDetail[] {
 }
 
 /** `meter_interval_divides_billing_interval` (product/meter_interval.py). */
-function meterIntervalDivides(
-  meter: RecurringInterval,
+export function meterIntervalDivides(
+  meter: RecurringInterval | string,
   meterCount: number,
-  billing: RecurringInterval,
+  billing: RecurringInterval | string,
   billingCount: number,
 ): boolean {
   const m = meterCount;

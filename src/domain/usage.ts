@@ -122,7 +122,7 @@ function createCustomerMeter(
 /**
  * Polar's `update_customer` walks every live meter of the organization and gives the customer a
  * row for each (zero units when no event matches), in the meters' creation order: a customer who
- * has any usage or credit sees all the organization's meters in its state.
+ * has usage or credits sees all the organization's meters in its state.
  */
 function materializeMeters(
   ctx: DomainContext,
@@ -309,7 +309,7 @@ function validateBatch(partition: OrganizationPartition, events: EventInput[]): 
       });
       return;
     }
-    // The emulator has no members: any member_id is unknown.
+    // The emulator has no members: every member_id is unknown.
     if ("member_id" in event && event.member_id !== undefined && event.member_id !== null) {
       errors.push({
         type: "member_id",

@@ -9,6 +9,7 @@ import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { parse as parseYaml } from "yaml";
 import { type PresentmentCurrency, priceAmountProblem } from "../domain/currency.js";
 import { emailProblem } from "../domain/email.js";
+import { meterIntervalDivides } from "../domain/products.js";
 import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import {
@@ -116,24 +117,6 @@ function seatTiersProblem(tiers: SeatTier[]): string | null {
       return `maximum_seats must not exceed the last tier's max_seats, got ${maximum} > ${lastBound}`;
   }
   return null;
-}
-
-/** `meter_interval_divides_billing_interval` (product/meter_interval.py). */
-function meterIntervalDivides(
-  meter: string,
-  meterCount: number,
-  billing: string,
-  billingCount: number,
-): boolean {
-  const m = meterCount;
-  const n = billingCount;
-  if ((meter === "day" && billing === "day") || (meter === "week" && billing === "week")) return n % m === 0;
-  if (meter === "day" && billing === "week") return (n * 7) % m === 0;
-  if (meter === "day" && (billing === "month" || billing === "year")) return m === 1;
-  if ((meter === "month" && billing === "month") || (meter === "year" && billing === "year"))
-    return n % m === 0;
-  if (meter === "month" && billing === "year") return (n * 12) % m === 0;
-  return false;
 }
 
 const SLACK_ALLOWED =
@@ -296,7 +279,8 @@ function hasFormat(schema: unknown, format: string): boolean {
   return branches.some((branch) => hasFormat(branch, format)) || hasFormat(schema.items, format);
 }
 
-function customizeAjv(ajv: Ajv): Ajv {
+/** Polar's formats, as pydantic reads them, on an ajv instance (the pipeline's and the fixtures'). */
+export function customizeAjv(ajv: Ajv): Ajv {
   ajv.addFormat("uuid4", { type: "string", validate: (value: string) => uuid4Problem(value) === null });
   ajv.addFormat("uuid", {
     type: "string",

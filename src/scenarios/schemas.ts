@@ -7,9 +7,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse as parseYaml } from "yaml";
-import { emailProblem } from "../domain/email.js";
+import { customizeAjv } from "../http/openapi.js";
 import { toPydanticDetails } from "../http/pydantic-errors.js";
-import { uuid4Problem } from "../http/uuid.js";
 import { isObject } from "../util/is-object.js";
 import type { Path, Problem } from "./decode.js";
 
@@ -26,19 +25,7 @@ function createAjv(): Ajv {
     inlineRefs: false,
     code: { optimize: false },
   });
-  ajv.addFormat("uuid4", { type: "string", validate: (value: string) => uuid4Problem(value) === null });
-  ajv.addFormat("uuid", {
-    type: "string",
-    validate: (value: string) => uuid4Problem(value)?.type !== "uuid_parsing",
-  });
-  ajv.addFormat("email", { type: "string", validate: (value: string) => emailProblem(value) === null });
-  ajv.addFormat("date-time", {
-    type: "string",
-    validate: (value: string) =>
-      /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value),
-  });
-  for (const name of ["uri", "date", "binary", "int64", "int32", "path", "color"]) ajv.addFormat(name, true);
-  return ajv;
+  return customizeAjv(ajv);
 }
 
 /** One spec document, loaded once, whose component schemas compile on first use. */
