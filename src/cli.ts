@@ -38,6 +38,36 @@ Options (each can also be set by the environment variable below it; a flag wins)
   --rate-limit <n>          requests per minute per organization before 429 (default: off;
                             Polar's sandbox allows 100)
                             POLAR_EMULATOR_RATE_LIMIT
+  --webhook-url <url>       register a webhook endpoint for the default organization,
+                            subscribed to every event type; repeat for several; http:// and
+                            localhost are fine. More endpoints: POST /v1/webhooks/endpoints
+                            POLAR_EMULATOR_WEBHOOK_URL (several separated by commas)
+  --webhook-secret <s>      those endpoints' signing secret (default: whsec_… from the seed,
+                            printed in the banner)
+                            POLAR_EMULATOR_WEBHOOK_SECRET
+  --webhook-retry-delays <list>
+                            waits after failed attempts 1, 2, …, the last repeating, e.g.
+                            0,100ms,1s (a bare number is ms); default polar: a random time in
+                            [2^n, 2^(n+1)) seconds after attempt n
+                            POLAR_EMULATOR_WEBHOOK_RETRY_DELAYS
+  --webhook-max-attempts <n>  attempts per event before it fails (default 10)
+                            POLAR_EMULATOR_WEBHOOK_MAX_ATTEMPTS
+  --webhook-timeout <d>     per attempt, e.g. 500ms or 10s (default 10s)
+                            POLAR_EMULATOR_WEBHOOK_TIMEOUT
+  --webhook-signing <rule>  polar (default): HMAC key = the UTF-8 bytes of the whole secret, as
+                            Polar signs; standard: base64-decoded part after whsec_ (the
+                            Standard Webhooks rule; only 1.x clients accept it)
+                            POLAR_EMULATOR_WEBHOOK_SIGNING
+  --webhook-ordering <mode> strict (default): a failing event holds back the endpoint's later
+                            events until it succeeds or runs out of attempts; polar: as Polar's
+                            FIFO guard, only events not yet tried wait, retries go on their own
+                            POLAR_EMULATOR_WEBHOOK_ORDERING
+  --webhook-log-size <n>    webhook events and delivery attempts kept (default 10000)
+                            POLAR_EMULATOR_WEBHOOK_LOG_SIZE
+  --state-changed-debounce <d>
+                            coalesce a customer's customer.state_changed within this window,
+                            sending the latest, like Polar (e.g. 1s); default 0: one per change
+                            POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE
   --log-level <level>       ${LOG_LEVELS.join(", ")} (default info: one line per request)
                             POLAR_EMULATOR_LOG_LEVEL
   -h, --help                this help
@@ -61,6 +91,15 @@ Control plane (no auth):
   POST /_emulator/usage                         record usage events for a customer
   POST /_emulator/customers/{id}/state-changed  emit customer.state_changed now
   GET /_emulator/events                         the events emitted (what webhooks will carry)
+  GET /_emulator/webhooks                       delivery status, settings, every endpoint
+  POST /_emulator/webhooks/pause | /resume      hold deliveries back, then let them go in order
+  PUT /_emulator/webhooks/faults                opt-in duplicate and out-of-order delivery
+  GET /_emulator/webhooks/events                webhook events: pending, succeeded, failed, skipped
+  GET|DELETE /_emulator/webhooks/deliveries     every attempt: request, response, error, timing
+  GET /_emulator/webhooks/wait                  long-poll until matching deliveries happened (408)
+  POST /_emulator/webhooks/events/{id}/redeliver  send a webhook event again
+  POST /_emulator/webhooks/replay               redeliver a customer's webhook events in order
+  POST /_emulator/webhooks/send                 send any event type about an object, as it is now
   GET /_emulator/openapi/polar.yaml   GET /_emulator/openapi/emulator.yaml
 
 Docs: README.md`;
@@ -77,11 +116,13 @@ function banner(
   organization: { id: string; name: string },
   token: string,
   customers: number,
+  endpoints: readonly { url: string; secret: string }[],
 ): string {
   return [
     `polar-emulator ${VERSION} is listening on ${url}`,
     `  organization   ${organization.name} (${organization.id}), ${customers} customers`,
     `  access token   ${token}`,
+    ...endpoints.map((endpoint) => `  webhooks       POST ${endpoint.url}  secret ${endpoint.secret}`),
     "",
     `  curl -H 'Authorization: Bearer <token>' ${url}/v1/customers/`,
     `  @polar-sh/sdk 0.x   new Polar({ accessToken: "<token>", serverURL: "${url}" })`,
@@ -106,7 +147,13 @@ async function main(argv: string[]): Promise<number> {
   const emulator = await createEmulator(config);
   const { url } = await emulator.listen();
   process.stdout.write(
-    banner(url, emulator.organization, emulator.token, emulator.context.store.customerCount()),
+    banner(
+      url,
+      emulator.organization,
+      emulator.token,
+      emulator.context.store.customerCount(),
+      emulator.bootEndpoints,
+    ),
   );
   emulator.logger.info({ url, ms: Math.round(performance.now() - started) }, "ready");
 

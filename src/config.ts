@@ -2,6 +2,7 @@
 import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, parseDuration } from "./webhooks/settings.js";
 
 export interface Config {
   port: number;
@@ -21,6 +22,12 @@ export interface Config {
   organizationId?: string;
   /** Requests per minute and organization before 429, as Polar's sandbox (100); off when undefined or 0. */
   rateLimit?: number;
+  /** Endpoints registered for the default organization at boot, subscribed to every event type. */
+  webhookUrls?: string[];
+  /** Their secret; generated from the seed when undefined. */
+  webhookSecret?: string;
+  /** How webhooks are delivered (retries, timeout, signing key rule, ordering, debounce, log size). */
+  webhooks: DeliverySettings;
 }
 
 export const DEFAULT_SEED = 1337;
@@ -30,6 +37,7 @@ export const DEFAULT_CONFIG: Config = {
   host: "0.0.0.0",
   seed: DEFAULT_SEED,
   logLevel: "info",
+  webhooks: DEFAULT_DELIVERY_SETTINGS,
 };
 
 /** A flag or environment value that is not usable; the CLI prints it and exits 2. */
@@ -61,13 +69,22 @@ export function resolveConfig(
       "organization-id": { type: "string" },
       "log-level": { type: "string" },
       "rate-limit": { type: "string" },
+      "webhook-url": { type: "string", multiple: true },
+      "webhook-secret": { type: "string" },
+      "webhook-retry-delays": { type: "string" },
+      "webhook-max-attempts": { type: "string" },
+      "webhook-timeout": { type: "string" },
+      "webhook-signing": { type: "string" },
+      "webhook-ordering": { type: "string" },
+      "webhook-log-size": { type: "string" },
+      "state-changed-debounce": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
   });
   const pick = (flag: string | undefined, ...names: string[]) =>
     flag ?? names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
-  const config: Config = { ...DEFAULT_CONFIG };
+  const config: Config = { ...DEFAULT_CONFIG, webhooks: { ...DEFAULT_DELIVERY_SETTINGS } };
   const port = pick(values.port, "POLAR_EMULATOR_PORT", "PORT");
   if (port !== undefined) config.port = integer("--port", port, 0, 65535);
   config.host = pick(values.host, "POLAR_EMULATOR_HOST") ?? config.host;
@@ -98,6 +115,7 @@ export function resolveConfig(
   }
   const rateLimit = pick(values["rate-limit"], "POLAR_EMULATOR_RATE_LIMIT");
   if (rateLimit !== undefined) config.rateLimit = integer("--rate-limit", rateLimit, 0, 1_000_000);
+  webhookConfig(config, values, env, pick);
   const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
   if (level !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(level))
@@ -105,4 +123,78 @@ export function resolveConfig(
     config.logLevel = level as LogLevel;
   }
   return { config, help: values.help === true, version: values.version === true };
+}
+
+function duration(name: string, value: string, max: number): number {
+  const parsed = parseDuration(value);
+  if (parsed === undefined || parsed > max) {
+    throw new UsageError(
+      `${name} must be a duration such as 250ms, 2s or 1m (a bare number is milliseconds), at most ${max / 1000} s, got "${value}"`,
+    );
+  }
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+/** The --webhook-* flags and --state-changed-debounce, with their environment variables. */
+function webhookConfig(
+  config: Config,
+  values: Record<string, string | boolean | string[] | undefined>,
+  env: NodeJS.ProcessEnv,
+  pick: (flag: string | undefined, ...names: string[]) => string | undefined,
+): void {
+  const flagUrls = values["webhook-url"] as string[] | undefined;
+  const urls = (flagUrls ?? env.POLAR_EMULATOR_WEBHOOK_URL?.split(",") ?? [])
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:"))
+      throw new UsageError(`--webhook-url must be an http:// or https:// URL, got "${url}"`);
+  }
+  if (flagUrls?.some((url) => url.trim() === "")) throw new UsageError("--webhook-url needs a URL");
+  if (urls.length > 0) config.webhookUrls = urls;
+  const secret = pick(values["webhook-secret"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_SECRET");
+  if (secret !== undefined) config.webhookSecret = secret;
+
+  const settings = config.webhooks;
+  const delays = pick(
+    values["webhook-retry-delays"] as string | undefined,
+    "POLAR_EMULATOR_WEBHOOK_RETRY_DELAYS",
+  );
+  if (delays !== undefined && delays.trim() !== "polar") {
+    settings.retryDelays = delays
+      .split(",")
+      .map((item) => duration("--webhook-retry-delays", item, 3_600_000));
+  }
+  const attempts = pick(
+    values["webhook-max-attempts"] as string | undefined,
+    "POLAR_EMULATOR_WEBHOOK_MAX_ATTEMPTS",
+  );
+  if (attempts !== undefined) settings.maxAttempts = integer("--webhook-max-attempts", attempts, 1, 100);
+  const timeout = pick(values["webhook-timeout"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_TIMEOUT");
+  if (timeout !== undefined)
+    settings.timeoutMs = Math.max(1, duration("--webhook-timeout", timeout, 600_000));
+  const signing = pick(values["webhook-signing"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_SIGNING");
+  if (signing !== undefined) settings.signing = oneOf("--webhook-signing", signing, ["polar", "standard"]);
+  const ordering = pick(values["webhook-ordering"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_ORDERING");
+  if (ordering !== undefined) settings.ordering = oneOf("--webhook-ordering", ordering, ["strict", "polar"]);
+  const logSize = pick(values["webhook-log-size"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");
+  if (logSize !== undefined) settings.logSize = integer("--webhook-log-size", logSize, 1, 1_000_000);
+  const debounce = pick(
+    values["state-changed-debounce"] as string | undefined,
+    "POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE",
+  );
+  if (debounce !== undefined)
+    settings.stateChangedDebounceMs = duration("--state-changed-debounce", debounce, 600_000);
 }

@@ -15,10 +15,12 @@ import { meterHandlers } from "./api/meters.js";
 import { productBenefitHandlers } from "./api/product-benefits.js";
 import { productHandlers } from "./api/products.js";
 import { subscriptionHandlers } from "./api/subscriptions.js";
+import { webhookHandlers } from "./api/webhooks.js";
 import type { Config } from "./config.js";
 import { billingControlHandlers } from "./control/billing.js";
 import { controlHandlers } from "./control/handlers.js";
 import { scenarioHandlers } from "./control/scenarios.js";
+import { webhookControlHandlers } from "./control/webhooks.js";
 import type { DomainContext } from "./domain/context.js";
 import { EventBus } from "./domain/events.js";
 import { createApp } from "./http/app.js";
@@ -34,6 +36,9 @@ import type { SnapshotDocument } from "./scenarios/snapshot.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { Random } from "./util/random.js";
+import type { EndpointRecord } from "./webhooks/endpoints.js";
+import { WebhookEngine } from "./webhooks/engine.js";
+import { DEFAULT_DELIVERY_SETTINGS } from "./webhooks/settings.js";
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -49,6 +54,12 @@ export interface Emulator {
   readonly context: DomainContext;
   readonly organization: Organization;
   readonly token: string;
+  /** The webhook engine: endpoints, the delivery log, waits, pause and resume, faults. */
+  readonly webhooks: WebhookEngine;
+  /** Every webhook event type of Polar's document. */
+  readonly webhookEventTypes: readonly string[];
+  /** The endpoints `--webhook-url` registered at boot (again after a full reset). */
+  readonly bootEndpoints: readonly EndpointRecord[];
   /** Back to the seeded state: same ids, tokens and customers as at startup. */
   reset(): void;
   createOrganization(input?: { name?: string; slug?: string; scopes?: string[] }): {
@@ -100,6 +111,15 @@ export async function createEmulator(
   let organization!: Organization;
   let token!: string;
   const states = new OrganizationStates(config.seed, () => context);
+  const webhooks = new WebhookEngine(
+    { ...DEFAULT_DELIVERY_SETTINGS, ...config.webhooks },
+    config.seed,
+    clock,
+    logger,
+    (id) => context.store.partitions.get(id)?.organization.name ?? "",
+  );
+  const eventTypes = webhookEventTypes(documents.polar);
+  let bootEndpoints: EndpointRecord[] = [];
 
   // `reference_time: now` in a fixture means the boot time, also when a reset builds it again.
   const bootTime = clock.now();
@@ -130,6 +150,13 @@ export async function createEmulator(
     states.booted(result.registries, () => {
       const again = seeded();
       return { store: again.fresh.store, registries: again.registries };
+    });
+    webhooks.reset();
+    webhooks.attach(context.events);
+    bootEndpoints = (config.webhookUrls ?? []).map((url) => {
+      const endpoint = webhooks.createEndpoint(organization.id, { url, format: "raw", events: eventTypes });
+      if (config.webhookSecret !== undefined) endpoint.secret = config.webhookSecret;
+      return endpoint;
     });
     ready = true;
     logger.debug(
@@ -199,6 +226,7 @@ export async function createEmulator(
         ...meterHandlers,
         ...subscriptionHandlers,
         ...grantHandlers,
+        ...webhookHandlers(webhooks),
       },
     },
     control: {
@@ -207,6 +235,7 @@ export async function createEmulator(
         ...controlHandlers({ ready: () => ready, health, reset: build, createOrganization, specs }),
         ...billingControlHandlers({ defaultOrganizationId: () => organization.id }),
         ...scenarioHandlers(scenarios),
+        ...webhookControlHandlers(webhooks),
       },
     },
     context: () => context,
@@ -230,6 +259,11 @@ export async function createEmulator(
     get token() {
       return token;
     },
+    webhooks,
+    webhookEventTypes: eventTypes,
+    get bootEndpoints() {
+      return bootEndpoints;
+    },
     reset: () => {
       build();
       logger.info("reset to the seeded state");
@@ -251,9 +285,19 @@ export async function createEmulator(
       }),
     close: () =>
       new Promise((resolve) => {
+        webhooks.close();
         if (!server) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Every webhook event type Polar's document lists (what a `--webhook-url` endpoint subscribes to). */
+function webhookEventTypes(document: Record<string, unknown>): string[] {
+  const schemas = (document.components as { schemas?: Record<string, { enum?: unknown }> } | undefined)
+    ?.schemas;
+  const values = schemas?.WebhookEventType?.enum;
+  if (!Array.isArray(values)) throw new Error("[polar-emulator] spec/polar.yaml lacks WebhookEventType");
+  return values.map(String);
 }

@@ -13,6 +13,8 @@ import { createEmulator, type Emulator } from "./emulator.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
+import { describeDelivery, describeEvent } from "./webhooks/log.js";
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/settings.js";
 
 export type { Config } from "./config.js";
 export type { Emulator } from "./emulator.js";
@@ -21,6 +23,53 @@ export type { Fixture } from "./scenarios/fixture.js";
 export { FixtureError } from "./scenarios/fixture.js";
 export type { FixtureLoaded } from "./scenarios/organizations.js";
 export type { SnapshotDocument } from "./scenarios/snapshot.js";
+export type { DeliverySettings } from "./webhooks/settings.js";
+
+/** A delivery attempt as the control plane shows it (`GET /_emulator/webhooks/deliveries`). */
+export type DeliveryView = ReturnType<typeof describeDelivery>;
+/** A webhook event and where it stands (`GET /_emulator/webhooks/events`). */
+export type WebhookEventView = ReturnType<typeof describeEvent>;
+
+/** Which deliveries a wait or a listing means; every field given must match. */
+export interface DeliveryQuery {
+  type?: string;
+  customerId?: string;
+  externalCustomerId?: string;
+  endpointId?: string;
+  organizationId?: string;
+  succeeded?: boolean;
+  /** The webhook event id (the `webhook-id` header). */
+  webhookEventId?: string;
+  /** Only deliveries made after this one (a delivery id from an earlier answer). */
+  after?: string;
+}
+
+export interface RunningWebhooks {
+  /**
+   * Resolves with the first `count` (default 1) matching deliveries, oldest first, as soon as the
+   * log has them (deliveries already made count); rejects after `timeoutMs` (default 10 s) with an
+   * error saying what did match.
+   */
+  waitFor(query: DeliveryQuery & { count?: number; timeoutMs?: number }): Promise<DeliveryView[]>;
+  /** The deliveries in the log, oldest first. */
+  deliveries(query?: DeliveryQuery): DeliveryView[];
+  /** The webhook events in the log, oldest first. */
+  events(query?: Omit<DeliveryQuery, "succeeded" | "after" | "webhookEventId">): WebhookEventView[];
+  /**
+   * Registers an endpoint (the default organization's unless told otherwise), subscribed to every
+   * event type unless `events` says which.
+   */
+  createEndpoint(input: { url: string; events?: string[]; secret?: string; organizationId?: string }): {
+    id: string;
+    secret: string;
+  };
+  /** Resolves when nothing is queued, in flight or waiting for a retry (false after `timeoutMs`). */
+  idle(timeoutMs?: number): Promise<boolean>;
+  pause(): void;
+  resume(): void;
+  /** Forgets the delivery log (pending events still go out). */
+  clear(): void;
+}
 
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:54321`: the SDK's `serverURL` (0.x) or `baseUrl` (1.x). */
@@ -49,24 +98,29 @@ export interface RunningEmulator {
   /** Replaces the state of the snapshot's organization with it (or adds the organization). */
   restore(snapshot: SnapshotDocument): { organizationId: string; created: boolean };
   close(): Promise<void>;
+  /** Webhook endpoints, the delivery log and `waitFor`. */
+  webhooks: RunningWebhooks;
   /** The engine itself, for what the control plane also offers. */
   emulator: Emulator;
 }
 
 /** Starts an emulator on 127.0.0.1 and a free port, quiet unless `logLevel` says otherwise. */
 export async function startEmulator(
-  options: Partial<Omit<Config, "fixtures">> & {
+  options: Partial<Omit<Config, "fixtures" | "webhooks">> & {
     /** Fixture files or directories to load instead of the embedded default (one path or several). */
     fixtures?: string | string[];
+    /** Delivery settings; e.g. `{ retryDelays: [0, 100] }` for fast retries in tests. */
+    webhooks?: Partial<DeliverySettings>;
   } = {},
 ): Promise<RunningEmulator> {
-  const { fixtures, ...rest } = options;
+  const { fixtures, webhooks, ...rest } = options;
   const emulator = await createEmulator({
     ...DEFAULT_CONFIG,
     host: "127.0.0.1",
     port: 0,
     logLevel: "warn",
     ...rest,
+    webhooks: { ...DEFAULT_DELIVERY_SETTINGS, ...webhooks },
     ...(fixtures === undefined ? {} : { fixtures: typeof fixtures === "string" ? [fixtures] : fixtures }),
   });
   const { url } = await emulator.listen();
@@ -93,6 +147,60 @@ export async function startEmulator(
     snapshot: (organizationId = emulator.organization.id) => emulator.snapshot(organizationId),
     restore: (snapshot) => emulator.restore(snapshot),
     close: () => emulator.close(),
+    webhooks: runningWebhooks(emulator),
     emulator,
+  };
+}
+
+function deliveryFilter(emulator: Emulator, query: DeliveryQuery) {
+  const { after, endpointId, type, ...rest } = query;
+  let afterSeq: number | undefined;
+  if (after !== undefined) {
+    const delivery = emulator.webhooks.log.delivery(after);
+    if (!delivery) throw new Error(`[polar-emulator] no delivery ${after} in the log (cleared, or too old)`);
+    afterSeq = delivery.seq;
+  }
+  return {
+    ...rest,
+    afterSeq,
+    endpointIds: endpointId === undefined ? undefined : [endpointId],
+    types: type === undefined ? undefined : [type],
+  };
+}
+
+function runningWebhooks(emulator: Emulator): RunningWebhooks {
+  const engine = () => emulator.webhooks;
+  return {
+    async waitFor({ count = 1, timeoutMs = 10_000, ...query }) {
+      const found = await engine().waitFor(deliveryFilter(emulator, query), { count, timeoutMs });
+      if (found.length >= count) return found.map(describeDelivery);
+      const seen = engine()
+        .log.listDeliveries()
+        .slice(-10)
+        .map((delivery) => `${delivery.event.type} ${delivery.succeeded ? "ok" : "failed"}`);
+      throw new Error(
+        `[polar-emulator] waited ${timeoutMs} ms for ${count} deliveries matching ${JSON.stringify(query)}; ` +
+          `${found.length} matched. Latest deliveries: ${seen.join(", ") || "none"}`,
+      );
+    },
+    deliveries: (query = {}) =>
+      engine().log.listDeliveries(deliveryFilter(emulator, query)).map(describeDelivery),
+    events: ({ endpointId, type, ...rest } = {}) =>
+      engine()
+        .log.listEvents({ ...rest, endpointId, type })
+        .map(describeEvent),
+    createEndpoint: ({ url, events, secret, organizationId = emulator.organization.id }) => {
+      const endpoint = engine().createEndpoint(organizationId, {
+        url,
+        format: "raw",
+        events: events ?? [...emulator.webhookEventTypes],
+      });
+      if (secret !== undefined) endpoint.secret = secret;
+      return { id: endpoint.id, secret: endpoint.secret };
+    },
+    idle: (timeoutMs) => engine().idle(timeoutMs),
+    pause: () => engine().pause(),
+    resume: () => engine().resume(),
+    clear: () => engine().log.clear(),
   };
 }

@@ -15,6 +15,16 @@ describe("configuration", () => {
       host: "0.0.0.0",
       seed: 1337,
       logLevel: "info",
+      webhooks: {
+        maxAttempts: 10,
+        retryDelays: "polar",
+        timeoutMs: 10_000,
+        signing: "polar",
+        ordering: "strict",
+        stateChangedDebounceMs: 0,
+        logSize: 10_000,
+        failureThreshold: 10,
+      },
     });
   });
 

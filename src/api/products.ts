@@ -15,7 +15,7 @@ import type { Visibility } from "../store/store.js";
 import { booleanParam, list, metadataFilter, organizationIds, stringParam } from "./query.js";
 
 /** An organization token sets the organization itself: sending one is refused, as customers:create does. */
-function rejectOrganizationId(organizationId: string | null | undefined): void {
+export function rejectOrganizationId(organizationId: string | null | undefined): void {
   if (organizationId === undefined || organizationId === null) return;
   throw new PolarRequestValidationError([
     {

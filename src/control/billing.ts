@@ -42,7 +42,7 @@ function wireEvent(event: DomainEvent) {
 }
 
 /** Runs `change` and returns the events it emitted, in order. */
-function recording<T>(
+export function recording<T>(
   ctx: DomainContext,
   change: () => T,
 ): { result: T; events: ReturnType<typeof wireEvent>[] } {

@@ -151,13 +151,24 @@ function revokedProperties(
   }
 }
 
-/** `benefit_grant.*` with the grant, then `customer.state_changed`. */
-export function publishGrant(ctx: DomainContext, grant: GrantRecord, type: DomainEventType): void {
+/**
+ * `benefit_grant.*` with the grant, then `customer.state_changed`. The grant's payload carries
+ * `previous_properties`, its properties before this change, as Polar's BenefitGrantWebhook does.
+ */
+export function publishGrant(
+  ctx: DomainContext,
+  grant: GrantRecord,
+  type: DomainEventType,
+  previous: Record<string, unknown>,
+): void {
   const partition = ctx.store.partition(grant.organization_id);
   const customer = partition.customers.get(grant.customer_id);
   if (!customer) return;
   const subject = { organizationId: grant.organization_id, customerId: customer.id };
-  emit(ctx, type, { ...subject, subjectId: grant.id }, () => serializeGrant(partition, grant));
+  emit(ctx, type, { ...subject, subjectId: grant.id }, () => ({
+    ...serializeGrant(partition, grant),
+    previous_properties: structuredClone(previous),
+  }));
   emit(ctx, "customer.state_changed", { ...subject, subjectId: customer.id }, () =>
     serializeCustomerState(partition, customer),
   );
@@ -179,6 +190,7 @@ function setGranted(
   const found = findGrant(partition, customer, benefit, subscription);
   if (found && (granted ? found.granted_at : found.revoked_at)) return found;
   const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, subscription, now);
+  const previous = grant.properties;
   grant.properties = (granted ? grantedProperties : revokedProperties)(
     ctx,
     customer,
@@ -187,7 +199,7 @@ function setGranted(
   );
   grant.granted_at = granted ? now : null;
   grant.revoked_at = granted ? null : now;
-  publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked");
+  publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked", previous);
   return grant;
 }
 
@@ -229,6 +241,7 @@ export function cycleGrant(
   const benefit = partition.benefits.get(grant.benefit_id);
   if (!benefit || grant.granted_at === null) return;
   grant.modified_at = ctx.clock.now();
+  const previous = grant.properties;
   if (benefit.type === "meter_credit") {
     const meterId = benefit.properties.meter_id as string;
     if (!alreadyReset.has(meterId)) {
@@ -241,5 +254,5 @@ export function cycleGrant(
     }
     grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
   }
-  publishGrant(ctx, grant, "benefit_grant.cycled");
+  publishGrant(ctx, grant, "benefit_grant.cycled", previous);
 }

@@ -1,0 +1,90 @@
+/** The webhooks operations of Polar's API: endpoints, deliveries and redelivery, over the engine. */
+import type { components } from "../generated/polar.js";
+import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
+import { listResource, pageOf } from "../http/pagination.js";
+import { serializeEndpoint } from "../webhooks/endpoints.js";
+import type { WebhookEngine } from "../webhooks/engine.js";
+import { serializeDelivery } from "../webhooks/log.js";
+import { rejectOrganizationId } from "./products.js";
+import { list, organizationIds, stringParam } from "./query.js";
+
+type Schemas = components["schemas"];
+
+function dateParam(value: unknown): Date | undefined {
+  return typeof value === "string" ? new Date(value) : undefined;
+}
+
+export function webhookHandlers(engine: WebhookEngine): Handlers {
+  const endpointOf = (call: Call) => engine.getEndpoint(organizationOf(call), call.params.id as string);
+
+  return {
+    "webhooks:list_webhook_endpoints": (call) => {
+      const page = pageOf(call.query);
+      const endpoints = organizationIds(call).flatMap((id) => engine.listEndpoints(id));
+      const start = (page.page - 1) * page.limit;
+      return json(
+        200,
+        listResource(
+          endpoints.slice(start, start + page.limit).map(serializeEndpoint),
+          endpoints.length,
+          page,
+        ),
+      );
+    },
+
+    "webhooks:create_webhook_endpoint": (call) => {
+      const body = call.body as Schemas["WebhookEndpointCreate"] & { secret?: string | null };
+      rejectOrganizationId(body.organization_id);
+      const endpoint = engine.createEndpoint(organizationOf(call), body);
+      return json(201, serializeEndpoint(endpoint));
+    },
+
+    "webhooks:get_webhook_endpoint": (call) => json(200, serializeEndpoint(endpointOf(call))),
+
+    "webhooks:update_webhook_endpoint": (call) => {
+      const body = call.body as Schemas["WebhookEndpointUpdate"] & { secret?: string | null };
+      const endpoint = engine.updateEndpoint(organizationOf(call), call.params.id as string, body);
+      return json(200, serializeEndpoint(endpoint));
+    },
+
+    "webhooks:delete_webhook_endpoint": (call) => {
+      engine.deleteEndpoint(organizationOf(call), call.params.id as string);
+      return { status: 204 };
+    },
+
+    "webhooks:reset_webhook_endpoint_secret": (call) =>
+      json(200, serializeEndpoint(engine.resetSecret(organizationOf(call), call.params.id as string))),
+
+    "webhooks:list_webhook_deliveries": (call) => {
+      const page = pageOf(call.query);
+      const organizationId = organizationOf(call);
+      const { query } = call;
+      const deliveries = engine.log
+        .listDeliveries({
+          organizationId,
+          endpointIds: list(query.endpoint_id),
+          types: list(query.event_type),
+          succeeded: typeof query.succeeded === "boolean" ? query.succeeded : undefined,
+          since: dateParam(query.start_timestamp),
+          until: dateParam(query.end_timestamp),
+          httpCodeClass: stringParam(query.http_code_class) as "2xx" | "3xx" | "4xx" | "5xx" | undefined,
+          query: stringParam(query.query),
+        })
+        .reverse();
+      const start = (page.page - 1) * page.limit;
+      return json(
+        200,
+        listResource(
+          deliveries.slice(start, start + page.limit).map(serializeDelivery),
+          deliveries.length,
+          page,
+        ),
+      );
+    },
+
+    "webhooks:redeliver_webhook_event": (call) => {
+      engine.redeliver(call.params.id as string, organizationOf(call));
+      return json(202, null);
+    },
+  };
+}

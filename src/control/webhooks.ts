@@ -1,0 +1,182 @@
+/**
+ * The control plane's webhook verbs: status, pause and resume, fault injection, the event and
+ * delivery logs, the long-poll wait, redelivery, replay and sending an event on demand.
+ */
+import { announce } from "../domain/announce.js";
+import type { DomainEventType } from "../domain/events.js";
+import { RequestValidationError } from "../errors.js";
+import { type Call, type Handlers, json } from "../http/handler.js";
+import type { WebhookEngine } from "../webhooks/engine.js";
+import {
+  type DeliveryFilter,
+  describeDelivery,
+  describeEvent,
+  type EventFilter,
+  type WebhookEventRecord,
+} from "../webhooks/log.js";
+import { recording } from "./billing.js";
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function limitOf(query: Record<string, unknown>): number {
+  return typeof query.limit === "number" ? query.limit : 1000;
+}
+
+/** The filters shared by the deliveries list and the wait. */
+function deliveryFilter(engine: WebhookEngine, query: Record<string, unknown>): DeliveryFilter {
+  const filter: DeliveryFilter = {
+    organizationId: text(query.organization_id),
+    endpointIds: text(query.endpoint_id) === undefined ? undefined : [query.endpoint_id as string],
+    types: text(query.type) === undefined ? undefined : [query.type as string],
+    customerId: text(query.customer_id),
+    externalCustomerId: text(query.external_customer_id),
+    succeeded: typeof query.succeeded === "boolean" ? query.succeeded : undefined,
+    webhookEventId: text(query.webhook_event_id),
+  };
+  const after = text(query.after);
+  if (after !== undefined) {
+    const delivery = engine.log.delivery(after);
+    if (!delivery) {
+      throw new RequestValidationError([
+        {
+          type: "value_error",
+          loc: ["query", "after"],
+          msg: "Value error, no delivery with this id in the log (cleared, or too old).",
+          input: after,
+          ctx: { error: {} },
+        },
+      ]);
+    }
+    filter.afterSeq = delivery.seq;
+  }
+  return filter;
+}
+
+function status(engine: WebhookEngine) {
+  const { settings } = engine;
+  return {
+    paused: engine.paused,
+    pending: engine.pendingCount(),
+    faults: { duplicate: engine.faults.duplicate, out_of_order: engine.faults.outOfOrder },
+    settings: {
+      max_attempts: settings.maxAttempts,
+      retry_delays_ms: settings.retryDelays,
+      timeout_ms: settings.timeoutMs,
+      signing: settings.signing,
+      ordering: settings.ordering,
+      state_changed_debounce_ms: settings.stateChangedDebounceMs,
+      log_size: settings.logSize,
+    },
+    endpoints: engine.allEndpoints().map(({ endpoint, pending }) => ({
+      id: endpoint.id,
+      organization_id: endpoint.organization_id,
+      url: endpoint.url,
+      name: endpoint.name,
+      format: endpoint.format,
+      secret: endpoint.secret,
+      events: [...endpoint.events],
+      enabled: endpoint.enabled,
+      pending,
+    })),
+  };
+}
+
+const STATUS_FILTER: Record<string, Pick<EventFilter, "succeeded"> & { skipped?: boolean }> = {
+  pending: { succeeded: null, skipped: false },
+  succeeded: { succeeded: true },
+  failed: { succeeded: false },
+  skipped: { succeeded: null, skipped: true },
+};
+
+export function webhookControlHandlers(engine: WebhookEngine): Handlers {
+  return {
+    "emulator:webhooks:status": () => json(200, status(engine)),
+
+    "emulator:webhooks:pause": () => {
+      engine.pause();
+      return json(200, status(engine));
+    },
+
+    "emulator:webhooks:resume": () => {
+      engine.resume();
+      return json(200, status(engine));
+    },
+
+    "emulator:webhooks:faults": ({ body }: Call) => {
+      const input = body as { duplicate?: boolean; out_of_order?: boolean };
+      engine.faults = {
+        duplicate: input.duplicate ?? engine.faults.duplicate,
+        outOfOrder: input.out_of_order ?? engine.faults.outOfOrder,
+      };
+      return json(200, { duplicate: engine.faults.duplicate, out_of_order: engine.faults.outOfOrder });
+    },
+
+    "emulator:webhooks:events": ({ query }: Call) => {
+      const wanted = text(query.status) === undefined ? undefined : STATUS_FILTER[query.status as string];
+      const events = engine.log
+        .listEvents({
+          organizationId: text(query.organization_id),
+          endpointId: text(query.endpoint_id),
+          type: text(query.type),
+          customerId: text(query.customer_id),
+          externalCustomerId: text(query.external_customer_id),
+          succeeded: wanted?.succeeded,
+        })
+        .filter((event) => wanted?.skipped === undefined || event.skipped === wanted.skipped);
+      return json(200, { items: events.slice(0, limitOf(query)).map(describeEvent) });
+    },
+
+    "emulator:webhooks:redeliver": ({ params }: Call) =>
+      json(202, describeEvent(engine.redeliver(params.id as string))),
+
+    "emulator:webhooks:replay": ({ body }: Call) => {
+      const input = body as {
+        customer_id?: string;
+        external_customer_id?: string;
+        organization_id?: string;
+        endpoint_id?: string;
+        type?: string;
+      };
+      const events: WebhookEventRecord[] = engine.replay({
+        customerId: input.customer_id,
+        externalCustomerId: input.external_customer_id,
+        organizationId: input.organization_id,
+        endpointId: input.endpoint_id,
+        type: input.type,
+      });
+      return json(202, { items: events.map(describeEvent) });
+    },
+
+    "emulator:webhooks:send": ({ ctx, body }: Call) => {
+      const input = body as { type: DomainEventType; id: string };
+      const { events } = recording(ctx, () => announce(ctx, input.type, input.id));
+      return json(200, { events });
+    },
+
+    "emulator:webhooks:deliveries": ({ query }: Call) => {
+      const deliveries = engine.log.listDeliveries(deliveryFilter(engine, query));
+      return json(200, { items: deliveries.slice(0, limitOf(query)).map(describeDelivery) });
+    },
+
+    "emulator:webhooks:clear": () => {
+      engine.log.clear();
+      return { status: 204 };
+    },
+
+    "emulator:webhooks:wait": async ({ query }: Call) => {
+      const filter = deliveryFilter(engine, query);
+      const count = typeof query.count === "number" ? query.count : 1;
+      const timeoutMs = typeof query.timeout_ms === "number" ? query.timeout_ms : 10_000;
+      const found = await engine.waitFor(filter, { count, timeoutMs });
+      const items = found.map(describeDelivery);
+      if (found.length >= count) return json(200, { items });
+      return json(408, {
+        error: "Timeout",
+        detail: `${found.length} of ${count} matching deliveries within ${timeoutMs} ms.`,
+        items,
+      });
+    },
+  };
+}

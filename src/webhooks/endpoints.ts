@@ -1,0 +1,81 @@
+/**
+ * Webhook endpoints as Polar keeps them: an organization's URL, the event types it subscribes to,
+ * its `whsec_` secret and whether it is enabled. Validation of the parts the spec cannot express
+ * (the URL) answers with pydantic's 422 entries.
+ */
+import { RequestValidationError } from "../errors.js";
+import type { Random } from "../util/random.js";
+import { iso, isoOrNull } from "../util/time.js";
+
+export type WebhookFormat = "raw" | "discord" | "slack";
+
+export interface EndpointRecord {
+  id: string;
+  organization_id: string;
+  url: string;
+  name: string | null;
+  format: WebhookFormat;
+  secret: string;
+  events: string[];
+  enabled: boolean;
+  created_at: Date;
+  modified_at: Date | null;
+}
+
+export const WEBHOOK_SECRET_PREFIX = "whsec_";
+
+/** A secret like Polar's `generate_token(prefix="whsec_")`: the prefix and 43 alphanumerics. */
+export function generateSecret(random: Random): string {
+  return `${WEBHOOK_SECRET_PREFIX}${random.alphanumeric(43)}`;
+}
+
+/**
+ * The URL as pydantic's URL type stores it (WHATWG-normalized: `https://Example.com` becomes
+ * `https://example.com/`), or a 422. Unlike Polar, `http://` and localhost or private hosts are
+ * allowed: receivers under test run on the developer's machine.
+ */
+export function endpointUrl(input: string, loc: (string | number)[]): string {
+  const trimmed = input.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new RequestValidationError([
+      {
+        type: "url_parsing",
+        loc,
+        msg: "Input should be a valid URL, relative URL without a base",
+        input,
+        ctx: { error: "relative URL without a base" },
+      },
+    ]);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new RequestValidationError([
+      {
+        type: "url_scheme",
+        loc,
+        msg: "URL scheme should be 'http' or 'https'",
+        input,
+        ctx: { expected_schemes: "'http' or 'https'" },
+      },
+    ]);
+  }
+  return url.href;
+}
+
+/** The public WebhookEndpoint object, keys in Polar's order. */
+export function serializeEndpoint(endpoint: EndpointRecord) {
+  return {
+    created_at: iso(endpoint.created_at),
+    modified_at: isoOrNull(endpoint.modified_at),
+    id: endpoint.id,
+    url: endpoint.url,
+    name: endpoint.name,
+    format: endpoint.format,
+    secret: endpoint.secret,
+    organization_id: endpoint.organization_id,
+    events: [...endpoint.events],
+    enabled: endpoint.enabled,
+  };
+}

@@ -1,0 +1,657 @@
+/**
+ * The webhook engine: every domain event becomes a webhook event for each enabled endpoint of its
+ * organization that subscribes to its type, queued per endpoint (an outbox), signed, sent over
+ * real HTTP, retried with backoff, kept in order, and logged. An endpoint whose latest completed
+ * events all failed is disabled, as Polar does. Delivery runs beside the API and never blocks it.
+ */
+import { STATUS_CODES } from "node:http";
+import type { Logger } from "pino";
+import type { DomainEvent, EventBus } from "../domain/events.js";
+import { RequestValidationError, ResourceNotFound } from "../errors.js";
+import type { Clock } from "../util/clock.js";
+import { Random } from "../util/random.js";
+import { iso } from "../util/time.js";
+import { type EndpointRecord, endpointUrl, generateSecret, type WebhookFormat } from "./endpoints.js";
+import {
+  type DeliveryFilter,
+  type DeliveryKind,
+  DeliveryLog,
+  type DeliveryRecord,
+  type EventFilter,
+  type WebhookEventRecord,
+} from "./log.js";
+import { type DeliverySettings, retryDelay } from "./settings.js";
+import { signedHeaders } from "./signing.js";
+
+export interface EndpointInput {
+  url: string;
+  name?: string | null;
+  format: WebhookFormat;
+  events: string[];
+  /** Polar still takes a secret (deprecated, at least 32 characters); generated when absent. */
+  secret?: string | null;
+}
+
+export interface EndpointPatch {
+  url?: string | null;
+  name?: string | null;
+  format?: WebhookFormat | null;
+  events?: string[] | null;
+  enabled?: boolean | null;
+  secret?: string | null;
+}
+
+export interface Faults {
+  /** Send every successfully delivered event a second time (same webhook-id), as at-least-once delivery may. */
+  duplicate: boolean;
+  /** Hold each burst of events (what one call emits) and send it newest first. */
+  outOfOrder: boolean;
+}
+
+interface Job {
+  event: WebhookEventRecord;
+  kind: DeliveryKind;
+}
+
+/** One endpoint's outbox and what is under way for it. */
+interface Lane {
+  endpoint: EndpointRecord;
+  queue: Job[];
+  busy: boolean;
+  /** strict ordering: the head waits out its backoff here. */
+  backoff: NodeJS.Timeout | undefined;
+  /** polar ordering: retries on their own schedule. */
+  retries: Set<NodeJS.Timeout>;
+  /** Retries that came due while delivery was paused. */
+  parked: Job[];
+  inflight: Set<AbortController>;
+  /** Out-of-order fault: the burst being collected. */
+  burst: Job[] | undefined;
+  /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
+  events: WebhookEventRecord[];
+}
+
+/** Types whose payload is a customer (its external id is on the object itself). */
+const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;
+
+function externalCustomerIdOf(event: DomainEvent): string | null {
+  const data = event.data as Record<string, unknown> | null;
+  if (!data || typeof data !== "object") return null;
+  if (CUSTOMER_OBJECT.test(event.type)) return (data.external_id as string | null | undefined) ?? null;
+  const customer = data.customer as Record<string, unknown> | null | undefined;
+  return (customer?.external_id as string | null | undefined) ?? null;
+}
+
+/** What httpx says when `raise_for_status` fails, which Polar records when the body is empty. */
+function statusErrorText(status: number, url: string): string {
+  const kind =
+    status < 200
+      ? "Informational response"
+      : status < 400
+        ? "Redirect response"
+        : status < 500
+          ? "Client error"
+          : "Server error";
+  return `${kind} '${status} ${STATUS_CODES[status] ?? ""}' for url '${url}'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/${status}`;
+}
+
+function errorText(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `timed out: no complete response within ${timeoutMs} ms`;
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    if (cause instanceof Error && cause.message) return cause.message;
+    return error.message;
+  }
+  return String(error);
+}
+
+export class WebhookEngine {
+  readonly log: DeliveryLog;
+  private readonly endpoints = new Map<string, EndpointRecord>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly debounced = new Map<string, { event: DomainEvent; timer: NodeJS.Timeout }>();
+  private random: Random;
+  private unsubscribe: (() => void) | undefined;
+  private pausedState = false;
+  private closed = false;
+  faults: Faults = { duplicate: false, outOfOrder: false };
+
+  constructor(
+    readonly settings: DeliverySettings,
+    private readonly seed: number,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly organizationName: (organizationId: string) => string,
+  ) {
+    this.log = new DeliveryLog(settings.logSize);
+    this.random = new Random(WebhookEngine.seedOf(seed));
+  }
+
+  /** The engine's own random sequence: endpoints and secrets do not shift the domain's ids. */
+  private static seedOf(seed: number): number {
+    return (seed ^ 0x77686b73) >>> 0;
+  }
+
+  /** Listens to a domain's event bus (a full reset brings a new one). */
+  attach(bus: EventBus): void {
+    this.unsubscribe?.();
+    this.unsubscribe = bus.subscribe((event) => this.intake(event));
+  }
+
+  get paused(): boolean {
+    return this.pausedState;
+  }
+
+  // Endpoints ---------------------------------------------------------------------------------
+
+  createEndpoint(organizationId: string, input: EndpointInput): EndpointRecord {
+    const url = endpointUrl(input.url, ["body", "url"]);
+    if (input.secret !== undefined && input.secret !== null) checkSecret(input.secret);
+    const endpoint: EndpointRecord = {
+      id: this.random.uuid(),
+      organization_id: organizationId,
+      url,
+      name: input.name ?? null,
+      format: input.format,
+      secret: input.secret ?? generateSecret(this.random),
+      events: [...input.events],
+      enabled: true,
+      created_at: this.clock.now(),
+      modified_at: null,
+    };
+    this.endpoints.set(endpoint.id, endpoint);
+    this.lanes.set(endpoint.id, newLane(endpoint));
+    this.logger.info(
+      { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
+      "webhook endpoint created",
+    );
+    return endpoint;
+  }
+
+  listEndpoints(organizationId: string): EndpointRecord[] {
+    return [...this.endpoints.values()]
+      .filter((endpoint) => endpoint.organization_id === organizationId)
+      .reverse();
+  }
+
+  getEndpoint(organizationId: string, id: string): EndpointRecord {
+    const endpoint = this.endpoints.get(id);
+    if (!endpoint || endpoint.organization_id !== organizationId) throw new ResourceNotFound();
+    return endpoint;
+  }
+
+  /** Every organization's endpoints, oldest first, with what each has waiting. */
+  allEndpoints(): { endpoint: EndpointRecord; pending: number }[] {
+    return [...this.lanes.values()].map((lane) => ({
+      endpoint: lane.endpoint,
+      pending: lane.queue.length + lane.parked.length + lane.retries.size,
+    }));
+  }
+
+  /** Any organization's endpoint (the control plane), or undefined. */
+  findEndpoint(id: string): EndpointRecord | undefined {
+    return this.endpoints.get(id);
+  }
+
+  updateEndpoint(organizationId: string, id: string, patch: EndpointPatch): EndpointRecord {
+    const endpoint = this.getEndpoint(organizationId, id);
+    // Checked whole before anything changes.
+    const url =
+      patch.url === undefined || patch.url === null ? undefined : endpointUrl(patch.url, ["body", "url"]);
+    if (patch.secret !== undefined && patch.secret !== null) checkSecret(patch.secret);
+    // Polar's update: fields set and not null (`exclude_unset`, `exclude_none`).
+    if (url !== undefined) endpoint.url = url;
+    if (patch.name !== undefined && patch.name !== null) endpoint.name = patch.name;
+    if (patch.format !== undefined && patch.format !== null) endpoint.format = patch.format;
+    if (patch.events !== undefined && patch.events !== null) endpoint.events = [...patch.events];
+    if (patch.secret !== undefined && patch.secret !== null) endpoint.secret = patch.secret;
+    const enabling = patch.enabled === true && !endpoint.enabled;
+    if (patch.enabled !== undefined && patch.enabled !== null) endpoint.enabled = patch.enabled;
+    endpoint.modified_at = this.clock.now();
+    if (enabling) this.logger.info({ endpointId: id }, "webhook endpoint enabled again");
+    return endpoint;
+  }
+
+  resetSecret(organizationId: string, id: string): EndpointRecord {
+    const endpoint = this.getEndpoint(organizationId, id);
+    endpoint.secret = generateSecret(this.random);
+    endpoint.modified_at = this.clock.now();
+    return endpoint;
+  }
+
+  deleteEndpoint(organizationId: string, id: string): void {
+    this.getEndpoint(organizationId, id);
+    this.endpoints.delete(id);
+    const lane = this.lanes.get(id);
+    if (lane) stopLane(lane);
+    this.lanes.delete(id);
+    this.logger.info({ endpointId: id }, "webhook endpoint deleted");
+  }
+
+  // Intake and fan-out ------------------------------------------------------------------------
+
+  private intake(event: DomainEvent): void {
+    if (this.closed) return;
+    const window = this.settings.stateChangedDebounceMs;
+    if (window > 0 && event.type === "customer.state_changed") {
+      const key = `${event.organizationId}:${event.customerId}`;
+      const pending = this.debounced.get(key);
+      if (pending) {
+        pending.event = event;
+        return;
+      }
+      const timer = setTimeout(() => {
+        const latest = this.debounced.get(key);
+        this.debounced.delete(key);
+        if (latest) this.fanOut(latest.event);
+      }, window);
+      this.debounced.set(key, { event, timer });
+      return;
+    }
+    this.fanOut(event);
+  }
+
+  /** One webhook event per subscribed enabled endpoint of the organization; the list created. */
+  fanOut(event: DomainEvent): WebhookEventRecord[] {
+    const created: WebhookEventRecord[] = [];
+    let raw: string | undefined;
+    for (const lane of this.lanes.values()) {
+      const { endpoint } = lane;
+      if (endpoint.organization_id !== event.organizationId) continue;
+      if (!endpoint.enabled || !endpoint.events.includes(event.type)) continue;
+      raw ??= JSON.stringify({ type: event.type, timestamp: iso(event.timestamp), data: event.data });
+      const record: WebhookEventRecord = {
+        id: this.random.uuid(),
+        seq: this.log.nextSeq(),
+        endpointId: endpoint.id,
+        organizationId: event.organizationId,
+        domainEventId: event.id,
+        type: event.type,
+        customerId: event.customerId,
+        externalCustomerId: externalCustomerIdOf(event),
+        created_at: event.timestamp,
+        modified_at: null,
+        payload: endpoint.format === "raw" ? raw : this.chatPayload(endpoint.format, event),
+        succeeded: null,
+        skipped: false,
+        last_http_code: null,
+        attempts: 0,
+      };
+      this.log.addEvent(record);
+      lane.events.push(record);
+      if (lane.events.length > this.settings.logSize * 1.5) {
+        lane.events.splice(0, lane.events.length - this.settings.logSize);
+      }
+      this.enqueue(lane, { event: record, kind: "attempt" });
+      created.push(record);
+    }
+    return created;
+  }
+
+  /** Polar's generic Discord and Slack payloads (no branding). */
+  private chatPayload(format: WebhookFormat, event: DomainEvent): string {
+    const organization = this.organizationName(event.organizationId);
+    if (format === "discord") {
+      return JSON.stringify({
+        content: event.type,
+        embeds: [
+          {
+            title: event.type,
+            description: event.type,
+            fields: [
+              { name: "Object", value: event.subjectId },
+              { name: "Organization", value: organization },
+            ],
+          },
+        ],
+      });
+    }
+    return JSON.stringify({
+      text: event.type,
+      blocks: [
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: event.type },
+          fields: [
+            { type: "mrkdwn", text: `*Object*\n${event.subjectId}` },
+            { type: "mrkdwn", text: `*Organization*\n${organization}` },
+          ],
+        },
+      ],
+    });
+  }
+
+  private enqueue(lane: Lane, job: Job): void {
+    if (this.faults.outOfOrder && job.kind === "attempt") {
+      if (!lane.burst) {
+        lane.burst = [];
+        setImmediate(() => {
+          const burst = lane.burst ?? [];
+          lane.burst = undefined;
+          lane.queue.push(...burst.reverse());
+          void this.pump(lane);
+        });
+      }
+      lane.burst.push(job);
+      return;
+    }
+    lane.queue.push(job);
+    void this.pump(lane);
+  }
+
+  // Delivery ----------------------------------------------------------------------------------
+
+  private async pump(lane: Lane): Promise<void> {
+    while (!lane.busy && !this.pausedState && !this.closed && lane.backoff === undefined) {
+      const job = lane.queue[0];
+      if (!job) return;
+      if (!this.lanes.has(lane.endpoint.id)) return;
+      if (!lane.endpoint.enabled) {
+        this.skipPending(lane);
+        return;
+      }
+      if (job.kind === "attempt" && job.event.succeeded === true) {
+        lane.queue.shift();
+        continue;
+      }
+      lane.busy = true;
+      const succeeded = await this.attempt(lane, job);
+      lane.busy = false;
+      if (!this.lanes.has(lane.endpoint.id) || lane.queue[0] !== job) return;
+      if (succeeded || this.exhausted(job.event)) {
+        lane.queue.shift();
+        if (!succeeded) this.failed(lane, job.event);
+        continue;
+      }
+      const delay = retryDelay(this.settings, job.event.attempts);
+      this.logger.info(
+        { webhookEventId: job.event.id, type: job.event.type, attempt: job.event.attempts, retryInMs: delay },
+        "webhook delivery failed, will retry",
+      );
+      if (this.settings.ordering === "strict") {
+        lane.backoff = setTimeout(() => {
+          lane.backoff = undefined;
+          void this.pump(lane);
+        }, delay);
+        return;
+      }
+      lane.queue.shift();
+      this.retryLater(lane, job, delay);
+    }
+  }
+
+  /** polar ordering: a tried event retries on its own, not holding back the ones after it. */
+  private retryLater(lane: Lane, job: Job, delay: number): void {
+    const timer = setTimeout(async () => {
+      lane.retries.delete(timer);
+      if (this.closed || !this.lanes.has(lane.endpoint.id)) return;
+      if (!lane.endpoint.enabled) {
+        job.event.skipped = true;
+        return;
+      }
+      if (this.pausedState) {
+        lane.parked.push(job);
+        return;
+      }
+      const succeeded = await this.attempt(lane, job);
+      if (succeeded) return;
+      if (this.exhausted(job.event)) this.failed(lane, job.event);
+      else this.retryLater(lane, job, retryDelay(this.settings, job.event.attempts));
+    }, delay);
+    lane.retries.add(timer);
+  }
+
+  private exhausted(event: WebhookEventRecord): boolean {
+    return event.attempts >= this.settings.maxAttempts;
+  }
+
+  /** One HTTP attempt, logged; true on a 2xx. */
+  private async attempt(lane: Lane, job: Job): Promise<boolean> {
+    const { endpoint } = lane;
+    const { event } = job;
+    const started = new Date();
+    const headers = signedHeaders(endpoint.secret, this.settings.signing, event.id, event.payload, started);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.settings.timeoutMs);
+    lane.inflight.add(controller);
+    const clock = performance.now();
+    let status: number | null = null;
+    let body: string | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(endpoint.url, {
+        method: "POST",
+        headers: { ...headers },
+        body: event.payload,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      status = response.status;
+      const text = await response.text();
+      body = text === "" ? null : text.replaceAll("\u0000", "").slice(0, 2048);
+    } catch (caught) {
+      error = errorText(caught, timedOut, this.settings.timeoutMs);
+    } finally {
+      clearTimeout(timeout);
+      lane.inflight.delete(controller);
+    }
+    if (this.closed || (controller.signal.aborted && !timedOut)) return false;
+    const succeeded = error === null && status !== null && status >= 200 && status < 300;
+    if (job.kind !== "duplicate") {
+      event.attempts += 1;
+      event.last_http_code = status;
+      event.modified_at = this.clock.now();
+      if (succeeded) {
+        event.succeeded = true;
+        event.skipped = false;
+      }
+    }
+    const delivery: DeliveryRecord = {
+      id: this.random.uuid(),
+      seq: this.log.nextSeq(),
+      created_at: started,
+      event,
+      attempt: event.attempts,
+      kind: job.kind,
+      url: endpoint.url,
+      requestHeaders: { ...headers },
+      succeeded,
+      http_code: status,
+      response:
+        body ??
+        (error === null && status !== null && !succeeded ? statusErrorText(status, endpoint.url) : error),
+      error: error ?? (succeeded || status === null ? null : statusErrorText(status, endpoint.url)),
+      duration_ms: Math.round((performance.now() - clock) * 100) / 100,
+    };
+    this.log.addDelivery(delivery);
+    this.logger.debug(
+      {
+        webhookEventId: event.id,
+        type: event.type,
+        url: endpoint.url,
+        status,
+        ms: delivery.duration_ms,
+        attempt: delivery.attempt,
+      },
+      succeeded ? "webhook delivered" : "webhook attempt failed",
+    );
+    if (succeeded && this.faults.duplicate && job.kind !== "duplicate") {
+      await this.attempt(lane, { event, kind: "duplicate" });
+    }
+    return succeeded;
+  }
+
+  /** Out of attempts: the event failed; the endpoint is disabled when its latest completed events all did. */
+  private failed(lane: Lane, event: WebhookEventRecord): void {
+    if (event.succeeded !== true) event.succeeded = false;
+    this.logger.warn(
+      { webhookEventId: event.id, type: event.type, attempts: event.attempts, url: lane.endpoint.url },
+      "webhook event failed: out of attempts",
+    );
+    const { endpoint } = lane;
+    if (!endpoint.enabled) return;
+    const threshold = this.settings.failureThreshold;
+    const recent: WebhookEventRecord[] = [];
+    for (let index = lane.events.length - 1; index >= 0 && recent.length < threshold; index--) {
+      const candidate = lane.events[index] as WebhookEventRecord;
+      if (candidate.succeeded !== null) recent.push(candidate);
+    }
+    if (recent.length < threshold || !recent.every((candidate) => candidate.succeeded === false)) return;
+    endpoint.enabled = false;
+    endpoint.modified_at = this.clock.now();
+    const skipped = this.skipPending(lane);
+    this.logger.warn(
+      { endpointId: endpoint.id, url: endpoint.url, failedEvents: threshold, skipped },
+      "webhook endpoint disabled: its latest events all failed; PATCH enabled=true to turn it back on",
+    );
+  }
+
+  /** A disabled endpoint's pending events are skipped, as Polar marks them. */
+  private skipPending(lane: Lane): number {
+    const pending = [...lane.queue, ...lane.parked];
+    for (const job of pending) {
+      if (job.event.succeeded === null) job.event.skipped = true;
+    }
+    lane.queue = [];
+    lane.parked = [];
+    for (const timer of lane.retries) clearTimeout(timer);
+    lane.retries.clear();
+    if (lane.backoff) clearTimeout(lane.backoff);
+    lane.backoff = undefined;
+    return pending.length;
+  }
+
+  // Controls ----------------------------------------------------------------------------------
+
+  /**
+   * Sends a logged webhook event again (same webhook-id, signed anew), behind what is already
+   * queued for its endpoint. 404 when the event is unknown (or another organization's).
+   */
+  redeliver(webhookEventId: string, organizationId?: string): WebhookEventRecord {
+    const event = this.log.event(webhookEventId);
+    if (!event || (organizationId !== undefined && event.organizationId !== organizationId)) {
+      throw new ResourceNotFound();
+    }
+    const lane = this.lanes.get(event.endpointId);
+    if (!lane) throw new ResourceNotFound();
+    if (!lane.endpoint.enabled) {
+      event.skipped = true;
+      return event;
+    }
+    lane.queue.push({ event, kind: "redelivery" });
+    void this.pump(lane);
+    return event;
+  }
+
+  /** Redelivers every logged event matching the filter, in the order they were first created. */
+  replay(filter: EventFilter): WebhookEventRecord[] {
+    const events = this.log.listEvents(filter).filter((event) => this.lanes.has(event.endpointId));
+    for (const event of events) this.redeliver(event.id);
+    return events;
+  }
+
+  pause(): void {
+    this.pausedState = true;
+    this.logger.info("webhook delivery paused");
+  }
+
+  resume(): void {
+    this.pausedState = false;
+    for (const lane of this.lanes.values()) {
+      const parked = lane.parked;
+      lane.parked = [];
+      for (const job of parked) this.retryLater(lane, job, 0);
+      void this.pump(lane);
+    }
+    this.logger.info("webhook delivery resumed");
+  }
+
+  /** Events queued or waiting for a retry, per endpoint. */
+  pendingCount(): number {
+    let count = 0;
+    for (const lane of this.lanes.values())
+      count += lane.queue.length + lane.parked.length + lane.retries.size;
+    return count;
+  }
+
+  /**
+   * Resolves when every endpoint's outbox is empty and nothing is in flight (or after `timeoutMs`,
+   * with false). Useful before asserting that something was not sent.
+   */
+  async idle(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const busy = [...this.lanes.values()].some(
+        (lane) => lane.busy || lane.queue.length > 0 || lane.retries.size > 0 || lane.burst !== undefined,
+      );
+      if (!busy && this.debounced.size === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  waitFor(filter: DeliveryFilter, options: { count?: number; timeoutMs?: number } = {}) {
+    return this.log.waitFor(filter, options.count ?? 1, options.timeoutMs ?? 10_000);
+  }
+
+  /** Back to no endpoints, an empty log and a rewound random sequence (a full reset). */
+  reset(): void {
+    for (const lane of this.lanes.values()) stopLane(lane);
+    this.lanes.clear();
+    this.endpoints.clear();
+    for (const { timer } of this.debounced.values()) clearTimeout(timer);
+    this.debounced.clear();
+    this.log.reset();
+    this.random = new Random(WebhookEngine.seedOf(this.seed));
+    this.pausedState = false;
+    this.faults = { duplicate: false, outOfOrder: false };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.reset();
+  }
+}
+
+function newLane(endpoint: EndpointRecord): Lane {
+  return {
+    endpoint,
+    queue: [],
+    busy: false,
+    backoff: undefined,
+    retries: new Set(),
+    parked: [],
+    inflight: new Set(),
+    burst: undefined,
+    events: [],
+  };
+}
+
+function stopLane(lane: Lane): void {
+  for (const controller of lane.inflight) controller.abort();
+  for (const timer of lane.retries) clearTimeout(timer);
+  if (lane.backoff) clearTimeout(lane.backoff);
+  lane.queue = [];
+  lane.parked = [];
+  lane.retries.clear();
+  lane.backoff = undefined;
+}
+
+/** Polar's deprecated `secret` field: at least 32 characters. */
+function checkSecret(secret: string): void {
+  if (secret.length >= 32) return;
+  throw new RequestValidationError([
+    {
+      type: "string_too_short",
+      loc: ["body", "secret"],
+      msg: "String should have at least 32 characters",
+      input: secret,
+      ctx: { min_length: 32 },
+    },
+  ]);
+}
