@@ -40,7 +40,10 @@ export interface DeliveryQuery {
   succeeded?: boolean;
   /** The webhook event id (the `webhook-id` header). */
   webhookEventId?: string;
-  /** Only deliveries made after this one (a delivery id from an earlier answer). */
+  /**
+   * Only deliveries made after this one (a delivery id from an earlier answer); one no longer in
+   * the log (cleared, or trimmed) is older than all it holds.
+   */
   after?: string;
 }
 
@@ -154,12 +157,8 @@ export async function startEmulator(
 
 function deliveryFilter(emulator: Emulator, query: DeliveryQuery) {
   const { after, endpointId, type, ...rest } = query;
-  let afterSeq: number | undefined;
-  if (after !== undefined) {
-    const delivery = emulator.webhooks.log.delivery(after);
-    if (!delivery) throw new Error(`[polar-emulator] no delivery ${after} in the log (cleared, or too old)`);
-    afterSeq = delivery.seq;
-  }
+  // A cursor no longer in the log (cleared, or trimmed) is older than everything the log holds.
+  const afterSeq = after === undefined ? undefined : emulator.webhooks.log.delivery(after)?.seq;
   return {
     ...rest,
     afterSeq,

@@ -1,4 +1,6 @@
 /** The webhooks operations of Polar's API: endpoints, deliveries and redelivery, over the engine. */
+
+import { RequestValidationError } from "../errors.js";
 import type { components } from "../generated/polar.js";
 import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
@@ -10,8 +12,17 @@ import { list, organizationIds, stringParam } from "./query.js";
 
 type Schemas = components["schemas"];
 
-function dateParam(value: unknown): Date | undefined {
-  return typeof value === "string" ? new Date(value) : undefined;
+/** An `AwareDatetime` query parameter: a datetime without a zone is pydantic's `timezone_aware`. */
+function awareDates(query: Record<string, unknown>, names: string[]): (Date | undefined)[] {
+  const problems = names.flatMap((name) => {
+    const value = query[name];
+    if (typeof value !== "string" || /(Z|[+-]\d{2}(:?\d{2})?)$/i.test(value.trim())) return [];
+    return [
+      { type: "timezone_aware", loc: ["query", name], msg: "Input should have timezone info", input: value },
+    ];
+  });
+  if (problems.length > 0) throw new RequestValidationError(problems);
+  return names.map((name) => (typeof query[name] === "string" ? new Date(query[name] as string) : undefined));
 }
 
 export function webhookHandlers(engine: WebhookEngine): Handlers {
@@ -59,14 +70,15 @@ export function webhookHandlers(engine: WebhookEngine): Handlers {
       const page = pageOf(call.query);
       const organizationId = organizationOf(call);
       const { query } = call;
+      const [since, until] = awareDates(query, ["start_timestamp", "end_timestamp"]);
       const deliveries = engine.log
         .listDeliveries({
           organizationId,
           endpointIds: list(query.endpoint_id),
           types: list(query.event_type),
           succeeded: typeof query.succeeded === "boolean" ? query.succeeded : undefined,
-          since: dateParam(query.start_timestamp),
-          until: dateParam(query.end_timestamp),
+          since,
+          until,
           httpCodeClass: stringParam(query.http_code_class) as "2xx" | "3xx" | "4xx" | "5xx" | undefined,
           query: stringParam(query.query),
         })

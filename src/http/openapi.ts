@@ -12,6 +12,7 @@ import { emailProblem } from "../domain/email.js";
 import { meterIntervalDivides } from "../domain/products.js";
 import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
+import { endpointUrlProblem } from "../webhooks/endpoints.js";
 import {
   type ModelRules,
   ModelWalker,
@@ -72,6 +73,8 @@ const WALKED_BODIES = new Set([
   "meters:create",
   "events:ingest",
   "subscriptions:update",
+  "webhooks:create_webhook_endpoint",
+  "webhooks:update_webhook_endpoint",
 ]);
 
 /** `validate_price_amount(currency, amount, allow_zero=True)` (product/schemas.py), skipped when the currency failed. */
@@ -200,6 +203,9 @@ export const MODEL_RULES: ModelRules = {
     "SubscriptionPause.resumes_at": "future-datetime",
   },
   fieldValidators: {
+    // EndpointURL: HttpsUrl with validate_hostname (webhook/schemas.py); http and local hosts allowed.
+    "WebhookEndpointCreate.url": endpointUrlProblem,
+    "WebhookEndpointUpdate.url": endpointUrlProblem,
     "ProductPriceFixedCreate.price_amount": priceAmount,
     "ProductPriceCustomCreate.minimum_amount": priceAmount,
     "ProductPriceCustomCreate.maximum_amount": priceAmount,

@@ -4,6 +4,7 @@
  * (the URL) answers with pydantic's 422 entries.
  */
 import { RequestValidationError } from "../errors.js";
+import type { Described } from "../http/pydantic-messages.js";
 import type { Random } from "../util/random.js";
 import { iso, isoOrNull } from "../util/time.js";
 
@@ -30,38 +31,48 @@ export function generateSecret(random: Random): string {
 }
 
 /**
- * The URL as pydantic's URL type stores it (WHATWG-normalized: `https://Example.com` becomes
- * `https://example.com/`), or a 422. Unlike Polar, `http://` and localhost or private hosts are
- * allowed: receivers under test run on the developer's machine.
+ * What pydantic's URL type says of an endpoint URL (after Polar strips it), or null when it is
+ * one. Unlike Polar, `http://` and localhost or private hosts are allowed: receivers under test run
+ * on the developer's machine.
  */
-export function endpointUrl(input: string, loc: (string | number)[]): string {
+export function endpointUrlProblem(input: unknown): Described | null {
+  if (typeof input !== "string") return null;
   const trimmed = input.trim();
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new RequestValidationError([
-      {
-        type: "url_parsing",
-        loc,
-        msg: "Input should be a valid URL, relative URL without a base",
-        input,
-        ctx: { error: "relative URL without a base" },
-      },
-    ]);
+    const error = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed)
+      ? "empty host"
+      : "relative URL without a base";
+    return { type: "url_parsing", msg: `Input should be a valid URL, ${error}`, ctx: { error } };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new RequestValidationError([
-      {
-        type: "url_scheme",
-        loc,
-        msg: "URL scheme should be 'http' or 'https'",
-        input,
-        ctx: { expected_schemes: "'http' or 'https'" },
-      },
-    ]);
+    return {
+      type: "url_scheme",
+      msg: "URL scheme should be 'http' or 'https'",
+      ctx: { expected_schemes: "'http' or 'https'" },
+    };
   }
-  return url.href;
+  if (url.hostname === "") {
+    return {
+      type: "url_parsing",
+      msg: "Input should be a valid URL, empty host",
+      ctx: { error: "empty host" },
+    };
+  }
+  return null;
+}
+
+/**
+ * The URL as pydantic's URL type stores it (WHATWG-normalized: `https://Example.com` becomes
+ * `https://example.com/`). The request pipeline has refused what `endpointUrlProblem` refuses; a
+ * caller in process (a boot flag) gets the same 422.
+ */
+export function endpointUrl(input: string, loc: (string | number)[]): string {
+  const problem = endpointUrlProblem(input);
+  if (problem) throw new RequestValidationError([{ ...problem, loc, input }]);
+  return new URL(input.trim()).href;
 }
 
 /** The public WebhookEndpoint object, keys in Polar's order. */

@@ -77,7 +77,12 @@ const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;
 function externalCustomerIdOf(event: DomainEvent): string | null {
   const data = event.data as Record<string, unknown> | null;
   if (!data || typeof data !== "object") return null;
-  if (CUSTOMER_OBJECT.test(event.type)) return (data.external_id as string | null | undefined) ?? null;
+  if (CUSTOMER_OBJECT.test(event.type)) {
+    // A deleted customer's external id has moved to `metadata.__external_id`, as Polar moves it.
+    const metadata = data.metadata as Record<string, unknown> | undefined;
+    const moved = typeof metadata?.__external_id === "string" ? metadata.__external_id : null;
+    return (data.external_id as string | null | undefined) ?? moved;
+  }
   const customer = data.customer as Record<string, unknown> | null | undefined;
   return (customer?.external_id as string | null | undefined) ?? null;
 }
@@ -453,7 +458,7 @@ export class WebhookEngine {
     const delivery: DeliveryRecord = {
       id: this.random.uuid(),
       seq: this.log.nextSeq(),
-      created_at: started,
+      created_at: new Date(),
       event,
       attempt: event.attempts,
       kind: job.kind,

@@ -34,7 +34,7 @@ export type DeliveryKind = "attempt" | "redelivery" | "duplicate";
 export interface DeliveryRecord {
   id: string;
   seq: number;
-  /** Wall-clock time the attempt started. */
+  /** Wall-clock time the attempt completed (when Polar writes its delivery row). */
   created_at: Date;
   event: WebhookEventRecord;
   /** 1 for the first attempt of the event, counting every attempt since. */
