@@ -23,6 +23,8 @@
  *     --url http://127.0.0.1:8000 --header "Authorization: Bearer <token>" <the FLAGS below>
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,8 +108,18 @@ interface RunningEmulator {
   organizationId: string;
   reset(): void;
   createOrganization(input: { name: string }): { organizationId: string; token: string };
+  /** Until no webhook is queued, in flight or waiting for a retry. */
+  idle(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * A webhook receiver for the fuzzed emulators' endpoints (answers 200), so that deliveries
+ * succeed; a second endpoint points at a closed port, so that some fail.
+ */
+let receiver: Server;
+let receiverUrl: string;
+const DEAD_URL = "http://127.0.0.1:9/fuzz-dead";
 
 /**
  * An emulator on a free port whose clock stands still: the same requests then get the same bytes
@@ -116,7 +128,21 @@ interface RunningEmulator {
  */
 async function startFuzzedEmulator(): Promise<RunningEmulator> {
   const emulator = await createEmulator(
-    { ...DEFAULT_CONFIG, host: "127.0.0.1", port: 0, logLevel: "warn" },
+    {
+      ...DEFAULT_CONFIG,
+      host: "127.0.0.1",
+      port: 0,
+      // Not "warn": the endpoints at a closed port fail and get disabled, which is logged as a warning.
+      logLevel: "error",
+      // Few, quick attempts: the run creates endpoints at closed ports, and every event fans out.
+      webhooks: {
+        ...DEFAULT_CONFIG.webhooks,
+        maxAttempts: 2,
+        retryDelays: [10],
+        timeoutMs: 2000,
+        logSize: 2000,
+      },
+    },
     { clock: new FixedClock(new Date("2026-03-01T12:00:00Z")) },
   );
   const { url } = await emulator.listen();
@@ -133,6 +159,7 @@ async function startFuzzedEmulator(): Promise<RunningEmulator> {
       const created = emulator.createOrganization(input);
       return { organizationId: created.organization.id, token: created.token };
     },
+    idle: () => emulator.webhooks.idle(),
     close: () => emulator.close(),
   };
 }
@@ -151,12 +178,20 @@ beforeAll(async () => {
     minimumPython: [3, 11], // schemathesis 4.32.5 requires it
   });
   python = venv.python;
+  receiver = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => response.writeHead(200).end("ok"));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fuzz`;
   if (venv.built) console.info(`schemathesis venv built in ${venv.seconds.toFixed(1)} s (${venv.venv})`);
   [polarEmulator, controlEmulator] = await Promise.all([startFuzzedEmulator(), startFuzzedEmulator()]);
 }, 300_000);
 
 afterAll(async () => {
   await Promise.all([polarEmulator?.close(), controlEmulator?.close()]);
+  receiver?.closeAllConnections();
+  receiver?.close();
 });
 
 type Body = Record<string, unknown> & { id: string };
@@ -203,6 +238,23 @@ function clients(emulator: RunningEmulator) {
  */
 async function seedEverything(emulator: RunningEmulator): Promise<void> {
   const { api, control } = clients(emulator);
+  // Webhook endpoints first, so that what follows is delivered (or fails to be).
+  await api(
+    "POST",
+    "/v1/webhooks/endpoints",
+    {
+      url: receiverUrl,
+      format: "raw",
+      events: ["customer.created", "customer.state_changed", "subscription.created"],
+    },
+    201,
+  );
+  await api(
+    "POST",
+    "/v1/webhooks/endpoints",
+    { url: DEAD_URL, format: "raw", events: ["subscription.updated"], name: "closed port" },
+    201,
+  );
   const countCalls = await api(
     "POST",
     "/v1/meters/",
@@ -347,7 +399,8 @@ async function listAll(emulator: RunningEmulator, resource: string): Promise<Bod
   for (let page = 1; ; page++) {
     const answer = (await api(
       "GET",
-      `/v1/${resource}/?limit=100&page=${page}`,
+      // Polar's collection paths end in a slash, except nested ones (`webhooks/endpoints`).
+      `/v1/${resource}${resource.includes("/") ? "" : "/"}?limit=100&page=${page}`,
       undefined,
       200,
     )) as unknown as {
@@ -365,11 +418,25 @@ async function listAll(emulator: RunningEmulator, resource: string): Promise<Bod
  * with their external ids, subscriptions with their customer and whether they ended.
  */
 async function heldIds(emulator: RunningEmulator) {
-  const [customers, products, benefits, meters, subscriptions, customerMeters] = await Promise.all(
-    ["customers", "products", "benefits", "meters", "subscriptions", "customer-meters"].map((resource) =>
-      listAll(emulator, resource),
-    ),
+  await emulator.idle();
+  const [customers, products, benefits, meters, subscriptions, customerMeters, endpoints] = await Promise.all(
+    [
+      "customers",
+      "products",
+      "benefits",
+      "meters",
+      "subscriptions",
+      "customer-meters",
+      "webhooks/endpoints",
+    ].map((resource) => listAll(emulator, resource)),
   );
+  const webhookLog = async (what: string) =>
+    (
+      (await call(emulator, "GET", `/_emulator/webhooks/${what}?limit=10000`, undefined, 200)) as unknown as {
+        items: { id: string }[];
+      }
+    ).items;
+  const [webhookEvents, deliveries] = [await webhookLog("events"), await webhookLog("deliveries")];
   const events = (await call(
     emulator,
     "GET",
@@ -396,6 +463,9 @@ async function heldIds(emulator: RunningEmulator) {
     customer_meters: ids(customerMeters),
     // The latest events only: `after` one of them leaves something to list.
     events: ids(events.items.slice(-50)),
+    webhook_endpoints: ids(endpoints),
+    webhook_events: ids(webhookEvents.slice(-50)),
+    deliveries: ids(deliveries.slice(-50)),
   };
 }
 
@@ -420,7 +490,14 @@ async function prepare(
   for (const kind of ["customers", "products", "recurring_products", "benefits", "meters"] as const) {
     expect(count(held[kind]), `${kind} seeded`).toBeGreaterThan(count(boot[kind]));
   }
-  for (const kind of ["subscriptions", "customer_meters", "events"] as const) {
+  for (const kind of [
+    "subscriptions",
+    "customer_meters",
+    "events",
+    "webhook_endpoints",
+    "webhook_events",
+    "deliveries",
+  ] as const) {
     expect(count(held[kind]), `${kind} seeded`).toBeGreaterThan(0);
   }
   const statuses = new Set(
@@ -433,7 +510,11 @@ async function prepare(
   }
   expect(statuses, "subscription statuses to fuzz").toContain("active, canceling: true");
 
-  const env: NodeJS.ProcessEnv = { POLAR_FUZZ_BOOT_IDS: JSON.stringify(boot) };
+  const env: NodeJS.ProcessEnv = {
+    POLAR_FUZZ_BOOT_IDS: JSON.stringify(boot),
+    POLAR_FUZZ_WEBHOOK_URLS: JSON.stringify([receiverUrl, DEAD_URL]),
+    POLAR_FUZZ_TOKEN: emulator.token,
+  };
   let scenarioOrganizations = [emulator.organizationId];
   if (options.snapshots) {
     const small = emulator.createOrganization({ name: "Fuzz snapshots" });

@@ -55,6 +55,14 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
   where the spec declares `type: string` (the control plane's copies of the specs): those are
   taken as the text they are, where schemathesis would compare the parsed mapping with
   `type: string` (a failure of the tool, not of the emulator).
+* Webhooks: endpoints created or updated by the run point at the test's own receiver (200) or at a
+  closed port (POLAR_FUZZ_WEBHOOK_URLS), never at a host out there; ids of endpoints, webhook
+  events and deliveries are held like the others (`after` on the deliveries and wait paths names a
+  delivery); before a redelivery the hooks take the webhook events the log holds then, making one
+  (an endpoint and an event, POLAR_FUZZ_TOKEN) when a reset or a clear left none;
+  `POST /_emulator/webhooks/send` gets an object of the kind its event type is about;
+  a wait (`GET /_emulator/webhooks/wait`) waits 50 ms at most, enough to see its 408, and three
+  positive waits in four drop their filters, so that they find a delivery (a 200).
 * `polar_status_code_conformance`: see `POLAR_STATUSES` below.
 
 The test passes the ids in POLAR_FUZZ_IDS (what the run starts with) and POLAR_FUZZ_BOOT_IDS (the
@@ -104,7 +112,18 @@ class Held:
     later answers carried (creates, lists, changes), minus the customers deleted since. Ordered
     (insertion order), so that the choices made from it are the same every run."""
 
-    SIMPLE = ("organizations", "products", "recurring_products", "benefits", "meters", "customer_meters", "events")
+    SIMPLE = (
+        "organizations",
+        "products",
+        "recurring_products",
+        "benefits",
+        "meters",
+        "customer_meters",
+        "events",
+        "webhook_endpoints",
+        "webhook_events",
+        "deliveries",
+    )
 
     def __init__(self, ids: dict[str, Any]) -> None:
         self.load(ids)
@@ -187,6 +206,19 @@ class Held:
             self.add("meters", identifier)
         elif {"meter_id", "customer_id", "consumed_units"} <= item.keys():
             self.add("customer_meters", identifier)
+        elif {"url", "secret", "events", "format"} <= item.keys():
+            self.add("webhook_endpoints", identifier)
+        elif {"payload", "attempts", "status", "endpoint_id"} <= item.keys():
+            self.add("webhook_events", identifier)
+        elif {"webhook_event_id", "attempt", "kind", "request"} <= item.keys():
+            self.add("deliveries", identifier)
+            event_id = _canonical(item["webhook_event_id"])
+            if event_id is not None:
+                self.add("webhook_events", event_id)
+        elif {"webhook_event", "http_code", "succeeded"} <= item.keys() and isinstance(item["webhook_event"], dict):
+            event_id = _canonical(item["webhook_event"].get("id"))
+            if event_id is not None:
+                self.add("webhook_events", event_id)
 
     def deleted_customer(self, identifier: str | None = None, external_id: str | None = None) -> None:
         for key, external in list(self.customers.items()):
@@ -313,6 +345,12 @@ RESOURCE_PATHS: dict[str, str] = {
     "POST /_emulator/subscriptions/{id}/{action}": "live_subscriptions",
     "POST /_emulator/meters/{id}/credit": "meters",
     "POST /_emulator/customers/{id}/state-changed": "customers",
+    "GET /v1/webhooks/endpoints/{id}": "webhook_endpoints",
+    "PATCH /v1/webhooks/endpoints/{id}": "webhook_endpoints",
+    "DELETE /v1/webhooks/endpoints/{id}": "webhook_endpoints",
+    "PATCH /v1/webhooks/endpoints/{id}/secret": "webhook_endpoints",
+    "POST /v1/webhooks/events/{id}/redeliver": "webhook_events",
+    "POST /_emulator/webhooks/events/{id}/redeliver": "webhook_events",
 }
 # The kind a query parameter or body field names, by name (`id` by the list it filters).
 ID_FIELDS: dict[str, str] = {
@@ -325,7 +363,15 @@ ID_FIELDS: dict[str, str] = {
     "exclude_id": "benefits",
     "after": "events",
     "external_customer_id": "external_customer_ids",
+    "endpoint_id": "webhook_endpoints",
+    "webhook_event_id": "webhook_events",
 }
+# `after` names a delivery on these paths (an event elsewhere).
+DELIVERY_CURSOR_PATHS = ("/_emulator/webhooks/deliveries", "/_emulator/webhooks/wait")
+# Where webhook endpoints of the run point: a receiver that answers 200, and a closed port.
+WEBHOOK_URLS: list[str] = json.loads(os.environ.get("POLAR_FUZZ_WEBHOOK_URLS") or "[]")
+# The kind of object `POST /_emulator/webhooks/send` needs, by the event type's family.
+SEND_KINDS = {"customer": "customers", "subscription": "subscriptions", "product": "products", "benefit": "benefits"}
 LIST_IDS: dict[str, str] = {"/v1/products/": "products", "/v1/benefits/": "benefits"}
 # Subscriptions started by the hooks when too few are left that are not ended (see `_pick`).
 MIN_LIVE_SUBSCRIPTIONS = 5
@@ -364,6 +410,48 @@ def _start_subscriptions() -> None:
         )
         if isinstance(answer, dict) and isinstance(answer.get("subscription"), dict):
             HELD.seen(answer["subscription"])
+
+
+TOKEN = os.environ.get("POLAR_FUZZ_TOKEN", "")
+
+
+def _api(path: str, body: Any) -> Any:
+    """A public API call of the hooks' own, with the default organization's token; None when it fails."""
+    if not BASE_URL or not TOKEN:
+        return None
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused: the case keeps what it has
+        return None
+
+
+def _refresh_webhook_events() -> None:
+    """Holds the webhook events the emulator's log has now; when it has none (a reset removed the
+    endpoints, or the log was cleared), makes one: an endpoint at the run's receiver and a
+    `customer.state_changed` for it to carry."""
+    answer = _control("/_emulator/webhooks/events?limit=50", method="GET")
+    items = answer.get("items", []) if isinstance(answer, dict) else []
+    if not items and WEBHOOK_URLS:
+        customers, _ = HELD.pool("customers")
+        status = _control("/_emulator/webhooks", method="GET")
+        endpoints = status.get("endpoints", []) if isinstance(status, dict) else []
+        if not any(endpoint.get("organization_id") == HELD.organization_id for endpoint in endpoints):
+            _api(
+                "/v1/webhooks/endpoints",
+                {"url": WEBHOOK_URLS[0], "format": "raw", "events": ["customer.state_changed"]},
+            )
+        if customers:
+            _control(f"/_emulator/customers/{customers[0]}/state-changed")
+        answer = _control("/_emulator/webhooks/events?limit=50", method="GET")
+        items = answer.get("items", []) if isinstance(answer, dict) else []
+    for item in items:
+        identifier = _canonical(item.get("id"))
+        if identifier is not None:
+            HELD.add("webhook_events", identifier)
 
 
 _PICK_SERIAL = itertools.count()
@@ -426,6 +514,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         parameters = dict(case.path_parameters)
         kind = RESOURCE_PATHS.get(f"{case.method.upper()} {case.path}")
         vary = phase == "coverage"
+        if kind == "webhook_events":
+            _refresh_webhook_events()
         if kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if "organization_id" in parameters:
@@ -437,6 +527,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         query = dict(case.query)
         for name, value in query.items():
             kind = LIST_IDS.get(case.path) if name == "id" else ID_FIELDS.get(name)
+            if name == "after" and case.path in DELIVERY_CURSOR_PATHS:
+                kind = "deliveries"
             if kind:
                 query[name] = _pick_each(kind, value)
         case.query = query
@@ -655,6 +747,20 @@ def _body(case: schemathesis.Case) -> None:
             # As JSON: PyYAML writes YAML 1.1, where `08194` (a postal code) is a plain string; the
             # emulator reads YAML 1.2, where it is the integer 8194.
             case.media_type = "application/json"
+    elif path.startswith("/v1/webhooks/endpoints") and method in ("POST", "PATCH") and body is not None:
+        if method == "POST":
+            body.pop("organization_id", None)
+        if isinstance(body.get("url"), str) and WEBHOOK_URLS:
+            # The run's own receiver or a closed port, never a host out there.
+            body["url"] = WEBHOOK_URLS[_crc(body) % len(WEBHOOK_URLS)]
+    elif path == "/_emulator/webhooks/send" and body is not None:
+        kind = SEND_KINDS.get(str(body.get("type", "")).split(".")[0])
+        if kind and "id" in body:
+            body["id"] = _pick(kind, body["id"])
+    elif path == "/_emulator/webhooks/replay" and body is not None:
+        _customer_ref(body)
+        if "endpoint_id" in body:
+            body["endpoint_id"] = _pick("webhook_endpoints", body["endpoint_id"])
     if body is not None:
         case.body = body
 
@@ -668,6 +774,22 @@ def _body(case: schemathesis.Case) -> None:
 def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
     """Ids of the right kind in paths, filters and bodies; creates and updates that can succeed."""
     meta = case.meta
+    if case.path == "/_emulator/webhooks/wait":
+        # A wait that matches nothing holds its case for `timeout_ms`: 50 ms is enough to see a 408.
+        # Also in negative cases (an unknown parameter is accepted, then the wait runs): only a
+        # `timeout_ms` that is not a whole number (the negative part) is left as it is.
+        query = dict(case.query or {})
+        timeout = query.get("timeout_ms")
+        if timeout is None or (isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 50):
+            query["timeout_ms"] = 50
+        elif isinstance(timeout, str) and timeout.strip().isdigit() and int(timeout) > 50:
+            query["timeout_ms"] = "50"
+        if meta is not None and not _is_negative(case, ParameterLocation.QUERY) and _crc(query) % 4:
+            # Three positive waits in four look for any one delivery, which the log has: a 200.
+            # (Random filters match nothing, and a run of 408s reads as a validation mismatch.)
+            _refresh_webhook_events()
+            query = {"timeout_ms": query["timeout_ms"], "count": 1}
+        case.query = query
     if meta is None:
         return
     _ids_in_path_and_query(case, meta.phase.name.value)
