@@ -22,6 +22,7 @@ import {
 } from "./log.js";
 import { type DeliverySettings, retryDelay } from "./settings.js";
 import { signedHeaders } from "./signing.js";
+import { type InFlight, post } from "./transport.js";
 
 export interface EndpointInput {
   url: string;
@@ -61,10 +62,10 @@ interface Lane {
   /** strict ordering: the head waits out its backoff here. */
   backoff: NodeJS.Timeout | undefined;
   /** polar ordering: retries on their own schedule. */
-  retries: Set<NodeJS.Timeout>;
+  retries: Map<NodeJS.Timeout, Job>;
   /** Retries that came due while delivery was paused. */
   parked: Job[];
-  inflight: Set<AbortController>;
+  inflight: Set<InFlight>;
   /** Out-of-order fault: the burst being collected. */
   burst: Job[] | undefined;
   /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
@@ -98,16 +99,6 @@ function statusErrorText(status: number, url: string): string {
           ? "Client error"
           : "Server error";
   return `${kind} '${status} ${STATUS_CODES[status] ?? ""}' for url '${url}'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/${status}`;
-}
-
-function errorText(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `timed out: no complete response within ${timeoutMs} ms`;
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return cause.message;
-    return error.message;
-  }
-  return String(error);
 }
 
 export class WebhookEngine {
@@ -228,7 +219,13 @@ export class WebhookEngine {
     this.getEndpoint(organizationId, id);
     this.endpoints.delete(id);
     const lane = this.lanes.get(id);
-    if (lane) stopLane(lane);
+    if (lane) {
+      // What was still waiting for it will not go out.
+      for (const job of [...lane.queue, ...lane.parked, ...lane.retries.values()]) {
+        if (job.event.succeeded === null) job.event.skipped = true;
+      }
+      stopLane(lane);
+    }
     this.lanes.delete(id);
     this.logger.info({ endpointId: id }, "webhook endpoint deleted");
   }
@@ -403,7 +400,7 @@ export class WebhookEngine {
       if (this.exhausted(job.event)) this.failed(lane, job.event);
       else this.retryLater(lane, job, retryDelay(this.settings, job.event.attempts));
     }, delay);
-    lane.retries.add(timer);
+    lane.retries.set(timer, job);
   }
 
   private exhausted(event: WebhookEventRecord): boolean {
@@ -416,35 +413,18 @@ export class WebhookEngine {
     const { event } = job;
     const started = new Date();
     const headers = signedHeaders(endpoint.secret, this.settings.signing, event.id, event.payload, started);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.settings.timeoutMs);
-    lane.inflight.add(controller);
     const clock = performance.now();
-    let status: number | null = null;
-    let body: string | null = null;
-    let error: string | null = null;
-    try {
-      const response = await fetch(endpoint.url, {
-        method: "POST",
-        headers: { ...headers },
-        body: event.payload,
-        redirect: "manual",
-        signal: controller.signal,
-      });
-      status = response.status;
-      const text = await response.text();
-      body = text === "" ? null : text.replaceAll("\u0000", "").slice(0, 2048);
-    } catch (caught) {
-      error = errorText(caught, timedOut, this.settings.timeoutMs);
-    } finally {
-      clearTimeout(timeout);
-      lane.inflight.delete(controller);
-    }
-    if (this.closed || (controller.signal.aborted && !timedOut)) return false;
+    const inFlight = post(endpoint.url, { ...headers }, event.payload, this.settings.timeoutMs);
+    lane.inflight.add(inFlight);
+    const outcome = await inFlight.result;
+    lane.inflight.delete(inFlight);
+    if (this.closed || outcome.error === "cancelled") return false;
+    const status = outcome.timedOut ? null : outcome.status;
+    const error = outcome.error;
+    const body =
+      outcome.body === null || outcome.body === ""
+        ? null
+        : outcome.body.replaceAll("\u0000", "").slice(0, 2048);
     const succeeded = error === null && status !== null && status >= 200 && status < 300;
     if (job.kind !== "duplicate") {
       event.attempts += 1;
@@ -517,13 +497,13 @@ export class WebhookEngine {
 
   /** A disabled endpoint's pending events are skipped, as Polar marks them. */
   private skipPending(lane: Lane): number {
-    const pending = [...lane.queue, ...lane.parked];
+    const pending = [...lane.queue, ...lane.parked, ...lane.retries.values()];
     for (const job of pending) {
       if (job.event.succeeded === null) job.event.skipped = true;
     }
     lane.queue = [];
     lane.parked = [];
-    for (const timer of lane.retries) clearTimeout(timer);
+    for (const timer of lane.retries.keys()) clearTimeout(timer);
     lane.retries.clear();
     if (lane.backoff) clearTimeout(lane.backoff);
     lane.backoff = undefined;
@@ -629,7 +609,7 @@ function newLane(endpoint: EndpointRecord): Lane {
     queue: [],
     busy: false,
     backoff: undefined,
-    retries: new Set(),
+    retries: new Map(),
     parked: [],
     inflight: new Set(),
     burst: undefined,
@@ -638,8 +618,8 @@ function newLane(endpoint: EndpointRecord): Lane {
 }
 
 function stopLane(lane: Lane): void {
-  for (const controller of lane.inflight) controller.abort();
-  for (const timer of lane.retries) clearTimeout(timer);
+  for (const request of lane.inflight) request.cancel();
+  for (const timer of lane.retries.keys()) clearTimeout(timer);
   if (lane.backoff) clearTimeout(lane.backoff);
   lane.queue = [];
   lane.parked = [];

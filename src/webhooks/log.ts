@@ -123,9 +123,11 @@ export function matchesDelivery(delivery: DeliveryRecord, filter: DeliveryFilter
   return true;
 }
 
-/** Keeps the latest `capacity` items, trimming in batches so each add is O(1) amortized. */
-function trim<T>(items: T[], capacity: number, keep: (item: T) => boolean = () => false): T[] {
-  if (items.length <= capacity * 1.5) return [];
+/**
+ * Drops the oldest items beyond `capacity`, except those `keep` says to keep; returns the dropped.
+ * Callers trim in batches (when half a capacity has piled up), so each add is O(1) amortized.
+ */
+function dropOldest<T>(items: T[], capacity: number, keep: (item: T) => boolean = () => false): T[] {
   const excess = items.length - capacity;
   const dropped: T[] = [];
   const kept: T[] = [];
@@ -146,8 +148,12 @@ export class DeliveryLog {
   private readonly deliveriesById = new Map<string, DeliveryRecord>();
   private waiters = new Set<Waiter>();
   private seq = 0;
+  /** The length at which the events are trimmed next: pending ones stay, so it can move up. */
+  private eventsTrimAt: number;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.eventsTrimAt = capacity * 1.5;
+  }
 
   nextSeq(): number {
     this.seq += 1;
@@ -157,14 +163,20 @@ export class DeliveryLog {
   addEvent(event: WebhookEventRecord): void {
     this.events.push(event);
     this.eventsById.set(event.id, event);
+    if (this.events.length <= this.eventsTrimAt) return;
     const pending = (item: WebhookEventRecord) => item.succeeded === null && !item.skipped;
-    for (const dropped of trim(this.events, this.capacity, pending)) this.eventsById.delete(dropped.id);
+    for (const dropped of dropOldest(this.events, this.capacity, pending)) this.eventsById.delete(dropped.id);
+    // With many pending, the next trim waits until another half capacity has come.
+    this.eventsTrimAt = Math.max(this.capacity * 1.5, this.events.length + this.capacity * 0.5);
   }
 
   addDelivery(delivery: DeliveryRecord): void {
     this.deliveries.push(delivery);
     this.deliveriesById.set(delivery.id, delivery);
-    for (const dropped of trim(this.deliveries, this.capacity)) this.deliveriesById.delete(dropped.id);
+    if (this.deliveries.length > this.capacity * 1.5) {
+      for (const dropped of dropOldest(this.deliveries, this.capacity))
+        this.deliveriesById.delete(dropped.id);
+    }
     for (const waiter of this.waiters) {
       const found = this.matching(waiter.filter, waiter.count);
       if (found.length >= waiter.count) {
