@@ -1,5 +1,6 @@
 /** The webhooks operations of Polar's API: endpoints, deliveries and redelivery, over the engine. */
 
+import { pageSlice } from "../domain/sorting.js";
 import { RequestValidationError } from "../errors.js";
 import type { components } from "../generated/polar.js";
 import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
@@ -32,15 +33,8 @@ export function webhookHandlers(engine: WebhookEngine): Handlers {
     "webhooks:list_webhook_endpoints": (call) => {
       const page = pageOf(call.query);
       const endpoints = organizationIds(call).flatMap((id) => engine.listEndpoints(id));
-      const start = (page.page - 1) * page.limit;
-      return json(
-        200,
-        listResource(
-          endpoints.slice(start, start + page.limit).map(serializeEndpoint),
-          endpoints.length,
-          page,
-        ),
-      );
+      const { items, total } = pageSlice(endpoints, page.page, page.limit);
+      return json(200, listResource(items.map(serializeEndpoint), total, page));
     },
 
     "webhooks:create_webhook_endpoint": (call) => {
@@ -83,15 +77,8 @@ export function webhookHandlers(engine: WebhookEngine): Handlers {
           query: stringParam(query.query),
         })
         .reverse();
-      const start = (page.page - 1) * page.limit;
-      return json(
-        200,
-        listResource(
-          deliveries.slice(start, start + page.limit).map(serializeDelivery),
-          deliveries.length,
-          page,
-        ),
-      );
+      const { items, total } = pageSlice(deliveries, page.page, page.limit);
+      return json(200, listResource(items.map(serializeDelivery), total, page));
     },
 
     "webhooks:redeliver_webhook_event": (call) => {

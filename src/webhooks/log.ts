@@ -287,6 +287,18 @@ export function serializeDelivery(delivery: DeliveryRecord) {
   };
 }
 
+/** What the control plane says of the event a webhook event carries and where it goes. */
+function eventFields(event: WebhookEventRecord) {
+  return {
+    event_id: event.domainEventId,
+    endpoint_id: event.endpointId,
+    organization_id: event.organizationId,
+    type: event.type,
+    customer_id: event.customerId,
+    external_customer_id: event.externalCustomerId,
+  };
+}
+
 /** The control plane's fuller view of an attempt: the request as sent and how it went. */
 export function describeDelivery(delivery: DeliveryRecord) {
   const { event } = delivery;
@@ -294,12 +306,7 @@ export function describeDelivery(delivery: DeliveryRecord) {
     id: delivery.id,
     created_at: iso(delivery.created_at),
     webhook_event_id: event.id,
-    event_id: event.domainEventId,
-    endpoint_id: event.endpointId,
-    organization_id: event.organizationId,
-    type: event.type,
-    customer_id: event.customerId,
-    external_customer_id: event.externalCustomerId,
+    ...eventFields(event),
     attempt: delivery.attempt,
     kind: delivery.kind,
     succeeded: delivery.succeeded,
@@ -316,12 +323,7 @@ export function describeEvent(event: WebhookEventRecord) {
   return {
     id: event.id,
     created_at: iso(event.created_at),
-    event_id: event.domainEventId,
-    endpoint_id: event.endpointId,
-    organization_id: event.organizationId,
-    type: event.type,
-    customer_id: event.customerId,
-    external_customer_id: event.externalCustomerId,
+    ...eventFields(event),
     status:
       event.succeeded === true
         ? "succeeded"
