@@ -105,7 +105,10 @@ export class WebhookEngine {
   readonly log: DeliveryLog;
   private readonly endpoints = new Map<string, EndpointRecord>();
   private readonly lanes = new Map<string, Lane>();
-  private readonly debounced = new Map<string, { event: DomainEvent; timer: NodeJS.Timeout }>();
+  private readonly debounced = new Map<
+    string,
+    { event: DomainEvent; timer: NodeJS.Timeout; firstAt: number }
+  >();
   private random: Random;
   private unsubscribe: (() => void) | undefined;
   private pausedState = false;
@@ -236,18 +239,19 @@ export class WebhookEngine {
     if (this.closed) return;
     const window = this.settings.stateChangedDebounceMs;
     if (window > 0 && event.type === "customer.state_changed") {
+      // Polar's debounce (worker/_debounce.py, customer.webhook: min 1 s, max 5 s): each change
+      // restarts the wait, the latest state goes out, and none waits past 5 windows from the first.
       const key = `${event.organizationId}:${event.customerId}`;
       const pending = this.debounced.get(key);
-      if (pending) {
-        pending.event = event;
-        return;
-      }
+      const firstAt = pending?.firstAt ?? Date.now();
+      if (pending) clearTimeout(pending.timer);
+      const delay = Math.max(0, Math.min(window, firstAt + 5 * window - Date.now()));
       const timer = setTimeout(() => {
         const latest = this.debounced.get(key);
         this.debounced.delete(key);
         if (latest) this.fanOut(latest.event);
-      }, window);
-      this.debounced.set(key, { event, timer });
+      }, delay);
+      this.debounced.set(key, { event, timer, firstAt });
       return;
     }
     this.fanOut(event);

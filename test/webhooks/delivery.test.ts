@@ -640,6 +640,32 @@ describe("state_changed debounce", () => {
     ]);
   });
 
+  it("does not hold a customer's state back past five windows while changes keep coming, as Polar's max threshold", async () => {
+    const ctx = await boot({ retryDelays: [0, 20], stateChangedDebounceMs: 150 });
+    const t = tenant(ctx.emulator);
+    const customer = await createCustomer(ctx, t.headers, "busy@example.com");
+    const r = await receiver();
+    ctx.emulator.webhooks.createEndpoint({
+      url: r.url,
+      organizationId: t.organizationId,
+      events: ["customer.state_changed"],
+    });
+    // A change every ~40 ms for 1.6 s: each restarts the 150 ms wait, so only the 750 ms cap lets
+    // some go out while the changes last.
+    let changes = 0;
+    const until = Date.now() + 1600;
+    while (Date.now() < until) {
+      await stateChanged(ctx, customer.id);
+      changes++;
+      await sleep(40);
+    }
+    const whileChanging = r.received.length;
+    await idle(ctx);
+    expect(whileChanging).toBeGreaterThanOrEqual(1);
+    expect(r.received.length).toBeGreaterThanOrEqual(2);
+    expect(r.received.length).toBeLessThan(changes);
+  });
+
   it("sends one customer.state_changed per change by default", async () => {
     const ctx = await basic();
     const t = tenant(ctx.emulator);
