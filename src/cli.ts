@@ -65,8 +65,9 @@ Options (each can also be set by the environment variable below it; a flag wins)
   --webhook-log-size <n>    webhook events and delivery attempts kept (default 10000)
                             POLAR_EMULATOR_WEBHOOK_LOG_SIZE
   --state-changed-debounce <d>
-                            coalesce a customer's customer.state_changed within this window,
-                            sending the latest, like Polar (e.g. 1s); default 0: one per change
+                            debounce a customer's customer.state_changed like Polar (1s): each
+                            change restarts the wait, the latest state goes out, none waits
+                            past five windows; default 0: one per change
                             POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE
   --log-level <level>       ${LOG_LEVELS.join(", ")} (default info: one line per request)
                             POLAR_EMULATOR_LOG_LEVEL

@@ -20,7 +20,10 @@ export interface DeliverySettings {
    * not been tried yet; retries go out on their own schedule.
    */
   ordering: Ordering;
-  /** Coalesce a customer's `customer.state_changed` within this window; 0 sends each one. */
+  /**
+   * Debounce a customer's `customer.state_changed`: each one restarts this wait, the latest goes
+   * out, none waits past five windows from the first (Polar: 1 s, 5 s). 0 sends each one.
+   */
   stateChangedDebounceMs: number;
   /** Webhook events and deliveries each kept in the log (pending events are never dropped). */
   logSize: number;
