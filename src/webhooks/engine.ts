@@ -361,7 +361,8 @@ export class WebhookEngine {
         continue;
       }
       lane.busy = true;
-      const succeeded = await this.attempt(lane, job);
+      const delivery = await this.attempt(lane, job);
+      const succeeded = delivery?.succeeded === true;
       lane.busy = false;
       if (!this.lanes.has(lane.endpoint.id) || lane.queue[0] !== job) return;
       if (succeeded || this.exhausted(job.event)) {
@@ -370,10 +371,7 @@ export class WebhookEngine {
         continue;
       }
       const delay = retryDelay(this.settings, job.event.attempts);
-      this.logger.info(
-        { webhookEventId: job.event.id, type: job.event.type, attempt: job.event.attempts, retryInMs: delay },
-        "webhook delivery failed, will retry",
-      );
+      this.logRetry(lane, job, delivery, delay);
       if (this.settings.ordering === "strict") {
         lane.backoff = setTimeout(() => {
           lane.backoff = undefined;
@@ -399,20 +397,40 @@ export class WebhookEngine {
         lane.parked.push(job);
         return;
       }
-      const succeeded = await this.attempt(lane, job);
-      if (succeeded) return;
-      if (this.exhausted(job.event)) this.failed(lane, job.event);
-      else this.retryLater(lane, job, retryDelay(this.settings, job.event.attempts));
+      const delivery = await this.attempt(lane, job);
+      if (delivery?.succeeded === true) return;
+      if (this.exhausted(job.event)) {
+        this.failed(lane, job.event);
+        return;
+      }
+      const next = retryDelay(this.settings, job.event.attempts);
+      this.logRetry(lane, job, delivery, next);
+      this.retryLater(lane, job, next);
     }, delay);
     lane.retries.set(timer, job);
+  }
+
+  private logRetry(lane: Lane, job: Job, delivery: DeliveryRecord | undefined, delay: number): void {
+    this.logger.info(
+      {
+        webhookEventId: job.event.id,
+        type: job.event.type,
+        url: lane.endpoint.url,
+        attempt: job.event.attempts,
+        status: delivery?.http_code ?? null,
+        error: delivery?.error ?? null,
+        retryInMs: delay,
+      },
+      "webhook attempt failed, will retry",
+    );
   }
 
   private exhausted(event: WebhookEventRecord): boolean {
     return event.attempts >= this.settings.maxAttempts;
   }
 
-  /** One HTTP attempt, logged; true on a 2xx. */
-  private async attempt(lane: Lane, job: Job): Promise<boolean> {
+  /** One HTTP attempt, logged (undefined when it was cancelled: a reset, a deleted endpoint). */
+  private async attempt(lane: Lane, job: Job): Promise<DeliveryRecord | undefined> {
     const { endpoint } = lane;
     const { event } = job;
     const started = new Date();
@@ -422,7 +440,7 @@ export class WebhookEngine {
     lane.inflight.add(inFlight);
     const outcome = await inFlight.result;
     lane.inflight.delete(inFlight);
-    if (this.closed || outcome.error === "cancelled") return false;
+    if (this.closed || outcome.error === "cancelled") return undefined;
     const status = outcome.timedOut ? null : outcome.status;
     const error = outcome.error;
     const body =
@@ -471,14 +489,22 @@ export class WebhookEngine {
     if (succeeded && this.faults.duplicate && job.kind !== "duplicate") {
       await this.attempt(lane, { event, kind: "duplicate" });
     }
-    return succeeded;
+    return delivery;
   }
 
   /** Out of attempts: the event failed; the endpoint is disabled when its latest completed events all did. */
   private failed(lane: Lane, event: WebhookEventRecord): void {
     if (event.succeeded !== true) event.succeeded = false;
+    const last = this.log.listDeliveries({ webhookEventId: event.id }).at(-1);
     this.logger.warn(
-      { webhookEventId: event.id, type: event.type, attempts: event.attempts, url: lane.endpoint.url },
+      {
+        webhookEventId: event.id,
+        type: event.type,
+        attempts: event.attempts,
+        url: lane.endpoint.url,
+        status: last?.http_code ?? null,
+        error: last?.error ?? null,
+      },
       "webhook event failed: out of attempts",
     );
     const { endpoint } = lane;
