@@ -1,6 +1,8 @@
 /**
  * Polar's official Python client (`polar-sdk`, pinned in contract/python/requirements.txt) against
- * the emulator: contract/python/test_customers.py, run by pytest in a venv this file builds.
+ * the emulator: contract/python/test_customers.py and test_webhooks.py (a real receiver checks the
+ * emulator's signed webhooks with the SDK's validate_event), run by pytest in a venv this file
+ * builds.
  *
  * The venv lives in node_modules/.cache/polar-python/venv and is rebuilt when the requirements,
  * the interpreter or the platform change; test/python-venv.ts builds it (atomically).
@@ -10,8 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../src/index.js";
 import { describeRun, ensureVenv, run } from "./python-venv.js";
 
-/** How many tests contract/python/test_customers.py holds: fewer passing means some went missing. */
-const MIN_PASSED = 28;
+/**
+ * How many tests contract/python holds (test_customers.py 28, test_webhooks.py 10): fewer passing
+ * means some went missing.
+ */
+const MIN_PASSED = 38;
 
 /** The counts in pytest's closing line, e.g. "1 failed, 27 passed, 2 warnings in 5.17s". */
 function pytestSummary(stdout: string): Record<string, number> | null {
@@ -50,7 +55,7 @@ afterAll(async () => {
 });
 
 describe("polar-sdk (Python) against the emulator", () => {
-  it("passes every customers contract test, with zero validation errors", async () => {
+  it("passes every customers and webhooks contract test, with zero validation errors", async () => {
     const result = await run(python, ["-m", "pytest", "contract/python", "-q", "-p", "no:cacheprovider"], {
       env: {
         ...process.env,
