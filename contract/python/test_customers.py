@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -28,8 +27,8 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel, TypeAdapter
 from polar_sdk import Polar, models
+from strict import Recorder, assert_recorded_strictly_valid
 
 EXPORT_HEADER = [
     "ID",
@@ -47,11 +46,6 @@ EXPORT_HEADER = [
     "Metadata",
 ]
 
-# Keys the emulator sends that polar-sdk 0.32.0's models do not declare. first_user_event_at is in
-# Polar's own OpenAPI document (spec/polar.yaml, required on CustomerIndividual and CustomerTeam)
-# but newer than this client, which ignores it.
-KNOWN_EXTRA_KEYS = {"first_user_event_at"}
-
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
@@ -60,46 +54,11 @@ UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 # --------------------------------------------------------------------------------------------
 
 
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.exit(f"{name} is not set: run this through test/contract-python.test.ts", returncode=2)
-    return value
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.responses: list[httpx.Response] = []
-
-    def __call__(self, response: httpx.Response) -> None:
-        self.responses.append(response)
-
-
-@pytest.fixture(scope="session")
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture(scope="session")
-def base_url() -> str:
-    return _env("POLAR_EMULATOR_URL")
-
-
-@pytest.fixture(scope="session")
-def polar(recorder: Recorder, base_url: str) -> Iterator[Polar]:
-    client = httpx.Client(event_hooks={"response": [recorder]}, timeout=10.0)
-    with client:
-        yield Polar(access_token=_env("POLAR_EMULATOR_TOKEN"), server_url=base_url, client=client)
-
-
 @pytest.fixture(scope="session")
 def organization_id(polar: Polar) -> str:
     probe = polar.customers.create(request=models.CustomerIndividualCreate(email=unique_email("org-probe")))
     polar.customers.delete(id=probe.id)
     return probe.organization_id
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
 def _response_type(response: httpx.Response) -> Any:
@@ -120,54 +79,11 @@ def _response_type(response: httpx.Response) -> Any:
     return None
 
 
-def _key_drift(model: Any, raw: Any, where: str) -> list[str]:
-    """Keys the model declares that the body lacks, and keys the body has that it does not know."""
-    problems: list[str] = []
-    if isinstance(model, BaseModel) and isinstance(raw, dict):
-        declared = {field.alias or name for name, field in type(model).model_fields.items()}
-        missing = declared - raw.keys()
-        extra = raw.keys() - declared - KNOWN_EXTRA_KEYS
-        if missing:
-            problems.append(f"{where} ({type(model).__name__}): missing {sorted(missing)}")
-        if extra:
-            problems.append(f"{where} ({type(model).__name__}): unknown {sorted(extra)}")
-        for name, field in type(model).model_fields.items():
-            key = field.alias or name
-            if key in raw:
-                problems += _key_drift(getattr(model, name), raw[key], f"{where}.{key}")
-    elif isinstance(model, list) and isinstance(raw, list):
-        for index, (item, raw_item) in enumerate(zip(model, raw)):
-            problems += _key_drift(item, raw_item, f"{where}[{index}]")
-    return problems
-
-
 @pytest.fixture(autouse=True)
 def every_response_is_strictly_valid(recorder: Recorder) -> Iterator[None]:
     recorder.responses.clear()
     yield
-    problems: list[str] = []
-    for response in recorder.responses:
-        response.read()
-        label = f"{response.request.method} {response.request.url} -> {response.status_code}"
-        assert response.headers.get("x-polar-emulator", "").startswith("polar-emulator/"), label
-        if response.status_code == 204:
-            assert response.content == b"", label
-            continue
-        typ = _response_type(response)
-        if typ is None:
-            continue
-        assert response.headers["content-type"].startswith("application/json"), label
-        try:
-            if typ not in _ADAPTERS:
-                _ADAPTERS[typ] = TypeAdapter(typ)
-            adapter = _ADAPTERS[typ]
-            parsed = adapter.validate_json(response.text, strict=True)
-        except Exception as error:  # the pydantic ValidationError, shown in full
-            problems.append(f"{label}: strict validation failed: {error}")
-            continue
-        if typ is not models.HTTPValidationErrorData:  # ctx is an open object in the schema
-            problems += [f"{label}: {p}" for p in _key_drift(parsed, json.loads(response.text), "$")]
-    assert not problems, "\n".join(problems)
+    assert_recorded_strictly_valid(recorder, _response_type)
 
 
 # --------------------------------------------------------------------------------------------

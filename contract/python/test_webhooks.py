@@ -23,7 +23,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import re
 import threading
 import time
@@ -38,13 +37,11 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel, TypeAdapter
 from polar_sdk import Polar, models
 from polar_sdk.webhooks import WebhookVerificationError, WebhoookPayload, validate_event
+from pydantic import TypeAdapter
 from standardwebhooks.webhooks import WebhookVerificationError as StandardWebhookVerificationError
-
-# Keys the emulator sends that polar-sdk 0.32.0's models do not declare (see test_customers.py).
-KNOWN_EXTRA_KEYS = {"first_user_event_at"}
+from strict import Recorder, assert_recorded_strictly_valid, strict_problems
 
 SECRET = re.compile(r"^whsec_[A-Za-z0-9]{43}$")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -133,30 +130,6 @@ class Receiver:
 # --------------------------------------------------------------------------------------------
 
 
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.exit(f"{name} is not set: run this through test/contract-python.test.ts", returncode=2)
-    return value
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.responses: list[httpx.Response] = []
-
-    def __call__(self, response: httpx.Response) -> None:
-        self.responses.append(response)
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def _adapter(typ: Any) -> TypeAdapter[Any]:
-    if typ not in _ADAPTERS:
-        _ADAPTERS[typ] = TypeAdapter(typ)
-    return _ADAPTERS[typ]
-
-
 def _response_type(response: httpx.Response) -> Any:
     """The SDK's own type for a response, from the route and the status."""
     path, method = response.request.url.path, response.request.method
@@ -181,76 +154,6 @@ def _response_type(response: httpx.Response) -> Any:
     return None
 
 
-def _key_drift(model: Any, raw: Any, where: str) -> list[str]:
-    """Keys the model declares that the body lacks, and keys the body has that it does not know."""
-    problems: list[str] = []
-    if isinstance(model, BaseModel) and isinstance(raw, dict):
-        declared = {f.alias or name for name, f in type(model).model_fields.items()}
-        # An empty property bag ({}) matches whichever all-optional properties model comes first in
-        # the SDK's union: its absent keys are the union's choice, not the emulator's omission.
-        missing = set() if raw == {} else declared - raw.keys()
-        extra = raw.keys() - declared - KNOWN_EXTRA_KEYS
-        if missing:
-            problems.append(f"{where} ({type(model).__name__}): missing {sorted(missing)}")
-        if extra:
-            problems.append(f"{where} ({type(model).__name__}): unknown {sorted(extra)}")
-        for name, f in type(model).model_fields.items():
-            key = f.alias or name
-            if key in raw:
-                problems += _key_drift(getattr(model, name), raw[key], f"{where}.{key}")
-    elif isinstance(model, list) and isinstance(raw, list):
-        for index, (item, raw_item) in enumerate(zip(model, raw)):
-            problems += _key_drift(item, raw_item, f"{where}[{index}]")
-    return problems
-
-
-def strict_problems(typ: Any, text: str | bytes, label: str) -> list[str]:
-    """Validates JSON in pydantic's strict mode and compares its keys with the model's fields."""
-    try:
-        parsed = _adapter(typ).validate_json(text, strict=True)
-    except Exception as error:  # the pydantic ValidationError, shown in full
-        return [f"{label}: strict validation failed: {error}"]
-    return [f"{label}: {p}" for p in _key_drift(parsed, json.loads(text), "$")]
-
-
-def assert_responses_strictly_valid(recorder: Recorder) -> None:
-    problems: list[str] = []
-    for response in recorder.responses:
-        response.read()
-        label = f"{response.request.method} {response.request.url} -> {response.status_code}"
-        assert response.headers.get("x-polar-emulator", "").startswith("polar-emulator/"), label
-        typ = _response_type(response)
-        if typ is not None:
-            assert response.headers["content-type"].startswith("application/json"), label
-            problems += strict_problems(typ, response.text, label)
-    recorder.responses.clear()
-    assert not problems, "\n".join(problems)
-
-
-@pytest.fixture(scope="module")
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture(scope="module")
-def base_url() -> str:
-    return _env("POLAR_EMULATOR_URL")
-
-
-@pytest.fixture(scope="module")
-def polar(recorder: Recorder, base_url: str) -> Iterator[Polar]:
-    client = httpx.Client(event_hooks={"response": [recorder]}, timeout=10.0)
-    with client:
-        yield Polar(access_token=_env("POLAR_EMULATOR_TOKEN"), server_url=base_url, client=client)
-
-
-@pytest.fixture(scope="module")
-def control(base_url: str) -> Iterator[httpx.Client]:
-    """The emulator's control plane (/_emulator/...), plain HTTP."""
-    with httpx.Client(base_url=base_url, timeout=15.0) as client:
-        yield client
-
-
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[Receiver]:
     running = Receiver()
@@ -264,7 +167,7 @@ def receiver() -> Iterator[Receiver]:
 def every_response_is_strictly_valid(recorder: Recorder) -> Iterator[None]:
     recorder.responses.clear()
     yield
-    assert_responses_strictly_valid(recorder)
+    assert_recorded_strictly_valid(recorder, _response_type)
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,7 +327,7 @@ def scenario(polar: Polar, control: httpx.Client, receiver: Receiver, recorder: 
     wait_for(control, len(events), endpoint_id=everything.id, succeeded="true")
     wait_for(control, len(state_events), endpoint_id=states.id, succeeded="true")
     events = webhook_events(control, everything.id)  # now delivered
-    assert_responses_strictly_valid(recorder)
+    assert_recorded_strictly_valid(recorder, _response_type)
     return Scenario(
         everything=everything,
         states=states,
