@@ -4,23 +4,10 @@ import { listBenefits } from "../domain/catalog-list.js";
 import { serializeBenefit } from "../domain/catalog-serialize.js";
 import type { BenefitCreateBody, BenefitSortProperty } from "../domain/wire.js";
 import { PolarRequestValidationError } from "../errors.js";
-import { type Handlers, json, organizationOf } from "../http/handler.js";
+import { type Handlers, json, organizationOf, rejectOrganizationId } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
 import type { BenefitType } from "../store/store.js";
 import { list, metadataFilter, organizationIds, stringParam } from "./query.js";
-
-/** An organization token sets the organization itself: sending one is refused, as customers:create does. */
-function rejectOrganizationId(organizationId: string | null | undefined): void {
-  if (organizationId === undefined || organizationId === null) return;
-  throw new PolarRequestValidationError([
-    {
-      type: "organization_token",
-      loc: ["body", "organization_id"],
-      msg: "Setting organization_id is disallowed when using an organization token.",
-      input: organizationId,
-    },
-  ]);
-}
 
 /**
  * The GitHub repository strategy refuses organization tokens before anything else it checks

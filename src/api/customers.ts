@@ -16,8 +16,7 @@ import type {
   CustomerUpdateBody,
   CustomerUpdateExternalBody,
 } from "../domain/wire.js";
-import { PolarRequestValidationError } from "../errors.js";
-import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
+import { type Call, type Handlers, json, organizationOf, rejectOrganizationId } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
 import type { CustomerRecord } from "../store/store.js";
 import { list, metadataFilter, organizationIds } from "./query.js";
@@ -59,16 +58,7 @@ export const customerHandlers: Handlers = {
 
   "customers:create": (call) => {
     const body = call.body as CustomerCreateBody;
-    if (body.organization_id !== undefined && body.organization_id !== null) {
-      throw new PolarRequestValidationError([
-        {
-          type: "organization_token",
-          loc: ["body", "organization_id"],
-          msg: "Setting organization_id is disallowed when using an organization token.",
-          input: body.organization_id,
-        },
-      ]);
-    }
+    rejectOrganizationId(body.organization_id);
     return json(201, serializeCustomer(createCustomer(call.ctx, organizationOf(call), body)));
   },
 

@@ -13,8 +13,7 @@ import type {
   MeterCreateBody,
   MeterSortProperty,
 } from "../domain/wire.js";
-import { PolarRequestValidationError } from "../errors.js";
-import { type Handlers, json, organizationOf } from "../http/handler.js";
+import { type Handlers, json, organizationOf, rejectOrganizationId } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
 import { canonicalUuid, uuid4Problem } from "../http/uuid.js";
 import { booleanParam, list, metadataFilter, organizationIds, stringParam } from "./query.js";
@@ -71,14 +70,7 @@ export const meterHandlers: Handlers = {
     // pydantic's model validator runs first (createMeter checks it before anything else).
     if (body.organization_id !== undefined && body.organization_id !== null) {
       validateMeterCreate(body);
-      throw new PolarRequestValidationError([
-        {
-          type: "organization_token",
-          loc: ["body", "organization_id"],
-          msg: "Setting organization_id is disallowed when using an organization token.",
-          input: canonicalUuid(body.organization_id),
-        },
-      ]);
+      rejectOrganizationId(canonicalUuid(body.organization_id));
     }
     return json(201, serializeMeter(createMeter(call.ctx, organizationId, body)));
   },

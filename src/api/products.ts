@@ -8,24 +8,10 @@ import {
   serializeCreatedProduct,
 } from "../domain/products.js";
 import type { ProductCreateBody, ProductSortProperty } from "../domain/wire.js";
-import { PolarRequestValidationError } from "../errors.js";
-import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
+import { type Call, type Handlers, json, organizationOf, rejectOrganizationId } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
 import type { Visibility } from "../store/store.js";
 import { booleanParam, list, metadataFilter, organizationIds, stringParam } from "./query.js";
-
-/** An organization token sets the organization itself: sending one is refused, as customers:create does. */
-export function rejectOrganizationId(organizationId: string | null | undefined): void {
-  if (organizationId === undefined || organizationId === null) return;
-  throw new PolarRequestValidationError([
-    {
-      type: "organization_token",
-      loc: ["body", "organization_id"],
-      msg: "Setting organization_id is disallowed when using an organization token.",
-      input: organizationId,
-    },
-  ]);
-}
 
 function partition(call: Call) {
   return call.ctx.store.partition(organizationOf(call));

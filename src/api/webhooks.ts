@@ -3,12 +3,11 @@
 import { pageSlice } from "../domain/sorting.js";
 import { RequestValidationError } from "../errors.js";
 import type { components } from "../generated/polar.js";
-import { type Call, type Handlers, json, organizationOf } from "../http/handler.js";
+import { type Call, type Handlers, json, organizationOf, rejectOrganizationId } from "../http/handler.js";
 import { listResource, pageOf } from "../http/pagination.js";
 import { serializeEndpoint } from "../webhooks/endpoints.js";
 import type { WebhookEngine } from "../webhooks/engine.js";
 import { serializeDelivery } from "../webhooks/log.js";
-import { rejectOrganizationId } from "./products.js";
 import { list, organizationIds, stringParam } from "./query.js";
 
 type Schemas = components["schemas"];

@@ -1,4 +1,5 @@
 import type { DomainContext } from "../domain/context.js";
+import { PolarRequestValidationError } from "../errors.js";
 import type { AccessToken } from "../store/store.js";
 
 /** What an operation handler receives: the validated request and the domain it works on. */
@@ -30,4 +31,20 @@ export function json(status: number, body: unknown): Reply {
 export function organizationOf(call: Call): string {
   if (!call.token) throw new Error("[polar-emulator] a public API handler ran without a token");
   return call.token.organizationId;
+}
+
+/**
+ * An organization token sets the organization itself: an `organization_id` in a create body is
+ * refused, as Polar's `get_payload_organization` does.
+ */
+export function rejectOrganizationId(organizationId: string | null | undefined): void {
+  if (organizationId === undefined || organizationId === null) return;
+  throw new PolarRequestValidationError([
+    {
+      type: "organization_token",
+      loc: ["body", "organization_id"],
+      msg: "Setting organization_id is disallowed when using an organization token.",
+      input: organizationId,
+    },
+  ]);
 }
