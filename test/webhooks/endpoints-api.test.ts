@@ -868,8 +868,8 @@ describe("deliveries", () => {
     await idle();
     const listed = (await deliveries(own.headers, "")).items;
     expect(listed).toHaveLength(3);
-    const times = listed.map((delivery) => delivery.created_at);
-    expect(times).toEqual([...times].sort().reverse());
+    const times = listed.map((delivery) => Date.parse(delivery.created_at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
     // And the time window filters agree with that order.
     const newest = listed[0] as Delivery;
     const older = await deliveries(own.headers, `end_timestamp=${encodeURIComponent(newest.created_at)}`);
@@ -970,9 +970,13 @@ describe("deliveries", () => {
 
   it("filters by start_timestamp and end_timestamp, both exclusive", async () => {
     const ids = (list: Delivery[]) => list.map((delivery) => delivery.id);
-    const lastOfFirst = firstBurst.map((delivery) => delivery.created_at).sort()[2] as string;
+    // Compared as instants: pydantic's form drops the fraction at .000, so strings do not sort.
+    const time = (iso: string) => Date.parse(iso);
+    const lastOfFirst = firstBurst
+      .map((delivery) => delivery.created_at)
+      .sort((a, b) => time(a) - time(b))[2] as string;
     const updatedAt = (secondBurst[0] as Delivery).created_at;
-    expect(updatedAt > lastOfFirst).toBe(true);
+    expect(time(updatedAt)).toBeGreaterThan(time(lastOfFirst));
     const after = await deliveries(t.headers, `start_timestamp=${encodeURIComponent(lastOfFirst)}`);
     expect(ids(after.items)).toEqual(ids(secondBurst));
     const before = await deliveries(t.headers, `end_timestamp=${encodeURIComponent(updatedAt)}`);
