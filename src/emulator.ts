@@ -23,6 +23,7 @@ import { scenarioHandlers } from "./control/scenarios.js";
 import { webhookControlHandlers } from "./control/webhooks.js";
 import type { DomainContext } from "./domain/context.js";
 import { EventBus } from "./domain/events.js";
+import type { WebhookEventType } from "./domain/wire.js";
 import { createApp } from "./http/app.js";
 import { ALL_SCOPES } from "./http/auth.js";
 import { buildRouter, loadOperations, readSpec, warmUp } from "./http/openapi.js";
@@ -57,7 +58,7 @@ export interface Emulator {
   /** The webhook engine: endpoints, the delivery log, waits, pause and resume, faults. */
   readonly webhooks: WebhookEngine;
   /** Every webhook event type of Polar's document. */
-  readonly webhookEventTypes: readonly string[];
+  readonly webhookEventTypes: readonly WebhookEventType[];
   /** The endpoints `--webhook-url` registered at boot (again after a full reset). */
   readonly bootEndpoints: readonly EndpointRecord[];
   /** Back to the seeded state: same ids, tokens and customers as at startup. */
@@ -153,11 +154,14 @@ export async function createEmulator(
     });
     webhooks.reset();
     webhooks.attach(context.events);
-    bootEndpoints = (config.webhookUrls ?? []).map((url) => {
-      const endpoint = webhooks.createEndpoint(organization.id, { url, format: "raw", events: eventTypes });
-      if (config.webhookSecret !== undefined) endpoint.secret = config.webhookSecret;
-      return endpoint;
-    });
+    bootEndpoints = (config.webhookUrls ?? []).map((url) =>
+      webhooks.createEndpoint(organization.id, {
+        url,
+        format: "raw",
+        events: eventTypes,
+        secret: config.webhookSecret,
+      }),
+    );
     ready = true;
     logger.debug(
       { ms: Math.round(performance.now() - started), customers: fresh.store.customerCount() },
@@ -294,10 +298,10 @@ export async function createEmulator(
 }
 
 /** Every webhook event type Polar's document lists (what a `--webhook-url` endpoint subscribes to). */
-function webhookEventTypes(document: Record<string, unknown>): string[] {
+function webhookEventTypes(document: Record<string, unknown>): WebhookEventType[] {
   const schemas = (document.components as { schemas?: Record<string, { enum?: unknown }> } | undefined)
     ?.schemas;
   const values = schemas?.WebhookEventType?.enum;
   if (!Array.isArray(values)) throw new Error("[polar-emulator] spec/polar.yaml lacks WebhookEventType");
-  return values.map(String);
+  return values.map((value) => String(value) as WebhookEventType);
 }

@@ -9,43 +9,29 @@
  */
 import type { Config } from "./config.js";
 import { DEFAULT_CONFIG } from "./config.js";
+import type { WebhookEventType } from "./domain/wire.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
-import { describeDelivery, describeEvent } from "./webhooks/log.js";
+import { type DeliveryQuery, describeDelivery, describeEvent } from "./webhooks/log.js";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/settings.js";
 
 export type { Config } from "./config.js";
+export type { WebhookEventType } from "./domain/wire.js";
 export type { Emulator } from "./emulator.js";
 export { createEmulator, VERSION } from "./emulator.js";
 export type { Fixture } from "./scenarios/fixture.js";
 export { FixtureError } from "./scenarios/fixture.js";
 export type { FixtureLoaded } from "./scenarios/organizations.js";
 export type { SnapshotDocument } from "./scenarios/snapshot.js";
+export type { DeliveryQuery } from "./webhooks/log.js";
 export type { DeliverySettings } from "./webhooks/settings.js";
 
 /** A delivery attempt as the control plane shows it (`GET /_emulator/webhooks/deliveries`). */
 export type DeliveryView = ReturnType<typeof describeDelivery>;
 /** A webhook event and where it stands (`GET /_emulator/webhooks/events`). */
 export type WebhookEventView = ReturnType<typeof describeEvent>;
-
-/** Which deliveries a wait or a listing means; every field given must match. */
-export interface DeliveryQuery {
-  type?: string;
-  customerId?: string;
-  externalCustomerId?: string;
-  endpointId?: string;
-  organizationId?: string;
-  succeeded?: boolean;
-  /** The webhook event id (the `webhook-id` header). */
-  webhookEventId?: string;
-  /**
-   * Only deliveries made after this one (a delivery id from an earlier answer); one no longer in
-   * the log (cleared, or trimmed) is older than all it holds.
-   */
-  after?: string;
-}
 
 export interface RunningWebhooks {
   /**
@@ -62,7 +48,12 @@ export interface RunningWebhooks {
    * Registers an endpoint (the default organization's unless told otherwise), subscribed to every
    * event type unless `events` says which.
    */
-  createEndpoint(input: { url: string; events?: string[]; secret?: string; organizationId?: string }): {
+  createEndpoint(input: {
+    url: string;
+    events?: WebhookEventType[];
+    secret?: string;
+    organizationId?: string;
+  }): {
     id: string;
     secret: string;
   };
@@ -155,23 +146,11 @@ export async function startEmulator(
   };
 }
 
-function deliveryFilter(emulator: Emulator, query: DeliveryQuery) {
-  const { after, endpointId, type, ...rest } = query;
-  // A cursor no longer in the log (cleared, or trimmed) is older than everything the log holds.
-  const afterSeq = after === undefined ? undefined : emulator.webhooks.log.delivery(after)?.seq;
-  return {
-    ...rest,
-    afterSeq,
-    endpointIds: endpointId === undefined ? undefined : [endpointId],
-    types: type === undefined ? undefined : [type],
-  };
-}
-
 function runningWebhooks(emulator: Emulator): RunningWebhooks {
   const engine = () => emulator.webhooks;
   return {
     async waitFor({ count = 1, timeoutMs = 10_000, ...query }) {
-      const found = await engine().waitFor(deliveryFilter(emulator, query), { count, timeoutMs });
+      const found = await engine().waitFor(engine().log.filterOf(query), { count, timeoutMs });
       if (found.length >= count) return found.map(describeDelivery);
       const seen = engine()
         .log.listDeliveries()
@@ -183,7 +162,7 @@ function runningWebhooks(emulator: Emulator): RunningWebhooks {
       );
     },
     deliveries: (query = {}) =>
-      engine().log.listDeliveries(deliveryFilter(emulator, query)).map(describeDelivery),
+      engine().log.listDeliveries(engine().log.filterOf(query)).map(describeDelivery),
     events: ({ endpointId, type, ...rest } = {}) =>
       engine()
         .log.listEvents({ ...rest, endpointId, type })
@@ -193,8 +172,8 @@ function runningWebhooks(emulator: Emulator): RunningWebhooks {
         url,
         format: "raw",
         events: events ?? [...emulator.webhookEventTypes],
+        secret,
       });
-      if (secret !== undefined) endpoint.secret = secret;
       return { id: endpoint.id, secret: endpoint.secret };
     },
     idle: (timeoutMs) => engine().idle(timeoutMs),

@@ -10,7 +10,7 @@ import {
   type DeliveryFilter,
   describeDelivery,
   describeEvent,
-  type EventFilter,
+  type EventStatus,
   type WebhookEventRecord,
 } from "../webhooks/log.js";
 import { recording } from "./billing.js";
@@ -25,19 +25,16 @@ function limitOf(query: Record<string, unknown>): number {
 
 /** The filters shared by the deliveries list and the wait. */
 function deliveryFilter(engine: WebhookEngine, query: Record<string, unknown>): DeliveryFilter {
-  const filter: DeliveryFilter = {
+  return engine.log.filterOf({
     organizationId: text(query.organization_id),
-    endpointIds: text(query.endpoint_id) === undefined ? undefined : [query.endpoint_id as string],
-    types: text(query.type) === undefined ? undefined : [query.type as string],
+    endpointId: text(query.endpoint_id),
+    type: text(query.type),
     customerId: text(query.customer_id),
     externalCustomerId: text(query.external_customer_id),
     succeeded: typeof query.succeeded === "boolean" ? query.succeeded : undefined,
     webhookEventId: text(query.webhook_event_id),
-  };
-  // A cursor no longer in the log (cleared, or trimmed) is older than everything the log holds.
-  const after = text(query.after);
-  if (after !== undefined) filter.afterSeq = engine.log.delivery(after)?.seq;
-  return filter;
+    after: text(query.after),
+  });
 }
 
 function status(engine: WebhookEngine) {
@@ -69,13 +66,6 @@ function status(engine: WebhookEngine) {
   };
 }
 
-const STATUS_FILTER: Record<string, Pick<EventFilter, "succeeded"> & { skipped?: boolean }> = {
-  pending: { succeeded: null, skipped: false },
-  succeeded: { succeeded: true },
-  failed: { succeeded: false },
-  skipped: { succeeded: null, skipped: true },
-};
-
 export function webhookControlHandlers(engine: WebhookEngine): Handlers {
   return {
     "emulator:webhooks:status": () => json(200, status(engine)),
@@ -100,17 +90,14 @@ export function webhookControlHandlers(engine: WebhookEngine): Handlers {
     },
 
     "emulator:webhooks:events": ({ query }: Call) => {
-      const wanted = text(query.status) === undefined ? undefined : STATUS_FILTER[query.status as string];
-      const events = engine.log
-        .listEvents({
-          organizationId: text(query.organization_id),
-          endpointId: text(query.endpoint_id),
-          type: text(query.type),
-          customerId: text(query.customer_id),
-          externalCustomerId: text(query.external_customer_id),
-          succeeded: wanted?.succeeded,
-        })
-        .filter((event) => wanted?.skipped === undefined || event.skipped === wanted.skipped);
+      const events = engine.log.listEvents({
+        organizationId: text(query.organization_id),
+        endpointId: text(query.endpoint_id),
+        type: text(query.type),
+        customerId: text(query.customer_id),
+        externalCustomerId: text(query.external_customer_id),
+        status: text(query.status) as EventStatus | undefined,
+      });
       return json(200, { items: events.slice(0, limitOf(query)).map(describeEvent) });
     },
 

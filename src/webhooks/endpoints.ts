@@ -3,12 +3,13 @@
  * its `whsec_` secret and whether it is enabled. Validation of the parts the spec cannot express
  * (the URL) answers with pydantic's 422 entries.
  */
+import type { WebhookEndpointWire, WebhookEventType, WebhookFormat } from "../domain/wire.js";
 import { RequestValidationError } from "../errors.js";
 import type { Described } from "../http/pydantic-messages.js";
 import type { Random } from "../util/random.js";
 import { iso, isoOrNull } from "../util/time.js";
 
-export type WebhookFormat = "raw" | "discord" | "slack";
+export type { WebhookFormat } from "../domain/wire.js";
 
 export interface EndpointRecord {
   id: string;
@@ -17,7 +18,7 @@ export interface EndpointRecord {
   name: string | null;
   format: WebhookFormat;
   secret: string;
-  events: string[];
+  events: WebhookEventType[];
   enabled: boolean;
   created_at: Date;
   modified_at: Date | null;
@@ -76,7 +77,7 @@ export function endpointUrl(input: string, loc: (string | number)[]): string {
 }
 
 /** The public WebhookEndpoint object, keys in Polar's order. */
-export function serializeEndpoint(endpoint: EndpointRecord) {
+export function serializeEndpoint(endpoint: EndpointRecord): WebhookEndpointWire {
   return {
     created_at: iso(endpoint.created_at),
     modified_at: isoOrNull(endpoint.modified_at),

@@ -7,7 +7,8 @@
 import { STATUS_CODES } from "node:http";
 import type { Logger } from "pino";
 import type { DomainEvent, EventBus } from "../domain/events.js";
-import { RequestValidationError, ResourceNotFound } from "../errors.js";
+import type { WebhookEndpointCreateBody, WebhookEndpointUpdateBody } from "../domain/wire.js";
+import { ResourceNotFound } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import { Random } from "../util/random.js";
 import { iso } from "../util/time.js";
@@ -24,23 +25,14 @@ import { type DeliverySettings, retryDelay } from "./settings.js";
 import { signedHeaders } from "./signing.js";
 import { type InFlight, post } from "./transport.js";
 
-export interface EndpointInput {
-  url: string;
-  name?: string | null;
-  format: WebhookFormat;
-  events: string[];
-  /** Polar still takes a secret (deprecated, at least 32 characters); generated when absent. */
-  secret?: string | null;
-}
+/**
+ * Polar's create body without `organization_id` (the caller's organization), plus the deprecated
+ * `secret` Polar still takes (the API checks it); one is generated when it is absent.
+ */
+export type EndpointInput = Omit<WebhookEndpointCreateBody, "organization_id"> & { secret?: string | null };
 
-export interface EndpointPatch {
-  url?: string | null;
-  name?: string | null;
-  format?: WebhookFormat | null;
-  events?: string[] | null;
-  enabled?: boolean | null;
-  secret?: string | null;
-}
+/** Polar's update body, plus the deprecated `secret`. */
+export type EndpointPatch = WebhookEndpointUpdateBody & { secret?: string | null };
 
 export interface Faults {
   /** Send every successfully delivered event a second time (same webhook-id), as at-least-once delivery may. */
@@ -103,7 +95,6 @@ function statusErrorText(status: number, url: string): string {
 
 export class WebhookEngine {
   readonly log: DeliveryLog;
-  private readonly endpoints = new Map<string, EndpointRecord>();
   private readonly lanes = new Map<string, Lane>();
   private readonly debounced = new Map<
     string,
@@ -145,7 +136,6 @@ export class WebhookEngine {
 
   createEndpoint(organizationId: string, input: EndpointInput): EndpointRecord {
     const url = endpointUrl(input.url, ["body", "url"]);
-    if (input.secret !== undefined && input.secret !== null) checkSecret(input.secret);
     const endpoint: EndpointRecord = {
       id: this.random.uuid(),
       organization_id: organizationId,
@@ -158,7 +148,6 @@ export class WebhookEngine {
       created_at: this.clock.now(),
       modified_at: null,
     };
-    this.endpoints.set(endpoint.id, endpoint);
     this.lanes.set(endpoint.id, newLane(endpoint));
     this.logger.info(
       { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
@@ -167,29 +156,23 @@ export class WebhookEngine {
     return endpoint;
   }
 
+  /** The organization's endpoints, newest first. */
   listEndpoints(organizationId: string): EndpointRecord[] {
-    return [...this.endpoints.values()]
+    return [...this.lanes.values()]
+      .map((lane) => lane.endpoint)
       .filter((endpoint) => endpoint.organization_id === organizationId)
       .reverse();
   }
 
   getEndpoint(organizationId: string, id: string): EndpointRecord {
-    const endpoint = this.endpoints.get(id);
+    const endpoint = this.lanes.get(id)?.endpoint;
     if (!endpoint || endpoint.organization_id !== organizationId) throw new ResourceNotFound();
     return endpoint;
   }
 
   /** Every organization's endpoints, oldest first, with what each has waiting. */
   allEndpoints(): { endpoint: EndpointRecord; pending: number }[] {
-    return [...this.lanes.values()].map((lane) => ({
-      endpoint: lane.endpoint,
-      pending: lane.queue.length + lane.parked.length + lane.retries.size,
-    }));
-  }
-
-  /** Any organization's endpoint (the control plane), or undefined. */
-  findEndpoint(id: string): EndpointRecord | undefined {
-    return this.endpoints.get(id);
+    return [...this.lanes.values()].map((lane) => ({ endpoint: lane.endpoint, pending: pendingOf(lane) }));
   }
 
   updateEndpoint(organizationId: string, id: string, patch: EndpointPatch): EndpointRecord {
@@ -197,7 +180,6 @@ export class WebhookEngine {
     // Checked whole before anything changes.
     const url =
       patch.url === undefined || patch.url === null ? undefined : endpointUrl(patch.url, ["body", "url"]);
-    if (patch.secret !== undefined && patch.secret !== null) checkSecret(patch.secret);
     // Polar's update: fields set and not null (`exclude_unset`, `exclude_none`).
     if (url !== undefined) endpoint.url = url;
     if (patch.name !== undefined && patch.name !== null) endpoint.name = patch.name;
@@ -220,7 +202,6 @@ export class WebhookEngine {
 
   deleteEndpoint(organizationId: string, id: string): void {
     this.getEndpoint(organizationId, id);
-    this.endpoints.delete(id);
     const lane = this.lanes.get(id);
     if (lane) {
       // What was still waiting for it will not go out.
@@ -588,8 +569,7 @@ export class WebhookEngine {
   /** Events queued or waiting for a retry, per endpoint. */
   pendingCount(): number {
     let count = 0;
-    for (const lane of this.lanes.values())
-      count += lane.queue.length + lane.parked.length + lane.retries.size;
+    for (const lane of this.lanes.values()) count += pendingOf(lane);
     return count;
   }
 
@@ -617,7 +597,6 @@ export class WebhookEngine {
   reset(): void {
     for (const lane of this.lanes.values()) stopLane(lane);
     this.lanes.clear();
-    this.endpoints.clear();
     for (const { timer } of this.debounced.values()) clearTimeout(timer);
     this.debounced.clear();
     this.log.reset();
@@ -631,6 +610,11 @@ export class WebhookEngine {
     this.unsubscribe?.();
     this.reset();
   }
+}
+
+/** Events queued, or waiting for a retry, for one endpoint. */
+function pendingOf(lane: Lane): number {
+  return lane.queue.length + lane.parked.length + lane.retries.size;
 }
 
 function newLane(endpoint: EndpointRecord): Lane {
@@ -655,18 +639,4 @@ function stopLane(lane: Lane): void {
   lane.parked = [];
   lane.retries.clear();
   lane.backoff = undefined;
-}
-
-/** Polar's deprecated `secret` field: at least 32 characters. */
-function checkSecret(secret: string): void {
-  if (secret.length >= 32) return;
-  throw new RequestValidationError([
-    {
-      type: "string_too_short",
-      loc: ["body", "secret"],
-      msg: "String should have at least 32 characters",
-      input: secret,
-      ctx: { min_length: 32 },
-    },
-  ]);
 }

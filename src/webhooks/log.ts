@@ -3,6 +3,7 @@
  * WebhookEvent) and every attempt to deliver it, bounded in size, with the filters the deliveries
  * API and the control plane use, and waiters for "tell me when this has been delivered".
  */
+import type { WebhookDeliveryWire, WebhookEventType, WebhookEventWire } from "../domain/wire.js";
 import { iso, isoOrNull } from "../util/time.js";
 
 export interface WebhookEventRecord {
@@ -14,7 +15,7 @@ export interface WebhookEventRecord {
   organizationId: string;
   /** The domain event it carries. */
   domainEventId: string;
-  type: string;
+  type: WebhookEventType;
   customerId: string | null;
   externalCustomerId: string | null;
   created_at: Date;
@@ -67,13 +68,38 @@ export interface DeliveryFilter {
   query?: string;
 }
 
+/** Which deliveries a wait or a listing means, as callers name them; every field given must match. */
+export interface DeliveryQuery {
+  type?: string;
+  customerId?: string;
+  externalCustomerId?: string;
+  endpointId?: string;
+  organizationId?: string;
+  succeeded?: boolean;
+  /** The webhook event id (the `webhook-id` header). */
+  webhookEventId?: string;
+  /**
+   * Only deliveries made after this one (a delivery id from an earlier answer); one no longer in
+   * the log (cleared, or trimmed) is older than all it holds.
+   */
+  after?: string;
+}
+
+export type EventStatus = "pending" | "succeeded" | "failed" | "skipped";
+
 export interface EventFilter {
   organizationId?: string;
   endpointId?: string;
   type?: string;
   customerId?: string;
   externalCustomerId?: string;
-  succeeded?: boolean | null;
+  status?: EventStatus;
+}
+
+/** Where a webhook event stands. */
+export function eventStatus(event: WebhookEventRecord): EventStatus {
+  if (event.succeeded !== null) return event.succeeded ? "succeeded" : "failed";
+  return event.skipped ? "skipped" : "pending";
 }
 
 interface Waiter {
@@ -89,7 +115,7 @@ function matchesEvent(event: WebhookEventRecord, filter: EventFilter): boolean {
     (filter.type === undefined || event.type === filter.type) &&
     (filter.customerId === undefined || event.customerId === filter.customerId) &&
     (filter.externalCustomerId === undefined || event.externalCustomerId === filter.externalCustomerId) &&
-    (filter.succeeded === undefined || event.succeeded === filter.succeeded)
+    (filter.status === undefined || eventStatus(event) === filter.status)
   );
 }
 
@@ -186,6 +212,18 @@ export class DeliveryLog {
     }
   }
 
+  /** The filter a caller's query stands for. */
+  filterOf(query: DeliveryQuery): DeliveryFilter {
+    const { after, endpointId, type, ...rest } = query;
+    return {
+      ...rest,
+      // A cursor no longer in the log (cleared, or trimmed) is older than everything it holds.
+      afterSeq: after === undefined ? undefined : this.deliveriesById.get(after)?.seq,
+      endpointIds: endpointId === undefined ? undefined : [endpointId],
+      types: type === undefined ? undefined : [type],
+    };
+  }
+
   event(id: string): WebhookEventRecord | undefined {
     return this.eventsById.get(id);
   }
@@ -260,7 +298,7 @@ export class DeliveryLog {
 }
 
 /** Polar's WebhookEvent object. */
-export function serializeWebhookEvent(event: WebhookEventRecord) {
+export function serializeWebhookEvent(event: WebhookEventRecord): WebhookEventWire {
   return {
     created_at: iso(event.created_at),
     modified_at: isoOrNull(event.modified_at),
@@ -275,7 +313,7 @@ export function serializeWebhookEvent(event: WebhookEventRecord) {
 }
 
 /** Polar's WebhookDelivery object. */
-export function serializeDelivery(delivery: DeliveryRecord) {
+export function serializeDelivery(delivery: DeliveryRecord): WebhookDeliveryWire {
   return {
     created_at: iso(delivery.created_at),
     modified_at: null,
@@ -324,14 +362,7 @@ export function describeEvent(event: WebhookEventRecord) {
     id: event.id,
     created_at: iso(event.created_at),
     ...eventFields(event),
-    status:
-      event.succeeded === true
-        ? "succeeded"
-        : event.succeeded === false
-          ? "failed"
-          : event.skipped
-            ? "skipped"
-            : "pending",
+    status: eventStatus(event),
     attempts: event.attempts,
     last_http_code: event.last_http_code,
     payload: event.payload,

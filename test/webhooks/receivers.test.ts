@@ -22,7 +22,7 @@ import { Webhook } from "standardwebhooks";
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config.js";
-import { createEmulator, type Emulator } from "../../src/index.js";
+import { createEmulator, type Emulator, type WebhookEventType } from "../../src/index.js";
 import { FixedClock } from "../../src/util/clock.js";
 import { post } from "../billing/setup.js";
 import { startTestEmulator, tenant } from "../helpers.js";
@@ -875,7 +875,7 @@ describe('signing: "standard"', () => {
 
   it("1.x accepts the strict Standard Webhooks key, 0.49 refuses it", async () => {
     const org = tenant(t.emulator);
-    const events = ["customer.created"];
+    const events: WebhookEventType[] = ["customer.created"];
     const endpoint049 = t.emulator.webhooks.createEndpoint({
       url: via049.url,
       events,

@@ -6,6 +6,7 @@
  * an endpoint of another organization gets nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WebhookEventType } from "../../src/index.js";
 import { type Catalog, type ControlEvent, catalog, post, types } from "../billing/setup.js";
 import { startTestEmulator, tenant } from "../helpers.js";
 import { type Received, type Receiver, startReceiver } from "./receiver.js";
@@ -67,7 +68,7 @@ async function scene(organizationId: string): Promise<Scene> {
   const partialEndpoint = t.emulator.webhooks.createEndpoint({
     url: partial.url,
     organizationId,
-    events: PARTIAL,
+    events: PARTIAL as WebhookEventType[],
   });
   const other = tenant(t.emulator);
   t.emulator.webhooks.createEndpoint({ url: foreign.url, organizationId: other.organizationId });
