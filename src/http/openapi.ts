@@ -56,6 +56,26 @@ export interface OperationInfo {
   bodyModel?: { walker: ModelWalker; schema: unknown };
 }
 
+/**
+ * Query parameters pydantic reads as `AwareDatetime`, by operation: a datetime without a zone is
+ * its `timezone_aware` error (the JSON Schema says only `date-time`).
+ */
+const AWARE_DATETIME_QUERY: Record<string, string[]> = {
+  "webhooks:list_webhook_deliveries": ["start_timestamp", "end_timestamp"],
+};
+
+const ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+function awareDatetimeDetails(operationId: string, query: Record<string, unknown>): ValidationDetail[] {
+  return (AWARE_DATETIME_QUERY[operationId] ?? []).flatMap((name) => {
+    const value = query[name];
+    if (typeof value !== "string" || ZONE.test(value.trim())) return [];
+    return [
+      { type: "timezone_aware", loc: ["query", name], msg: "Input should have timezone info", input: value },
+    ];
+  });
+}
+
 /** pydantic names the callable discriminator of a tagged union in its error message. */
 const TAG_FUNCTIONS: Record<string, string> = {
   "customers:create": "_customer_create_type()",
@@ -523,7 +543,12 @@ export function validate(
     }
   }
   const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
-  if (errors.length === 0 && (bodyDetails === undefined || bodyDetails.length === 0)) {
+  // Values ajv refused as datetimes have their error already.
+  const refused = new Set(errors.map(({ error }) => error.instancePath));
+  const aware = awareDatetimeDetails(info.operationId, query.raw).filter(
+    (detail) => !refused.has(`/query/${detail.loc[1]}`),
+  );
+  if (errors.length === 0 && aware.length === 0 && (bodyDetails === undefined || bodyDetails.length === 0)) {
     // pydantic hands the handler a UUID object, so every accepted spelling names the same id.
     for (const name of info.uuidParams) {
       if (typeof coerced.params[name] === "string")
@@ -542,6 +567,6 @@ export function validate(
       { tagFunction: TAG_FUNCTIONS[info.operationId], rootSchema: root },
     ),
   );
-  const details = orderDetails([...perValidator, ...(bodyDetails ?? [])]);
+  const details = orderDetails([...perValidator, ...aware, ...(bodyDetails ?? [])]);
   return { details, coerced };
 }

@@ -931,8 +931,9 @@ describe("deliveries", () => {
     expect(combined.pagination).toEqual({ total_count: 2, max_page: 2 });
     const bad = await ctx.http.get("/v1/webhooks/deliveries?http_code_class=6xx").set(t.headers);
     expect(bad.status).toBe(422);
+    // `Literal["2xx", "3xx", "4xx", "5xx"] | None` in Polar: pydantic's literal_error, not enum.
     expect(bad.body.detail[0]).toEqual({
-      type: "enum",
+      type: "literal_error",
       loc: ["query", "http_code_class"],
       msg: "Input should be '2xx', '3xx', '4xx' or '5xx'",
       input: "6xx",
@@ -1014,6 +1015,19 @@ describe("deliveries", () => {
         },
       ],
     });
+  });
+
+  it("reports a missing timezone together with the other query errors", async () => {
+    const res = await ctx.http
+      .get("/v1/webhooks/deliveries?end_timestamp=2026-01-01T00:00:00&http_code_class=9xx")
+      .set(t.headers);
+    expect(res.status).toBe(422);
+    expect(
+      res.body.detail.map((detail: { type: string; loc: string[] }) => [detail.type, detail.loc]),
+    ).toEqual([
+      ["literal_error", ["query", "http_code_class"]],
+      ["timezone_aware", ["query", "end_timestamp"]],
+    ]);
   });
 });
 
