@@ -88,7 +88,15 @@ export function describeError(error: ErrorObject): Described | null {
       );
     case "enum": {
       const expected = quoteList(Array.isArray(params.allowedValues) ? params.allowedValues : []);
-      return { type: "enum", msg: `Input should be ${expected}`, ctx: { expected } };
+      // An Enum class is a component with a title; an untitled enum in a union (`Literal[...] |
+      // None`, as Polar's optional query parameters are) is a Literal.
+      const titled = isObject(error.parentSchema) && error.parentSchema.title !== undefined;
+      const literal = !titled && error.schemaPath.includes("/anyOf/");
+      return {
+        type: literal ? "literal_error" : "enum",
+        msg: `Input should be ${expected}`,
+        ctx: { expected },
+      };
     }
     case "const": {
       const expected = quoteList([params.allowedValue]);
