@@ -315,6 +315,80 @@ describe("ordering", () => {
   });
 });
 
+describe("what a failed attempt records, and chat formats", () => {
+  it("records httpx's status error text when a failing response has no body", async () => {
+    const ctx = await basic();
+    const t = tenant(ctx.emulator);
+    const r = await receiver(() => ({ status: 503, body: "" }));
+    const endpoint = ctx.emulator.webhooks.createEndpoint({
+      url: r.url,
+      organizationId: t.organizationId,
+      events: ["customer.created"],
+    });
+    await createCustomer(ctx, t.headers, "empty-503@example.com");
+    const [failed] = await ctx.emulator.webhooks.waitFor({ endpointId: endpoint.id, succeeded: false });
+    expect(failed?.http_code).toBe(503);
+    const expected = `Server error '503 Service Unavailable' for url '${r.url}'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/503`;
+    expect(failed?.response).toBe(expected);
+    expect(failed?.error).toBe(expected);
+    // Polar's deliveries API shows the same text.
+    const listed = await ctx.http.get(`/v1/webhooks/deliveries?endpoint_id=${endpoint.id}`).set(t.headers);
+    expect(listed.body.items.at(-1).response).toBe(expected);
+    await ctx.http.delete(`/v1/webhooks/endpoints/${endpoint.id}`).set(t.headers);
+  });
+
+  it("sends Polar's generic Discord and Slack messages to endpoints in those formats", async () => {
+    const ctx = await basic();
+    const t = tenant(ctx.emulator);
+    const discord = await receiver();
+    const slack = await receiver();
+    for (const [target, format] of [
+      [discord, "discord"],
+      [slack, "slack"],
+    ] as const) {
+      const created = await post(ctx.http, "/v1/webhooks/endpoints", t.headers, {
+        url: target.url,
+        format,
+        events: ["customer.created"],
+      });
+      expect(created.status).toBe(201);
+    }
+    const customer = await createCustomer(ctx, t.headers, "chat@example.com");
+    await idle(ctx);
+    const organization = ctx.emulator.emulator.context.store.partition(t.organizationId).organization.name;
+    expect(discord.received.map((entry) => JSON.parse(entry.body))).toEqual([
+      {
+        content: "customer.created",
+        embeds: [
+          {
+            title: "customer.created",
+            description: "customer.created",
+            fields: [
+              { name: "Object", value: customer.id },
+              { name: "Organization", value: organization },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(slack.received.map((entry) => JSON.parse(entry.body))).toEqual([
+      {
+        text: "customer.created",
+        blocks: [
+          {
+            type: "section",
+            text: { type: "mrkdwn", text: "customer.created" },
+            fields: [
+              { type: "mrkdwn", text: `*Object*\n${customer.id}` },
+              { type: "mrkdwn", text: `*Organization*\n${organization}` },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+});
+
 describe("attempt limit and success", () => {
   it("makes exactly maxAttempts attempts, then the event fails; only 2xx succeeds", async () => {
     const ctx = await boot({ maxAttempts: 3, retryDelays: [0, 10] });
