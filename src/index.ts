@@ -14,6 +14,7 @@ import { createEmulator, type Emulator } from "./emulator.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
+import type { Clock } from "./util/clock.js";
 import { type DeliveryQuery, describeDelivery, describeEvent } from "./webhooks/log.js";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/settings.js";
 
@@ -25,6 +26,7 @@ export type { Fixture } from "./scenarios/fixture.js";
 export { FixtureError } from "./scenarios/fixture.js";
 export type { FixtureLoaded } from "./scenarios/organizations.js";
 export type { SnapshotDocument } from "./scenarios/snapshot.js";
+export { type Clock, FixedClock } from "./util/clock.js";
 export type { DeliveryQuery } from "./webhooks/log.js";
 export type { DeliverySettings } from "./webhooks/settings.js";
 
@@ -105,18 +107,23 @@ export async function startEmulator(
     fixtures?: string | string[];
     /** Delivery settings; e.g. `{ retryDelays: [0, 100] }` for fast retries in tests. */
     webhooks?: Partial<DeliverySettings>;
+    /** The clock every timestamp the domain writes comes from (e.g. a FixedClock); the system's by default. */
+    clock?: Clock;
   } = {},
 ): Promise<RunningEmulator> {
-  const { fixtures, webhooks, ...rest } = options;
-  const emulator = await createEmulator({
-    ...DEFAULT_CONFIG,
-    host: "127.0.0.1",
-    port: 0,
-    logLevel: "warn",
-    ...rest,
-    webhooks: { ...DEFAULT_DELIVERY_SETTINGS, ...webhooks },
-    ...(fixtures === undefined ? {} : { fixtures: typeof fixtures === "string" ? [fixtures] : fixtures }),
-  });
+  const { fixtures, webhooks, clock, ...rest } = options;
+  const emulator = await createEmulator(
+    {
+      ...DEFAULT_CONFIG,
+      host: "127.0.0.1",
+      port: 0,
+      logLevel: "warn",
+      ...rest,
+      webhooks: { ...DEFAULT_DELIVERY_SETTINGS, ...webhooks },
+      ...(fixtures === undefined ? {} : { fixtures: typeof fixtures === "string" ? [fixtures] : fixtures }),
+    },
+    { clock },
+  );
   const { url } = await emulator.listen();
   return {
     url,

@@ -29,9 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_CONFIG } from "../src/config.js";
-import { createEmulator } from "../src/index.js";
-import { FixedClock } from "../src/util/clock.js";
+import { FixedClock, type RunningEmulator, startEmulator } from "../src/index.js";
 import { describeRun, ensureVenv, ROOT, run } from "./python-venv.js";
 
 const FUZZ = path.join(ROOT, "contract", "fuzz");
@@ -101,18 +99,6 @@ function operationsIn(spec: string): number {
   );
 }
 
-/** What the test needs of an emulator. */
-interface RunningEmulator {
-  url: string;
-  token: string;
-  organizationId: string;
-  reset(): void;
-  createOrganization(input: { name: string }): { organizationId: string; token: string };
-  /** Until no webhook is queued, in flight or waiting for a retry. */
-  idle(): Promise<boolean>;
-  close(): Promise<void>;
-}
-
 /**
  * A webhook receiver for the fuzzed emulators' endpoints (answers 200), so that deliveries
  * succeed; a second endpoint points at a closed port, so that some fail.
@@ -126,42 +112,14 @@ const DEAD_URL = "http://127.0.0.1:9/fuzz-dead";
  * back every run (dates included), and schemathesis, which draws values from earlier answers,
  * sends the same requests.
  */
-async function startFuzzedEmulator(): Promise<RunningEmulator> {
-  const emulator = await createEmulator(
-    {
-      ...DEFAULT_CONFIG,
-      host: "127.0.0.1",
-      port: 0,
-      // Not "warn": the endpoints at a closed port fail and get disabled, which is logged as a warning.
-      logLevel: "error",
-      // Few, quick attempts: the run creates endpoints at closed ports, and every event fans out.
-      webhooks: {
-        ...DEFAULT_CONFIG.webhooks,
-        maxAttempts: 2,
-        retryDelays: [10],
-        timeoutMs: 2000,
-        logSize: 2000,
-      },
-    },
-    { clock: new FixedClock(new Date("2026-03-01T12:00:00Z")) },
-  );
-  const { url } = await emulator.listen();
-  return {
-    url,
-    get token() {
-      return emulator.token;
-    },
-    get organizationId() {
-      return emulator.organization.id;
-    },
-    reset: () => emulator.reset(),
-    createOrganization: (input) => {
-      const created = emulator.createOrganization(input);
-      return { organizationId: created.organization.id, token: created.token };
-    },
-    idle: () => emulator.webhooks.idle(),
-    close: () => emulator.close(),
-  };
+function startFuzzedEmulator(): Promise<RunningEmulator> {
+  return startEmulator({
+    clock: new FixedClock(new Date("2026-03-01T12:00:00Z")),
+    // Not "warn": the endpoints at a closed port fail and get disabled, which is logged as a warning.
+    logLevel: "error",
+    // Few, quick attempts: the run creates endpoints at closed ports, and every event fans out.
+    webhooks: { maxAttempts: 2, retryDelays: [10], timeoutMs: 2000, logSize: 2000 },
+  });
 }
 
 let python: string;
@@ -418,7 +376,7 @@ async function listAll(emulator: RunningEmulator, resource: string): Promise<Bod
  * with their external ids, subscriptions with their customer and whether they ended.
  */
 async function heldIds(emulator: RunningEmulator) {
-  await emulator.idle();
+  await emulator.webhooks.idle();
   const [customers, products, benefits, meters, subscriptions, customerMeters, endpoints] = await Promise.all(
     [
       "customers",
