@@ -30,23 +30,6 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
 }
 
 describe("resolveConfig: webhook flags", () => {
-  it("has no boot endpoints and Polar's delivery settings by default", () => {
-    expect(resolved([])).toEqual({
-      urls: undefined,
-      secret: undefined,
-      settings: {
-        maxAttempts: 10,
-        retryDelays: "polar",
-        timeoutMs: 10_000,
-        signing: "polar",
-        ordering: "strict",
-        stateChangedDebounceMs: 0,
-        logSize: 10_000,
-        failureThreshold: 10,
-      },
-    });
-  });
-
   it("takes --webhook-url several times, or several URLs separated by commas in the environment", () => {
     expect(
       resolved(["--webhook-url", "http://127.0.0.1:3000/hook", "--webhook-url", "https://example.com/polar"])
