@@ -31,3 +31,14 @@ export function loud(lines: string[]): string {
   const bar = "!".repeat(78);
   return [bar, ...lines.map((l) => `!!! ${l}`), bar].join("\n");
 }
+
+/** Prints the report, closed by the problems (loudly, on stderr too) or by what `ok` says held. */
+export function printReport(out: string[], problems: string[], ok: string): void {
+  out.push(
+    problems.length > 0
+      ? loud(["THE BENCHMARK HAD ERRORS: the numbers above are not trustworthy", ...problems])
+      : `OK: ${ok}`,
+  );
+  process.stdout.write(`${out.join("\n")}\n`);
+  if (problems.length > 0) console.error(loud(["THE BENCHMARK HAD ERRORS (see above)"]));
+}

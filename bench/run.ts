@@ -16,7 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { arch, cpus, platform } from "node:os";
 import { installCleanupHooks, killAllChildren, memoryOf, round, type Spawned, stop } from "./children.js";
-import { fmt, loud, median, ratio, table } from "./format.js";
+import { fmt, loud, median, printReport, ratio, table } from "./format.js";
 import { httpRequest } from "./http.js";
 import { type LoadResult, type LoadSpec, runInterleaved } from "./load.js";
 import {
@@ -430,15 +430,11 @@ async function main(): Promise<number> {
       `  baseline: express 5, same GET/POST paths, answers the captured emulator bytes (GET ${Buffer.byteLength(captured.spec.getBody)} B, POST ${Buffer.byteLength(captured.spec.postBody)} B, ${captured.spec.getContentType})`,
     );
     out.push("");
-    if (problems.length > 0) {
-      out.push(loud(["THE BENCHMARK HAD ERRORS: the numbers above are not trustworthy", ...problems]));
-    } else {
-      out.push(
-        "OK: every response had the expected status (GET 200, POST 201), no socket errors, no emulator log lines.",
-      );
-    }
-    process.stdout.write(`${out.join("\n")}\n`);
-    if (problems.length > 0) console.error(loud(["THE BENCHMARK HAD ERRORS (see above)"]));
+    printReport(
+      out,
+      problems,
+      "every response had the expected status (GET 200, POST 201), no socket errors, no emulator log lines.",
+    );
 
     const summary = {
       date,

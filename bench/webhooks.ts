@@ -47,7 +47,7 @@ import {
   spawnTs,
   stop,
 } from "./children.js";
-import { fmt, loud, ratio, table } from "./format.js";
+import { fmt, loud, printReport, ratio, table } from "./format.js";
 import { waitFor200 } from "./http.js";
 import { type LoadResult, type LoadSpec, runInterleaved } from "./load.js";
 import { type RunningEmulator, startEmulatorProcess } from "./targets.js";
@@ -931,15 +931,11 @@ async function main(): Promise<number> {
       `  emulator RSS MiB: idle ${fmt(latency.rssMiB.idle)}, burst queued ${fmt(latency.rssMiB.afterBurst)}, after (b) ${fmt(latency.rssMiB.afterLoad)}, end ${fmt(latency.rssMiB.end)} (peak ${fmt(latency.rssMiB.peak)})`,
     );
     out.push("");
-    if (problems.length > 0) {
-      out.push(loud(["THE BENCHMARK HAD ERRORS: the numbers above are not trustworthy", ...problems]));
-    } else {
-      out.push(
-        "OK: every delivery arrived once, sampled signatures verified, every API response had the expected status, no emulator log lines.",
-      );
-    }
-    process.stdout.write(`${out.join("\n")}\n`);
-    if (problems.length > 0) console.error(loud(["THE BENCHMARK HAD ERRORS (see above)"]));
+    printReport(
+      out,
+      problems,
+      "every delivery arrived once, sampled signatures verified, every API response had the expected status, no emulator log lines.",
+    );
 
     const strip = (r: LoadResult) => ({ ...r, samples: r.samples.slice(0, 3) });
     const summary = {
