@@ -148,13 +148,7 @@ async function main(argv: string[]): Promise<number> {
   const emulator = await createEmulator(config);
   const { url } = await emulator.listen();
   process.stdout.write(
-    banner(
-      url,
-      emulator.organization,
-      emulator.token,
-      emulator.context.store.customerCount(),
-      emulator.bootEndpoints,
-    ),
+    banner(url, emulator.organization, emulator.token, emulator.customerCount(), emulator.bootEndpoints),
   );
   emulator.logger.info({ url, ms: Math.round(performance.now() - started) }, "ready");
 

@@ -1,6 +1,7 @@
 /**
- * createEmulator(config): wires the store, clock, random source, events and the HTTP app.
- * The CLI, the Docker image and `startEmulator()` in test suites are thin shells around it.
+ * createEmulator(config): wires the store, clock, random source, events, the webhook engine and
+ * the HTTP app from the resource registry. The CLI, the Docker image and `startEmulator()` in
+ * test suites are thin shells around it.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -8,32 +9,27 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
-import { benefitHandlers } from "./api/benefits.js";
-import { customerHandlers } from "./api/customers.js";
-import { grantHandlers } from "./api/grants.js";
-import { meterHandlers } from "./api/meters.js";
-import { productBenefitHandlers } from "./api/product-benefits.js";
-import { productHandlers } from "./api/products.js";
-import { subscriptionHandlers } from "./api/subscriptions.js";
-import { webhookHandlers } from "./api/webhooks.js";
 import type { Config } from "./config.js";
-import { billingControlHandlers } from "./control/billing.js";
+import { announce } from "./control/announce.js";
+import { eventJournalHandlers } from "./control/events.js";
 import { controlHandlers } from "./control/handlers.js";
 import { scenarioHandlers } from "./control/scenarios.js";
-import { webhookControlHandlers } from "./control/webhooks.js";
-import type { DomainContext } from "./domain/context.js";
 import { EventBus } from "./domain/events.js";
-import type { WebhookEventType } from "./domain/wire.js";
 import { createApp } from "./http/app.js";
-import { ALL_SCOPES } from "./http/auth.js";
-import { buildRouter, loadOperations, readSpec, warmUp } from "./http/openapi.js";
+import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
+import { ModelWalker } from "./pydantic/walker.js";
+import type { Ctx } from "./resources/context.js";
+import { apiHandlers, newPartition, resourceControlHandlers, validation } from "./resources/index.js";
+import { createOrganization, issueToken } from "./resources/organizations/service.js";
+import type { Services } from "./resources/services.js";
 import { readBootFixtures } from "./scenarios/fixture.js";
 import { type FixtureLoaded, OrganizationStates } from "./scenarios/organizations.js";
 import { emulatorSchemas, polarSchemas } from "./scenarios/schemas.js";
 import { seed } from "./scenarios/seed.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
+import { specs, type WebhookEventType, webhookEventTypes } from "./specs.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { Random } from "./util/random.js";
@@ -45,14 +41,12 @@ export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-const SPEC_DIR = new URL("../spec/", import.meta.url);
-
 export interface Emulator {
   app: Express;
   config: Config;
   logger: Logger;
   /** The current domain (replaced by a reset). */
-  readonly context: DomainContext;
+  readonly context: Ctx;
   readonly organization: Organization;
   readonly token: string;
   /** The webhook engine: endpoints, the delivery log, waits, pause and resume, faults. */
@@ -61,9 +55,11 @@ export interface Emulator {
   readonly webhookEventTypes: readonly WebhookEventType[];
   /** The endpoints `--webhook-url` registered at boot (again after a full reset). */
   readonly bootEndpoints: readonly EndpointRecord[];
+  /** How many customers every organization holds, deleted ones included. */
+  customerCount(): number;
   /** Back to the seeded state: same ids, tokens and customers as at startup. */
   reset(): void;
-  createOrganization(input?: { name?: string; slug?: string; scopes?: string[] }): {
+  createOrganization(input?: { name?: string; slug?: string; scopes?: readonly string[] }): {
     organization: Organization;
     token: string;
     scopes: string[];
@@ -89,26 +85,21 @@ export async function createEmulator(
 ): Promise<Emulator> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-
-  const specs = {
-    polar: readFileSync(new URL("polar.yaml", SPEC_DIR), "utf8"),
-    emulator: readFileSync(new URL("emulator.yaml", SPEC_DIR), "utf8"),
-  };
-  const documents = {
-    polar: readSpec(new URL("polar.yaml", SPEC_DIR).pathname),
-    emulator: readSpec(new URL("emulator.yaml", SPEC_DIR).pathname),
-  };
-  // Fixtures are checked against the same documents (parsed once).
-  polarSchemas.use(documents.polar);
-  emulatorSchemas.use(documents.emulator);
+  const { polar, emulator } = specs();
+  const settings = validation();
+  const models = new ModelWalker(polar.document, settings.rules);
   const [apiOperations, controlOperations] = await Promise.all([
-    loadOperations(documents.polar),
-    loadOperations(documents.emulator),
+    loadOperations(polar.document, { ...settings, walker: models }),
+    loadOperations(emulator.document, { walked: [], tagFunctions: {}, before: {}, awareDatetimeQuery: {} }),
   ]);
+  // Fixtures are checked against the same documents, with the same walker for the same models.
+  polarSchemas.use(polar.document);
+  polarSchemas.useWalker(models, walkedModels(apiOperations));
+  emulatorSchemas.use(emulator.document);
   const sources = readBootFixtures(config.fixtures);
 
   let ready = false;
-  let context!: DomainContext;
+  let context!: Ctx;
   let organization!: Organization;
   let token!: string;
   const states = new OrganizationStates(config.seed, () => context);
@@ -119,14 +110,14 @@ export async function createEmulator(
     logger,
     (id) => context.store.partitions.get(id)?.organization.name ?? "",
   );
-  const eventTypes = webhookEventTypes(documents.polar);
+  const eventTypes = webhookEventTypes(polar.document);
   let bootEndpoints: EndpointRecord[] = [];
 
   // `reference_time: now` in a fixture means the boot time, also when a reset builds it again.
   const bootTime = clock.now();
   function seeded() {
-    const fresh: DomainContext = {
-      store: new Store(),
+    const fresh: Ctx = {
+      store: new Store(newPartition),
       clock,
       random: new Random(config.seed),
       events: new EventBus(),
@@ -163,29 +154,23 @@ export async function createEmulator(
       }),
     );
     ready = true;
-    logger.debug(
-      { ms: Math.round(performance.now() - started), customers: fresh.store.customerCount() },
-      "seeded",
-    );
+    logger.debug({ ms: Math.round(performance.now() - started), customers: customerCount() }, "seeded");
+  }
+
+  function customerCount(): number {
+    let count = 0;
+    for (const partition of context.store.partitions.values()) count += partition.customers.size;
+    return count;
   }
   build();
 
-  function createOrganization(input: { name?: string; slug?: string; scopes?: string[] } = {}) {
-    const { random, store } = context;
-    const id = random.uuid();
-    const created: Organization = {
-      id,
-      name: input.name ?? `Test organization ${store.partitions.size}`,
-      slug: input.slug ?? `test-${id.slice(0, 8)}`,
-      created_at: context.clock.now(),
-    };
-    store.addOrganization(created);
-    const scopes = input.scopes ?? ALL_SCOPES;
-    const value = random.organizationToken();
-    store.addToken({ token: value, organizationId: id, scopes: new Set(scopes), comment: "control plane" });
-    states.remember(id);
-    logger.info({ organizationId: id }, "organization created");
-    return { organization: created, token: value, scopes: [...scopes] };
+  function newOrganization(input: { name?: string; slug?: string; scopes?: readonly string[] } = {}) {
+    const name = input.name ?? `Test organization ${context.store.partitions.size}`;
+    const created = createOrganization(context, { name, slug: input.slug }).organization;
+    const issued = issueToken(context, created.id, { scopes: input.scopes, comment: "control plane" });
+    states.remember(created.id);
+    logger.info({ organizationId: created.id }, "organization created");
+    return { organization: created, token: issued.token, scopes: [...issued.scopes] };
   }
 
   const health = () => ({
@@ -193,13 +178,17 @@ export async function createEmulator(
     version: VERSION,
     seed: config.seed,
     organizations: context.store.partitions.size,
-    customers: context.store.customerCount(),
+    customers: customerCount(),
   });
 
   const scenarios = {
     loadFixture: (organizationId: string, fixture: unknown, source = "fixture") => {
       const loaded = states.load(organizationId, fixture, source);
-      logger.info({ organizationId, changed: loaded.changed.customers.length }, "fixture loaded");
+      const customers = loaded.changed.customers;
+      logger.info(
+        { organizationId, changed: Array.isArray(customers) ? customers.length : 0 },
+        "fixture loaded",
+      );
       return loaded;
     },
     resetOrganization: (organizationId: string) => {
@@ -219,27 +208,27 @@ export async function createEmulator(
     },
   };
 
+  const services: Services = {
+    webhooks,
+    models,
+    defaultOrganizationId: () => organization.id,
+    announce: (type, id, organizationId) => announce(context, type, id, organizationId),
+  };
   const app = createApp({
-    api: {
-      router: buildRouter(apiOperations),
-      handlers: {
-        ...customerHandlers,
-        ...productHandlers,
-        ...productBenefitHandlers,
-        ...benefitHandlers,
-        ...meterHandlers,
-        ...subscriptionHandlers,
-        ...grantHandlers,
-        ...webhookHandlers(webhooks),
-      },
-    },
+    api: { router: buildRouter(apiOperations), handlers: apiHandlers(services) },
     control: {
       router: buildRouter(controlOperations),
       handlers: {
-        ...controlHandlers({ ready: () => ready, health, reset: build, createOrganization, specs }),
-        ...billingControlHandlers({ defaultOrganizationId: () => organization.id }),
+        ...controlHandlers({
+          ready: () => ready,
+          health,
+          reset: build,
+          createOrganization: newOrganization,
+          specs: { polar: polar.text, emulator: emulator.text },
+        }),
         ...scenarioHandlers(scenarios),
-        ...webhookControlHandlers(webhooks),
+        ...eventJournalHandlers(),
+        ...resourceControlHandlers(services),
       },
     },
     context: () => context,
@@ -265,6 +254,7 @@ export async function createEmulator(
     },
     webhooks,
     webhookEventTypes: eventTypes,
+    customerCount,
     get bootEndpoints() {
       return bootEndpoints;
     },
@@ -272,7 +262,7 @@ export async function createEmulator(
       build();
       logger.info("reset to the seeded state");
     },
-    createOrganization,
+    createOrganization: newOrganization,
     ...scenarios,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -295,13 +285,4 @@ export async function createEmulator(
         server.closeAllConnections();
       }),
   };
-}
-
-/** Every webhook event type Polar's document lists (what a `--webhook-url` endpoint subscribes to). */
-function webhookEventTypes(document: Record<string, unknown>): WebhookEventType[] {
-  const schemas = (document.components as { schemas?: Record<string, { enum?: unknown }> } | undefined)
-    ?.schemas;
-  const values = schemas?.WebhookEventType?.enum;
-  if (!Array.isArray(values)) throw new Error("[polar-emulator] spec/polar.yaml lacks WebhookEventType");
-  return values.map((value) => String(value) as WebhookEventType);
 }

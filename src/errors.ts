@@ -1,6 +1,6 @@
 /**
  * Polar's error responses. Every failure the emulator answers with is one of these, so the body
- * and status are always Polar's (facts section 3); nothing else reaches the wire as an error.
+ * and status are always Polar's (server/polar/exceptions.py); nothing else reaches the wire as an error.
  */
 
 /** One entry of a 422 `detail` array, pydantic v2 style (no `url` key). */

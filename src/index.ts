@@ -9,23 +9,23 @@
  */
 import type { Config } from "./config.js";
 import { DEFAULT_CONFIG } from "./config.js";
-import type { WebhookEventType } from "./domain/wire.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
+import type { WebhookEventType } from "./specs.js";
 import type { Clock } from "./util/clock.js";
 import { type DeliveryQuery, describeDelivery, describeEvent } from "./webhooks/log.js";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/settings.js";
 
 export type { Config } from "./config.js";
-export type { WebhookEventType } from "./domain/wire.js";
 export type { Emulator } from "./emulator.js";
 export { createEmulator, VERSION } from "./emulator.js";
 export type { Fixture } from "./scenarios/fixture.js";
 export { FixtureError } from "./scenarios/fixture.js";
 export type { FixtureLoaded } from "./scenarios/organizations.js";
 export type { SnapshotDocument } from "./scenarios/snapshot.js";
+export type { WebhookEventType } from "./specs.js";
 export { type Clock, FixedClock } from "./util/clock.js";
 export type { DeliveryQuery } from "./webhooks/log.js";
 export type { DeliverySettings } from "./webhooks/settings.js";

@@ -1,7 +1,7 @@
 /** Benefits of every type to the byte (Polar's benefit/service.py and strategies), over real HTTP. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBenefit } from "../src/domain/benefits.js";
+import { createBenefit } from "../src/resources/benefits/service.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;

@@ -1,4 +1,4 @@
-/** Customers to the byte (facts section 5), over real HTTP, each test in its own organization. */
+/** Customers to the byte (customer/service.py and schemas.py), over real HTTP, each test in its own organization. */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, tenant } from "./helpers.js";

@@ -1,4 +1,4 @@
-/** Every error case of facts section 3, with the exact body and headers, over real HTTP. */
+/** Every error case of Polar's error bodies (server/polar/exceptions.py, auth), with the exact body and headers, over real HTTP. */
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, tenant } from "./helpers.js";

@@ -6,13 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  attachPendingEvents,
   creditCustomerMeter,
   customerMeterFor,
-  ingestEvents,
   resetCustomerMeter,
-} from "../src/domain/usage.js";
-import type { CustomerRecord } from "../src/store/store.js";
+} from "../src/resources/customer-meters/service.js";
+import type { CustomerRecord } from "../src/resources/customers/table.js";
+import { attachPendingEvents, ingestEvents } from "../src/resources/events/service.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -136,8 +135,8 @@ describe("response, deduplication", () => {
       duplicates: 0,
     });
     const partition = domain().store.partition(organizationId);
-    expect(partition.usageEvents).toHaveLength(1);
-    expect(partition.usageEvents[0]).toMatchObject({ customer_id: null, external_customer_id: "ghost" });
+    expect(partition.usage.events).toHaveLength(1);
+    expect(partition.usage.events[0]).toMatchObject({ customer_id: null, external_customer_id: "ghost" });
     expect(partition.customerMeters.size).toBe(0);
   });
 });
@@ -189,7 +188,7 @@ describe("validation: all or nothing", () => {
         },
       ],
     });
-    expect(domain().store.partition(organizationId).usageEvents).toHaveLength(0);
+    expect(domain().store.partition(organizationId).usage.events).toHaveLength(0);
     expect(await activeMeters(headers, alive.id)).toEqual([]);
     // The valid event's external id was not taken by the refused batch.
     expect(await ingestOk(headers, [{ name: "ok", customer_id: alive.id, external_id: "x1" }])).toEqual({
@@ -249,7 +248,7 @@ describe("validation: all or nothing", () => {
         input: "2025-01-01T00:00:00",
       },
     ]);
-    expect(domain().store.partition(organizationId).usageEvents).toHaveLength(0);
+    expect(domain().store.partition(organizationId).usage.events).toHaveLength(0);
   });
 
   it("reads timestamps with offsets, defaults to now, and lowers first_user_event_at only", async () => {
@@ -267,7 +266,7 @@ describe("validation: all or nothing", () => {
     expect(body.first_user_event_at).toBe("2025-02-01T01:00:00.500000Z");
     const before = Date.now();
     await ingestOk(headers, [{ name: "now", customer_id: c.id }]);
-    const events = domain().store.partition(organizationId).usageEvents;
+    const events = domain().store.partition(organizationId).usage.events;
     expect(events.at(-1)?.timestamp.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(events.at(-1)?.timestamp.getTime()).toBe(events.at(-1)?.ingested_at.getTime());
   });
@@ -312,7 +311,7 @@ describe("aggregations", () => {
     ]);
     const units = await consumed(headers, c.id);
     const latest = Math.round(
-      domain().store.partition(c.organization_id).usageEvents[0].timestamp.getTime() / 1000,
+      domain().store.partition(c.organization_id).usage.events[0].timestamp.getTime() / 1000,
     );
     expect(units).toEqual({
       [ids.count]: 6,

@@ -11,9 +11,11 @@ import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { startEmulator } from "../src/index.js";
+import { newPartition } from "../src/resources/index.js";
 import { FIXTURE_DATE_PATTERN, parseFixtureDate } from "../src/scenarios/dates.js";
 import { FixtureError, readFixtureText } from "../src/scenarios/fixture.js";
-import { checkScenario, emptyRegistry } from "../src/scenarios/plan.js";
+import { emptyRegistry } from "../src/scenarios/keys.js";
+import { checkScenario } from "../src/scenarios/plan.js";
 import { Store } from "../src/store/store.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
@@ -124,7 +126,7 @@ describe("the embedded default scenario", () => {
   it("passes every check a user's fixture goes through (boot trusts it and skips the schemas)", () => {
     const text = readFileSync(new URL("../fixtures/default.yaml", import.meta.url), "utf8");
     const fixture = readFixtureText(text, "fixtures/default.yaml");
-    const store = new Store();
+    const store = new Store(newPartition);
     store.addOrganization({ id: "o", name: "o", slug: "o", created_at: new Date(0) });
     const target = { store, organizationId: "o", registry: emptyRegistry(), reference: new Date() };
     expect(checkScenario(fixture, target, [], { boot: true, schemas: true })).toEqual([]);
@@ -393,7 +395,7 @@ describe("refusing an invalid fixture", () => {
     const t = tenant(ctx.emulator);
     const res = await loadYaml(
       t.organizationId,
-      `products: [{ key: daily, name: Daily, recurring_interval: day, prices: [{ amount_type: fixed, price_amount: 1 }] }]
+      `products: [{ key: daily, name: Daily, recurring_interval: day, prices: [{ amount_type: fixed, price_amount: 100 }] }]
 customers: [{ email: old@example.com, created_at: 2020-01-01, subscriptions: [{ product: daily, started_at: 2020-01-01 }] }]
 `,
     );

@@ -1,9 +1,9 @@
 /** Products and prices to the byte (Polar's product/schemas.py and product/service.py), over real HTTP. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBenefit } from "../src/domain/benefits.js";
-import { setProductBenefits } from "../src/domain/products.js";
-import type { ProductRecord } from "../src/store/store.js";
+import { createBenefit } from "../src/resources/benefits/service.js";
+import { setProductBenefits } from "../src/resources/products/service.js";
+import type { ProductRecord } from "../src/resources/products/table.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;

@@ -7,8 +7,7 @@ import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { startEmulator } from "../src/index.js";
-import { PARTITION_COVERAGE } from "../src/scenarios/snapshot.js";
-import { OrganizationPartition } from "../src/store/store.js";
+import { newPartition, RESOURCES, SNAPSHOT_SECTIONS } from "../src/resources/index.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -168,14 +167,25 @@ describe("snapshot → reset → restore", () => {
     expect(JSON.stringify(emulator.snapshot(id))).toBe(JSON.stringify(document));
   });
 
-  it("covers every piece of a partition's state", () => {
-    const partition = new OrganizationPartition({
-      id: "x",
-      name: "x",
-      slug: "x",
-      created_at: new Date(0),
-    });
-    expect(Object.keys(partition).sort()).toEqual(Object.keys(PARTITION_COVERAGE).sort());
+  it("covers every piece of a partition's state: each resource with tables writes sections", () => {
+    const partition = newPartition({ id: "x", name: "x", slug: "x", created_at: new Date(0) });
+    const tables = RESOURCES.flatMap((resource) => Object.keys(resource.tables?.() ?? {}));
+    expect(Object.keys(partition).sort()).toEqual(["organization", ...tables].sort());
+    for (const resource of RESOURCES) {
+      if (resource.tables)
+        expect(Object.keys(resource.snapshot?.sections ?? {}), resource.name).not.toEqual([]);
+    }
+    expect(SNAPSHOT_SECTIONS.map(({ name }) => name)).toEqual([
+      "meters",
+      "benefits",
+      "products",
+      "customers",
+      "subscriptions",
+      "benefit_grants",
+      "customer_meters",
+      "events",
+      "usage_index",
+    ]);
   });
 
   it("round-trips as YAML too, control characters and all", async () => {

@@ -614,7 +614,7 @@ def _fixture(body: dict[str, Any], organization_id: Any) -> None:
 
 
 # Parts of SubscriptionUpdate the emulator refuses with a 422 saying it does not emulate them
-# (src/api/subscriptions.ts): positive updates keep them one time in four.
+# (src/resources/subscriptions/handlers.ts): positive updates keep them one time in four.
 NOT_EMULATED_UPDATES = (
     "product_id",
     "discount_id",

@@ -4,15 +4,16 @@
  * the document in `loc` (`["body","customers",3,"subscriptions",0,"product"]`), and nothing changes.
  */
 import { Document, visit } from "yaml";
-import type { DomainContext } from "../domain/context.js";
+import type { Problem } from "../domain/decode.js";
 import { RequestValidationError, ResourceNotFound, type ValidationDetail } from "../errors.js";
-import { type Call, type Handlers, json, type Reply } from "../http/handler.js";
-import type { Problem } from "../scenarios/decode.js";
+import type { Ctx } from "../resources/context.js";
+import { SNAPSHOT_SECTIONS } from "../resources/index.js";
+import { type Call, type Handlers, json, type Reply } from "../resources/operation.js";
+import { organizationWire } from "../resources/organizations/service.js";
 import { FixtureError } from "../scenarios/fixture.js";
 import { type FixtureLoaded, UnknownOrganization } from "../scenarios/organizations.js";
 import type { SnapshotDocument } from "../scenarios/snapshot.js";
 import type { AccessToken } from "../store/store.js";
-import { iso } from "../util/time.js";
 
 /** What these operations need from the running emulator. */
 export interface ScenarioTarget {
@@ -52,39 +53,16 @@ function tokenWire(token: AccessToken) {
   return { token: token.token, scopes: [...token.scopes], comment: token.comment };
 }
 
-/** The organization as `GET /_emulator/organizations` lists it. */
-function organizationWire(ctx: DomainContext, organizationId: string) {
-  const partition = ctx.store.partition(organizationId);
-  let customers = 0;
-  for (const customer of partition.customers.values()) if (customer.deleted_at === null) customers++;
-  const { organization } = partition;
-  return {
-    id: organization.id,
-    name: organization.name,
-    slug: organization.slug,
-    created_at: iso(organization.created_at),
-    customers,
-  };
-}
-
 /** The organization, its tokens and how many records of each kind it holds. */
-function organizationState(ctx: DomainContext, organizationId: string) {
+function organizationState(ctx: Ctx, organizationId: string) {
   const partition = ctx.store.partition(organizationId);
+  const counts: Record<string, number> = {};
+  for (const { name, section } of SNAPSHOT_SECTIONS)
+    if ("kind" in section) counts[name] = section.count(partition);
   return {
-    organization: organizationWire(ctx, organizationId),
-    tokens: [...ctx.store.tokens.values()]
-      .filter((token) => token.organizationId === organizationId)
-      .map(tokenWire),
-    counts: {
-      meters: partition.meters.size,
-      benefits: partition.benefits.size,
-      products: partition.products.size,
-      customers: partition.customers.size,
-      subscriptions: partition.subscriptions.size,
-      benefit_grants: partition.grants.size,
-      customer_meters: partition.customerMeters.size,
-      events: partition.usageEvents.length,
-    },
+    organization: organizationWire(partition),
+    tokens: ctx.store.tokensOf(organizationId).map(tokenWire),
+    counts,
   };
 }
 
@@ -117,22 +95,27 @@ function snapshotYaml(snapshot: SnapshotDocument): string {
   });
 }
 
-/** YAML when the query says so or the Accept header prefers it (when the pipeline passes headers). */
-function wantsYaml(call: Call): boolean {
+/** YAML when the query says so or the Accept header prefers it. */
+function wantsYaml(call: Call<"emulator:organizations:snapshot">): boolean {
   if (call.query.format === "yaml") return true;
   if (call.query.format === "json") return false;
-  const headers = (call as { headers?: Record<string, string | string[] | undefined> }).headers;
-  const accept = String(headers?.accept ?? "").toLowerCase();
+  const accept = String(call.headers.accept ?? "").toLowerCase();
   return /(application\/(x-)?yaml|text\/yaml)/.test(accept) && !accept.includes("application/json");
 }
 
-export function scenarioHandlers(target: ScenarioTarget): Handlers {
+export type ScenarioControl =
+  | "emulator:organizations:load-fixture"
+  | "emulator:organizations:reset"
+  | "emulator:organizations:snapshot"
+  | "emulator:organizations:restore";
+
+export function scenarioHandlers(target: ScenarioTarget): Handlers<ScenarioControl> {
   return {
     "emulator:organizations:load-fixture": ({ ctx, params, body }) =>
       guarded(() => {
         const loaded = target.loadFixture(params.organization_id, body, "request body");
         return json(200, {
-          organization: organizationWire(ctx, loaded.organizationId),
+          organization: organizationWire(ctx.store.partition(loaded.organizationId)),
           tokens: loaded.tokens.map(tokenWire),
           keys: loaded.keys,
           changed: loaded.changed,

@@ -3,29 +3,13 @@
  * public object it concerns as it was at that moment (what a webhook's `data` carries). The
  * webhooks engine subscribes; the bounded journal keeps the latest for tests and the control plane.
  */
+import type { components } from "../generated/polar.js";
 import type { DomainContext } from "./context.js";
 
-export type DomainEventType =
-  | "customer.created"
-  | "customer.updated"
-  | "customer.deleted"
-  | "customer.state_changed"
-  | "subscription.created"
-  | "subscription.updated"
-  | "subscription.active"
-  | "subscription.canceled"
-  | "subscription.uncanceled"
-  | "subscription.cycled"
-  | "subscription.revoked"
-  | "subscription.past_due"
-  | "benefit_grant.created"
-  | "benefit_grant.updated"
-  | "benefit_grant.cycled"
-  | "benefit_grant.revoked"
-  | "product.created"
-  | "product.updated"
-  | "benefit.created"
-  | "benefit.updated";
+type WebhookEventType = components["schemas"]["WebhookEventType"];
+
+/** Every event the domain emits is one of Polar's webhook event types. */
+export type DomainEventType = WebhookEventType;
 
 export interface DomainEvent {
   id: string;

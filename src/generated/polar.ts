@@ -836,7 +836,7 @@ export interface components {
              * Archived
              * @default {}
              */
-            archived: {
+            archived?: {
                 [key: string]: boolean;
             };
             /** Files */
@@ -1358,14 +1358,14 @@ export interface components {
              * Private
              * @default true
              */
-            private: boolean;
+            private?: boolean;
             /** Welcome Message */
             welcome_message?: string | null;
             /**
              * Archive On Revoke
              * @default true
              */
-            archive_on_revoke: boolean;
+            archive_on_revoke?: boolean;
             /** Team Invitees */
             team_invitees?: string[];
         };
@@ -1382,14 +1382,14 @@ export interface components {
              * Private
              * @default true
              */
-            private: boolean;
+            private?: boolean;
             /** Welcome Message */
             welcome_message?: string | null;
             /**
              * Archive On Revoke
              * @default true
              */
-            archive_on_revoke: boolean;
+            archive_on_revoke?: boolean;
             /** Team Invitees */
             team_invitees?: string[];
         };
@@ -1729,7 +1729,7 @@ export interface components {
              * @default individual
              * @constant
              */
-            type: "individual";
+            type?: "individual";
             /**
              * Email
              * Format: email
@@ -2415,7 +2415,7 @@ export interface components {
              * Duplicates
              * @default 0
              */
-            duplicates: number;
+            duplicates?: number;
         };
         /** Filter */
         Filter: {
@@ -2715,7 +2715,7 @@ export interface components {
             /** Name */
             name: string;
             /** @default scalar */
-            unit: components["schemas"]["MeterUnit"];
+            unit?: components["schemas"]["MeterUnit"];
             /** Custom Label */
             custom_label?: string | null;
             /** Custom Multiplier */
@@ -2856,7 +2856,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** @default public */
-            visibility: components["schemas"]["ProductVisibility"];
+            visibility?: components["schemas"]["ProductVisibility"];
             /** ProductPriceCreateList */
             prices: (components["schemas"]["ProductPriceFixedCreate"] | components["schemas"]["ProductPriceCustomCreate"] | components["schemas"]["ProductPriceSeatBasedCreate"] | components["schemas"]["ProductPriceMeteredUnitCreate"])[];
             /** Medias */
@@ -2881,7 +2881,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** @default public */
-            visibility: components["schemas"]["ProductVisibility"];
+            visibility?: components["schemas"]["ProductVisibility"];
             /** ProductPriceCreateList */
             prices: (components["schemas"]["ProductPriceFixedCreate"] | components["schemas"]["ProductPriceCustomCreate"] | components["schemas"]["ProductPriceSeatBasedCreate"] | components["schemas"]["ProductPriceMeteredUnitCreate"])[];
             /** Medias */
@@ -2898,7 +2898,7 @@ export interface components {
              * Recurring Interval Count
              * @default 1
              */
-            recurring_interval_count: number;
+            recurring_interval_count?: number;
             meter_interval?: components["schemas"]["RecurringInterval"] | null;
             /** Meter Interval Count */
             meter_interval_count?: number | null;
@@ -2998,13 +2998,13 @@ export interface components {
              */
             amount_type: "custom";
             /** @default usd */
-            price_currency: components["schemas"]["PresentmentCurrency"];
+            price_currency?: components["schemas"]["PresentmentCurrency"];
             tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
             /**
              * Minimum Amount
              * @default 50
              */
-            minimum_amount: number;
+            minimum_amount?: number;
             /** Maximum Amount */
             maximum_amount?: number | null;
             /** Preset Amount */
@@ -3051,7 +3051,7 @@ export interface components {
              */
             amount_type: "fixed";
             /** @default usd */
-            price_currency: components["schemas"]["PresentmentCurrency"];
+            price_currency?: components["schemas"]["PresentmentCurrency"];
             tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
             /** Price Amount */
             price_amount: number;
@@ -3120,7 +3120,7 @@ export interface components {
              */
             amount_type: "metered_unit";
             /** @default usd */
-            price_currency: components["schemas"]["PresentmentCurrency"];
+            price_currency?: components["schemas"]["PresentmentCurrency"];
             tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
             /**
              * Meter Id
@@ -3172,7 +3172,7 @@ export interface components {
              */
             amount_type: "seat_based";
             /** @default usd */
-            price_currency: components["schemas"]["PresentmentCurrency"];
+            price_currency?: components["schemas"]["PresentmentCurrency"];
             tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
             seat_tiers: components["schemas"]["ProductPriceSeatTiers-Input"];
         };
@@ -3188,14 +3188,14 @@ export interface components {
         /** ProductPriceSeatTiers */
         "ProductPriceSeatTiers-Input": {
             /** @default volume */
-            seat_tier_type: components["schemas"]["SeatTierType"];
+            seat_tier_type?: components["schemas"]["SeatTierType"];
             /** Tiers */
             tiers: components["schemas"]["ProductPriceSeatTier"][];
         };
         /** ProductPriceSeatTiers */
         "ProductPriceSeatTiers-Output": {
             /** @default volume */
-            seat_tier_type: components["schemas"]["SeatTierType"];
+            seat_tier_type?: components["schemas"]["SeatTierType"];
             /** Tiers */
             tiers: components["schemas"]["ProductPriceSeatTier"][];
             /** Minimum Seats */

@@ -9,15 +9,17 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import type { DomainContext } from "../domain/context.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
+import type { Ctx } from "../resources/context.js";
+import type { AnyHandler, Call, OperationId, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
 import { authenticate } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
-import type { Handlers, Reply } from "./handler.js";
-import { type OperationInfo, shapeQuery, validate } from "./openapi.js";
+import type { OperationInfo } from "./operations.js";
+import { shapeQuery } from "./query.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { Router } from "./router.js";
+import { validate } from "./validate.js";
 
 export const CONTROL_PREFIX = "/_emulator";
 export const SUPPORTED_API_VERSIONS = ["2026-04", "2026-10"];
@@ -25,14 +27,14 @@ export const DEFAULT_API_VERSION = "2026-04";
 
 export interface Surface {
   router: Router<OperationInfo>;
-  handlers: Handlers;
+  handlers: Readonly<Record<string, AnyHandler>>;
 }
 
 export interface AppOptions {
   api: Surface;
   control: Surface;
   /** The current domain; a reset swaps it, so it is read per request. */
-  context: () => DomainContext;
+  context: () => Ctx;
   logger: Logger;
   version: string;
   rateLimiter: RateLimiter;
@@ -158,7 +160,9 @@ export function createApp(options: AppOptions): Express {
 
       const handler = surface.handlers[info.operationId];
       if (!handler) throw new RouteNotFound();
-      send(res, await handler({ token, params: coerced.params, query: coerced.query, body, ctx }));
+      // The request matches the operation's spec: the call has the shape its handler declares.
+      const call = { token, params: coerced.params, query: coerced.query, body, headers: req.headers, ctx };
+      send(res, await handler(call as Call<OperationId>));
     } catch (failure) {
       if (failure instanceof PolarHttpError) {
         error = describeFailure(failure);

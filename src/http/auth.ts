@@ -1,9 +1,9 @@
 /**
- * Bearer tokens → organization, and the scope check (facts section 2). The bodies and
- * WWW-Authenticate headers are Polar's, byte for byte (facts section 3).
+ * Bearer tokens → organization, and the scope check (Polar's auth/dependencies.py). The bodies
+ * and WWW-Authenticate headers are Polar's, byte for byte.
  */
 import { PolarHttpError } from "../errors.js";
-import type { AccessToken, Store } from "../store/store.js";
+import type { AccessToken, PartitionBase, Store } from "../store/store.js";
 
 const INVALID_TOKEN_DESCRIPTION =
   "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
@@ -47,36 +47,16 @@ export class InsufficientScope extends PolarHttpError {
   }
 }
 
-/** Every scope an organization access token can hold; the default token has them all. */
-export const ALL_SCOPES = [
-  "customers:read",
-  "customers:write",
-  "subscriptions:read",
-  "subscriptions:write",
-  "products:read",
-  "products:write",
-  "benefits:read",
-  "benefits:write",
-  "meters:read",
-  "meters:write",
-  "customer_meters:read",
-  "events:read",
-  "events:write",
-  "webhooks:read",
-  "webhooks:write",
-  "customer_sessions:write",
-  "checkouts:read",
-  "checkouts:write",
-  "organization_access_tokens:read",
-  "organization_access_tokens:write",
-];
-
 /**
  * Resolves the Authorization header to an organization token that holds one of `scopes`.
  * Throws Polar's 401/403 otherwise. Only organization tokens exist in the emulator: a customer
  * session token (`polar_cst_`) on a route that does not take it is a plain 401, like Polar's.
  */
-export function authenticate(store: Store, header: string | undefined, scopes: string[]): AccessToken {
+export function authenticate(
+  store: Store<PartitionBase>,
+  header: string | undefined,
+  scopes: string[],
+): AccessToken {
   if (!header) throw new Unauthorized();
   const space = header.indexOf(" ");
   const scheme = space === -1 ? header : header.slice(0, space);

@@ -7,100 +7,18 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import type { MetadataValue } from "../store/store.js";
+import { type Problem, pointer, problem } from "../domain/decode.js";
+import type { components } from "../generated/emulator.js";
 import { isObject } from "../util/is-object.js";
 import { DATE_HELP, FIXTURE_DATE_PATTERN } from "./dates.js";
-import { type Problem, pointer, problem } from "./decode.js";
 import { emulatorSchemas } from "./schemas.js";
 
-export type FixtureMetadata = Record<string, MetadataValue>;
-export type SubscriptionState = "active" | "trialing" | "past_due" | "canceling" | "canceled";
+type Schemas = components["schemas"];
 
-export interface FixtureOrganization {
-  id?: string;
-  name?: string;
-  slug?: string;
-}
-
-export interface FixtureToken {
-  token?: string;
-  scopes?: string[];
-  comment?: string;
-}
-
-/** What every catalog entry and customer may carry on top of Polar's create body. */
-interface Keyed {
-  key?: string;
-  id?: string;
-  created_at?: string;
-}
-
-/** A MeterCreate, BenefitCreate or ProductCreate body with fixture fields; checked against the spec. */
-export type FixtureMeter = Keyed & Record<string, unknown>;
-export type FixtureBenefit = Keyed & Record<string, unknown>;
-export type FixtureProduct = Keyed & { benefits?: string[] } & Record<string, unknown>;
-
-export interface FixtureSubscription {
-  product: string;
-  status?: SubscriptionState;
-  id?: string;
-  started_at?: string;
-  trial_end?: string;
-  changed_at?: string;
-  metadata?: FixtureMetadata;
-}
-
-export interface FixtureGrant {
-  benefit: string;
-  granted_at?: string;
-  revoked_at?: string;
-}
-
-export interface FixtureEvent {
-  name: string;
-  count?: number;
-  timestamp?: string;
-  external_id?: string;
-  metadata?: FixtureMetadata;
-}
-
-export interface FixtureCredit {
-  meter: string;
-  units: number;
-  at?: string;
-}
-
-export type FixtureCustomer = Keyed & {
-  subscriptions?: FixtureSubscription[];
-  grants?: (string | FixtureGrant)[];
-  events?: FixtureEvent[];
-  credits?: FixtureCredit[];
-} & Record<string, unknown>;
-
-export interface FixtureGenerate {
-  customers?: number;
-  external_id_share?: number;
-  teams?: number;
-  subscriptions?: { product: string; share: number; status?: SubscriptionState }[];
-  events?: { name: string; max: number; metadata?: FixtureMetadata };
-}
-
-/** What one organization holds. */
-export interface FixtureScenario {
-  organization?: FixtureOrganization;
-  tokens?: FixtureToken[];
-  meters?: FixtureMeter[];
-  benefits?: FixtureBenefit[];
-  products?: FixtureProduct[];
-  customers?: FixtureCustomer[];
-  generate?: FixtureGenerate;
-}
-
-export interface Fixture extends FixtureScenario {
-  reference_time?: string;
-  /** More organizations (boot fixtures only). */
-  organizations?: FixtureScenario[];
-}
+/** A boot fixture file: a fixture for the default organization, plus more organizations. */
+export type Fixture = Schemas["BootFixture"];
+/** What one organization holds (a fixture without its reference time). */
+export type FixtureScenario = Schemas["FixtureTenant"];
 
 /** A boot file and where it comes from, for messages: a fixture, or a snapshot to restore. */
 export type FixtureSource =

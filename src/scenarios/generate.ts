@@ -3,7 +3,7 @@
  * source: the same seed gives the same names, emails, addresses and dates.
  */
 import type { Faker } from "@faker-js/faker";
-import type { CustomerCreateBody } from "../domain/wire.js";
+import type { CustomerCreateBody } from "../resources/customers/service.js";
 
 const COUNTRIES = ["US", "US", "US", "GB", "DE", "FR", "NL", "CA", "SE", "ES", "AU"];
 const PLANS = ["free", "free", "pro", "pro", "team"];

@@ -4,17 +4,15 @@
  * it (each load draws from its own random source, so a refused load changes nothing, not even the
  * ids the next one gets). The control plane and `startEmulator()` both go through here.
  */
-import { serializeGrant, serializeSubscription } from "../domain/billing-serialize.js";
-import { serializeBenefit, serializeProduct } from "../domain/catalog-serialize.js";
-import type { DomainContext } from "../domain/context.js";
-import { serializeCustomer } from "../domain/customer-serialize.js";
-import { serializeCustomerMeter, serializeMeter } from "../domain/meter-serialize.js";
-import type { AccessToken, OrganizationPartition, Store } from "../store/store.js";
+import { problem } from "../domain/decode.js";
+import type { Ctx, Partition } from "../resources/context.js";
+import type { FixtureKind } from "../resources/fixture.js";
+import { SNAPSHOT_SECTIONS } from "../resources/index.js";
+import type { AccessToken, Store } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
 import { Random } from "../util/random.js";
-import { problem } from "./decode.js";
 import { checkFixtureShape, type Fixture, FixtureError } from "./fixture.js";
-import { copyRegistry, emptyRegistry, type KeyRegistry, type Kind } from "./plan.js";
+import { copyRegistry, emptyRegistry, FIXTURE_SECTIONS, type KeyRegistry } from "./keys.js";
 import { loadScenario } from "./scenario.js";
 import {
   type DecodedSnapshot,
@@ -25,23 +23,16 @@ import {
   takeSnapshot,
 } from "./snapshot.js";
 
-/** Every object a load created or changed, as the API returns it. */
-export interface ChangedObjects {
-  meters: unknown[];
-  benefits: unknown[];
-  products: unknown[];
-  customers: unknown[];
-  subscriptions: unknown[];
-  benefit_grants: unknown[];
-  customer_meters: unknown[];
-  /** Usage events ingested. */
-  events: number;
-}
+/**
+ * Every object a load created or changed, as the API returns it, by collection section
+ * (`customers`, `benefit_grants`, …); a section without a serializer counts (`events`: how many).
+ */
+export type ChangedObjects = Record<string, unknown[] | number>;
 
 export interface FixtureLoaded {
   organizationId: string;
   tokens: AccessToken[];
-  keys: Record<Kind, Record<string, string>>;
+  keys: Record<FixtureKind, Record<string, string>>;
   changed: ChangedObjects;
 }
 
@@ -52,46 +43,30 @@ export class UnknownOrganization extends Error {
   }
 }
 
-const COLLECTIONS = [
-  "meters",
-  "benefits",
-  "products",
-  "customers",
-  "subscriptions",
-  "benefit_grants",
-  "customer_meters",
-] as const;
-
-type Collection = (typeof COLLECTIONS)[number];
-
-function serializers(partition: OrganizationPartition): Record<Collection, (id: string) => unknown> {
-  const found = <T>(record: T | undefined, id: string): T => {
-    if (record === undefined) throw new Error(`[polar-emulator] ${id} vanished while loading a fixture`);
-    return record;
-  };
-  return {
-    meters: (id) => serializeMeter(found(partition.meters.get(id), id)),
-    benefits: (id) => serializeBenefit(found(partition.benefits.get(id), id)),
-    products: (id) => serializeProduct(partition, found(partition.products.get(id), id)),
-    customers: (id) => serializeCustomer(found(partition.customers.get(id), id)),
-    subscriptions: (id) => serializeSubscription(partition, found(partition.subscriptions.get(id), id)),
-    benefit_grants: (id) => serializeGrant(partition, found(partition.grants.get(id), id)),
-    customer_meters: (id) => serializeCustomerMeter(partition, found(partition.customerMeters.get(id), id)),
-  };
-}
-
 /** What differs between two snapshots of one organization, as the API's objects. */
-function changedObjects(partition: OrganizationPartition, before: SnapshotDocument, after: SnapshotDocument) {
-  const serialize = serializers(partition);
-  const records = (document: SnapshotDocument, name: Collection) => document[name] as { id: string }[];
-  const changed = {} as ChangedObjects;
-  for (const name of COLLECTIONS) {
-    const previous = new Map(records(before, name).map((record) => [record.id, JSON.stringify(record)]));
-    changed[name] = records(after, name)
-      .filter((record) => previous.get(record.id) !== JSON.stringify(record))
-      .map((record) => serialize[name](record.id));
+function changedObjects(
+  partition: Partition,
+  before: SnapshotDocument,
+  after: SnapshotDocument,
+): ChangedObjects {
+  const changed: ChangedObjects = {};
+  for (const { name, section } of SNAPSHOT_SECTIONS) {
+    if (!("kind" in section)) continue;
+    const records = (document: SnapshotDocument): unknown[] => {
+      const value = document[name];
+      return Array.isArray(value) ? value : [];
+    };
+    if (!section.serialize) {
+      changed[name] = records(after).length - records(before).length;
+      continue;
+    }
+    const serialize = section.serialize;
+    const idOf = (record: unknown) => (isObject(record) ? String(record.id) : "");
+    const previous = new Map(records(before).map((record) => [idOf(record), JSON.stringify(record)]));
+    changed[name] = records(after)
+      .filter((record) => previous.get(idOf(record)) !== JSON.stringify(record))
+      .map((record) => serialize(partition, idOf(record)));
   }
-  changed.events = (after.events as unknown[]).length - (before.events as unknown[]).length;
   return changed;
 }
 
@@ -106,7 +81,7 @@ function hash(text: string): number {
 }
 
 /** The boot state built again from the seed and the boot fixtures, in a store of its own. */
-export type Rebuild = () => { store: Store; registries: Map<string, KeyRegistry> };
+export type Rebuild = () => { store: Store<Partition>; registries: Map<string, KeyRegistry> };
 
 export class OrganizationStates {
   private registries = new Map<string, KeyRegistry>();
@@ -117,14 +92,14 @@ export class OrganizationStates {
 
   constructor(
     private readonly seed: number,
-    private readonly context: () => DomainContext,
+    private readonly context: () => Ctx,
   ) {}
 
-  private get store(): Store {
+  private get store(): Store<Partition> {
     return this.context().store;
   }
 
-  private partition(organizationId: string): OrganizationPartition {
+  private partition(organizationId: string): Partition {
     const partition = this.store.partitions.get(organizationId);
     if (!partition) throw new UnknownOrganization(organizationId);
     return partition;
@@ -209,16 +184,12 @@ export class OrganizationStates {
     }
     if (!this.rebuild) throw new Error("[polar-emulator] no boot state to reset to");
     const boot = this.rebuild();
-    const partition = boot.store.partition(organizationId);
     const store = this.store;
-    for (const [value, token] of store.tokens) {
-      if (token.organizationId === organizationId) store.tokens.delete(value);
-    }
-    store.partitions.set(organizationId, partition);
-    for (const token of boot.store.tokens.values()) {
-      const owner = store.tokens.get(token.token)?.organizationId;
-      if (token.organizationId === organizationId && owner === undefined) store.addToken(token);
-    }
+    // The boot tokens of the organization, unless another organization holds one of them now.
+    const tokens = boot.store
+      .tokensOf(organizationId)
+      .filter((token) => [undefined, organizationId].includes(store.tokens.get(token.token)?.organizationId));
+    store.replace(boot.store.partition(organizationId), tokens);
     this.registries.set(organizationId, boot.registries.get(organizationId) ?? emptyRegistry());
   }
 
@@ -259,12 +230,13 @@ export class OrganizationStates {
   }
 
   private keysOf(document: SnapshotDocument): KeyRegistry {
-    const keys = document.keys as Record<Kind, Record<string, string>>;
-    return {
-      meters: new Map(Object.entries(keys.meters)),
-      benefits: new Map(Object.entries(keys.benefits)),
-      products: new Map(Object.entries(keys.products)),
-      customers: new Map(Object.entries(keys.customers)),
-    };
+    const keys = isObject(document.keys) ? document.keys : {};
+    const registry = emptyRegistry();
+    for (const section of FIXTURE_SECTIONS) {
+      const entries = keys[section.kind];
+      if (isObject(entries))
+        for (const [key, id] of Object.entries(entries)) registry[section.kind].set(key, String(id));
+    }
+    return registry;
   }
 }

@@ -1,80 +1,36 @@
 /**
  * Loading a scenario into an organization: checked whole first (plan.ts), then applied through
- * the domain functions the API uses, on a clock that walks through the fixture's dates, with a
- * throwaway event bus (loading emits nothing). All or nothing: when the domain refuses something
- * halfway, the organization is put back exactly as it was.
+ * the services the API uses, on a clock that walks through the fixture's dates, with a throwaway
+ * event bus (loading emits nothing). Each kind of entry is applied by its resource's fixture
+ * section, in the registry's order. All or nothing: when a service refuses something halfway, the
+ * organization is put back exactly as it was.
  */
-
-import { createBenefit } from "../domain/benefits.js";
-import type { DomainContext } from "../domain/context.js";
-import { createCustomer } from "../domain/customers.js";
+import { type Path, type Problem, problem } from "../domain/decode.js";
 import { EventBus } from "../domain/events.js";
-import { grantBenefit, revokeBenefit } from "../domain/grants.js";
-import { createMeter } from "../domain/meters.js";
-import { createProduct, setProductBenefits } from "../domain/products.js";
-import { changeSubscription, type SubscriptionAction, startSubscription } from "../domain/subscriptions.js";
-import { creditCustomerMeter, ingestEvents } from "../domain/usage.js";
-import type {
-  BenefitCreateBody,
-  CustomerCreateBody,
-  EventsIngestBody,
-  MeterCreateBody,
-  ProductCreateBody,
-} from "../domain/wire.js";
-import { PolarHttpError } from "../errors.js";
-import { ALL_SCOPES } from "../http/auth.js";
-import type {
-  AccessToken,
-  CustomerRecord,
-  Metadata,
-  ProductRecord,
-  Store,
-  SubscriptionRecord,
-} from "../store/store.js";
+import { PolarHttpError, PolarRequestValidationError, RequestValidationError } from "../errors.js";
+import type { Ctx, Partition } from "../resources/context.js";
+import { createCustomer } from "../resources/customers/service.js";
+import { applyEvents } from "../resources/events/fixture.js";
+import { DAY, type FixtureApplier, type FixtureKind, periodDays, SECOND } from "../resources/fixture.js";
+import { issueToken } from "../resources/organizations/service.js";
+import { applySubscription } from "../resources/subscriptions/fixture.js";
+import type { AccessToken, Store } from "../store/store.js";
 import { FixedClock } from "../util/clock.js";
 import { isObject } from "../util/is-object.js";
 import type { Random } from "../util/random.js";
 import { DATE_HELP, parseFixtureDate } from "./dates.js";
-import { type Path, type Problem, problem } from "./decode.js";
-import type {
-  FixtureCustomer,
-  FixtureEvent,
-  FixtureScenario,
-  FixtureSubscription,
-  SubscriptionState,
-} from "./fixture.js";
-import { FixtureError } from "./fixture.js";
+import { FixtureError, type FixtureScenario } from "./fixture.js";
 import { assignShares, fakeCustomer } from "./generate.js";
-import {
-  benefitBody,
-  checkScenario,
-  copyRegistry,
-  customerKey,
-  type KeyRegistry,
-  type Kind,
-  MAX_RENEWALS,
-  periodDays,
-  productBody,
-  stripFixtureFields,
-} from "./plan.js";
-import { withoutTags } from "./schemas.js";
+import { copyRegistry, FIXTURE_SECTIONS, type KeyRegistry } from "./keys.js";
+import { checkScenario, entriesOf } from "./plan.js";
+import { polarSchemas, withoutTags } from "./schemas.js";
 import { restoreCheckpoint, type SnapshotDocument, takeSnapshot } from "./snapshot.js";
 
 /** Fixtures date relative times from here unless they say otherwise, so bytes never depend on the day. */
 export const SEED_REFERENCE_TIME = new Date("2026-01-01T00:00:00.000Z");
 
-const SECOND = 1000;
-const HOUR = 60 * 60 * SECOND;
-const DAY = 24 * HOUR;
-
-const CHANGES: Record<Exclude<SubscriptionState, "active" | "trialing">, SubscriptionAction> = {
-  past_due: "past_due",
-  canceling: "cancel",
-  canceled: "revoke",
-};
-
 export interface LoadOptions {
-  store: Store;
+  store: Store<Partition>;
   /** Where ids, tokens and fake data come from. */
   random: Random;
   organizationId: string;
@@ -100,7 +56,7 @@ export interface LoadOptions {
 
 export interface Loaded {
   /** The id of every key the fixture defined, by kind. */
-  keys: Record<Kind, Record<string, string>>;
+  keys: Record<FixtureKind, Record<string, string>>;
   /** The tokens it added. */
   tokens: AccessToken[];
 }
@@ -117,37 +73,35 @@ export function referenceTime(text: string | undefined, now: Date, source: strin
   return parsed;
 }
 
-/** What a refusal from the domain means in the fixture: its details, at the entry's path. */
+/** What a refusal from a service means in the fixture: its details, at the entry's path. */
 function problemsOf(error: PolarHttpError, path: Path, body: unknown): Problem[] {
-  const payload = isObject(error.body) ? error.body : {};
-  const details = Array.isArray(payload.detail) ? payload.detail : undefined;
-  if (!details) {
-    const name = typeof payload.error === "string" ? payload.error : `HTTP ${error.status}`;
-    return [problem(path, "value_error", `${name}: ${String(payload.detail ?? error.message)}`, body)];
-  }
-  return details.map((detail: unknown) => {
-    const entry = isObject(detail) ? detail : {};
-    const loc = Array.isArray(entry.loc) ? (entry.loc as (string | number)[]) : [];
-    const inside = loc[0] === "body" ? withoutTags(loc.slice(1), body) : [];
-    return problem(
-      [...path, ...inside],
-      typeof entry.type === "string" ? entry.type : "value_error",
-      typeof entry.msg === "string" ? entry.msg : "Refused",
-      entry.input,
+  if (error instanceof RequestValidationError || error instanceof PolarRequestValidationError) {
+    return error.details.map((detail) =>
+      problem(
+        [...path, ...(detail.loc[0] === "body" ? withoutTags(detail.loc.slice(1), body) : [])],
+        detail.type,
+        detail.msg,
+        detail.input,
+      ),
     );
-  });
+  }
+  const payload = isObject(error.body) ? error.body : {};
+  const name = typeof payload.error === "string" ? payload.error : `HTTP ${error.status}`;
+  return [problem(path, "value_error", `${name}: ${String(payload.detail ?? error.message)}`, body)];
 }
 
-/** Applies a checked scenario. Throws FixtureError when the domain refuses something. */
-class Applier {
+/** Applies a checked scenario. Throws FixtureError when a service refuses something. */
+class Applier implements FixtureApplier {
   readonly clock: FixedClock;
-  readonly ctx: DomainContext;
-  readonly keys: Loaded["keys"] = { meters: {}, benefits: {}, products: {}, customers: {} };
+  readonly ctx: Ctx;
+  readonly keys = Object.fromEntries(FIXTURE_SECTIONS.map((section) => [section.kind, {}])) as Loaded["keys"];
   readonly tokens: AccessToken[] = [];
+  /** The catalog is dated a little after the organization (400 days before the reference), a minute apart. */
+  private catalogTime: number;
 
   constructor(
     private readonly options: LoadOptions,
-    private readonly reference: Date,
+    readonly reference: Date,
   ) {
     this.clock = new FixedClock(reference);
     this.ctx = {
@@ -156,22 +110,37 @@ class Applier {
       random: options.random,
       events: new EventBus(1, false),
     };
+    this.catalogTime = this.at(-399 * DAY).getTime();
   }
 
-  private get partition() {
+  get organizationId(): string {
+    return this.options.organizationId;
+  }
+
+  get partition(): Partition {
     return this.options.store.partition(this.options.organizationId);
   }
 
-  private at(offset: number): Date {
+  at(offset: number): Date {
     return new Date(this.reference.getTime() + offset);
   }
 
-  private date(text: string | undefined): Date | undefined {
+  date(text: string | undefined): Date | undefined {
     return text === undefined ? undefined : (parseFixtureDate(text, this.reference) ?? undefined);
   }
 
-  /** Runs a domain call; a refusal becomes a FixtureError at `path`. */
-  private domain<T>(path: Path, body: unknown, call: () => T): T {
+  catalogDate(text: string | undefined): Date {
+    this.catalogTime += 60 * SECOND;
+    return this.date(text) ?? new Date(this.catalogTime);
+  }
+
+  refuse(path: Path, msg: string, input: unknown): never {
+    throw new FixtureError(this.options.source, [
+      problem([...(this.options.base ?? []), ...path], "value_error", msg, input),
+    ]);
+  }
+
+  domain<T>(path: Path, body: unknown, call: () => T): T {
     try {
       return call();
     } catch (error) {
@@ -185,212 +154,36 @@ class Applier {
     }
   }
 
-  /** The id a reference names: a key of this fixture or of earlier ones, or an id. */
-  private id(kind: Kind, ref: string): string {
+  coerce<T>(model: string, body: Record<string, unknown>): T {
+    return polarSchemas.coerce(model, body) as T;
+  }
+
+  id(kind: FixtureKind, ref: string): string {
     return this.keys[kind][ref] ?? this.options.registry[kind].get(ref) ?? ref;
   }
 
-  private define(kind: Kind, key: string | undefined, id: string): void {
+  define(kind: FixtureKind, key: string | undefined, id: string): void {
     if (key === undefined || Object.hasOwn(this.keys[kind], key)) return;
     this.keys[kind][key] = id;
     this.options.registry[kind].set(key, id);
   }
 
   apply(scenario: FixtureScenario): Loaded {
-    const { store, organizationId, random } = this.options;
     const organization = this.partition.organization;
     if (scenario.organization?.name !== undefined) organization.name = scenario.organization.name;
     if (scenario.organization?.slug !== undefined) organization.slug = scenario.organization.slug;
     for (const entry of scenario.tokens ?? []) {
-      const token: AccessToken = {
-        token: entry.token ?? random.organizationToken(),
-        organizationId,
-        scopes: new Set(entry.scopes ?? ALL_SCOPES),
-        comment: entry.comment ?? "fixture",
-      };
-      store.addToken(token);
-      this.tokens.push(token);
+      this.tokens.push(
+        issueToken(this.ctx, this.organizationId, {
+          token: entry.token,
+          scopes: entry.scopes,
+          comment: entry.comment ?? "fixture",
+        }),
+      );
     }
-
-    // The catalog is dated a little after the organization (400 days before the reference).
-    let catalogTime = this.at(-399 * DAY).getTime();
-    const catalogDate = (text: string | undefined) => {
-      catalogTime += 60 * SECOND;
-      return this.date(text) ?? new Date(catalogTime);
-    };
-    const meterId = (ref: string) => this.id("meters", ref);
-
-    scenario.meters?.forEach((entry, index) => {
-      this.clock.set(catalogDate(entry.created_at));
-      const body = stripFixtureFields("meters", entry) as MeterCreateBody;
-      const meter = this.domain(["meters", index], body, () =>
-        createMeter(this.ctx, organizationId, body, { id: entry.id }),
-      );
-      this.define("meters", entry.key, meter.id);
-    });
-    scenario.benefits?.forEach((entry, index) => {
-      this.clock.set(catalogDate(entry.created_at));
-      const body = benefitBody(stripFixtureFields("benefits", entry), meterId) as BenefitCreateBody;
-      const benefit = this.domain(["benefits", index], body, () =>
-        createBenefit(this.ctx, organizationId, body, { id: entry.id }),
-      );
-      this.define("benefits", entry.key, benefit.id);
-    });
-    scenario.products?.forEach((entry, index) => {
-      this.clock.set(catalogDate(entry.created_at));
-      const body = productBody(stripFixtureFields("products", entry), meterId) as ProductCreateBody;
-      const product = this.domain(["products", index], body, () =>
-        createProduct(this.ctx, organizationId, body, { id: entry.id }),
-      );
-      if (entry.benefits && entry.benefits.length > 0) {
-        const ids = entry.benefits.map((ref) => this.id("benefits", ref));
-        this.domain(["products", index, "benefits"], entry.benefits, () =>
-          setProductBenefits(this.ctx, product, ids),
-        );
-      }
-      this.define("products", entry.key, product.id);
-    });
-
-    const customers = scenario.customers ?? [];
-    // Named customers are the oldest, a day apart, in file order; generated ones follow.
-    const firstDay = this.at(-365 * DAY - customers.length * DAY).getTime();
-    customers.forEach((entry, index) => {
-      const created = this.date(entry.created_at) ?? new Date(firstDay + index * DAY);
-      this.applyCustomer(entry, ["customers", index], created);
-    });
+    for (const section of FIXTURE_SECTIONS) section.apply(this, entriesOf(scenario, section.kind));
     this.generate(scenario);
     return { keys: this.keys, tokens: this.tokens };
-  }
-
-  private applyCustomer(entry: FixtureCustomer, path: Path, created: Date): void {
-    this.clock.set(created);
-    const body = stripFixtureFields("customers", entry) as CustomerCreateBody;
-    const customer = this.domain(path, body, () =>
-      createCustomer(this.ctx, this.options.organizationId, body, { id: entry.id }),
-    );
-    this.define("customers", customerKey(entry), customer.id);
-    entry.subscriptions?.forEach((subscription, index) => {
-      this.applySubscription(customer, subscription, [...path, "subscriptions", index], created);
-    });
-    entry.grants?.forEach((grant, index) => {
-      const { benefit: ref, granted_at, revoked_at } = typeof grant === "string" ? { benefit: grant } : grant;
-      const benefit = this.partition.benefits.get(this.id("benefits", ref));
-      if (!benefit) return;
-      const grantPath = [...path, "grants", index];
-      this.clock.set(this.date(granted_at) ?? created);
-      this.domain(grantPath, grant, () => grantBenefit(this.ctx, customer, benefit));
-      const revoked = this.date(revoked_at);
-      if (revoked) {
-        this.clock.set(revoked);
-        this.domain(grantPath, grant, () => revokeBenefit(this.ctx, customer, benefit));
-      }
-    });
-    if (entry.events && entry.events.length > 0) this.ingest(customer, entry.events, [...path, "events"]);
-    entry.credits?.forEach((credit, index) => {
-      this.clock.set(this.date(credit.at) ?? this.at(-HOUR));
-      const meter = this.id("meters", credit.meter);
-      this.domain([...path, "credits", index], credit, () =>
-        creditCustomerMeter(this.ctx, customer, meter, credit.units),
-      );
-    });
-  }
-
-  private product(ref: string): ProductRecord {
-    const product = this.partition.products.get(this.id("products", ref));
-    if (!product) throw new Error(`[polar-emulator] product ${ref} vanished while loading a fixture`);
-    return product;
-  }
-
-  /**
-   * Starts the subscription, renews it period after period up to the reference time (or to
-   * `changed_at`), then makes the change its status needs: past due, canceled at period end, or
-   * revoked.
-   */
-  private applySubscription(
-    customer: CustomerRecord,
-    entry: FixtureSubscription,
-    path: Path,
-    customerCreated: Date,
-  ): SubscriptionRecord {
-    const status = entry.status ?? "active";
-    const trialing = status === "trialing";
-    const recentStart = new Date(Math.max(customerCreated.getTime(), this.reference.getTime() - 3 * DAY));
-    const started = this.date(entry.started_at) ?? (trialing ? recentStart : customerCreated);
-    this.clock.set(started);
-    const subscription = this.domain(path, entry, () =>
-      startSubscription(this.ctx, customer, {
-        product: this.product(entry.product),
-        status: trialing ? "trialing" : "active",
-        startsAt: started,
-        trialEnd: this.date(entry.trial_end),
-        metadata: entry.metadata as Metadata | undefined,
-        id: entry.id,
-      }),
-    );
-    if (status === "active" || trialing) {
-      this.catchUp(subscription, this.reference, path, entry);
-      return subscription;
-    }
-    const explicit = this.date(entry.changed_at);
-    this.catchUp(subscription, explicit ?? this.reference, path, entry);
-    const changed =
-      explicit ??
-      new Date(Math.max(subscription.current_period_start.getTime(), this.reference.getTime() - DAY));
-    this.clock.set(changed);
-    return this.domain(path, entry, () => changeSubscription(this.ctx, subscription, CHANGES[status]));
-  }
-
-  private catchUp(
-    subscription: SubscriptionRecord,
-    until: Date,
-    path: Path,
-    entry: FixtureSubscription,
-  ): void {
-    if (subscription.status === "trialing") return;
-    let renewals = 0;
-    while (
-      subscription.status === "active" &&
-      !subscription.cancel_at_period_end &&
-      subscription.current_period_end.getTime() <= until.getTime()
-    ) {
-      if (++renewals > MAX_RENEWALS) {
-        throw new FixtureError(this.options.source, [
-          problem(
-            [...(this.options.base ?? []), ...path, "started_at"],
-            "value_error",
-            `More than ${MAX_RENEWALS} periods between started_at and the reference time`,
-            entry.started_at,
-          ),
-        ]);
-      }
-      this.clock.set(subscription.current_period_end);
-      this.domain(path, entry, () => changeSubscription(this.ctx, subscription, "renew"));
-    }
-  }
-
-  /** Usage events of one customer, in one batch, a second apart from their timestamp on. */
-  private ingest(customer: CustomerRecord, events: FixtureEvent[], path: Path): void {
-    const batch: EventsIngestBody["events"] = [];
-    let latest = 0;
-    for (const event of events) {
-      const start = (this.date(event.timestamp) ?? this.at(-HOUR)).getTime();
-      const count = event.count ?? 1;
-      for (let i = 0; i < count; i++) {
-        const time = start + i * SECOND;
-        latest = Math.max(latest, time);
-        const item: EventsIngestBody["events"][number] = {
-          name: event.name,
-          customer_id: customer.id,
-          timestamp: new Date(time).toISOString(),
-        };
-        if (event.metadata) item.metadata = { ...event.metadata };
-        if (event.external_id !== undefined)
-          item.external_id = count === 1 ? event.external_id : `${event.external_id}-${i + 1}`;
-        batch.push(item);
-      }
-    }
-    this.clock.set(new Date(latest));
-    this.domain(path, events, () => ingestEvents(this.ctx, this.options.organizationId, batch));
   }
 
   /** `generate:` faker-made customers, dated over the year before the reference time. */
@@ -415,29 +208,32 @@ class Applier {
       plans.map((plan) => plan.share),
     );
     bodies.forEach((body, index) => {
-      const path = ["generate", "customers", index];
       const created = new Date(dates[index]);
       this.clock.set(created);
-      const customer = this.domain(path, body, () =>
-        createCustomer(this.ctx, this.options.organizationId, body),
+      const customer = this.domain(["generate", "customers", index], body, () =>
+        createCustomer(this.ctx, this.organizationId, body),
       );
       const plan = plans[assigned[index]];
       if (!plan) return;
       // Started within the current period, so no renewal is needed to bring it up to date.
-      const product = this.product(plan.product);
+      const product = this.partition.products.get(this.id("products", plan.product));
+      if (!product)
+        throw new Error(`[polar-emulator] product ${plan.product} vanished while loading a fixture`);
       const period = periodDays(product.recurring_interval, product.recurring_interval_count) ?? 28;
       const back = faker.number.int({ min: 1, max: Math.max(1, period - 1) }) * DAY;
       const started = new Date(Math.max(created.getTime(), this.reference.getTime() - back));
-      const entry: FixtureSubscription = {
-        product: product.id,
-        status: plan.status,
-        started_at: started.toISOString(),
-      };
-      this.applySubscription(customer, entry, ["generate", "subscriptions", assigned[index]], created);
+      applySubscription(
+        this,
+        customer,
+        { product: product.id, status: plan.status, started_at: started.toISOString() },
+        ["generate", "subscriptions", assigned[index]],
+        created,
+      );
       if (generate.events && generate.events.max > 0) {
         const events = faker.number.int({ min: 0, max: generate.events.max });
         if (events > 0) {
-          this.ingest(
+          applyEvents(
+            this,
             customer,
             [{ name: generate.events.name, count: events, metadata: generate.events.metadata }],
             ["generate", "events"],
@@ -476,9 +272,9 @@ export function loadScenario(scenario: FixtureScenario, options: LoadOptions): L
   } catch (error) {
     if (checkpoint && keysBefore) {
       restoreCheckpoint(options.store, checkpoint);
-      for (const kind of Object.keys(keysBefore) as Kind[]) {
-        options.registry[kind].clear();
-        for (const [key, id] of keysBefore[kind]) options.registry[kind].set(key, id);
+      for (const section of FIXTURE_SECTIONS) {
+        options.registry[section.kind].clear();
+        for (const [key, id] of keysBefore[section.kind]) options.registry[section.kind].set(key, id);
       }
     }
     throw error;

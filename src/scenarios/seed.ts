@@ -4,12 +4,12 @@
  * snapshot file restored as it was). Everything comes from the seeded random source and the
  * fixtures' dates, so the same seed and files give the same bytes.
  */
-import type { DomainContext } from "../domain/context.js";
-import { ALL_SCOPES } from "../http/auth.js";
+import { problem } from "../domain/decode.js";
+import type { Ctx } from "../resources/context.js";
+import { createOrganization, issueToken } from "../resources/organizations/service.js";
 import type { Organization } from "../store/store.js";
-import { problem } from "./decode.js";
 import { FixtureError, type FixtureScenario, type FixtureSource } from "./fixture.js";
-import { emptyRegistry, type KeyRegistry } from "./plan.js";
+import { emptyRegistry, type KeyRegistry } from "./keys.js";
 import { loadScenario, referenceTime, SEED_REFERENCE_TIME } from "./scenario.js";
 import { readSnapshot, restoreSnapshot } from "./snapshot.js";
 
@@ -35,16 +35,8 @@ export interface Seeded {
   registries: Map<string, KeyRegistry>;
 }
 
-function slugOf(name: string, id: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return slug === "" ? `org-${id.slice(0, 8)}` : slug;
-}
-
 /** Fills a fresh store: the default organization, its all-scopes token, then the boot fixtures. */
-export function seed(ctx: DomainContext, options: SeedOptions): Seeded {
+export function seed(ctx: Ctx, options: SeedOptions): Seeded {
   const { random, store } = ctx;
   // The first two draws of the seed are the default organization's id and token, whatever the
   // fixtures say, so they stay the same (and match the README) for a seed.
@@ -54,15 +46,16 @@ export function seed(ctx: DomainContext, options: SeedOptions): Seeded {
   const firstFixture = first && "fixture" in first ? first.fixture : undefined;
   const declared = firstFixture?.organization;
   const createdAt = new Date(SEED_REFERENCE_TIME.getTime() - 400 * DAY);
-  const organization: Organization = {
+  const { organization } = createOrganization(ctx, {
     id: options.organizationId ?? declared?.id ?? drawnId,
     name: declared?.name ?? "Acme Inc.",
     slug: declared?.slug ?? "acme",
     created_at: createdAt,
-  };
-  store.addOrganization(organization);
-  const token = options.token ?? drawnToken;
-  store.addToken({ token, organizationId: organization.id, scopes: new Set(ALL_SCOPES), comment: "default" });
+  });
+  const token = issueToken(ctx, organization.id, {
+    token: options.token ?? drawnToken,
+    comment: "default",
+  }).token;
   const registries = new Map<string, KeyRegistry>([[organization.id, emptyRegistry()]]);
   const registryOf = (id: string) => {
     let registry = registries.get(id);
@@ -112,11 +105,10 @@ export function seed(ctx: DomainContext, options: SeedOptions): Seeded {
           ),
         ]);
       }
-      const name = tenant.organization?.name ?? `Organization ${store.partitions.size + 1}`;
-      store.addOrganization({
+      createOrganization(ctx, {
         id,
-        name,
-        slug: tenant.organization?.slug ?? slugOf(name, id),
+        name: tenant.organization?.name,
+        slug: tenant.organization?.slug,
         created_at: new Date(reference.getTime() - 400 * DAY),
       });
       const tokens = tenant.tokens && tenant.tokens.length > 0 ? tenant.tokens : [{ comment: "default" }];

@@ -1,4 +1,4 @@
-import type { RecurringInterval } from "../store/store.js";
+type RecurringInterval = "day" | "week" | "month" | "year";
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 
 /**
  * The one seeded random source of an emulator. Ids, tokens and fake data all come from it,
- * so the same seed and the same calls give the same bytes (architecture principle 3).
+ * so the same seed and the same calls give the same bytes.
  */
 export class Random {
   readonly faker: Faker;

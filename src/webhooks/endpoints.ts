@@ -3,13 +3,16 @@
  * its `whsec_` secret and whether it is enabled. Validation of the parts the spec cannot express
  * (the URL) answers with pydantic's 422 entries.
  */
-import type { WebhookEndpointWire, WebhookEventType, WebhookFormat } from "../domain/wire.js";
+import type { Schemas } from "../domain/wire.js";
+
 import { RequestValidationError } from "../errors.js";
-import type { Described } from "../http/pydantic-messages.js";
+import type { Described } from "../pydantic/messages.js";
 import type { Random } from "../util/random.js";
 import { iso, isoOrNull } from "../util/time.js";
 
-export type { WebhookFormat } from "../domain/wire.js";
+export type WebhookEndpointWire = Schemas["WebhookEndpoint"];
+export type WebhookEventType = Schemas["WebhookEventType"];
+export type WebhookFormat = Schemas["WebhookFormat"];
 
 export interface EndpointRecord {
   id: string;

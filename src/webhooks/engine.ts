@@ -1,29 +1,27 @@
-/**
- * The webhook engine: every domain event becomes a webhook event for each enabled endpoint of its
- * organization that subscribes to its type, queued per endpoint (an outbox), signed, sent over
- * real HTTP, retried with backoff, kept in order, and logged. An endpoint whose latest completed
- * events all failed is disabled, as Polar does. Delivery runs beside the API and never blocks it.
- */
-import { STATUS_CODES } from "node:http";
 import type { Logger } from "pino";
 import type { DomainEvent, EventBus } from "../domain/events.js";
-import type { WebhookEndpointCreateBody, WebhookEndpointUpdateBody } from "../domain/wire.js";
+import type { Schemas } from "../domain/wire.js";
+
 import { ResourceNotFound } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import { Random } from "../util/random.js";
 import { iso } from "../util/time.js";
-import { type EndpointRecord, endpointUrl, generateSecret, type WebhookFormat } from "./endpoints.js";
+import { type EndpointRecord, endpointUrl, generateSecret } from "./endpoints.js";
+import { type Job, type Lane, newLane, pendingOf, stopLane } from "./lanes.js";
 import {
   type DeliveryFilter,
-  type DeliveryKind,
   DeliveryLog,
   type DeliveryRecord,
   type EventFilter,
   type WebhookEventRecord,
 } from "./log.js";
+import { chatPayload, externalCustomerIdOf, statusErrorText } from "./payload.js";
 import { type DeliverySettings, retryDelay } from "./settings.js";
 import { signedHeaders } from "./signing.js";
-import { type InFlight, post } from "./transport.js";
+import { post } from "./transport.js";
+
+type WebhookEndpointCreateBody = Schemas["WebhookEndpointCreate"];
+type WebhookEndpointUpdateBody = Schemas["WebhookEndpointUpdate"];
 
 /**
  * Polar's create body without `organization_id` (the caller's organization), plus the deprecated
@@ -39,58 +37,6 @@ export interface Faults {
   duplicate: boolean;
   /** Hold each burst of events (what one call emits) and send it newest first. */
   outOfOrder: boolean;
-}
-
-interface Job {
-  event: WebhookEventRecord;
-  kind: DeliveryKind;
-}
-
-/** One endpoint's outbox and what is under way for it. */
-interface Lane {
-  endpoint: EndpointRecord;
-  queue: Job[];
-  busy: boolean;
-  /** strict ordering: the head waits out its backoff here. */
-  backoff: NodeJS.Timeout | undefined;
-  /** polar ordering: retries on their own schedule. */
-  retries: Map<NodeJS.Timeout, Job>;
-  /** Retries that came due while delivery was paused. */
-  parked: Job[];
-  inflight: Set<InFlight>;
-  /** Out-of-order fault: the burst being collected. */
-  burst: Job[] | undefined;
-  /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
-  events: WebhookEventRecord[];
-}
-
-/** Types whose payload is a customer (its external id is on the object itself). */
-const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;
-
-function externalCustomerIdOf(event: DomainEvent): string | null {
-  const data = event.data as Record<string, unknown> | null;
-  if (!data || typeof data !== "object") return null;
-  if (CUSTOMER_OBJECT.test(event.type)) {
-    // A deleted customer's external id has moved to `metadata.__external_id`, as Polar moves it.
-    const metadata = data.metadata as Record<string, unknown> | undefined;
-    const moved = typeof metadata?.__external_id === "string" ? metadata.__external_id : null;
-    return (data.external_id as string | null | undefined) ?? moved;
-  }
-  const customer = data.customer as Record<string, unknown> | null | undefined;
-  return (customer?.external_id as string | null | undefined) ?? null;
-}
-
-/** What httpx says when `raise_for_status` fails, which Polar records when the body is empty. */
-function statusErrorText(status: number, url: string): string {
-  const kind =
-    status < 200
-      ? "Informational response"
-      : status < 400
-        ? "Redirect response"
-        : status < 500
-          ? "Client error"
-          : "Server error";
-  return `${kind} '${status} ${STATUS_CODES[status] ?? ""}' for url '${url}'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/${status}`;
 }
 
 export class WebhookEngine {
@@ -258,7 +204,10 @@ export class WebhookEngine {
         externalCustomerId: externalCustomerIdOf(event),
         created_at: event.timestamp,
         modified_at: null,
-        payload: endpoint.format === "raw" ? raw : this.chatPayload(endpoint.format, event),
+        payload:
+          endpoint.format === "raw"
+            ? raw
+            : chatPayload(endpoint.format, event, this.organizationName(event.organizationId)),
         succeeded: null,
         skipped: false,
         last_http_code: null,
@@ -273,39 +222,6 @@ export class WebhookEngine {
       created.push(record);
     }
     return created;
-  }
-
-  /** Polar's generic Discord and Slack payloads (no branding). */
-  private chatPayload(format: WebhookFormat, event: DomainEvent): string {
-    const organization = this.organizationName(event.organizationId);
-    if (format === "discord") {
-      return JSON.stringify({
-        content: event.type,
-        embeds: [
-          {
-            title: event.type,
-            description: event.type,
-            fields: [
-              { name: "Object", value: event.subjectId },
-              { name: "Organization", value: organization },
-            ],
-          },
-        ],
-      });
-    }
-    return JSON.stringify({
-      text: event.type,
-      blocks: [
-        {
-          type: "section",
-          text: { type: "mrkdwn", text: event.type },
-          fields: [
-            { type: "mrkdwn", text: `*Object*\n${event.subjectId}` },
-            { type: "mrkdwn", text: `*Organization*\n${organization}` },
-          ],
-        },
-      ],
-    });
   }
 
   private enqueue(lane: Lane, job: Job): void {
@@ -613,30 +529,3 @@ export class WebhookEngine {
 }
 
 /** Events queued, or waiting for a retry, for one endpoint. */
-function pendingOf(lane: Lane): number {
-  return lane.queue.length + lane.parked.length + lane.retries.size;
-}
-
-function newLane(endpoint: EndpointRecord): Lane {
-  return {
-    endpoint,
-    queue: [],
-    busy: false,
-    backoff: undefined,
-    retries: new Map(),
-    parked: [],
-    inflight: new Set(),
-    burst: undefined,
-    events: [],
-  };
-}
-
-function stopLane(lane: Lane): void {
-  for (const request of lane.inflight) request.cancel();
-  for (const timer of lane.retries.keys()) clearTimeout(timer);
-  if (lane.backoff) clearTimeout(lane.backoff);
-  lane.queue = [];
-  lane.parked = [];
-  lane.retries.clear();
-  lane.backoff = undefined;
-}

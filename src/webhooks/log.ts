@@ -3,8 +3,13 @@
  * WebhookEvent) and every attempt to deliver it, bounded in size, with the filters the deliveries
  * API and the control plane use, and waiters for "tell me when this has been delivered".
  */
-import type { WebhookDeliveryWire, WebhookEventType, WebhookEventWire } from "../domain/wire.js";
+import type { Schemas } from "../domain/wire.js";
+
 import { iso, isoOrNull } from "../util/time.js";
+
+type WebhookDeliveryWire = Schemas["WebhookDelivery"];
+type WebhookEventType = Schemas["WebhookEventType"];
+type WebhookEventWire = Schemas["WebhookEvent"];
 
 export interface WebhookEventRecord {
   /** The `webhook-id` header: stable across retries and redeliveries. */

@@ -172,6 +172,35 @@ describe("granting and revoking a benefit directly", () => {
       expect(response.status, `${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`).toBe(422);
       expect(response.body.detail[0].loc, JSON.stringify(response.body)).toEqual(loc);
     }
+    // Validated as POST /v1/events/ingest validates the events: metadata values pydantic refuses,
+    // a timestamp in the future; a big batch of them is a 422 with every error, not a crash.
+    const refused = await post(
+      t.http,
+      "/_emulator/usage",
+      {},
+      {
+        customer_id: c.customer.id,
+        events: [
+          { name: "nested", count: 5000, metadata: { deep: { a: [1, {}] } } },
+          { name: "later", timestamp: "2999-01-01T00:00:00Z" },
+        ],
+      },
+    );
+    expect(refused.status, JSON.stringify(refused.body).slice(0, 500)).toBe(422);
+    expect(refused.body.detail[0].loc.slice(0, 5)).toEqual([
+      "body",
+      "events",
+      0,
+      "EventCreateCustomer",
+      "metadata",
+    ]);
+    expect(refused.body.detail).toContainEqual({
+      type: "value_error",
+      loc: ["body", "events", 5000, "EventCreateCustomer", "timestamp"],
+      msg: "Value error, Timestamp must be in the past.",
+      input: "2999-01-01T00:00:00Z",
+      ctx: { error: {} },
+    });
     const unknownMeter = await post(
       t.http,
       "/_emulator/meters/6f1b4a4e-53f2-4a0b-9d51-5d1c1f3c0e11/credit",

@@ -1,5 +1,5 @@
 /**
- * Subscriptions over real HTTP: every transition of facts section 7 through the control plane
+ * Subscriptions over real HTTP: every transition of the subscription lifecycle through the control plane
  * and the public API, with the subscription's fields, the grants, the customer state and the
  * ordered events each one produces.
  */

@@ -12,9 +12,9 @@ import { HTTPValidationError } from "@polar-sh/sdk/models/errors/httpvalidatione
 import { ResourceNotFound } from "@polar-sh/sdk/models/errors/resourcenotfound.js";
 import { createPolar, errors } from "polar-sdk-v1/2026-10";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBenefit } from "../../src/domain/benefits.js";
-import { setProductBenefits } from "../../src/domain/products.js";
 import { type RunningEmulator, startEmulator } from "../../src/index.js";
+import { createBenefit } from "../../src/resources/benefits/service.js";
+import { setProductBenefits } from "../../src/resources/products/service.js";
 
 let emulator: RunningEmulator;
 

@@ -134,7 +134,7 @@ function parseCsv(text: string): string[][] {
  * without it every customer is unverified and `email_verified=false` after a change proves nothing.
  */
 function markEmailVerified(organizationId: string, customerId: string): void {
-  const record = emulator.emulator.context.store.partition(organizationId).liveCustomer(customerId);
+  const record = emulator.emulator.context.store.partition(organizationId).customers.live(customerId);
   if (!record) throw new Error(`no live customer ${customerId}`);
   record.email_verified = true;
 }

@@ -111,7 +111,7 @@ function parseCsv(text: string): string[][] {
 
 /** Stands in for the customer portal's email verification, which the emulator does not serve yet. */
 function markEmailVerified(organizationId: string, customerId: string): void {
-  const record = emulator.emulator.context.store.partition(organizationId).liveCustomer(customerId);
+  const record = emulator.emulator.context.store.partition(organizationId).customers.live(customerId);
   if (!record) throw new Error(`no live customer ${customerId}`);
   record.email_verified = true;
 }

@@ -1,5 +1,5 @@
 /**
- * Webhook delivery over real HTTP (facts section 8): retries across a 500, a timeout and a refused
+ * Webhook delivery over real HTTP (webhook/tasks.py, as Polar delivers): retries across a 500, a timeout and a refused
  * connection; stable webhook-id and byte-identical, verifiable bodies; per-endpoint ordering
  * (strict and polar); the attempt limit and what counts as success; disabling after the latest 10
  * completed events failed; pause and resume; the duplicate and out-of-order faults; the

@@ -1,5 +1,5 @@
 /**
- * Polar's webhooks API over real HTTP (facts sections 2–4 and 8): endpoints created, listed, read,
+ * Polar's webhooks API over real HTTP (webhook/endpoints.py): endpoints created, listed, read,
  * patched, re-keyed and deleted with Polar's shapes and 422s; scopes and organization isolation;
  * the deliveries list and its filters; redelivery; and both official clients (0.49 parses every
  * answer with zod, 1.x must return what plain HTTP gets).

@@ -1,0 +1,169 @@
+/**
+ * The plumbing every list shares, once: Polar's filters (SQL LIKE, metadata), its sorting
+ * (`apply_sorting` on Postgres: criteria in order, `-field` descending, ascending puts NULLs last
+ * and descending first), its pagination (`page` ≥ 1, `limit` 10 by default, clamped to 100) and
+ * its envelope (`{items, pagination: {total_count, max_page}}`).
+ */
+import type { Metadata } from "../store/store.js";
+
+// --- filters ---------------------------------------------------------------------------------
+
+const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+
+/** A LIKE pattern as a regular expression: `%` any run, `_` one character, `\` escapes. */
+export function likePattern(pattern: string, flags = ""): RegExp {
+  let source = "";
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === "\\" && index + 1 < pattern.length) {
+      index += 1;
+      source += pattern[index].replace(REGEXP_SPECIAL, "\\$&");
+    } else if (char === "%") source += "[\\s\\S]*";
+    else if (char === "_") source += "[\\s\\S]";
+    else source += char.replace(REGEXP_SPECIAL, "\\$&");
+  }
+  return new RegExp(`^${source}$`, `${flags}u`);
+}
+
+/** Postgres `text ILIKE '%query%'`: a case-insensitive substring in which `%` and `_` are wildcards. */
+export function ilikeContains(text: string, query: string): boolean {
+  return likePattern(`%${query}%`, "i").test(text);
+}
+
+/** `metadata[key]=v1&metadata[key]=v2`: values of one key OR'd, keys AND'd, compared as text. */
+export type MetadataFilter = Record<string, string[]>;
+
+export function matchesMetadata(metadata: Metadata, filter: MetadataFilter | undefined): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, values]) => {
+    const value = Object.hasOwn(metadata, key) ? metadata[key] : undefined;
+    return value !== undefined && values.includes(String(value));
+  });
+}
+
+/** An optional list filter: no filter matches everything, else the value must be in it. */
+export function within<T>(filter: readonly T[] | undefined, value: T | null): boolean {
+  return filter === undefined || (value !== null && filter.includes(value));
+}
+
+// --- sorting ---------------------------------------------------------------------------------
+
+export type SortKey = string | number | null;
+
+/** One key in Postgres order: ascending puts NULLs last, descending puts them first; text bytewise. */
+export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number {
+  if (a === b) return 0;
+  if (a === null) return descending ? -1 : 1;
+  if (b === null) return descending ? 1 : -1;
+  const order = a < b ? -1 : a > b ? 1 : 0;
+  return descending ? -order : order;
+}
+
+/** A criterion: how two items compare on one field, in the direction asked. */
+export type Criterion<T> = (a: T, b: T, descending: boolean) => number;
+
+/** A criterion on a key of each item (Postgres NULL order). */
+export function byKey<T>(key: (item: T) => SortKey): Criterion<T> {
+  return (a, b, descending) => compareKeys(key(a), key(b), descending);
+}
+
+/** Ties broken by id, as a primary key would. */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Sorts in place by `criteria` (`field` or `-field`), then by `tieBreak` (by default the order
+ * the items came in: the sort is stable).
+ */
+export function sortBy<T>(
+  items: T[],
+  criteria: readonly string[],
+  criterion: (field: string) => Criterion<T>,
+  tieBreak: (a: T, b: T) => number = () => 0,
+): T[] {
+  const parsed = criteria.map((text) => ({
+    descending: text.startsWith("-"),
+    compare: criterion(text.startsWith("-") ? text.slice(1) : text),
+  }));
+  return items.sort((a, b) => {
+    for (const { descending, compare } of parsed) {
+      const result = compare(a, b, descending);
+      if (result !== 0) return result;
+    }
+    return tieBreak(a, b);
+  });
+}
+
+/** An item with its creation order in the organization, for ties between equal timestamps. */
+export interface Ranked<T> {
+  item: T;
+  position: number;
+}
+
+/** By creation time, then creation order; both reversed when descending. */
+export function byCreation<T extends { created_at: Date }>(
+  a: Ranked<T>,
+  b: Ranked<T>,
+  descending: boolean,
+): number {
+  const order = a.item.created_at.getTime() - b.item.created_at.getTime() || a.position - b.position;
+  return descending ? -order : order;
+}
+
+/** Ties keep creation order. */
+export function byPosition<T>(a: Ranked<T>, b: Ranked<T>): number {
+  return a.position - b.position;
+}
+
+/** `sorting` as given, or the resource's default when none is. */
+export function sortingOr(
+  sorting: readonly string[] | undefined,
+  fallback: readonly string[],
+): readonly string[] {
+  return sorting !== undefined && sorting.length > 0 ? sorting : fallback;
+}
+
+// --- pagination ------------------------------------------------------------------------------
+
+export const MAX_LIMIT = 100;
+
+export interface Page {
+  page: number;
+  limit: number;
+}
+
+/** `page` and `limit` of a validated query: defaults 1 and 10, a limit over 100 clamped, never refused. */
+export function pageOf(query: { page?: number | null; limit?: number | null }): Page {
+  const page = typeof query.page === "number" ? query.page : 1;
+  const limit = typeof query.limit === "number" ? Math.min(query.limit, MAX_LIMIT) : 10;
+  return { page, limit };
+}
+
+export interface Paginated<T> {
+  items: T[];
+  total: number;
+}
+
+/** One page of an already filtered and sorted list. */
+export function paginate<T>(items: T[], { page, limit }: Page): Paginated<T> {
+  const start = (page - 1) * limit;
+  return { items: items.slice(start, start + limit), total: items.length };
+}
+
+export interface ListEnvelope<W> {
+  items: W[];
+  pagination: { total_count: number; max_page: number };
+}
+
+/** Polar's list envelope around a page. */
+export function listEnvelope<T, W>(
+  { items, total }: Paginated<T>,
+  { limit }: Page,
+  serialize: (item: T) => W,
+): ListEnvelope<W> {
+  return {
+    items: items.map(serialize),
+    pagination: { total_count: total, max_page: Math.ceil(total / limit) },
+  };
+}

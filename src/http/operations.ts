@@ -1,0 +1,177 @@
+/**
+ * The specs, loaded once at startup into openapi-backend, which compiles an ajv validator per
+ * operation (lazily). Routing is ours (router.ts, compiled once); validate.ts runs an operation's
+ * validators against a request the router already matched.
+ */
+import type { Ajv } from "ajv";
+import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
+import { customizeAjv } from "../pydantic/ajv.js";
+import type { ModelWalker } from "../pydantic/walker.js";
+import { isObject } from "../util/is-object.js";
+import { Router } from "./router.js";
+
+type Schema = Record<string, unknown>;
+
+/** How a query parameter's raw strings are shaped before validation. */
+export interface QuerySpec {
+  array: boolean;
+  boolean: boolean;
+  integer: boolean;
+  deepObject: boolean;
+}
+
+/** What the resources add to the specs' JSON Schema (src/resources/index.ts `validation()`). */
+export interface ValidationSettings {
+  /** The walker of the walked bodies: the document's models with the resources' rules. */
+  walker?: ModelWalker;
+  /** Operations whose body the walker validates. */
+  walked: readonly string[];
+  tagFunctions: Partial<Record<string, string>>;
+  before: Partial<Record<string, (body: unknown) => void>>;
+  awareDatetimeQuery: Partial<Record<string, readonly string[]>>;
+}
+
+/** What the pipeline needs to know about one operation, read from the spec once. */
+export interface OperationInfo {
+  operationId: string;
+  method: string;
+  path: string;
+  /** Scopes of the organization-token security requirement; a token needs any one. Empty: no auth. */
+  scopes: string[];
+  /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
+  bodySchema: unknown;
+  /** Query parameters by name, with how their raw strings must be shaped before validation. */
+  query: Map<string, QuerySpec>;
+  /** Path and query parameters that are UUIDs: canonicalized once they are valid. */
+  uuidParams: Set<string>;
+  operation: Operation;
+  validator: OpenAPIBackend;
+  /**
+   * The body validated like pydantic validates Polar's model (see ModelWalker), for the walked
+   * operations; the others have ajv's errors translated.
+   */
+  bodyModel?: { walker: ModelWalker; schema: unknown };
+  /** pydantic names this operation's callable discriminator in its message. */
+  tagFunction?: string;
+  /** A "before" validator that changes the body before it is checked. */
+  before?: (body: unknown) => void;
+  /** Query parameters read as `AwareDatetime`. */
+  awareDatetimeQuery: readonly string[];
+}
+
+/** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
+function accepts(schema: unknown, type: string): boolean {
+  if (!isObject(schema)) return false;
+  if (schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))) return true;
+  for (const key of ["anyOf", "oneOf"]) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.some((branch) => accepts(branch, type))) return true;
+  }
+  return false;
+}
+
+/** Whether a schema, or an anyOf branch or item schema of it, has `format`. */
+function hasFormat(schema: unknown, format: string): boolean {
+  if (!isObject(schema)) return false;
+  if (schema.format === format) return true;
+  const branches = Array.isArray(schema.anyOf) ? schema.anyOf : [];
+  return branches.some((branch) => hasFormat(branch, format)) || hasFormat(schema.items, format);
+}
+
+/** An operation's request body schema as the document writes it, `$ref`s unresolved. */
+function rawBodySchema(document: Schema, path: string, method: string): unknown {
+  const paths = isObject(document.paths) ? document.paths : {};
+  const item = isObject(paths[path]) ? paths[path] : {};
+  const operation = isObject(item[method]) ? item[method] : {};
+  const body = isObject(operation.requestBody) ? operation.requestBody : {};
+  const content = isObject(body.content) ? body.content : {};
+  const json = isObject(content["application/json"]) ? content["application/json"] : {};
+  return json.schema;
+}
+
+/** Loads one spec into openapi-backend and describes its operations. */
+export async function loadOperations(
+  document: Schema,
+  settings: ValidationSettings,
+): Promise<OperationInfo[]> {
+  // `quick` skips openapi-backend's definition check, which knows OpenAPI 3.0 only and refuses
+  // 3.1's `const`; it also compiles validators lazily: a request validator is compiled on first
+  // use or by warmUp() after the server listens, and response validators (which the emulator never
+  // uses) are never compiled. Compiling eagerly would make startup grow with the spec.
+  const backend = new OpenAPIBackend({
+    definition: structuredClone(document) as unknown as Document,
+    quick: true,
+    strict: true,
+    validate: true,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, verbose: true, strict: false, code: { optimize: false } },
+    customizeAjv: (ajv) => customizeAjv(ajv as unknown as Ajv) as never,
+  });
+  await backend.init();
+  const walker = settings.walker;
+  const walked = new Set(settings.walked);
+  return backend.router.getOperations().map((operation) => {
+    const security = (operation.security ?? []) as Record<string, string[]>[];
+    const oat = security.find((requirement) => "oat" in requirement);
+    const query = new Map<string, QuerySpec>();
+    const uuidParams = new Set<string>();
+    for (const parameter of (operation.parameters ?? []) as unknown as Schema[]) {
+      if (hasFormat(parameter.schema, "uuid4")) uuidParams.add(String(parameter.name));
+      if (parameter.in !== "query") continue;
+      query.set(String(parameter.name), {
+        array: accepts(parameter.schema, "array") && !accepts(parameter.schema, "string"),
+        boolean: accepts(parameter.schema, "boolean"),
+        integer: accepts(parameter.schema, "integer") && !accepts(parameter.schema, "string"),
+        deepObject: parameter.style === "deepObject",
+      });
+    }
+    const requestBody = operation.requestBody as Schema | undefined;
+    const info: OperationInfo = {
+      operationId: String(operation.operationId),
+      method: operation.method.toUpperCase(),
+      path: operation.path,
+      scopes: oat?.oat ?? [],
+      bodySchema: (requestBody?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema,
+      query,
+      uuidParams,
+      operation,
+      validator: backend,
+      tagFunction: settings.tagFunctions[String(operation.operationId)],
+      before: settings.before[String(operation.operationId)],
+      awareDatetimeQuery: settings.awareDatetimeQuery[String(operation.operationId)] ?? [],
+    };
+    if (walker && walked.has(info.operationId)) {
+      // The raw (not dereferenced) schema: its `$ref`s name the model classes.
+      const raw = rawBodySchema(document, operation.path, operation.method);
+      if (raw !== undefined) info.bodyModel = { walker, schema: raw };
+    }
+    return info;
+  });
+}
+
+/**
+ * Compiles every operation's request validators, one per event-loop turn, so requests that
+ * arrive meanwhile are served (their own validator compiles on demand).
+ */
+export async function warmUp(operations: OperationInfo[]): Promise<void> {
+  for (const info of operations) {
+    await new Promise((resolve) => setImmediate(resolve));
+    info.validator.validator.getRequestValidatorsForOperation(info.operationId);
+  }
+}
+
+export function buildRouter(operations: OperationInfo[]): Router<OperationInfo> {
+  const router = new Router<OperationInfo>();
+  for (const info of operations) router.add(info.method, info.path, info);
+  return router;
+}
+
+/** The models (component names) of the bodies the walker validates: fixtures validate them the same way. */
+export function walkedModels(operations: OperationInfo[]): Set<string> {
+  const names = new Set<string>();
+  for (const info of operations) {
+    const schema = info.bodyModel?.schema;
+    if (isObject(schema) && typeof schema.$ref === "string") names.add(schema.$ref.split("/").pop() ?? "");
+  }
+  return names;
+}

@@ -1,0 +1,78 @@
+/**
+ * What a model walker needs to know of a document's models beyond their JSON Schema: callable
+ * discriminators, Enum names, plain models and TypedDicts, field kinds, field and model
+ * validators. The resources write these for Polar's models; the walker applies them.
+ */
+import type { Described } from "./messages.js";
+
+/** A pydantic union with a callable `Discriminator(fn)` and `Tag`s (e.g. ProductCreate). */
+export interface CallableUnion {
+  /** The function as pydantic names it in `union_tag_invalid`: `_product_create_discriminator()`. */
+  fn: string;
+  /** The tag the function returns for an input. */
+  tagOf(data: unknown): string;
+  /** Each member's tag, by its component name. */
+  tags: Record<string, string>;
+}
+
+/** The Enum whose members are a key discriminator's tags: pydantic lists them by their repr. */
+export interface TagEnum {
+  name: string;
+  /** Member names that differ from their values (`AggregationFunction.cnt` is `'count'`). */
+  members?: Record<string, string>;
+}
+
+/** What a field is beyond its JSON Schema. */
+export type FieldKind = "stripped-length" | "aware-past-datetime" | "future-datetime";
+
+/** A field validator: `value` is the field's validated value, `data` the fields validated before it. */
+export type FieldValidator = (value: unknown, data: Record<string, unknown>) => Described | null;
+
+/** A `model_validator(mode="after")`: it runs once every field is valid, and reports at the model. */
+export type ModelValidator = (value: Record<string, unknown>) => Described | null;
+
+/** Knowledge of Polar's models that the JSON Schema does not carry. Keys are component names. */
+export interface ModelRules {
+  callableUnions?: Record<string, CallableUnion>;
+  /** By discriminator property (`type`, `amount_type`, `func`). */
+  tagEnums?: Record<string, TagEnum>;
+  /** Plain pydantic `BaseModel`s: they lack the NUL check of Polar's `Schema`. */
+  plainModels?: ReadonlySet<string>;
+  /** TypedDicts: a non-dict is `dict_type`, and their content is checked by the model holding them. */
+  typedDicts?: ReadonlySet<string>;
+  /** By `Component.field`. */
+  fieldKinds?: Record<string, FieldKind>;
+  /** Validators after a field's own checks (`AfterValidator`s, `field_validator`s), by `Component.field`. */
+  fieldValidators?: Record<string, FieldValidator>;
+  /** By component. */
+  modelValidators?: Record<string, ModelValidator>;
+  /** `BeforeValidator`s of a list's items, by `Component.field`. */
+  itemBeforeValidators?: Record<string, (item: unknown) => unknown>;
+}
+
+/** Several resources' rules as one: the maps and sets of each kind joined. */
+export function mergeRules(all: readonly ModelRules[]): ModelRules {
+  const plainModels = new Set<string>();
+  const typedDicts = new Set<string>();
+  const merged: Required<ModelRules> = {
+    callableUnions: {},
+    tagEnums: {},
+    plainModels,
+    typedDicts,
+    fieldKinds: {},
+    fieldValidators: {},
+    modelValidators: {},
+    itemBeforeValidators: {},
+  };
+  for (const rules of all) {
+    Object.assign(merged.callableUnions, rules.callableUnions);
+    Object.assign(merged.tagEnums, rules.tagEnums);
+    for (const name of rules.plainModels ?? []) plainModels.add(name);
+    for (const name of rules.typedDicts ?? []) typedDicts.add(name);
+    Object.assign(merged.fieldKinds, rules.fieldKinds);
+    Object.assign(merged.fieldValidators, rules.fieldValidators);
+    Object.assign(merged.modelValidators, rules.modelValidators);
+    Object.assign(merged.itemBeforeValidators, rules.itemBeforeValidators);
+  }
+  return merged;
+}

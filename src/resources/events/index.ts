@@ -1,0 +1,73 @@
+/** Usage events: ingestion and the indices that keep customer meters current. */
+import { array, problem, toJson } from "../../domain/decode.js";
+import { defineResource, type SnapshotSection } from "../resource.js";
+import { eventControl } from "./control.js";
+import { eventHandlers } from "./handlers.js";
+import { eventRules } from "./rules.js";
+import { type UsageIndex, usageEventDecoder, usageIndexDecoder } from "./snapshot.js";
+import { type UsageEventRecord, UsageTable } from "./table.js";
+
+const usageIndex: SnapshotSection<UsageIndex> = {
+  decode: usageIndexDecoder,
+  save: ({ usage }) => ({
+    events_by_customer: toJson(usage.byCustomer),
+    events_by_external_customer_id: toJson(usage.byExternalCustomerId),
+    customer_meter_aggregates: toJson(usage.aggregates),
+  }),
+  restore: ({ usage }, index) => {
+    for (const [key, list] of index.events_by_customer) usage.byCustomer.set(key, list);
+    for (const [key, list] of index.events_by_external_customer_id) usage.byExternalCustomerId.set(key, list);
+    for (const [key, value] of index.customer_meter_aggregates) usage.aggregates.set(key, value);
+  },
+};
+
+export const events = defineResource({
+  name: "events",
+  scopes: ["events:read", "events:write"],
+  tables: () => ({ usage: new UsageTable() }),
+  handlers: eventHandlers,
+  control: eventControl,
+  validation: { rules: eventRules, walked: ["events:ingest"] },
+  snapshot: {
+    sections: {
+      events: {
+        kind: "collection" as const,
+        decode: array(usageEventDecoder),
+        save: ({ usage }) => usage.events.map(toJson),
+        restore: ({ usage }, records: UsageEventRecord[]) => {
+          for (const event of records) usage.append(event);
+        },
+        count: ({ usage }) => usage.events.length,
+      },
+      usage_index: usageIndex,
+    },
+    references: (decoded, ids, problems, missing) => {
+      decoded.events.forEach((item, index) => {
+        if (item.customer_id !== null && !ids("customers").has(item.customer_id))
+          missing(["events", index, "customer_id"], "customer", item.customer_id);
+      });
+      const positions = (map: Map<string, number[]>, name: string) => {
+        for (const [key, list] of map) {
+          list.forEach((position, at) => {
+            if (position < 0 || position >= decoded.events.length || (at > 0 && position <= list[at - 1])) {
+              problems.push(
+                problem(
+                  ["usage_index", name, key, at],
+                  "value_error",
+                  "Input should be ascending positions in events",
+                  position,
+                ),
+              );
+            }
+          });
+        }
+      };
+      positions(decoded.usage_index.events_by_customer, "events_by_customer");
+      positions(decoded.usage_index.events_by_external_customer_id, "events_by_external_customer_id");
+      for (const key of decoded.usage_index.customer_meter_aggregates.keys()) {
+        if (!ids("customer_meters").has(key))
+          missing(["usage_index", "customer_meter_aggregates", key], "customer meter", key);
+      }
+    },
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * Usage: ingested events, and the customer meters they move (consumed units), together with
+ * credits from meter-credit benefits (credited units). `balance = credited − consumed`.
+ *
+ * Polar's rules (server/polar/event/service.py `ingest`, event/repository.py `insert_batch`,
+ * customer_meter/service.py):
+ * - the batch is validated as a whole first (organization_id with an organization token, unknown
+ *   or deleted customer_id, member_id) and nothing is inserted when any event fails;
+ * - an event whose `external_id` the organization already has, or that repeats one earlier in the
+ *   batch, is a duplicate: skipped and counted (`ON CONFLICT DO NOTHING`);
+ * - an event counts for the customer it names, or for the live customer that has its
+ *   `external_customer_id` — now, or later when a customer gets that external id;
+ * - consumed units are the meter's aggregation over the customer's events ingested since the last
+ *   reset; credited units the non-negative running sum of credits since then;
+ * - the customer meters move as src/resources/customer-meters says.
+ */
+import type { Schemas } from "../../domain/wire.js";
+import { PolarRequestValidationError, type ValidationDetail } from "../../errors.js";
+import { laxDatetime } from "../../pydantic/lax.js";
+import type { Ctx, Partition } from "../context.js";
+import { createCustomerMeter, materializeMeters, recompute } from "../customer-meters/service.js";
+import type { CustomerMeterRecord } from "../customer-meters/table.js";
+import { publishCustomerState } from "../customers/state.js";
+import type { CustomerRecord } from "../customers/table.js";
+import { aggregateEvent, aggregateValue, meterMatches } from "../meters/filter.js";
+import type { MeterRecord } from "../meters/table.js";
+import type { UsageEventRecord } from "./table.js";
+
+export type EventsIngestBody = Schemas["EventsIngest"];
+type EventInput = EventsIngestBody["events"][number];
+type Detail = Omit<ValidationDetail, "ctx">;
+
+function push(index: Map<string, number[]>, key: string, position: number): void {
+  const list = index.get(key);
+  if (list) list.push(position);
+  else index.set(key, [position]);
+}
+
+/** Polar's `lower_first_user_event_at`: the earliest event time, never later; modified_at untouched. */
+function lowerFirstUserEventAt(customer: CustomerRecord, timestamp: Date): void {
+  if (customer.first_user_event_at === null || customer.first_user_event_at > timestamp) {
+    customer.first_user_event_at = timestamp;
+  }
+}
+
+/**
+ * Adds a new event (the customer's latest) to the customer's meters; true when one moved.
+ * `slots` holds the customer's meter for each of `meters` (same index), filled as they appear.
+ */
+function applyEvent(
+  ctx: Ctx,
+  partition: Partition,
+  customer: CustomerRecord,
+  event: UsageEventRecord,
+  position: number,
+  meters: MeterRecord[],
+  slots: (CustomerMeterRecord | undefined)[],
+  now: Date,
+): boolean {
+  let changed = false;
+  for (let index = 0; index < meters.length; index++) {
+    const meter = meters[index];
+    const customerMeter = slots[index];
+    if (!customerMeter) {
+      if (!meterMatches(meter, event)) continue;
+      slots[index] = createCustomerMeter(ctx, partition, customer, meter);
+      changed = true;
+      continue;
+    }
+    if (position < customerMeter.consumed_since) continue;
+    const state = partition.usage.aggregates.get(customerMeter.id);
+    if (state) {
+      if (!aggregateEvent(meter, state, event)) continue;
+      customerMeter.consumed_units = aggregateValue(meter.aggregation, state);
+    } else {
+      // A customer meter made elsewhere, never aggregated here: from scratch (this event included).
+      if (!meterMatches(meter, event)) continue;
+      recompute(partition, customerMeter, meter);
+    }
+    customerMeter.modified_at = now;
+    changed = true;
+  }
+  return changed;
+}
+
+// --- validation -------------------------------------------------------------------------------
+
+/**
+ * When each event happened: its `timestamp` (already validated by the walker as an aware datetime
+ * in the past, rules.ts), or now.
+ */
+function eventTimestamps(events: EventInput[], now: Date): Date[] {
+  return events.map((event) => {
+    if (event.timestamp === undefined) return now;
+    const parsed = laxDatetime(event.timestamp);
+    return "epochMs" in parsed ? new Date(parsed.epochMs) : now;
+  });
+}
+
+function isCustomerEvent(event: EventInput): event is EventInput & { customer_id: string } {
+  return "customer_id" in event && typeof event.customer_id === "string";
+}
+
+/** The batch's business rules, every event checked (an event stops at its first failure). */
+function validateBatch(partition: Partition, events: EventInput[]): void {
+  const errors: Detail[] = [];
+  events.forEach((event, index) => {
+    if (event.organization_id !== undefined && event.organization_id !== null) {
+      errors.push({
+        type: "organization_token",
+        loc: ["body", "events", index, "organization_id"],
+        msg: "Setting organization_id is disallowed when using an organization token.",
+        input: event.organization_id,
+      });
+      return;
+    }
+    if (!isCustomerEvent(event)) return;
+    if (!partition.customers.live(event.customer_id)) {
+      errors.push({
+        type: "customer_id",
+        loc: ["body", "events", index, "customer_id"],
+        msg: "Customer not found.",
+        input: event.customer_id,
+      });
+      return;
+    }
+    // The emulator has no members: every member_id is unknown.
+    if ("member_id" in event && event.member_id !== undefined && event.member_id !== null) {
+      errors.push({
+        type: "member_id",
+        loc: ["body", "events", index, "member_id"],
+        msg: "Member not found.",
+        input: event.member_id,
+      });
+    }
+  });
+  if (errors.length > 0) throw new PolarRequestValidationError(errors);
+}
+
+// --- operations -------------------------------------------------------------------------------
+
+/**
+ * Ingests a batch: all or nothing. Duplicates (an `external_id` already seen) are skipped and
+ * counted. Moves the customer meters of every customer the batch concerns and emits one
+ * `customer.state_changed` per customer whose meters changed.
+ */
+export function ingestEvents(
+  ctx: Ctx,
+  organizationId: string,
+  events: EventsIngestBody["events"],
+): { inserted: number; duplicates: number } {
+  const partition = ctx.store.partition(organizationId);
+  const now = ctx.clock.now();
+  const timestamps = eventTimestamps(events, now);
+  validateBatch(partition, events);
+
+  const meters = partition.meters.live();
+  /** Live customers in the order they first appear in the batch, and those whose meters moved. */
+  const concerned = new Map<string, CustomerRecord>();
+  const changed = new Set<string>();
+  /** Each concerned customer's meter for each of `meters`, looked up once per batch. */
+  const slots = new Map<string, (CustomerMeterRecord | undefined)[]>();
+  let inserted = 0;
+  let duplicates = 0;
+  events.forEach((input, index) => {
+    const externalCustomerId = isCustomerEvent(input) ? null : input.external_customer_id;
+    const customer = isCustomerEvent(input)
+      ? partition.customers.live(input.customer_id)
+      : partition.customers.byExternalId.get(input.external_customer_id);
+    if (customer && !concerned.has(customer.id)) concerned.set(customer.id, customer);
+
+    const externalId = input.external_id ?? null;
+    if (externalId !== null) {
+      if (partition.usage.externalIds.has(externalId)) {
+        duplicates += 1;
+        return;
+      }
+      partition.usage.externalIds.add(externalId);
+    }
+    const event: UsageEventRecord = {
+      id: ctx.random.uuid(),
+      organization_id: organizationId,
+      name: input.name,
+      timestamp: timestamps[index],
+      customer_id: customer?.id ?? null,
+      external_customer_id: externalCustomerId,
+      external_id: externalId,
+      metadata: structuredClone(input.metadata ?? {}) as Record<string, unknown>,
+      ingested_at: now,
+    };
+    // The customer's rows for every meter exist before the event counts (aggregated once, below).
+    let customerSlots = customer ? slots.get(customer.id) : undefined;
+    if (customer && !customerSlots) {
+      customerSlots = materializeMeters(ctx, partition, customer, meters);
+      slots.set(customer.id, customerSlots);
+    }
+    const position = partition.usage.events.push(event) - 1;
+    inserted += 1;
+    if (externalCustomerId !== null) push(partition.usage.byExternalCustomerId, externalCustomerId, position);
+    if (!customer || !customerSlots) return;
+    push(partition.usage.byCustomer, customer.id, position);
+    lowerFirstUserEventAt(customer, event.timestamp);
+    if (applyEvent(ctx, partition, customer, event, position, meters, customerSlots, now)) {
+      changed.add(customer.id);
+    }
+  });
+
+  for (const customer of concerned.values()) {
+    if (!changed.has(customer.id)) continue;
+    publishCustomerState(ctx, customer);
+  }
+  return { inserted, duplicates };
+}
+
+/**
+ * Events ingested with an `external_customer_id` before a customer had it belong to that
+ * customer once it does: called when a customer gets an external id. Moves its meters; no events
+ * (the caller's `customer.created`/`updated` and `customer.state_changed` follow).
+ */
+export function attachPendingEvents(ctx: Ctx, customer: CustomerRecord): void {
+  if (customer.external_id === null || customer.deleted_at !== null) return;
+  const partition = ctx.store.partition(customer.organization_id);
+  const candidates = partition.usage.byExternalCustomerId.get(customer.external_id) ?? [];
+  // Events nobody had, or that a since-deleted customer had: Polar matches on the external id itself.
+  const attached = candidates.filter((position) => {
+    const owner = partition.usage.events[position].customer_id;
+    return owner !== customer.id && (owner === null || partition.customers.live(owner) === undefined);
+  });
+  if (attached.length === 0) return;
+
+  for (const position of attached) {
+    const event = partition.usage.events[position];
+    event.customer_id = customer.id;
+    lowerFirstUserEventAt(customer, event.timestamp);
+  }
+  const positions = partition.usage.byCustomer.get(customer.id) ?? [];
+  partition.usage.byCustomer.set(
+    customer.id,
+    [...positions, ...attached].sort((a, b) => a - b),
+  );
+
+  for (const meter of partition.meters.live()) {
+    const customerMeter = partition.customerMeters.find(customer.id, meter.id);
+    const since = customerMeter?.consumed_since ?? 0;
+    const moved = attached.some(
+      (position) => position >= since && meterMatches(meter, partition.usage.events[position]),
+    );
+    if (!moved) continue;
+    if (!customerMeter) {
+      createCustomerMeter(ctx, partition, customer, meter);
+      continue;
+    }
+    recompute(partition, customerMeter, meter);
+    customerMeter.modified_at = ctx.clock.now();
+  }
+}

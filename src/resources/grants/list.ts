@@ -1,0 +1,57 @@
+/** Listing benefit grants with Polar's filters and sorting (benefit/grant/service.py, sorting.py). */
+import {
+  byId,
+  byKey,
+  type Page,
+  type Paginated,
+  paginate,
+  sortBy,
+  sortingOr,
+  within,
+} from "../../domain/list.js";
+import type { Ctx } from "../context.js";
+import { partitionsOf } from "../subscriptions/list.js";
+import type { GrantRecord } from "./table.js";
+
+export interface GrantFilters {
+  organizationIds: string[];
+  benefitId?: string;
+  customerIds?: string[];
+  externalCustomerIds?: string[];
+  memberIds?: string[];
+  isGranted?: boolean;
+}
+
+const SORT_KEYS: Record<string, (grant: GrantRecord) => number | null> = {
+  created_at: (grant) => grant.created_at.getTime(),
+  granted_at: (grant) => grant.granted_at?.getTime() ?? null,
+  revoked_at: (grant) => grant.revoked_at?.getTime() ?? null,
+};
+
+export function listGrants(
+  ctx: Ctx,
+  filters: GrantFilters,
+  sorting: readonly string[] | undefined,
+  page: Page,
+): Paginated<GrantRecord> {
+  const found: GrantRecord[] = [];
+  for (const partition of partitionsOf(ctx, filters.organizationIds)) {
+    for (const grant of partition.grants.values()) {
+      const customer = partition.customers.live(grant.customer_id);
+      if (!customer || !partition.benefits.live(grant.benefit_id)) continue;
+      if (filters.benefitId !== undefined && grant.benefit_id !== filters.benefitId) continue;
+      if (!within(filters.customerIds, grant.customer_id)) continue;
+      if (!within(filters.externalCustomerIds, customer.external_id)) continue;
+      if (!within(filters.memberIds, grant.member_id)) continue;
+      if (filters.isGranted !== undefined && (grant.granted_at !== null) !== filters.isGranted) continue;
+      found.push(grant);
+    }
+  }
+  sortBy(
+    found,
+    sortingOr(sorting, ["-created_at"]),
+    (field) => byKey(SORT_KEYS[field] ?? (() => null)),
+    byId,
+  );
+  return paginate(found, page);
+}

@@ -1,0 +1,254 @@
+/**
+ * Benefit grants: made by subscriptions or directly, with properties per benefit type as Polar's
+ * benefit strategies write them. One grant per (customer, benefit, subscription); granting again
+ * reuses it (Polar's `get_by_benefit_and_scope`), so its id stays stable across revoke/grant.
+ */
+import { type DomainEventType, emit } from "../../domain/events.js";
+import { pythonIsoformat } from "../../util/time.js";
+import type { BenefitRecord } from "../benefits/table.js";
+import type { Ctx, Partition } from "../context.js";
+import { creditCustomerMeter, resetCustomerMeter } from "../customer-meters/service.js";
+import { publishCustomerState } from "../customers/state.js";
+import type { CustomerRecord } from "../customers/table.js";
+import type { SubscriptionRecord } from "../subscriptions/table.js";
+import { serializeGrant } from "./serialize.js";
+import type { GrantRecord } from "./table.js";
+
+function findGrant(
+  partition: Partition,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+): GrantRecord | undefined {
+  const subscriptionId = subscription?.id ?? null;
+  return partition.grants
+    .ofCustomer(customer.id)
+    .find((grant) => grant.benefit_id === benefit.id && grant.subscription_id === subscriptionId);
+}
+
+/** A grant record not granted yet (Polar creates it, then runs the benefit's strategy). */
+function newGrant(
+  ctx: Ctx,
+  partition: Partition,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+  now: Date,
+): GrantRecord {
+  const grant: GrantRecord = {
+    id: ctx.random.uuid(),
+    organization_id: customer.organization_id,
+    customer_id: customer.id,
+    benefit_id: benefit.id,
+    subscription_id: subscription?.id ?? null,
+    order_id: null,
+    member_id: null,
+    created_at: now,
+    modified_at: null,
+    granted_at: null,
+    revoked_at: null,
+    properties: {},
+  };
+  partition.grants.insert(grant);
+  return grant;
+}
+
+function touch(grant: GrantRecord, now: Date): GrantRecord {
+  grant.modified_at = now;
+  return grant;
+}
+
+/** A Discord/GitHub account id the emulator makes up for the customer (Polar asks the customer to connect one). */
+function accountId(ctx: Ctx): string {
+  return ctx.random.faker.string.numeric({ length: 18, allowLeadingZeros: false });
+}
+
+/** The grant's properties once granted, as each of Polar's benefit strategies returns them. */
+function grantedProperties(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  const properties = benefit.properties;
+  switch (benefit.type) {
+    case "discord": {
+      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
+      return {
+        ...previous,
+        account_id: account,
+        guild_id: properties.guild_id,
+        role_id: properties.role_id,
+        granted_account_id: account,
+      };
+    }
+    case "github_repository": {
+      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
+      return {
+        ...previous,
+        account_id: account,
+        repository_owner: properties.repository_owner,
+        repository_name: properties.repository_name,
+        permission: properties.permission,
+        granted_account_id: account,
+      };
+    }
+    case "downloadables": {
+      const archived = (properties.archived ?? {}) as Record<string, boolean>;
+      const files = (properties.files ?? []) as string[];
+      return { ...previous, files: files.filter((file) => !archived[file]) };
+    }
+    case "license_keys": {
+      if (typeof previous.license_key_id === "string") return { ...previous };
+      const prefix = typeof properties.prefix === "string" ? properties.prefix.trim().toUpperCase() : null;
+      const uuid = ctx.random.uuid().toUpperCase();
+      const key = prefix ? `${prefix}-${uuid}` : uuid;
+      return { ...previous, license_key_id: ctx.random.uuid(), display_key: `****-${key.slice(-6)}` };
+    }
+    case "meter_credit": {
+      const meterId = properties.meter_id as string;
+      const units = properties.units as number;
+      creditCustomerMeter(ctx, customer, meterId, units);
+      return {
+        last_credited_meter_id: meterId,
+        last_credited_units: units,
+        last_credited_at: pythonIsoformat(ctx.clock.now()),
+      };
+    }
+    default:
+      return { ...previous };
+  }
+}
+
+/** The grant's properties once revoked (Discord forgets the account; credits are taken back). */
+function revokedProperties(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  switch (benefit.type) {
+    case "discord":
+      return {};
+    case "github_repository":
+      return { account_id: previous.account_id ?? null };
+    case "meter_credit": {
+      const meterId = previous.last_credited_meter_id;
+      if (typeof meterId !== "string") return previous;
+      const units =
+        (previous.last_credited_units as number | undefined) ?? (benefit.properties.units as number);
+      creditCustomerMeter(ctx, customer, meterId, -units);
+      return {
+        last_credited_meter_id: meterId,
+        last_credited_units: -units,
+        last_credited_at: pythonIsoformat(ctx.clock.now()),
+      };
+    }
+    default:
+      return { ...previous };
+  }
+}
+
+/**
+ * `benefit_grant.*` with the grant, then `customer.state_changed`. The grant's payload carries
+ * `previous_properties`, its properties before this change, as Polar's BenefitGrantWebhook does.
+ */
+export function publishGrant(
+  ctx: Ctx,
+  grant: GrantRecord,
+  type: DomainEventType,
+  previous: Record<string, unknown>,
+): void {
+  const partition = ctx.store.partition(grant.organization_id);
+  const customer = partition.customers.get(grant.customer_id);
+  if (!customer) return;
+  const subject = { organizationId: grant.organization_id, customerId: customer.id, subjectId: grant.id };
+  emit(ctx, type, subject, () => ({
+    ...serializeGrant(partition, grant),
+    previous_properties: structuredClone(previous),
+  }));
+  publishCustomerState(ctx, customer);
+}
+
+/**
+ * Polar's grant_benefit and revoke_benefit: find (or create) the customer's grant of the benefit
+ * in this scope; when it is already in the wanted state, return it unchanged without events.
+ */
+function setGranted(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  subscription: SubscriptionRecord | undefined,
+  granted: boolean,
+): GrantRecord {
+  const partition = ctx.store.partition(customer.organization_id);
+  const now = ctx.clock.now();
+  const found = findGrant(partition, customer, benefit, subscription);
+  if (found && (granted ? found.granted_at : found.revoked_at)) return found;
+  const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, subscription, now);
+  const previous = grant.properties;
+  grant.properties = (granted ? grantedProperties : revokedProperties)(
+    ctx,
+    customer,
+    benefit,
+    grant.properties,
+  );
+  grant.granted_at = granted ? now : null;
+  grant.revoked_at = granted ? null : now;
+  publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked", previous);
+  return grant;
+}
+
+/** Grants a benefit (again) to a customer; nothing happens when it is granted already. */
+export function grantBenefit(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  options: { subscription?: SubscriptionRecord } = {},
+): GrantRecord {
+  return setGranted(ctx, customer, benefit, options.subscription, true);
+}
+
+/**
+ * Revokes a customer's grant of a benefit. With no grant yet, Polar records a revoked one; a grant
+ * already revoked is returned unchanged, without events.
+ */
+export function revokeBenefit(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  options: { subscription?: SubscriptionRecord } = {},
+): GrantRecord {
+  return setGranted(ctx, customer, benefit, options.subscription, false);
+}
+
+/**
+ * A new billing period for a granted grant: meter credits start over (what is left rolls over when
+ * the benefit says so). Other types have nothing to cycle. Emits `benefit_grant.cycled`.
+ */
+export function cycleGrant(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  grant: GrantRecord,
+  /** Meters the renewal already started over (metered prices): no second reset, nothing rolls over. */
+  alreadyReset: ReadonlySet<string> = new Set(),
+): void {
+  const partition = ctx.store.partition(customer.organization_id);
+  const benefit = partition.benefits.get(grant.benefit_id);
+  if (!benefit || grant.granted_at === null) return;
+  grant.modified_at = ctx.clock.now();
+  const previous = grant.properties;
+  if (benefit.type === "meter_credit") {
+    const meterId = benefit.properties.meter_id as string;
+    if (!alreadyReset.has(meterId)) {
+      const before = partition.customerMeters.find(customer.id, meterId);
+      const left = before ? Math.max(0, before.credited_units - before.consumed_units) : 0;
+      resetCustomerMeter(ctx, customer, meterId);
+      if (benefit.properties.rollover === true && left > 0) {
+        creditCustomerMeter(ctx, customer, meterId, Math.floor(left));
+      }
+    }
+    grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
+  }
+  publishGrant(ctx, grant, "benefit_grant.cycled", previous);
+}

@@ -1,0 +1,107 @@
+/**
+ * RESOURCES: the registry. Every "for each resource" of the emulator is read from here: handler
+ * registration (API and control plane), the scopes a token can hold, the tables of a partition,
+ * the model rules the validator applies, the sections of a snapshot document and the webhook
+ * event subjects. The order is the order of a snapshot's sections and of the counts the control
+ * plane shows: a resource comes after those its records refer to.
+ */
+
+import { type ModelRules, mergeRules } from "../pydantic/walker.js";
+import type { Organization } from "../store/store.js";
+import { benefits } from "./benefits/index.js";
+import type { Partition, PartitionTables } from "./context.js";
+import { customerMeters } from "./customer-meters/index.js";
+import { customers } from "./customers/index.js";
+import { events } from "./events/index.js";
+import { grants } from "./grants/index.js";
+import { meters } from "./meters/index.js";
+import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
+import { organizations } from "./organizations/index.js";
+import { products } from "./products/index.js";
+import type { AnySection, ReferenceCheck, Validation } from "./resource.js";
+import type { Services } from "./services.js";
+import { subscriptions } from "./subscriptions/index.js";
+import { webhooks } from "./webhooks/index.js";
+
+export const RESOURCES = [
+  meters,
+  benefits,
+  products,
+  customers,
+  subscriptions,
+  grants,
+  customerMeters,
+  events,
+  webhooks,
+  organizations,
+] as const;
+
+type Registry = (typeof RESOURCES)[number];
+type ApiOf<R> = R extends { handlers?: (services: Services) => infer H } ? keyof H : never;
+type ControlOf<R> = R extends { control?: (services: Services) => infer H } ? keyof H : never;
+
+/** A served operation with no handler, or a handler for no served operation: a type error here. */
+type MissingApi = Exclude<ApiOperationId, ApiOf<Registry>>;
+type MissingControl = Exclude<ControlOperationId, ControlOf<Registry> | ControlOperationOutsideResources>;
+const everyOperationHasAHandler: [MissingApi, MissingControl] extends [never, never] ? true : false = true;
+void everyOperationHasAHandler;
+
+/** Control-plane operations of the emulator itself (health, reset, organizations, scenarios, specs). */
+export type ControlOperationOutsideResources =
+  | "emulator:health"
+  | "emulator:reset"
+  | "emulator:organizations:list"
+  | "emulator:organizations:create"
+  | "emulator:organizations:load-fixture"
+  | "emulator:organizations:reset"
+  | "emulator:organizations:snapshot"
+  | "emulator:organizations:restore"
+  | "emulator:openapi:polar"
+  | "emulator:openapi:emulator"
+  | "emulator:events:list";
+
+/** Every scope an organization access token can hold; the default token has them all. */
+export const ALL_SCOPES: readonly string[] = RESOURCES.flatMap((resource) => resource.scopes ?? []);
+
+/** A new organization's partition: the tables of every resource. */
+export function newPartition(organization: Organization): Partition {
+  const tables: Partial<PartitionTables>[] = RESOURCES.map((resource) => resource.tables?.() ?? {});
+  // Every table of PartitionTables is made by its resource's `tables` (a test checks each is there).
+  return Object.assign({ organization }, ...tables) as Partition;
+}
+
+/** Every resource's API handlers, by operationId. */
+export function apiHandlers(services: Services): Record<string, AnyHandler> {
+  return Object.assign({}, ...RESOURCES.map((resource) => resource.handlers?.(services) ?? {}));
+}
+
+/** Every resource's control-plane handlers, by operationId. */
+export function resourceControlHandlers(services: Services): Record<string, AnyHandler> {
+  return Object.assign({}, ...RESOURCES.map((resource) => resource.control?.(services) ?? {}));
+}
+
+/** How the pipeline validates the API: every resource's model rules and per-operation settings. */
+export function validation(): Required<Omit<Validation, "rules">> & { rules: ModelRules } {
+  const all: Validation[] = RESOURCES.flatMap((resource) =>
+    resource.validation ? [resource.validation] : [],
+  );
+  return {
+    rules: mergeRules(all.flatMap((entry) => (entry.rules ? [entry.rules] : []))),
+    walked: all.flatMap((entry) => entry.walked ?? []),
+    tagFunctions: Object.assign({}, ...all.map((entry) => entry.tagFunctions ?? {})),
+    before: Object.assign({}, ...all.map((entry) => entry.before ?? {})),
+    awareDatetimeQuery: Object.assign({}, ...all.map((entry) => entry.awareDatetimeQuery ?? {})),
+  };
+}
+
+/** A snapshot's sections, in document order, with the reference check of each resource. */
+export const SNAPSHOT_SECTIONS: readonly { name: string; section: AnySection }[] = RESOURCES.flatMap(
+  (resource) =>
+    Object.entries(resource.snapshot?.sections ?? {}).flatMap(
+      ([name, section]: [string, AnySection | undefined]) => (section ? [{ name, section }] : []),
+    ),
+);
+
+export const REFERENCE_CHECKS: readonly ReferenceCheck[] = RESOURCES.flatMap((resource) =>
+  resource.snapshot?.references ? [resource.snapshot.references] : [],
+);

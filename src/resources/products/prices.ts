@@ -1,0 +1,216 @@
+/**
+ * A product's prices as ProductService.create takes them (product/service.py
+ * `get_validated_prices`): each price built, then the rules across prices per currency.
+ */
+
+import type { Schemas } from "../../domain/wire.js";
+import type { PolarRequestValidationError } from "../../errors.js";
+import { type Decimal, decimalToString, parseDecimal, quantize } from "../../pydantic/decimal.js";
+import { canonicalUuid } from "../../pydantic/uuid.js";
+import type { Partition } from "../context.js";
+import type { PriceRecord } from "./table.js";
+import { seatTierRecords, storedSeatTiers } from "./tiers.js";
+
+export type ProductCreateBody = Schemas["ProductCreate"];
+type PriceInput = ProductCreateBody["prices"][number];
+type Detail = PolarRequestValidationError["details"][number];
+type Loc = (string | number)[];
+
+/** The organization settings Polar reads on create; a new organization has these. */
+const DEFAULT_PRESENTMENT_CURRENCY = "usd";
+
+/** `Numeric(17, 12)`: what the database keeps of a metered unit amount. */
+export const UNIT_AMOUNT = { maxDigits: 17, decimalPlaces: 12 };
+
+/** The unit amounts as they were sent, for the creation answer (before the database rounds them). */
+export const sentUnitAmounts = new WeakMap<PriceRecord, string>();
+
+/** A price create schema as pydantic dumps it into an error's `input`: every field, defaults included. */
+function priceDump(price: PriceInput): Record<string, unknown> {
+  const head = {
+    amount_type: price.amount_type,
+    price_currency: price.price_currency ?? "usd",
+    tax_behavior: price.tax_behavior ?? null,
+  };
+  switch (price.amount_type) {
+    case "fixed":
+      return { ...head, price_amount: price.price_amount };
+    case "custom":
+      return {
+        ...head,
+        minimum_amount: price.minimum_amount ?? 50,
+        maximum_amount: price.maximum_amount ?? null,
+        preset_amount: price.preset_amount ?? null,
+      };
+    case "seat_based": {
+      const sorted = seatTierRecords(price.seat_tiers.tiers).sort((a, b) => a.min_seats - b.min_seats);
+      return {
+        ...head,
+        seat_tiers: {
+          seat_tier_type: price.seat_tiers.seat_tier_type ?? "volume",
+          tiers: sorted,
+          minimum_seats: sorted[0].min_seats,
+          maximum_seats: sorted[sorted.length - 1].max_seats,
+        },
+      };
+    }
+    case "metered_unit":
+      return {
+        ...head,
+        meter_id: canonicalUuid(price.meter_id),
+        unit_amount: decimalToString(parseDecimal(price.unit_amount) as Decimal),
+        cap_amount: price.cap_amount ?? null,
+      };
+  }
+}
+
+/** A price record without its ids yet: they are drawn once the whole product is accepted. */
+function buildPrice(price: PriceInput, now: Date): PriceRecord {
+  const common = {
+    id: "",
+    product_id: "",
+    created_at: now,
+    modified_at: null,
+    source: "catalog" as const,
+    price_currency: price.price_currency ?? "usd",
+    tax_behavior: price.tax_behavior ?? null,
+    is_archived: false,
+  };
+  switch (price.amount_type) {
+    case "fixed":
+      return { ...common, amount_type: "fixed", price_amount: price.price_amount };
+    case "custom":
+      return {
+        ...common,
+        amount_type: "custom",
+        minimum_amount: price.minimum_amount ?? 50,
+        maximum_amount: price.maximum_amount ?? null,
+        preset_amount: price.preset_amount ?? null,
+      };
+    case "seat_based":
+      return {
+        ...common,
+        amount_type: "seat_based",
+        seat_tiers: {
+          seat_tier_type: price.seat_tiers.seat_tier_type ?? "volume",
+          ...storedSeatTiers(price.seat_tiers.tiers),
+        },
+      };
+    case "metered_unit": {
+      const decimal = parseDecimal(price.unit_amount) as Decimal;
+      const record: PriceRecord = {
+        ...common,
+        amount_type: "metered_unit",
+        // A Numeric(17, 12) column: read back with twelve decimal places.
+        unit_amount: decimalToString(quantize(decimal, UNIT_AMOUNT.decimalPlaces)),
+        cap_amount: price.cap_amount ?? null,
+        meter_id: canonicalUuid(price.meter_id),
+      };
+      sentUnitAmounts.set(record, decimalToString(decimal));
+      return record;
+    }
+  }
+}
+
+export function validatedPrices(
+  partition: Partition,
+  body: ProductCreateBody,
+  now: Date,
+): { prices: PriceRecord[]; errors: Detail[] } {
+  const prefix: Loc = ["body", "prices"];
+  const errors: Detail[] = [];
+  const prices: PriceRecord[] = [];
+  const perCurrency = new Map<string, { price: PriceRecord; index: number }[]>();
+  const recurring = body.recurring_interval !== undefined && body.recurring_interval !== null;
+  const allDumps = () => body.prices.map(priceDump);
+
+  body.prices.forEach((input, index) => {
+    // Seat-based pricing is enabled on every new organization (organization/service.py).
+    if (input.amount_type === "metered_unit") {
+      if (!recurring) {
+        errors.push({
+          type: "value_error",
+          loc: [...prefix, index],
+          msg: "Metered pricing is not supported on one-time products.",
+          input: priceDump(input),
+        });
+        return;
+      }
+      const meterId = canonicalUuid(input.meter_id);
+      if (!partition.meters.has(meterId)) {
+        errors.push({
+          type: "value_error",
+          loc: [...prefix, index, "meter_id"],
+          msg: "Meter does not exist.",
+          input: meterId,
+        });
+        return;
+      }
+    }
+    const price = buildPrice(input, now);
+    prices.push(price);
+    const list = perCurrency.get(price.price_currency) ?? [];
+    list.push({ price, index });
+    perCurrency.set(price.price_currency, list);
+  });
+
+  if (prices.length < 1) {
+    errors.push({
+      type: "too_short",
+      loc: prefix,
+      msg: "At least one price is required.",
+      input: allDumps(),
+    });
+  }
+
+  const structures = new Set<string>();
+  for (const entries of perCurrency.values()) {
+    const count = (type: PriceRecord["amount_type"]) =>
+      entries.filter(({ price }) => price.amount_type === type).length;
+    const fixed = count("fixed");
+    const custom = count("custom");
+    const seats = count("seat_based");
+    const rule = (msg: string) => errors.push({ type: "value_error", loc: prefix, msg, input: allDumps() });
+    if (fixed > 1) rule("Only one fixed price is allowed.");
+    if (seats > 1) rule("Only one seat-based price is allowed.");
+    if (custom > 1) rule("Only one custom price is allowed.");
+    if (custom > 0 && (fixed > 0 || seats > 0)) {
+      rule("A custom price cannot be combined with a fixed, seat-based or unit-based price.");
+    }
+    const meters = new Set<string>();
+    for (const { price, index } of entries) {
+      if (price.amount_type !== "metered_unit") continue;
+      if (meters.has(price.meter_id)) {
+        errors.push({
+          type: "value_error",
+          loc: [...prefix, index, "meter_id"],
+          msg: "Meter is already used for another price.",
+          input: price.meter_id,
+        });
+        continue;
+      }
+      meters.add(price.meter_id);
+    }
+    if (new Set(entries.map(({ price }) => price.tax_behavior)).size > 1) {
+      rule("All prices for the same currency must have the same tax behavior.");
+    }
+    structures.add(JSON.stringify([fixed > 0, seats > 0, false, custom > 0, meters.size]));
+  }
+  if (structures.size > 1) {
+    errors.push({
+      type: "value_error",
+      loc: prefix,
+      msg: "All price currencies must define the same set of price types.",
+      input: allDumps(),
+    });
+  }
+  if (!perCurrency.has(DEFAULT_PRESENTMENT_CURRENCY)) {
+    errors.push({
+      type: "value_error",
+      loc: prefix,
+      msg: "The organization's default presentment currency must be present in the prices.",
+      input: allDumps(),
+    });
+  }
+  return { prices, errors };
+}

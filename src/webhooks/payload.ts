@@ -1,0 +1,65 @@
+/** What a webhook carries beyond the domain event: the chat formats' payloads, and what a failed attempt records. */
+import { STATUS_CODES } from "node:http";
+import type { DomainEvent } from "../domain/events.js";
+import type { WebhookFormat } from "./endpoints.js";
+
+/** Types whose payload is a customer (its external id is on the object itself). */
+const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;
+
+export function externalCustomerIdOf(event: DomainEvent): string | null {
+  const data = event.data as Record<string, unknown> | null;
+  if (!data || typeof data !== "object") return null;
+  if (CUSTOMER_OBJECT.test(event.type)) {
+    // A deleted customer's external id has moved to `metadata.__external_id`, as Polar moves it.
+    const metadata = data.metadata as Record<string, unknown> | undefined;
+    const moved = typeof metadata?.__external_id === "string" ? metadata.__external_id : null;
+    return (data.external_id as string | null | undefined) ?? moved;
+  }
+  const customer = data.customer as Record<string, unknown> | null | undefined;
+  return (customer?.external_id as string | null | undefined) ?? null;
+}
+
+/** What httpx says when `raise_for_status` fails, which Polar records when the body is empty. */
+export function statusErrorText(status: number, url: string): string {
+  const kind =
+    status < 200
+      ? "Informational response"
+      : status < 400
+        ? "Redirect response"
+        : status < 500
+          ? "Client error"
+          : "Server error";
+  return `${kind} '${status} ${STATUS_CODES[status] ?? ""}' for url '${url}'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/${status}`;
+}
+
+/** Polar's generic Discord and Slack payloads (no branding). */
+export function chatPayload(format: WebhookFormat, event: DomainEvent, organization: string): string {
+  if (format === "discord") {
+    return JSON.stringify({
+      content: event.type,
+      embeds: [
+        {
+          title: event.type,
+          description: event.type,
+          fields: [
+            { name: "Object", value: event.subjectId },
+            { name: "Organization", value: organization },
+          ],
+        },
+      ],
+    });
+  }
+  return JSON.stringify({
+    text: event.type,
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: event.type },
+        fields: [
+          { type: "mrkdwn", text: `*Object*\n${event.subjectId}` },
+          { type: "mrkdwn", text: `*Organization*\n${organization}` },
+        ],
+      },
+    ],
+  });
+}
