@@ -52,6 +52,32 @@ function integer(name: string, value: string, min: number, max = Number.MAX_SAFE
 }
 
 /** Flags over environment over defaults. Exported for tests. */
+/** Every flag, with how parseArgs reads it. */
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  seed: { type: "string" },
+  customers: { type: "string" },
+  fixtures: { type: "string", multiple: true },
+  token: { type: "string" },
+  "organization-id": { type: "string" },
+  "log-level": { type: "string" },
+  "rate-limit": { type: "string" },
+  "webhook-url": { type: "string", multiple: true },
+  "webhook-secret": { type: "string" },
+  "webhook-retry-delays": { type: "string" },
+  "webhook-max-attempts": { type: "string" },
+  "webhook-timeout": { type: "string" },
+  "webhook-signing": { type: "string" },
+  "webhook-ordering": { type: "string" },
+  "webhook-log-size": { type: "string" },
+  "state-changed-debounce": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
+
 export function resolveConfig(
   argv: string[],
   env: NodeJS.ProcessEnv,
@@ -59,28 +85,7 @@ export function resolveConfig(
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      seed: { type: "string" },
-      customers: { type: "string" },
-      fixtures: { type: "string", multiple: true },
-      token: { type: "string" },
-      "organization-id": { type: "string" },
-      "log-level": { type: "string" },
-      "rate-limit": { type: "string" },
-      "webhook-url": { type: "string", multiple: true },
-      "webhook-secret": { type: "string" },
-      "webhook-retry-delays": { type: "string" },
-      "webhook-max-attempts": { type: "string" },
-      "webhook-timeout": { type: "string" },
-      "webhook-signing": { type: "string" },
-      "webhook-ordering": { type: "string" },
-      "webhook-log-size": { type: "string" },
-      "state-changed-debounce": { type: "string" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-    },
+    options: OPTIONS,
   });
   const pick = (flag: string | undefined, ...names: string[]) =>
     flag ?? names.map((name) => env[name]).find((v) => v !== undefined && v !== "");
@@ -118,9 +123,7 @@ export function resolveConfig(
   webhookConfig(config, values, env, pick);
   const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
   if (level !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(level))
-      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
-    config.logLevel = level as LogLevel;
+    config.logLevel = oneOf("--log-level", level, LOG_LEVELS);
   }
   return { config, help: values.help === true, version: values.version === true };
 }
@@ -136,19 +139,20 @@ function duration(name: string, value: string, max: number): number {
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value))
+  const found = allowed.find((item) => item === value);
+  if (found === undefined)
     throw new UsageError(`${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-  return value as T;
+  return found;
 }
 
 /** The --webhook-* flags and --state-changed-debounce, with their environment variables. */
 function webhookConfig(
   config: Config,
-  values: Record<string, string | boolean | string[] | undefined>,
+  values: Values,
   env: NodeJS.ProcessEnv,
   pick: (flag: string | undefined, ...names: string[]) => string | undefined,
 ): void {
-  const flagUrls = values["webhook-url"] as string[] | undefined;
+  const flagUrls = values["webhook-url"];
   const urls = (flagUrls ?? env.POLAR_EMULATOR_WEBHOOK_URL?.split(",") ?? [])
     .map((url) => url.trim())
     .filter((url) => url !== "");
@@ -164,37 +168,28 @@ function webhookConfig(
   }
   if (flagUrls?.some((url) => url.trim() === "")) throw new UsageError("--webhook-url needs a URL");
   if (urls.length > 0) config.webhookUrls = urls;
-  const secret = pick(values["webhook-secret"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_SECRET");
+  const secret = pick(values["webhook-secret"], "POLAR_EMULATOR_WEBHOOK_SECRET");
   if (secret !== undefined) config.webhookSecret = secret;
 
   const settings = config.webhooks;
-  const delays = pick(
-    values["webhook-retry-delays"] as string | undefined,
-    "POLAR_EMULATOR_WEBHOOK_RETRY_DELAYS",
-  );
+  const delays = pick(values["webhook-retry-delays"], "POLAR_EMULATOR_WEBHOOK_RETRY_DELAYS");
   if (delays !== undefined && delays.trim() !== "polar") {
     settings.retryDelays = delays
       .split(",")
       .map((item) => duration("--webhook-retry-delays", item, 3_600_000));
   }
-  const attempts = pick(
-    values["webhook-max-attempts"] as string | undefined,
-    "POLAR_EMULATOR_WEBHOOK_MAX_ATTEMPTS",
-  );
+  const attempts = pick(values["webhook-max-attempts"], "POLAR_EMULATOR_WEBHOOK_MAX_ATTEMPTS");
   if (attempts !== undefined) settings.maxAttempts = integer("--webhook-max-attempts", attempts, 1, 100);
-  const timeout = pick(values["webhook-timeout"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_TIMEOUT");
+  const timeout = pick(values["webhook-timeout"], "POLAR_EMULATOR_WEBHOOK_TIMEOUT");
   if (timeout !== undefined)
     settings.timeoutMs = Math.max(1, duration("--webhook-timeout", timeout, 600_000));
-  const signing = pick(values["webhook-signing"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_SIGNING");
+  const signing = pick(values["webhook-signing"], "POLAR_EMULATOR_WEBHOOK_SIGNING");
   if (signing !== undefined) settings.signing = oneOf("--webhook-signing", signing, ["polar", "standard"]);
-  const ordering = pick(values["webhook-ordering"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_ORDERING");
+  const ordering = pick(values["webhook-ordering"], "POLAR_EMULATOR_WEBHOOK_ORDERING");
   if (ordering !== undefined) settings.ordering = oneOf("--webhook-ordering", ordering, ["strict", "polar"]);
-  const logSize = pick(values["webhook-log-size"] as string | undefined, "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");
+  const logSize = pick(values["webhook-log-size"], "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");
   if (logSize !== undefined) settings.logSize = integer("--webhook-log-size", logSize, 1, 1_000_000);
-  const debounce = pick(
-    values["state-changed-debounce"] as string | undefined,
-    "POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE",
-  );
+  const debounce = pick(values["state-changed-debounce"], "POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE");
   if (debounce !== undefined)
     settings.stateChangedDebounceMs = duration("--state-changed-debounce", debounce, 600_000);
 }

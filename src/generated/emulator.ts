@@ -568,7 +568,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "customer_sessions:write" | "checkouts:read" | "checkouts:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */

@@ -111,11 +111,12 @@ export async function loadOperations(
   const walker = settings.walker;
   const walked = new Set(settings.walked);
   return backend.router.getOperations().map((operation) => {
-    const security = (operation.security ?? []) as Record<string, string[]>[];
-    const oat = security.find((requirement) => "oat" in requirement);
+    // Scopes of the organization-token (`oat`) requirement.
+    const oat = (operation.security ?? []).find((requirement) => "oat" in requirement)?.oat ?? [];
     const query = new Map<string, QuerySpec>();
     const uuidParams = new Set<string>();
-    for (const parameter of (operation.parameters ?? []) as unknown as Schema[]) {
+    for (const parameter of operation.parameters ?? []) {
+      if ("$ref" in parameter) continue;
       if (hasFormat(parameter.schema, "uuid4")) uuidParams.add(String(parameter.name));
       if (parameter.in !== "query") continue;
       query.set(String(parameter.name), {
@@ -125,13 +126,14 @@ export async function loadOperations(
         deepObject: parameter.style === "deepObject",
       });
     }
-    const requestBody = operation.requestBody as Schema | undefined;
+    const requestBody =
+      operation.requestBody && !("$ref" in operation.requestBody) ? operation.requestBody : undefined;
     const info: OperationInfo = {
       operationId: String(operation.operationId),
       method: operation.method.toUpperCase(),
       path: operation.path,
-      scopes: oat?.oat ?? [],
-      bodySchema: (requestBody?.content as Record<string, Schema> | undefined)?.["application/json"]?.schema,
+      scopes: oat,
+      bodySchema: requestBody?.content["application/json"]?.schema,
       query,
       uuidParams,
       operation,

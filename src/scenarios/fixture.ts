@@ -95,11 +95,7 @@ export function readFixtureFile(file: string | URL, trusted = false): FixtureSou
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new FixtureError(
-      name,
-      [problem([], "read_error", (error as Error).message, name)],
-      "cannot be read",
-    );
+    throw new FixtureError(name, [problem([], "read_error", errorMessage(error), name)], "cannot be read");
   }
   const data = parseFixtureText(text, name);
   if (isSnapshotDocument(data)) return { name, snapshot: data };
@@ -120,11 +116,7 @@ export function fixtureFiles(paths: string[]): string[] {
     try {
       directory = statSync(path).isDirectory();
     } catch (error) {
-      throw new FixtureError(
-        path,
-        [problem([], "read_error", (error as Error).message, path)],
-        "cannot be read",
-      );
+      throw new FixtureError(path, [problem([], "read_error", errorMessage(error), path)], "cannot be read");
     }
     if (!directory) {
       files.push(path);
@@ -157,4 +149,8 @@ export function readBootFixtures(paths: string[] | undefined): FixtureSource[] {
 /** Whether parsed data looks like a snapshot rather than a fixture. */
 export function isSnapshotDocument(data: unknown): boolean {
   return isObject(data) && "polar_emulator_snapshot" in data;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

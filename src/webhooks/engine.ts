@@ -6,8 +6,18 @@ import { ResourceNotFound } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import { Random } from "../util/random.js";
 import { iso } from "../util/time.js";
+import { Debouncer } from "./debounce.js";
 import { type EndpointRecord, endpointUrl, generateSecret } from "./endpoints.js";
-import { type Job, type Lane, newLane, pendingOf, stopLane } from "./lanes.js";
+import {
+  type Job,
+  type Lane,
+  laneBusy,
+  latestAllFailed,
+  newLane,
+  pendingOf,
+  skipPending,
+  stopLane,
+} from "./lanes.js";
 import {
   type DeliveryFilter,
   DeliveryLog,
@@ -16,7 +26,7 @@ import {
   type WebhookEventRecord,
 } from "./log.js";
 import { chatPayload, externalCustomerIdOf, statusErrorText } from "./payload.js";
-import { type DeliverySettings, retryDelay } from "./settings.js";
+import { type DeliverySettings, type Faults, retryDelay } from "./settings.js";
 import { signedHeaders } from "./signing.js";
 import { post } from "./transport.js";
 
@@ -32,20 +42,10 @@ export type EndpointInput = Omit<WebhookEndpointCreateBody, "organization_id"> &
 /** Polar's update body, plus the deprecated `secret`. */
 export type EndpointPatch = WebhookEndpointUpdateBody & { secret?: string | null };
 
-export interface Faults {
-  /** Send every successfully delivered event a second time (same webhook-id), as at-least-once delivery may. */
-  duplicate: boolean;
-  /** Hold each burst of events (what one call emits) and send it newest first. */
-  outOfOrder: boolean;
-}
-
 export class WebhookEngine {
   readonly log: DeliveryLog;
   private readonly lanes = new Map<string, Lane>();
-  private readonly debounced = new Map<
-    string,
-    { event: DomainEvent; timer: NodeJS.Timeout; firstAt: number }
-  >();
+  private readonly debounced = new Debouncer((event) => this.fanOut(event));
   private random: Random;
   private unsubscribe: (() => void) | undefined;
   private pausedState = false;
@@ -165,23 +165,8 @@ export class WebhookEngine {
   private intake(event: DomainEvent): void {
     if (this.closed) return;
     const window = this.settings.stateChangedDebounceMs;
-    if (window > 0 && event.type === "customer.state_changed") {
-      // Polar's debounce (worker/_debounce.py, customer.webhook: min 1 s, max 5 s): each change
-      // restarts the wait, the latest state goes out, and none waits past 5 windows from the first.
-      const key = `${event.organizationId}:${event.customerId}`;
-      const pending = this.debounced.get(key);
-      const firstAt = pending?.firstAt ?? Date.now();
-      if (pending) clearTimeout(pending.timer);
-      const delay = Math.max(0, Math.min(window, firstAt + 5 * window - Date.now()));
-      const timer = setTimeout(() => {
-        const latest = this.debounced.get(key);
-        this.debounced.delete(key);
-        if (latest) this.fanOut(latest.event);
-      }, delay);
-      this.debounced.set(key, { event, timer, firstAt });
-      return;
-    }
-    this.fanOut(event);
+    if (window > 0 && event.type === "customer.state_changed") this.debounced.push(event, window);
+    else this.fanOut(event);
   }
 
   /** One webhook event per subscribed enabled endpoint of the organization; the list created. */
@@ -250,7 +235,7 @@ export class WebhookEngine {
       if (!job) return;
       if (!this.lanes.has(lane.endpoint.id)) return;
       if (!lane.endpoint.enabled) {
-        this.skipPending(lane);
+        skipPending(lane);
         return;
       }
       if (job.kind === "attempt" && job.event.succeeded === true) {
@@ -407,34 +392,14 @@ export class WebhookEngine {
     const { endpoint } = lane;
     if (!endpoint.enabled) return;
     const threshold = this.settings.failureThreshold;
-    const recent: WebhookEventRecord[] = [];
-    for (let index = lane.events.length - 1; index >= 0 && recent.length < threshold; index--) {
-      const candidate = lane.events[index] as WebhookEventRecord;
-      if (candidate.succeeded !== null) recent.push(candidate);
-    }
-    if (recent.length < threshold || !recent.every((candidate) => candidate.succeeded === false)) return;
+    if (!latestAllFailed(lane, threshold)) return;
     endpoint.enabled = false;
     endpoint.modified_at = this.clock.now();
-    const skipped = this.skipPending(lane);
+    const skipped = skipPending(lane);
     this.logger.warn(
       { endpointId: endpoint.id, url: endpoint.url, failedEvents: threshold, skipped },
       "webhook endpoint disabled: its latest events all failed; PATCH enabled=true to turn it back on",
     );
-  }
-
-  /** A disabled endpoint's pending events are skipped, as Polar marks them. */
-  private skipPending(lane: Lane): number {
-    const pending = [...lane.queue, ...lane.parked, ...lane.retries.values()];
-    for (const job of pending) {
-      if (job.event.succeeded === null) job.event.skipped = true;
-    }
-    lane.queue = [];
-    lane.parked = [];
-    for (const timer of lane.retries.keys()) clearTimeout(timer);
-    lane.retries.clear();
-    if (lane.backoff) clearTimeout(lane.backoff);
-    lane.backoff = undefined;
-    return pending.length;
   }
 
   // Controls ----------------------------------------------------------------------------------
@@ -496,9 +461,7 @@ export class WebhookEngine {
   async idle(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const busy = [...this.lanes.values()].some(
-        (lane) => lane.busy || lane.queue.length > 0 || lane.retries.size > 0 || lane.burst !== undefined,
-      );
+      const busy = [...this.lanes.values()].some(laneBusy);
       if (!busy && this.debounced.size === 0) return true;
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -513,7 +476,6 @@ export class WebhookEngine {
   reset(): void {
     for (const lane of this.lanes.values()) stopLane(lane);
     this.lanes.clear();
-    for (const { timer } of this.debounced.values()) clearTimeout(timer);
     this.debounced.clear();
     this.log.reset();
     this.random = new Random(WebhookEngine.seedOf(this.seed));

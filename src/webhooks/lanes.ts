@@ -53,3 +53,33 @@ export function stopLane(lane: Lane): void {
   lane.retries.clear();
   lane.backoff = undefined;
 }
+
+/** A disabled endpoint's pending events are skipped, as Polar marks them; how many. */
+export function skipPending(lane: Lane): number {
+  const pending = [...lane.queue, ...lane.parked, ...lane.retries.values()];
+  for (const job of pending) {
+    if (job.event.succeeded === null) job.event.skipped = true;
+  }
+  lane.queue = [];
+  lane.parked = [];
+  for (const timer of lane.retries.keys()) clearTimeout(timer);
+  lane.retries.clear();
+  if (lane.backoff) clearTimeout(lane.backoff);
+  lane.backoff = undefined;
+  return pending.length;
+}
+
+/** Whether the endpoint's `threshold` latest completed events all failed (Polar then disables it). */
+export function latestAllFailed(lane: Lane, threshold: number): boolean {
+  const recent: WebhookEventRecord[] = [];
+  for (let index = lane.events.length - 1; index >= 0 && recent.length < threshold; index--) {
+    const candidate = lane.events[index];
+    if (candidate.succeeded !== null) recent.push(candidate);
+  }
+  return recent.length >= threshold && recent.every((candidate) => candidate.succeeded === false);
+}
+
+/** Whether the lane has anything queued, in flight, waiting for a retry or collecting a burst. */
+export function laneBusy(lane: Lane): boolean {
+  return lane.busy || lane.queue.length > 0 || lane.retries.size > 0 || lane.burst !== undefined;
+}

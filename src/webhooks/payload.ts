@@ -1,22 +1,25 @@
 /** What a webhook carries beyond the domain event: the chat formats' payloads, and what a failed attempt records. */
 import { STATUS_CODES } from "node:http";
 import type { DomainEvent } from "../domain/events.js";
+import { isObject } from "../util/is-object.js";
 import type { WebhookFormat } from "./endpoints.js";
 
 /** Types whose payload is a customer (its external id is on the object itself). */
 const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;
 
+function text(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
 export function externalCustomerIdOf(event: DomainEvent): string | null {
-  const data = event.data as Record<string, unknown> | null;
-  if (!data || typeof data !== "object") return null;
+  const data = event.data;
+  if (!isObject(data)) return null;
   if (CUSTOMER_OBJECT.test(event.type)) {
     // A deleted customer's external id has moved to `metadata.__external_id`, as Polar moves it.
-    const metadata = data.metadata as Record<string, unknown> | undefined;
-    const moved = typeof metadata?.__external_id === "string" ? metadata.__external_id : null;
-    return (data.external_id as string | null | undefined) ?? moved;
+    const moved = isObject(data.metadata) ? text(data.metadata.__external_id) : null;
+    return text(data.external_id) ?? moved;
   }
-  const customer = data.customer as Record<string, unknown> | null | undefined;
-  return (customer?.external_id as string | null | undefined) ?? null;
+  return isObject(data.customer) ? text(data.customer.external_id) : null;
 }
 
 /** What httpx says when `raise_for_status` fails, which Polar records when the body is empty. */

@@ -63,3 +63,11 @@ export function parseDuration(text: string): number | undefined {
   const factor = match[2] === "s" ? 1000 : match[2] === "m" ? 60_000 : 1;
   return Math.round(value * factor);
 }
+
+/** Faults the control plane can turn on, to test receivers against what delivery may do. */
+export interface Faults {
+  /** Send every successfully delivered event a second time (same webhook-id), as at-least-once delivery may. */
+  duplicate: boolean;
+  /** Hold each burst of events (what one call emits) and send it newest first. */
+  outOfOrder: boolean;
+}

@@ -679,7 +679,7 @@ describe("faults", () => {
 
 describe("state_changed debounce", () => {
   it("coalesces a customer's quick state changes into one carrying the latest state", async () => {
-    const ctx = await boot({ retryDelays: [0, 20], stateChangedDebounceMs: 200 });
+    const ctx = await boot({ retryDelays: [0, 20], stateChangedDebounceMs: 1000 });
     const c = await catalog(ctx.emulator, ctx.http);
     const r = await receiver();
     ctx.emulator.webhooks.createEndpoint({ url: r.url, organizationId: c.organizationId });

@@ -25,8 +25,9 @@ export const benefits = defineResource({
     },
     references: (decoded, ids, _problems, missing) => {
       decoded.benefits.forEach((item, index) => {
-        const meterId = item.properties.meter_id;
-        if (item.type === "meter_credit" && (typeof meterId !== "string" || !ids("meters").has(meterId)))
+        if (item.type !== "meter_credit") return;
+        const meterId: unknown = item.properties.meter_id;
+        if (typeof meterId !== "string" || !ids("meters").has(meterId))
           missing(["benefits", index, "properties", "meter_id"], "meter", String(meterId));
       });
     },

@@ -11,7 +11,7 @@ import { PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
 import { canonicalUuid } from "../../pydantic/uuid.js";
 import type { Ctx, Partition } from "../context.js";
 import { serializeBenefit, VISIBILITY_CONFIGURABLE } from "./serialize.js";
-import type { BenefitRecord, BenefitType } from "./table.js";
+import type { BenefitProperties, BenefitRecord, BenefitType } from "./table.js";
 
 export type BenefitCreateBody = Schemas["BenefitCreate"];
 type Visibility = BenefitRecord["visibility"];
@@ -66,70 +66,69 @@ function emptyToNull(value: unknown): string | null {
   return stripped === "" ? null : stripped;
 }
 
+type Fields = Omit<BenefitRecord, "type" | "properties">;
+
 /**
- * The stored properties, as each type's public properties schema has them (defaults filled in,
- * UUIDs canonical). External checks Polar makes here (Discord roles, GitHub installations,
- * uploaded files, Slack integrations) have nothing to check against in the emulator.
+ * The benefit with its stored properties, as each type's public properties schema has them
+ * (defaults filled in, UUIDs canonical). External checks Polar makes here (Discord roles, GitHub
+ * installations, uploaded files, Slack integrations) have nothing to check against in the emulator.
  */
-function normalizedProperties(type: BenefitType, properties: Record<string, unknown>, now: Date) {
-  switch (type) {
+function benefitOf(input: BenefitCreateBody, fields: Fields, now: Date): BenefitRecord {
+  switch (input.type) {
     case "custom":
-      return { note: typeof properties.note === "string" ? properties.note : null };
+      return assemble(fields, "custom", { note: input.properties.note ?? null });
     case "discord": {
-      const guildId = guildIdOf(String(properties.guild_token));
-      return {
-        guild_id: guildId,
-        role_id: properties.role_id,
-        kick_member: properties.kick_member,
-        guild_token: guildToken(guildId, now),
-      };
+      const guildId = guildIdOf(input.properties.guild_token);
+      const { role_id, kick_member } = input.properties;
+      const guild_token = guildToken(guildId, now);
+      return assemble(fields, "discord", { guild_id: guildId, role_id, kick_member, guild_token });
     }
-    case "github_repository":
-      return {
-        repository_owner: properties.repository_owner,
-        repository_name: properties.repository_name,
-        permission: properties.permission,
-      };
+    case "github_repository": {
+      const { repository_owner, repository_name, permission } = input.properties;
+      return assemble(fields, "github_repository", { repository_owner, repository_name, permission });
+    }
     case "downloadables": {
-      const archived = (properties.archived ?? {}) as Record<string, boolean>;
-      return {
+      const archived = input.properties.archived ?? {};
+      return assemble(fields, "downloadables", {
         archived: Object.fromEntries(Object.entries(archived).map(([id, flag]) => [canonicalUuid(id), flag])),
-        files: (properties.files as string[]).map(canonicalUuid),
-      };
+        files: input.properties.files.map(canonicalUuid),
+      });
     }
     case "license_keys": {
-      const expires = properties.expires as { ttl: number; timeframe: string } | null | undefined;
-      const activations = properties.activations as
-        | { limit: number; enable_customer_admin: boolean }
-        | null
-        | undefined;
-      return {
-        prefix: emptyToNull(properties.prefix),
+      const { expires, activations, limit_usage } = input.properties;
+      return assemble(fields, "license_keys", {
+        prefix: emptyToNull(input.properties.prefix),
         expires: expires ? { ttl: expires.ttl, timeframe: expires.timeframe } : null,
         activations: activations
           ? { limit: activations.limit, enable_customer_admin: activations.enable_customer_admin }
           : null,
-        limit_usage: typeof properties.limit_usage === "number" ? properties.limit_usage : null,
-      };
+        limit_usage: limit_usage ?? null,
+      });
     }
-    case "meter_credit":
-      return {
-        units: properties.units,
-        rollover: properties.rollover,
-        meter_id: canonicalUuid(String(properties.meter_id)),
-      };
+    case "meter_credit": {
+      const { units, rollover, meter_id } = input.properties;
+      return assemble(fields, "meter_credit", { units, rollover, meter_id: canonicalUuid(meter_id) });
+    }
     case "feature_flag":
-      return {};
-    case "slack_shared_channel":
-      return {
-        slack_integration_id: canonicalUuid(String(properties.slack_integration_id)),
+      return assemble(fields, "feature_flag", {});
+    case "slack_shared_channel": {
+      const properties = input.properties;
+      return assemble(fields, "slack_shared_channel", {
+        slack_integration_id: canonicalUuid(properties.slack_integration_id),
         channel_name_template: properties.channel_name_template,
         private: properties.private ?? true,
         welcome_message: properties.welcome_message ?? null,
         archive_on_revoke: properties.archive_on_revoke ?? true,
-        team_invitees: [...((properties.team_invitees as string[] | undefined) ?? [])],
-      };
+        team_invitees: [...(properties.team_invitees ?? [])],
+      });
+    }
   }
+}
+
+/** The record, keys in the store's order (a snapshot writes them so). */
+function assemble<T extends BenefitType>(fields: Fields, type: T, properties: BenefitProperties<T>) {
+  const { id, organization_id, created_at, modified_at, ...rest } = fields;
+  return { id, organization_id, created_at, modified_at, type, ...rest, properties };
 }
 
 /** `BenefitType.resolve_visibility` (models/benefit.py). */
@@ -138,23 +137,17 @@ function resolveVisibility(type: BenefitType, visibility: Visibility | null): Vi
   return visibility ?? (type === "feature_flag" ? "private" : "public");
 }
 
-function strategyProblem(
-  partition: Partition,
-  type: BenefitType,
-  properties: Record<string, unknown>,
-): PolarRequestValidationError | null {
-  if (type === "meter_credit") {
-    const meterId = properties.meter_id as string;
-    if (!partition.meters.has(meterId)) {
-      return new PolarRequestValidationError([
-        {
-          type: "value_error",
-          loc: ["body", "properties", "meter_id"],
-          msg: "This meter does not exist.",
-          input: meterId,
-        },
-      ]);
-    }
+/** What a benefit type's strategy refuses (`validate_properties`): a meter credit needs a meter the organization has. */
+function strategyProblem(partition: Partition, benefit: BenefitRecord): PolarRequestValidationError | null {
+  if (benefit.type === "meter_credit" && !partition.meters.has(benefit.properties.meter_id)) {
+    return new PolarRequestValidationError([
+      {
+        type: "value_error",
+        loc: ["body", "properties", "meter_id"],
+        msg: "This meter does not exist.",
+        input: benefit.properties.meter_id,
+      },
+    ]);
   }
   return null;
 }
@@ -181,11 +174,22 @@ export function createBenefit(
   }
 
   const now = ctx.clock.now();
-  const properties = normalizedProperties(input.type, input.properties, now);
-  const refused = strategyProblem(partition, input.type, properties);
-  if (refused) throw refused;
-
   const visibility = input.visibility ?? null;
+  const fields: Fields = {
+    id: "",
+    organization_id: organizationId,
+    created_at: now,
+    modified_at: null,
+    description: input.description,
+    selectable: true,
+    deletable: true,
+    is_deleted: false,
+    visibility: resolveVisibility(input.type, visibility),
+    metadata: { ...(input.metadata ?? {}) },
+  };
+  const benefit = benefitOf(input, fields, now);
+  const refused = strategyProblem(partition, benefit);
+  if (refused) throw refused;
   if (!VISIBILITY_CONFIGURABLE.has(input.type) && visibility !== null && visibility !== "public") {
     throw new PolarRequestValidationError([
       {
@@ -197,20 +201,7 @@ export function createBenefit(
     ]);
   }
 
-  const benefit: BenefitRecord = {
-    id: options.id ?? ctx.random.uuid(),
-    organization_id: organizationId,
-    created_at: now,
-    modified_at: null,
-    type: input.type,
-    description: input.description,
-    selectable: true,
-    deletable: true,
-    is_deleted: false,
-    visibility: resolveVisibility(input.type, visibility),
-    metadata: { ...(input.metadata ?? {}) },
-    properties,
-  };
+  benefit.id = options.id ?? ctx.random.uuid();
   partition.benefits.insert(benefit);
   emit(ctx, "benefit.created", { organizationId, customerId: null, subjectId: benefit.id }, () =>
     serializeBenefit(benefit),

@@ -1,6 +1,7 @@
 /** How a snapshot document holds benefits. */
 import {
   boolean,
+  type Decoder,
   date,
   id,
   jsonObject,
@@ -13,7 +14,13 @@ import {
 } from "../../domain/decode.js";
 import type { BenefitRecord } from "./table.js";
 
-export const benefitDecoder = record<BenefitRecord>({
+/** A benefit as a snapshot holds it: its properties are those its type's wire shape has. */
+type StoredBenefit = Omit<BenefitRecord, "type" | "properties"> & {
+  type: BenefitRecord["type"];
+  properties: Record<string, unknown>;
+};
+
+const storedBenefit = record<StoredBenefit>({
   id,
   organization_id: id,
   created_at: date,
@@ -36,6 +43,10 @@ export const benefitDecoder = record<BenefitRecord>({
   metadata,
   properties: jsonObject,
 });
+
+/** The properties are kept as the emulator wrote them (JSON of its own records), not checked field by field. */
+export const benefitDecoder: Decoder<BenefitRecord> = (value, path, problems) =>
+  storedBenefit(value, path, problems) as BenefitRecord;
 
 declare module "../context.js" {
   interface DecodedSections {

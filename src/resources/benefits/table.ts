@@ -5,21 +5,26 @@ import { Table } from "../../store/table.js";
 
 export type BenefitType = Schemas["BenefitType"];
 
-export interface BenefitRecord {
+interface BenefitFields {
   id: string;
   organization_id: string;
   created_at: Date;
   modified_at: Date | null;
-  type: BenefitType;
   description: string;
   selectable: boolean;
   deletable: boolean;
   is_deleted: boolean;
   visibility: Schemas["BenefitVisibility"];
   metadata: Metadata;
-  /** The benefit's public properties, exactly as its wire type has them. */
-  properties: Record<string, unknown>;
 }
+
+/** The public properties of a benefit of this type, as its wire type has them. */
+export type BenefitProperties<T extends BenefitType> = Extract<Schemas["Benefit"], { type: T }>["properties"];
+
+/** A benefit, told apart by its type, with that type's properties. */
+export type BenefitRecord = {
+  [T in BenefitType]: BenefitFields & { type: T; properties: BenefitProperties<T> };
+}[BenefitType];
 
 export class BenefitTable extends Table<BenefitRecord> {
   /** A benefit that is not deleted. */

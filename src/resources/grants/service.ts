@@ -70,44 +70,37 @@ function grantedProperties(
   benefit: BenefitRecord,
   previous: Record<string, unknown>,
 ): Record<string, unknown> {
-  const properties = benefit.properties;
   switch (benefit.type) {
     case "discord": {
-      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
-      return {
-        ...previous,
-        account_id: account,
-        guild_id: properties.guild_id,
-        role_id: properties.role_id,
-        granted_account_id: account,
-      };
+      const account = typeof previous.account_id === "string" ? previous.account_id : accountId(ctx);
+      const { guild_id, role_id } = benefit.properties;
+      return { ...previous, account_id: account, guild_id, role_id, granted_account_id: account };
     }
     case "github_repository": {
-      const account = (previous.account_id as string | undefined) ?? accountId(ctx);
+      const account = typeof previous.account_id === "string" ? previous.account_id : accountId(ctx);
+      const { repository_owner, repository_name, permission } = benefit.properties;
       return {
         ...previous,
         account_id: account,
-        repository_owner: properties.repository_owner,
-        repository_name: properties.repository_name,
-        permission: properties.permission,
+        repository_owner,
+        repository_name,
+        permission,
         granted_account_id: account,
       };
     }
     case "downloadables": {
-      const archived = (properties.archived ?? {}) as Record<string, boolean>;
-      const files = (properties.files ?? []) as string[];
+      const { archived, files } = benefit.properties;
       return { ...previous, files: files.filter((file) => !archived[file]) };
     }
     case "license_keys": {
       if (typeof previous.license_key_id === "string") return { ...previous };
-      const prefix = typeof properties.prefix === "string" ? properties.prefix.trim().toUpperCase() : null;
+      const prefix = benefit.properties.prefix?.trim().toUpperCase() ?? null;
       const uuid = ctx.random.uuid().toUpperCase();
       const key = prefix ? `${prefix}-${uuid}` : uuid;
       return { ...previous, license_key_id: ctx.random.uuid(), display_key: `****-${key.slice(-6)}` };
     }
     case "meter_credit": {
-      const meterId = properties.meter_id as string;
-      const units = properties.units as number;
+      const { meter_id: meterId, units } = benefit.properties;
       creditCustomerMeter(ctx, customer, meterId, units);
       return {
         last_credited_meter_id: meterId,
@@ -136,7 +129,9 @@ function revokedProperties(
       const meterId = previous.last_credited_meter_id;
       if (typeof meterId !== "string") return previous;
       const units =
-        (previous.last_credited_units as number | undefined) ?? (benefit.properties.units as number);
+        typeof previous.last_credited_units === "number"
+          ? previous.last_credited_units
+          : benefit.properties.units;
       creditCustomerMeter(ctx, customer, meterId, -units);
       return {
         last_credited_meter_id: meterId,
@@ -239,7 +234,7 @@ export function cycleGrant(
   grant.modified_at = ctx.clock.now();
   const previous = grant.properties;
   if (benefit.type === "meter_credit") {
-    const meterId = benefit.properties.meter_id as string;
+    const meterId = benefit.properties.meter_id;
     if (!alreadyReset.has(meterId)) {
       const before = partition.customerMeters.find(customer.id, meterId);
       const left = before ? Math.max(0, before.credited_units - before.consumed_units) : 0;
