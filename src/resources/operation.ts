@@ -9,6 +9,7 @@ import type { operations as ControlOperations } from "../generated/emulator.js";
 import type { operations as ApiOperations } from "../generated/polar.js";
 import type { AccessToken } from "../store/store.js";
 import type { Ctx } from "./context.js";
+import { organizationTokenDetail } from "./organizations/rules.js";
 
 /** Every operation of Polar's API the emulator serves (spec/polar.yaml). */
 export type ApiOperationId = keyof ApiOperations & string;
@@ -77,19 +78,11 @@ export function organizationOf(call: { token: AccessToken }): string {
   return call.token.organizationId;
 }
 
-/**
- * An organization token sets the organization itself: an `organization_id` in a create body is
- * refused, as Polar's `get_payload_organization` does.
- */
+/** An `organization_id` in a create body is refused: the organization token sets it. */
 export function rejectOrganizationId(organizationId: string | null | undefined): void {
   if (organizationId === undefined || organizationId === null) return;
   throw new PolarRequestValidationError([
-    {
-      type: "organization_token",
-      loc: ["body", "organization_id"],
-      msg: "Setting organization_id is disallowed when using an organization token.",
-      input: organizationId,
-    },
+    organizationTokenDetail(["body", "organization_id"], organizationId),
   ]);
 }
 

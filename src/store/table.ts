@@ -34,3 +34,16 @@ export class Groups<T> {
     return this.groups.entries();
   }
 }
+
+/** Rows by id, and each customer's rows in insertion order. */
+export class CustomerRowsTable<T extends { id: string; customer_id: string }> extends Table<T> {
+  private readonly byCustomer = new Groups<T>();
+
+  ofCustomer(customerId: string): readonly T[] {
+    return this.byCustomer.of(customerId);
+  }
+
+  protected override indexed(row: T): void {
+    this.byCustomer.add(row.customer_id, row);
+  }
+}

@@ -1,5 +1,5 @@
 /** Customer meters (a customer's units on a meter) as each organization holds them. */
-import { Groups, Table } from "../../store/table.js";
+import { CustomerRowsTable } from "../../store/table.js";
 
 export interface CustomerMeterRecord {
   id: string;
@@ -17,22 +17,17 @@ export interface CustomerMeterRecord {
   consumed_since: number;
 }
 
-export class CustomerMeterTable extends Table<CustomerMeterRecord> {
+export class CustomerMeterTable extends CustomerRowsTable<CustomerMeterRecord> {
   private readonly byKey = new Map<string, CustomerMeterRecord>();
-  private readonly byCustomer = new Groups<CustomerMeterRecord>();
 
   /** The customer's meter for a meter, if it has one. */
   find(customerId: string, meterId: string): CustomerMeterRecord | undefined {
     return this.byKey.get(`${customerId}:${meterId}`);
   }
 
-  ofCustomer(customerId: string): readonly CustomerMeterRecord[] {
-    return this.byCustomer.of(customerId);
-  }
-
   protected override indexed(customerMeter: CustomerMeterRecord): void {
+    super.indexed(customerMeter);
     this.byKey.set(`${customerMeter.customer_id}:${customerMeter.meter_id}`, customerMeter);
-    this.byCustomer.add(customerMeter.customer_id, customerMeter);
   }
 }
 

@@ -24,6 +24,7 @@ import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { aggregateEvent, aggregateValue, meterMatches } from "../meters/filter.js";
 import type { MeterRecord } from "../meters/table.js";
+import { organizationTokenDetail } from "../organizations/rules.js";
 import type { UsageEventRecord } from "./table.js";
 
 export type EventsIngestBody = Schemas["EventsIngest"];
@@ -106,12 +107,9 @@ function validateBatch(partition: Partition, events: EventInput[]): void {
   const errors: Detail[] = [];
   events.forEach((event, index) => {
     if (event.organization_id !== undefined && event.organization_id !== null) {
-      errors.push({
-        type: "organization_token",
-        loc: ["body", "events", index, "organization_id"],
-        msg: "Setting organization_id is disallowed when using an organization token.",
-        input: event.organization_id,
-      });
+      errors.push(
+        organizationTokenDetail(["body", "events", index, "organization_id"], event.organization_id),
+      );
       return;
     }
     if (!isCustomerEvent(event)) return;

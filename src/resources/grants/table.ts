@@ -1,5 +1,5 @@
 /** Benefit grants as each organization holds them, with each customer's in creation order. */
-import { Groups, Table } from "../../store/table.js";
+import { CustomerRowsTable } from "../../store/table.js";
 
 export interface GrantRecord {
   id: string;
@@ -18,17 +18,7 @@ export interface GrantRecord {
   properties: Record<string, unknown>;
 }
 
-export class GrantTable extends Table<GrantRecord> {
-  private readonly byCustomer = new Groups<GrantRecord>();
-
-  ofCustomer(customerId: string): readonly GrantRecord[] {
-    return this.byCustomer.of(customerId);
-  }
-
-  protected override indexed(grant: GrantRecord): void {
-    this.byCustomer.add(grant.customer_id, grant);
-  }
-}
+export class GrantTable extends CustomerRowsTable<GrantRecord> {}
 
 declare module "../context.js" {
   interface PartitionTables {

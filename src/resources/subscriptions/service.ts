@@ -297,6 +297,15 @@ export interface CancelInput {
   comment?: string | null;
 }
 
+/** What any cancellation sets (Polar's `_cancel`): when, no pause pending, and the customer's reason. */
+function markCanceled(subscription: SubscriptionRecord, now: Date, input: CancelInput): void {
+  subscription.canceled_at = now;
+  subscription.pause_at_period_end = false;
+  subscription.resumes_at = null;
+  if (input.reason) subscription.customer_cancellation_reason = input.reason;
+  if (input.comment) subscription.customer_cancellation_comment = input.comment;
+}
+
 /** `PATCH {cancel_at_period_end: true}`: canceled at the end of the period, active until then. */
 export function cancelAtPeriodEnd(
   ctx: Ctx,
@@ -309,11 +318,7 @@ export function cancelAtPeriodEnd(
     !(subscription.cancel_at_period_end || subscription.ends_at !== null);
   if (!canCancel) throw new AlreadyCanceledSubscription();
   return update(ctx, subscription, (now) => {
-    subscription.canceled_at = now;
-    subscription.pause_at_period_end = false;
-    subscription.resumes_at = null;
-    if (input.reason) subscription.customer_cancellation_reason = input.reason;
-    if (input.comment) subscription.customer_cancellation_comment = input.comment;
+    markCanceled(subscription, now, input);
     subscription.cancel_at_period_end = true;
     subscription.ends_at = subscription.current_period_end;
   });
@@ -342,11 +347,7 @@ export function revokeNow(
     throw new AlreadyCanceledSubscription();
   }
   return update(ctx, subscription, (now) => {
-    subscription.canceled_at = now;
-    subscription.pause_at_period_end = false;
-    subscription.resumes_at = null;
-    if (input.reason) subscription.customer_cancellation_reason = input.reason;
-    if (input.comment) subscription.customer_cancellation_comment = input.comment;
+    markCanceled(subscription, now, input);
     subscription.ends_at = now;
     subscription.ended_at = now;
     subscription.status = "canceled";

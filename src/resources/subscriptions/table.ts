@@ -1,7 +1,7 @@
 /** Subscriptions as each organization holds them, with each customer's in creation order. */
 import type { Schemas } from "../../domain/wire.js";
 import type { Metadata } from "../../store/store.js";
-import { Groups, Table } from "../../store/table.js";
+import { CustomerRowsTable } from "../../store/table.js";
 
 export type RecurringInterval = Schemas["RecurringInterval"];
 export type SubscriptionStatus = Schemas["SubscriptionStatus"];
@@ -56,17 +56,7 @@ export interface SubscriptionRecord {
   meters: SubscriptionMeterRecord[];
 }
 
-export class SubscriptionTable extends Table<SubscriptionRecord> {
-  private readonly byCustomer = new Groups<SubscriptionRecord>();
-
-  ofCustomer(customerId: string): readonly SubscriptionRecord[] {
-    return this.byCustomer.of(customerId);
-  }
-
-  protected override indexed(subscription: SubscriptionRecord): void {
-    this.byCustomer.add(subscription.customer_id, subscription);
-  }
-}
+export class SubscriptionTable extends CustomerRowsTable<SubscriptionRecord> {}
 
 declare module "../context.js" {
   interface PartitionTables {
