@@ -733,6 +733,7 @@ describe("resetting one organization", () => {
       meters: 0,
       benefits: 0,
       products: 0,
+      discounts: 0,
       customers: 0,
       subscriptions: 0,
       benefit_grants: 0,

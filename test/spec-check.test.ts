@@ -345,10 +345,11 @@ describe("spec/polar.yaml", () => {
       }
     ).operations.map((operation) => operation.operationId);
     expect([...listOperations(spec).keys()].sort()).toEqual([...listed].sort());
-    expect(listed).toHaveLength(38);
+    expect(listed).toHaveLength(43);
     expect(listed).toEqual(
       expect.arrayContaining([
         "customers:get_state",
+        "discounts:update",
         "subscriptions:update",
         "events:ingest",
         "webhooks:create_webhook_endpoint",

@@ -12,7 +12,11 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
   product ids, or nearly every request is a 404 (schemathesis' `missing_test_data` warning). So
   before a positive request is sent, an id (path, query, and in the bodies below) that is not one
   the emulator holds of the kind the parameter names is replaced with one that is, written in
-  the same spelling; `RESOURCE_PATHS` and `ID_FIELDS` say which kind each parameter names. The
+  the same spelling. Which kind each parameter names is derived, not kept by hand: the test
+  reads it for every `id` parameter from the specs' paths (`RESOURCE_PATHS`, from
+  POLAR_FUZZ_RESOURCE_PATHS: `/v1/customer-meters/{id}` takes `customer_meters`), and a query
+  parameter `<kind>_id` takes the kind `<kind>s` (`_field_kind`); `ID_FIELDS` holds only the
+  names that do not say their kind (`after`, `exclude_id`, `endpoint_id`, …). The
   choice follows the value itself (crc32), so the same case gets the same id every run; one
   value in four that the emulator never held is left as it is (a 404, a 422 or an empty list).
   The operations that change a subscription get one that has not ended, and the hooks start
@@ -66,10 +70,17 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
 * `polar_status_code_conformance`: see `POLAR_STATUSES` below.
 
 The test passes the ids in POLAR_FUZZ_IDS (what the run starts with) and POLAR_FUZZ_BOOT_IDS (the
-seed's, what a reset brings back), JSON objects by kind (see `Held.load`); without them the
-strategies fall back to random values. POLAR_FUZZ_URL is the emulator's base URL (for the hooks'
-own control-plane calls). Everything here is deterministic for a given seed and emulator state:
-no wall clock, no `hash()` (salted per process), and the run uses one worker.
+seed's, what a reset brings back), JSON objects by kind (see `Held.load`): one kind per collection
+section of a snapshot (the registry's SNAPSHOT_SECTIONS in src/resources/index.ts: `customers`,
+`benefit_grants`, `events` for usage events, …), plus those the test adds (`recurring_products`,
+`webhook_endpoints`, `webhook_events`, `deliveries`, `journal_events`, `organizations`; see
+`heldIds` in test/fuzz.test.ts); and the kind of each operation's `id` in
+POLAR_FUZZ_RESOURCE_PATHS (label → kind). A resource added to the registry thus gets real ids
+without an edit here. Without these variables the strategies fall back to random values.
+POLAR_FUZZ_URL is the emulator's base URL (for the hooks' own control-plane calls). Everything
+here is deterministic for a given seed and emulator state: no wall clock, no `hash()` (salted
+per process), kinds and ids in the order the test passes them (dicts, never sets, to choose
+from), and the run uses one worker.
 """
 
 from __future__ import annotations
@@ -112,18 +123,8 @@ class Held:
     later answers carried (creates, lists, changes), minus the customers deleted since. Ordered
     (insertion order), so that the choices made from it are the same every run."""
 
-    SIMPLE = (
-        "organizations",
-        "products",
-        "recurring_products",
-        "benefits",
-        "meters",
-        "customer_meters",
-        "events",
-        "webhook_endpoints",
-        "webhook_events",
-        "deliveries",
-    )
+    # The kinds whose ids come with more than a list (the rest are lists, each kind the test passes).
+    SPECIAL = ("customers", "subscriptions", "scenario_organizations")
 
     def __init__(self, ids: dict[str, Any]) -> None:
         self.load(ids)
@@ -131,8 +132,12 @@ class Held:
     def load(self, ids: dict[str, Any]) -> None:
         self.version = 0
         self._cache: dict[str, tuple[int, list[str], frozenset[str]]] = {}
+        # Every kind the test passes (a snapshot section of the registry, or one of heldIds' own), in
+        # the order it passes them.
         self.simple: dict[str, dict[str, None]] = {
-            kind: dict.fromkeys(_canonical(item) or item for item in ids.get(kind, [])) for kind in self.SIMPLE
+            kind: dict.fromkeys(_canonical(item) or item for item in items)
+            for kind, items in ids.items()
+            if kind not in self.SPECIAL
         }
         # The organizations the scenario operations (fixtures, resets, snapshots) name, a list in which
         # an organization may come several times (to be chosen more often).
@@ -144,9 +149,13 @@ class Held:
             key: (value["customer"], bool(value["ended"])) for key, value in ids.get("subscriptions", {}).items()
         }
 
+    def kinds(self) -> list[str]:
+        """Every kind held, those derived from others (`external_customer_ids`, `live_subscriptions`) too."""
+        return [*self.simple, "customers", "external_customer_ids", "subscriptions", "live_subscriptions"]
+
     @property
     def organization_id(self) -> str | None:
-        return next(iter(self.simple["organizations"]), None)
+        return next(iter(self.simple.get("organizations", {})), None)
 
     def changed(self) -> None:
         self.version += 1
@@ -173,12 +182,13 @@ class Held:
         return items, frozenset(items)
 
     def all_uuids(self) -> list[str]:
-        kinds = [*self.SIMPLE, "customers", "subscriptions"]
+        kinds = [*self.simple, "customers", "subscriptions"]
         return sorted({item for kind in kinds for item in self.pool(kind)[0]})
 
     def add(self, kind: str, value: str) -> None:
-        if value not in self.simple[kind]:
-            self.simple[kind][value] = None
+        held = self.simple.setdefault(kind, {})
+        if value not in held:
+            held[value] = None
             self.changed()
 
     def seen(self, item: dict[str, Any]) -> None:
@@ -204,6 +214,8 @@ class Held:
             self.add("benefits", identifier)
         elif {"filter", "aggregation"} <= item.keys():
             self.add("meters", identifier)
+        elif {"duration", "redemptions_count", "type"} <= item.keys():
+            self.add("discounts", identifier)
         elif {"meter_id", "customer_id", "consumed_units"} <= item.keys():
             self.add("customer_meters", identifier)
         elif {"url", "secret", "events", "format"} <= item.keys():
@@ -219,6 +231,13 @@ class Held:
             event_id = _canonical(item["webhook_event"].get("id"))
             if event_id is not None:
                 self.add("webhook_events", event_id)
+
+    def forget(self, kind: str, identifier: str | None) -> None:
+        """An object deleted (`DELETE …/{id}` answered 2xx): its id leaves its kind."""
+        held = self.simple.get(kind, {})
+        if identifier is not None and identifier in held:
+            del held[identifier]
+            self.changed()
 
     def deleted_customer(self, identifier: str | None = None, external_id: str | None = None) -> None:
         for key, external in list(self.customers.items()):
@@ -326,45 +345,24 @@ def flatmap_case(context: schemathesis.HookContext, case: schemathesis.Case) -> 
 
 # --- Ids of the right kind -----------------------------------------------------------------------
 
-# The kind of object the id in a path names, by path template and method (the kinds of `Held`;
-# `live_subscriptions` are those not ended, which the operations changing a subscription want).
+# The kind of object the `id` parameter of an operation names (in its path, or the filter by ids of
+# a list), by operation label: the test derives it from both specs and the kinds it holds
+# (POLAR_FUZZ_RESOURCE_PATHS, see `resourcePaths` in test/fuzz.test.ts), so that a resource added to
+# the registry gets ids here without an entry. What the specs cannot say: the operations that
+# change a subscription (any but a GET) want one that has not ended (`live_subscriptions`).
+LIVE_KINDS = {"subscriptions": "live_subscriptions"}
 RESOURCE_PATHS: dict[str, str] = {
-    "GET /v1/subscriptions/{id}": "subscriptions",
-    "PATCH /v1/subscriptions/{id}": "live_subscriptions",
-    "DELETE /v1/subscriptions/{id}": "live_subscriptions",
-    "GET /v1/benefits/{id}": "benefits",
-    "GET /v1/benefits/{id}/grants": "benefits",
-    "GET /v1/products/{id}": "products",
-    "POST /v1/products/{id}/benefits": "products",
-    "GET /v1/customers/{id}": "customers",
-    "PATCH /v1/customers/{id}": "customers",
-    "DELETE /v1/customers/{id}": "customers",
-    "GET /v1/customers/{id}/state": "customers",
-    "GET /v1/meters/{id}": "meters",
-    "GET /v1/customer-meters/{id}": "customer_meters",
-    "POST /_emulator/subscriptions/{id}/{action}": "live_subscriptions",
-    "POST /_emulator/meters/{id}/credit": "meters",
-    "POST /_emulator/customers/{id}/state-changed": "customers",
-    "GET /v1/webhooks/endpoints/{id}": "webhook_endpoints",
-    "PATCH /v1/webhooks/endpoints/{id}": "webhook_endpoints",
-    "DELETE /v1/webhooks/endpoints/{id}": "webhook_endpoints",
-    "PATCH /v1/webhooks/endpoints/{id}/secret": "webhook_endpoints",
-    "POST /v1/webhooks/events/{id}/redeliver": "webhook_events",
-    "POST /_emulator/webhooks/events/{id}/redeliver": "webhook_events",
+    label: kind if label.startswith("GET ") else LIVE_KINDS.get(kind, kind)
+    for label, kind in json.loads(os.environ.get("POLAR_FUZZ_RESOURCE_PATHS") or "{}").items()
+    if kind
 }
-# The kind a query parameter or body field names, by name (`id` by the list it filters).
+# The kind a query parameter names, by name, where the name does not say it (`<kind>_id` names the
+# kind `<kind>s` when one is held, see `_field_kind`: `customer_id`, `meter_id`, `organization_id`).
 ID_FIELDS: dict[str, str] = {
-    "organization_id": "organizations",
-    "customer_id": "customers",
-    "product_id": "products",
-    "benefit_id": "benefits",
-    "meter_id": "meters",
-    "subscription_id": "subscriptions",
     "exclude_id": "benefits",
-    "after": "events",
+    "after": "journal_events",  # GET /_emulator/events (the domain events' journal)
     "external_customer_id": "external_customer_ids",
     "endpoint_id": "webhook_endpoints",
-    "webhook_event_id": "webhook_events",
 }
 # `after` names a delivery on these paths (an event elsewhere).
 DELIVERY_CURSOR_PATHS = ("/_emulator/webhooks/deliveries", "/_emulator/webhooks/wait")
@@ -372,9 +370,17 @@ DELIVERY_CURSOR_PATHS = ("/_emulator/webhooks/deliveries", "/_emulator/webhooks/
 WEBHOOK_URLS: list[str] = json.loads(os.environ.get("POLAR_FUZZ_WEBHOOK_URLS") or "[]")
 # The kind of object `POST /_emulator/webhooks/send` needs, by the event type's family.
 SEND_KINDS = {"customer": "customers", "subscription": "subscriptions", "product": "products", "benefit": "benefits"}
-LIST_IDS: dict[str, str] = {"/v1/products/": "products", "/v1/benefits/": "benefits"}
 # Subscriptions started by the hooks when too few are left that are not ended (see `_pick`).
 MIN_LIVE_SUBSCRIPTIONS = 5
+
+
+def _field_kind(name: str) -> str | None:
+    """The kind of id a query parameter named `name` takes: ID_FIELDS', else `<kind>s` for `<kind>_id`."""
+    if name in ID_FIELDS:
+        return ID_FIELDS[name]
+    if name.endswith("_id") and f"{name[:-3]}s" in HELD.kinds():
+        return f"{name[:-3]}s"
+    return None
 
 
 def _crc(value: Any) -> int:
@@ -526,7 +532,7 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
     if case.query and not _is_negative(case, ParameterLocation.QUERY):
         query = dict(case.query)
         for name, value in query.items():
-            kind = LIST_IDS.get(case.path) if name == "id" else ID_FIELDS.get(name)
+            kind = RESOURCE_PATHS.get(f"{case.method.upper()} {case.path}") if name == "id" else _field_kind(name)
             if name == "after" and case.path in DELIVERY_CURSOR_PATHS:
                 kind = "deliveries"
             if kind:
@@ -675,6 +681,47 @@ def _product(body: dict[str, Any]) -> None:
     body["prices"] = prices
 
 
+def _discount(body: dict[str, Any], method: str) -> None:
+    """Discount bodies that can succeed seven times in eight, for the rules Polar's model and
+    service add to its JSON Schema (discount/schemas.py, service.py)."""
+    body.pop("organization_id", None)
+    if isinstance(body.get("products"), list):
+        body["products"] = _pick_each("products", body["products"])
+    if _crc(body) % 8 == 0:
+        return
+    code = body.get("code")
+    if isinstance(code, str) and code != "" and not (code.isalnum() and 3 <= len(code) <= 256):
+        # `_code_validator`: alphanumeric, 3 to 256 characters; unique (case aside) per organization.
+        body["code"] = f"FUZZ{_crc(code):08X}"
+    if body.get("starts_at") is not None and body.get("ends_at") is not None:
+        body.pop("ends_at")  # starts_at must be before ends_at
+    if body.get("amount") is not None and body.get("amounts") is not None:
+        body.pop("amounts")  # not both
+    if method == "POST":
+        # The union's tag, from the fields a body carries.
+        if body.get("type") not in ("fixed", "percentage"):
+            body["type"] = "percentage" if "basis_points" in body else "fixed"
+        # `duration_in_months` goes with `duration: repeating`, and only with it.
+        if body.get("duration") == "repeating":
+            if not isinstance(body.get("duration_in_months"), int):
+                body["duration_in_months"] = 1
+        else:
+            body.pop("duration_in_months", None)
+        if body["type"] == "fixed":
+            # Either `amount` (with `currency`, usd) or `amounts` (presentment currencies).
+            if body.get("amount") is not None:
+                body["currency"] = "usd"
+            else:
+                value = next((item for item in (body.get("amounts") or {}).values() if isinstance(item, int)), 100)
+                body["amounts"] = {"usd": value}
+    if method == "PATCH":
+        # Polar refuses to change a discount's type or duration.
+        body.pop("type", None)
+        body.pop("duration", None)
+        if isinstance(body.get("amounts"), dict):
+            body["amounts"] = {"usd": next(iter(body["amounts"].values()), 100)}
+
+
 def _body(case: schemathesis.Case) -> None:
     method, path = case.method.upper(), case.path
     body = dict(case.body) if isinstance(case.body, dict) else None
@@ -706,6 +753,8 @@ def _body(case: schemathesis.Case) -> None:
             body["properties"] = {**properties, "meter_id": _pick("meters", properties["meter_id"], always=True)}
     elif path == "/v1/meters/" and method == "POST" and body is not None:
         body.pop("organization_id", None)
+    elif path.startswith("/v1/discounts/") and method in ("POST", "PATCH") and body is not None:
+        _discount(body, method)
     elif path == "/v1/events/ingest" and body is not None and isinstance(body.get("events"), list):
         events = []
         for event in body["events"]:
@@ -838,6 +887,8 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
         return
     if label == "DELETE /v1/customers/{id}":
         HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
+    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS:
+        HELD.forget(RESOURCE_PATHS[label], _canonical(parameters.get("id")))
     elif label == "DELETE /v1/customers/external/{external_id}":
         HELD.deleted_customer(external_id=parameters.get("external_id"))
     elif "json" in _content_type(response):

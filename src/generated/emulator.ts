@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Send an event now
-         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`) or a benefit (`benefit.*`). Nothing else changes.
+         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`), a benefit (`benefit.*`) or a discount (`discount.*`, a deleted one for `discount.deleted`). Nothing else changes.
          */
         post: operations["emulator:webhooks:send"];
         delete?: never;
@@ -568,7 +568,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -678,48 +678,24 @@ export interface components {
             organization: components["schemas"]["Organization"];
             /** @description The tokens the fixture added. */
             tokens: components["schemas"]["TokenInfo"][];
-            /** @description The id of every key the fixture defined, by kind, e.g. `{"products":{"pro":"…"}}`. */
+            /** @description The id of every key the fixture defined, by kind (each kind of fixture section), e.g. `{"products":{"pro":"…"}}`. */
             keys: {
-                meters: {
-                    [key: string]: string;
-                };
-                benefits: {
-                    [key: string]: string;
-                };
-                products: {
-                    [key: string]: string;
-                };
-                customers: {
+                [key: string]: {
                     [key: string]: string;
                 };
             };
             changed: components["schemas"]["ChangedObjects"];
         };
-        /** @description Every object created or changed, as the API returns it, in creation order. */
+        /** @description Every object a load created or changed, as the API returns it, in creation order, by the snapshot section it is written in (`customers`, `benefit_grants`, …); for usage events (`events`) how many were ingested. */
         ChangedObjects: {
-            meters: Record<string, never>[];
-            benefits: Record<string, never>[];
-            products: Record<string, never>[];
-            customers: Record<string, never>[];
-            subscriptions: Record<string, never>[];
-            benefit_grants: Record<string, never>[];
-            customer_meters: Record<string, never>[];
-            /** @description Usage events ingested. */
-            events: number;
+            [key: string]: Record<string, never>[] | number;
         };
         OrganizationState: {
             organization: components["schemas"]["Organization"];
             tokens: components["schemas"]["TokenInfo"][];
-            /** @description How many records of each kind the organization holds now. */
+            /** @description How many records the organization holds now, by snapshot section (`customers`, `events`, …), deleted ones included. */
             counts: {
-                meters: number;
-                benefits: number;
-                products: number;
-                customers: number;
-                subscriptions: number;
-                benefit_grants: number;
-                customer_meters: number;
-                events: number;
+                [key: string]: number;
             };
         };
         TokenInfo: {
@@ -744,19 +720,12 @@ export interface components {
                 created_at: string;
             };
             tokens: components["schemas"]["TokenInfo"][];
-            meters: Record<string, never>[];
-            benefits: Record<string, never>[];
-            products: Record<string, never>[];
-            customers: Record<string, never>[];
-            subscriptions: Record<string, never>[];
-            benefit_grants: Record<string, never>[];
-            customer_meters: Record<string, never>[];
-            events: Record<string, never>[];
-            usage_index: Record<string, never>;
             /** @description The organization's fixture keys by kind (`{"products":{"pro":"<id>"}}`). */
             keys: Record<string, never>;
+        } & {
+            [key: string]: unknown;
         };
-        /** @description A scenario fixture (docs/fixtures.md): what an organization holds. Meters, benefits, products and customers take the fields of Polar's create bodies (MeterCreate, BenefitCreate, ProductCreate, CustomerCreate), checked against them, plus `key` (the name other entries use to refer to it) and `id` (a fixed id). */
+        /** @description A scenario fixture (docs/fixtures.md): what an organization holds. Meters, benefits, products, discounts and customers take the fields of Polar's create bodies (MeterCreate, BenefitCreate, ProductCreate, DiscountCreate, CustomerCreate), checked against them, plus `key` (the name other entries use to refer to it) and `id` (a fixed id). */
         Fixture: {
             /** @description What relative dates (`-30d`) count from: a date, or `now` for the emulator's clock. 2026-01-01T00:00:00Z when left out, so a fixture always gives the same bytes. */
             reference_time?: components["schemas"]["FixtureDate"];
@@ -765,6 +734,7 @@ export interface components {
             meters?: components["schemas"]["FixtureMeter"][];
             benefits?: components["schemas"]["FixtureBenefit"][];
             products?: components["schemas"]["FixtureProduct"][];
+            discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
@@ -776,6 +746,7 @@ export interface components {
             meters?: components["schemas"]["FixtureMeter"][];
             benefits?: components["schemas"]["FixtureBenefit"][];
             products?: components["schemas"]["FixtureProduct"][];
+            discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
             generate?: components["schemas"]["FixtureGenerate"];
             /** @description More organizations, each with its own tokens. */
@@ -788,6 +759,7 @@ export interface components {
             meters?: components["schemas"]["FixtureMeter"][];
             benefits?: components["schemas"]["FixtureBenefit"][];
             products?: components["schemas"]["FixtureProduct"][];
+            discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
@@ -832,6 +804,15 @@ export interface components {
             created_at?: components["schemas"]["FixtureDate"];
             /** @description The benefits attached, in order. */
             benefits?: components["schemas"]["FixtureRef"][];
+        };
+        /** @description A DiscountCreate body, plus the fields below. `products` names the products the discount applies to by key (or id) instead of Polar's product ids. */
+        FixtureDiscount: {
+            key?: components["schemas"]["FixtureKey"];
+            /** Format: uuid4 */
+            id?: string;
+            created_at?: components["schemas"]["FixtureDate"];
+            /** @description The products the discount applies to; every product when left out. */
+            products?: components["schemas"]["FixtureRef"][];
         };
         /** @description A CustomerCreate body, plus: */
         FixtureCustomer: {
@@ -1040,7 +1021,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted";
             /**
              * Format: uuid
              * @description The id of the object the event is about.

@@ -312,6 +312,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/discounts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Discounts
+         * @description Lists the organization's discounts that are not deleted, newest first by default; `query` matches the name or the code.
+         */
+        get: operations["discounts:list"];
+        put?: never;
+        /**
+         * Create Discount
+         * @description Creates a fixed-amount or percentage discount, applied once, forever or for a number of months, optionally limited to some of the organization's products, and returns it with 201.
+         */
+        post: operations["discounts:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/discounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Discount
+         * @description Returns the discount with the given ID, or 404 if the emulator has no such discount or it was deleted.
+         */
+        get: operations["discounts:get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Discount
+         * @description Deletes the discount: it answers 404 and leaves lists from then on. Answers 204 with no body.
+         */
+        delete: operations["discounts:delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Discount
+         * @description Changes the fields present in the body; a discount's type and duration stay as they were created, and a code must stay unique in the organization.
+         */
+        patch: operations["discounts:update"];
+        trace?: never;
+    };
     "/v1/customers/": {
         parameters: {
             query?: never;
@@ -2156,11 +2208,111 @@ export interface components {
             /** Locale */
             locale?: string | null;
         };
+        Discount: components["schemas"]["DiscountFixedOnceForeverDuration"] | components["schemas"]["DiscountFixedRepeatDuration"] | components["schemas"]["DiscountPercentageOnceForeverDuration"] | components["schemas"]["DiscountPercentageRepeatDuration"];
+        DiscountCreate: components["schemas"]["DiscountFixedCreate"] | components["schemas"]["DiscountPercentageCreate"];
         /**
          * DiscountDuration
          * @enum {string}
          */
         DiscountDuration: "once" | "forever" | "repeating";
+        /** DiscountFixedCreate */
+        DiscountFixedCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name: string;
+            /** Code */
+            code?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Max Redemptions */
+            max_redemptions?: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer?: number | null;
+            /** Products */
+            products?: string[] | null;
+            /** Organization Id */
+            organization_id?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "fixed";
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months?: number | null;
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount?: number | null;
+            /**
+             * @deprecated
+             * @default usd
+             */
+            currency?: components["schemas"]["PresentmentCurrency"] | null;
+            /** Amounts */
+            amounts?: {
+                [key: string]: number;
+            } | null;
+        };
+        /** DiscountFixedOnceForeverDuration */
+        DiscountFixedOnceForeverDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Products */
+            products: components["schemas"]["DiscountProduct"][];
+        };
         /** DiscountFixedOnceForeverDurationBase */
         DiscountFixedOnceForeverDurationBase: {
             duration: components["schemas"]["DiscountDuration"];
@@ -2211,6 +2363,61 @@ export interface components {
              * Format: uuid4
              */
             organization_id: string;
+        };
+        /** DiscountFixedRepeatDuration */
+        DiscountFixedRepeatDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Products */
+            products: components["schemas"]["DiscountProduct"][];
         };
         /** DiscountFixedRepeatDurationBase */
         DiscountFixedRepeatDurationBase: {
@@ -2265,6 +2472,80 @@ export interface components {
              */
             organization_id: string;
         };
+        /** DiscountPercentageCreate */
+        DiscountPercentageCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name: string;
+            /** Code */
+            code?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Max Redemptions */
+            max_redemptions?: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer?: number | null;
+            /** Products */
+            products?: string[] | null;
+            /** Organization Id */
+            organization_id?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "percentage";
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months?: number | null;
+            /** Basis Points */
+            basis_points: number;
+        };
+        /** DiscountPercentageOnceForeverDuration */
+        DiscountPercentageOnceForeverDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Products */
+            products: components["schemas"]["DiscountProduct"][];
+        };
         /** DiscountPercentageOnceForeverDurationBase */
         DiscountPercentageOnceForeverDurationBase: {
             duration: components["schemas"]["DiscountDuration"];
@@ -2303,6 +2584,49 @@ export interface components {
              * Format: uuid4
              */
             organization_id: string;
+        };
+        /** DiscountPercentageRepeatDuration */
+        DiscountPercentageRepeatDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Products */
+            products: components["schemas"]["DiscountProduct"][];
         };
         /** DiscountPercentageRepeatDurationBase */
         DiscountPercentageRepeatDurationBase: {
@@ -2345,11 +2669,93 @@ export interface components {
              */
             organization_id: string;
         };
+        /** DiscountProduct */
+        DiscountProduct: {
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /**
+         * DiscountSortProperty
+         * @enum {string}
+         */
+        DiscountSortProperty: "created_at" | "-created_at" | "name" | "-name" | "code" | "-code" | "redemptions_count" | "-redemptions_count" | "ends_at" | "-ends_at";
         /**
          * DiscountType
          * @enum {string}
          */
         DiscountType: "fixed" | "percentage";
+        /** DiscountUpdate */
+        DiscountUpdate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Name */
+            name?: string | null;
+            /** Code */
+            code?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Max Redemptions */
+            max_redemptions?: number | null;
+            /** Max Redemptions Per Customer */
+            max_redemptions_per_customer?: number | null;
+            duration?: components["schemas"]["DiscountDuration"] | null;
+            /** Duration In Months */
+            duration_in_months?: number | null;
+            type?: components["schemas"]["DiscountType"] | null;
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount?: number | null;
+            /** @deprecated */
+            currency?: components["schemas"]["PresentmentCurrency"] | null;
+            /** Amounts */
+            amounts?: {
+                [key: string]: number;
+            } | null;
+            /** Basis Points */
+            basis_points?: number | null;
+            /** Products */
+            products?: string[] | null;
+        };
         /** EventCreateCustomer */
         EventCreateCustomer: {
             /**
@@ -2590,6 +2996,12 @@ export interface components {
         ListResource_Customer_: {
             /** Items */
             items: components["schemas"]["Customer"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Discount] */
+        ListResource_Discount_: {
+            /** Items */
+            items: components["schemas"]["Discount"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Meter] */
@@ -4535,6 +4947,196 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "discounts:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["DiscountSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Discount_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "discounts:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscountCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Discount"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "discounts:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Discount"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "discounts:delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "discounts:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscountUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Discount"];
                 };
             };
             /** @description Not Found */

@@ -34,7 +34,10 @@ export type ModelValidator = (value: Record<string, unknown>) => Described | nul
 /** Knowledge of Polar's models that the JSON Schema does not carry. Keys are component names. */
 export interface ModelRules {
   callableUnions?: Record<string, CallableUnion>;
-  /** By discriminator property (`type`, `amount_type`, `func`). */
+  /**
+   * By discriminator property (`type`, `amount_type`, `func`), or by `Union.property` for one
+   * union when another union's tags on the same property are another Enum (`DiscountCreate.type`).
+   */
   tagEnums?: Record<string, TagEnum>;
   /** Plain pydantic `BaseModel`s: they lack the NUL check of Polar's `Schema`. */
   plainModels?: ReadonlySet<string>;

@@ -357,7 +357,7 @@ export class ModelWalker {
       return this.node(branch, data, [...loc, tag], field);
     }
     const discriminator = isObject(schema.discriminator) ? schema.discriminator.propertyName : undefined;
-    if (typeof discriminator === "string") return this.tagged(discriminator, branches, data, loc);
+    if (typeof discriminator === "string") return this.tagged(discriminator, branches, data, loc, name);
 
     const members = branches.filter((branch) => this.resolve(branch).schema.type !== "null");
     if (members.length < branches.length && data === null) return ok(null);
@@ -376,7 +376,13 @@ export class ModelWalker {
   }
 
   /** `Discriminator("key")`: the tag picks the member and goes into `loc`. */
-  private tagged(property: string, branches: unknown[], data: unknown, loc: Loc): Outcome {
+  private tagged(
+    property: string,
+    branches: unknown[],
+    data: unknown,
+    loc: Loc,
+    union: string | undefined,
+  ): Outcome {
     if (!isObject(data)) return fail(MODEL_ATTRIBUTES_TYPE, loc, data);
     if (!Object.hasOwn(data, property)) return fail(unionTagNotFound(property), loc, data);
     const tag = data[property];
@@ -394,7 +400,9 @@ export class ModelWalker {
       }
     }
     if (chosen === undefined || typeof tag !== "string") {
-      const enumeration = this.rules.tagEnums?.[property];
+      const enumeration =
+        (union === undefined ? undefined : this.rules.tagEnums?.[`${union}.${property}`]) ??
+        this.rules.tagEnums?.[property];
       const expected = tags
         .map((value) =>
           enumeration

@@ -14,7 +14,7 @@ import type { Ctx, Partition } from "./context.js";
 export type FixtureSchemas = components["schemas"];
 
 /** The kinds of object a fixture defines keys for (`product: pro`). */
-export type FixtureKind = "meters" | "benefits" | "products" | "customers";
+export type FixtureKind = "meters" | "benefits" | "products" | "discounts" | "customers";
 
 /** What the checker knows of an existing object a fixture refers to. */
 export interface RefInfo {

@@ -12,6 +12,7 @@ import { benefits } from "./benefits/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
 import { customers } from "./customers/index.js";
+import { discounts } from "./discounts/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
 import { meters } from "./meters/index.js";
@@ -27,6 +28,7 @@ export const RESOURCES = [
   meters,
   benefits,
   products,
+  discounts,
   customers,
   subscriptions,
   grants,

@@ -21,7 +21,7 @@ import {
   toJson,
 } from "../domain/decode.js";
 import type { DecodedSections, Partition } from "../resources/context.js";
-import { REFERENCE_CHECKS, SNAPSHOT_SECTIONS } from "../resources/index.js";
+import { newPartition, REFERENCE_CHECKS, SNAPSHOT_SECTIONS } from "../resources/index.js";
 import type { AccessToken, Organization, Store } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
 import {
@@ -101,7 +101,8 @@ export function takeSnapshot(
 // Reading one back
 
 /** The decoder of a whole document: the format marker, the organization, tokens, sections, keys. */
-const documentDecoder: Decoder<DecodedSnapshot> = (value, path, problems) => {
+const documentDecoder: Decoder<DecodedSnapshot> = (document, path, problems) => {
+  const value = withEmptySections(document);
   const fields: Record<string, Decoder<unknown>> = {
     [SNAPSHOT_FORMAT]: literal([SNAPSHOT_VERSION]),
     organization: organizationDecoder,
@@ -114,6 +115,22 @@ const documentDecoder: Decoder<DecodedSnapshot> = (value, path, problems) => {
   // Every field decoded with its section's own decoder: the document has the sections' types.
   return { ...decoded, sections } as unknown as DecodedSnapshot;
 };
+
+/**
+ * The document with every section it leaves out as an empty partition writes it, and every fixture
+ * kind its keys leave out as none: a snapshot taken before a resource existed restores, with none
+ * of that resource's records.
+ */
+function withEmptySections(document: unknown): unknown {
+  if (!isObject(document) || !isObject(document.organization)) return document;
+  const empty = newPartition({ id: "", name: "", slug: "", created_at: new Date(0) });
+  const filled: Record<string, unknown> = { ...document };
+  for (const { name, section } of SNAPSHOT_SECTIONS) {
+    if (!Object.hasOwn(filled, name)) filled[name] = section.save(empty);
+  }
+  if (isObject(filled.keys)) filled.keys = { ...keysJson(emptyRegistry()), ...filled.keys };
+  return filled;
+}
 
 /** The records of a collection section, as decoded. */
 function recordsOf(decoded: DecodedSnapshot, name: string): unknown[] {

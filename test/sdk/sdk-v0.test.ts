@@ -828,3 +828,144 @@ describe("@polar-sh/sdk 0.49: organizations are isolated", () => {
     expect(ofA.organizationId).toBe(a.organizationId);
   });
 });
+
+describe("@polar-sh/sdk 0.49: discounts", () => {
+  it("creates, lists, gets, updates and deletes discounts of every shape through the strict client", async () => {
+    const { polar, organizationId } = freshOrganization();
+    const pro = await polar.products.create({
+      name: "Pro",
+      recurringInterval: "month",
+      prices: [{ amountType: "fixed", priceAmount: 2000 }],
+      metadata: { tier: "pro" },
+    });
+    const fixedRepeat = await polar.discounts.create({
+      type: "fixed",
+      name: "Ten off for a year",
+      duration: "repeating",
+      durationInMonths: 12,
+      amounts: { usd: 1000, eur: 900 },
+      code: " YEAR10 ",
+      startsAt: new Date("2026-01-01T00:00:00Z"),
+      endsAt: new Date("2027-01-01T00:00:00.123Z"),
+      maxRedemptions: 50,
+      products: [pro.id],
+      metadata: { campaign: "year" },
+    });
+    expect(fixedRepeat).toMatchObject({
+      duration: "repeating",
+      durationInMonths: 12,
+      type: "fixed",
+      amount: 1000,
+      currency: "usd",
+      amounts: { usd: 1000, eur: 900 },
+      code: "YEAR10",
+      maxRedemptions: 50,
+      redemptionsCount: 0,
+      organizationId,
+      metadata: { campaign: "year" },
+      modifiedAt: null,
+    });
+    expect(fixedRepeat.startsAt).toEqual(new Date("2026-01-01T00:00:00Z"));
+    expect(fixedRepeat.endsAt).toEqual(new Date("2027-01-01T00:00:00.123Z"));
+    expect(fixedRepeat.products).toHaveLength(1);
+    expect(fixedRepeat.products[0]).toMatchObject({
+      id: pro.id,
+      name: "Pro",
+      isRecurring: true,
+      recurringInterval: "month",
+      metadata: { tier: "pro" },
+    });
+    const fixedOnce = await polar.discounts.create({
+      type: "fixed",
+      name: "Five off",
+      duration: "once",
+      amount: 500,
+      currency: "eur",
+    });
+    expect(fixedOnce).toMatchObject({
+      duration: "once",
+      amount: 500,
+      currency: "eur",
+      amounts: { eur: 500 },
+    });
+    const percentOnce = await polar.discounts.create({
+      type: "percentage",
+      name: "Half",
+      duration: "forever",
+      basisPoints: 5000,
+    });
+    expect(percentOnce).toMatchObject({ type: "percentage", basisPoints: 5000, code: null, products: [] });
+    const percentRepeat = await polar.discounts.create({
+      type: "percentage",
+      name: "Quarter",
+      duration: "repeating",
+      durationInMonths: 3,
+      basisPoints: 2500,
+      code: "QUARTER",
+    });
+    expect(percentRepeat).toMatchObject({ durationInMonths: 3, basisPoints: 2500 });
+
+    const items = [];
+    for await (const page of await polar.discounts.list({ limit: 3 })) items.push(...page.result.items);
+    expect(items.map((item) => item.id)).toEqual([
+      percentRepeat.id,
+      percentOnce.id,
+      fixedOnce.id,
+      fixedRepeat.id,
+    ]);
+    const byName = await polar.discounts.list({ sorting: ["name"], query: "o" });
+    expect(byName.result.items.map((item) => item.name)).toEqual(["Five off", "Ten off for a year"]);
+    expect(byName.result.pagination).toEqual({ totalCount: 2, maxPage: 1 });
+    expect((await polar.discounts.list({ organizationId: randomUUID() })).result.items).toEqual([]);
+
+    expect(await polar.discounts.get({ id: percentRepeat.id })).toEqual(percentRepeat);
+    const updated = await polar.discounts.update({
+      id: fixedRepeat.id,
+      discountUpdate: {
+        name: "Renamed",
+        code: null,
+        amounts: { usd: 800 },
+        durationInMonths: 6,
+        products: [],
+      },
+    });
+    expect(updated).toMatchObject({
+      name: "Renamed",
+      code: null,
+      amount: 800,
+      currency: "usd",
+      amounts: { usd: 800 },
+      durationInMonths: 6,
+      products: [],
+    });
+    expect(updated.modifiedAt).toBeInstanceOf(Date);
+
+    const duplicate = await validationError(
+      polar.discounts.create({
+        type: "percentage",
+        name: "Copy",
+        duration: "once",
+        basisPoints: 1,
+        code: "quarter",
+      }),
+    );
+    expect(duplicate.detail).toEqual([
+      {
+        type: "value_error",
+        loc: ["body", "code"],
+        msg: "Discount with this code already exists.",
+        input: "quarter",
+      },
+    ]);
+    const changeType = await validationError(
+      polar.discounts.update({ id: percentOnce.id, discountUpdate: { type: "fixed" } }),
+    );
+    expect(changeType.detail?.[0]).toMatchObject({ loc: ["body", "type"], msg: "Type cannot be changed." });
+
+    await polar.discounts.delete({ id: percentOnce.id });
+    await notFound(polar.discounts.get({ id: percentOnce.id }));
+    await notFound(polar.discounts.delete({ id: percentOnce.id }));
+    await notFound(freshOrganization().polar.discounts.get({ id: fixedOnce.id }));
+    expect((await polar.discounts.list({})).result.pagination.totalCount).toBe(3);
+  });
+});

@@ -632,3 +632,94 @@ describe("@polar-sh/sdk 1.0 (2026-10): organizations are isolated", () => {
     expect((await b.polar.customers.getExternal("same")).id).toBe(ofB.id);
   });
 });
+
+describe("@polar-sh/sdk 1.0 (2026-10): discounts", () => {
+  it("creates, lists, gets, updates and deletes discounts", async () => {
+    const { polar, organizationId } = freshOrganization();
+    const pro = await polar.products.create({
+      name: "Pro",
+      recurring_interval: "month",
+      prices: [{ amount_type: "fixed", price_amount: 2000 }],
+    });
+    const fixed = await polar.discounts.create({
+      type: "fixed",
+      name: "Ten off",
+      duration: "repeating",
+      duration_in_months: 12,
+      amounts: { eur: 900, gbp: 800 },
+      code: "TEN",
+      starts_at: "2026-01-01T00:00:00Z",
+      products: [pro.id],
+    });
+    expect(fixed).toMatchObject({
+      duration: "repeating",
+      duration_in_months: 12,
+      type: "fixed",
+      amount: 900,
+      currency: "eur",
+      amounts: { eur: 900, gbp: 800 },
+      code: "TEN",
+      starts_at: "2026-01-01T00:00:00Z",
+      ends_at: null,
+      redemptions_count: 0,
+      organization_id: organizationId,
+    });
+    expect(fixed.created_at).toMatch(ISO_Z);
+    expect(fixed.products.map((product) => product.id)).toEqual([pro.id]);
+    const percentage = await polar.discounts.create({
+      type: "percentage",
+      name: "Half",
+      duration: "once",
+      basis_points: 5000,
+    });
+    expect(percentage).toMatchObject({ type: "percentage", basis_points: 5000, products: [] });
+
+    const page = await polar.discounts.list({ sorting: ["-name"] });
+    expect(page.items.map((item) => item.name)).toEqual(["Ten off", "Half"]);
+    expect(page.pagination).toEqual({ total_count: 2, max_page: 1 });
+    const all = [];
+    for await (const item of polar.discounts.iterList({ limit: 1 })) all.push(item.id);
+    expect(all).toEqual([percentage.id, fixed.id]);
+    expect((await polar.discounts.list({ query: "ten" })).items.map((item) => item.id)).toEqual([fixed.id]);
+
+    // Read back from the database, amounts are in jsonb's key order, and so is the "first" currency.
+    const read = await polar.discounts.get(fixed.id);
+    expect(read.type === "fixed" && "amounts" in read ? Object.keys(read.amounts) : []).toEqual([
+      "eur",
+      "gbp",
+    ]);
+    const updated = await polar.discounts.update(fixed.id, {
+      name: "Ten percent",
+      ends_at: "2026-12-31T23:59:59Z",
+    });
+    expect(updated).toMatchObject({ name: "Ten percent", ends_at: "2026-12-31T23:59:59Z" });
+    expect(updated.modified_at).toMatch(ISO_Z);
+
+    const invalid = await validationError(
+      polar.discounts.create({ type: "percentage", name: "Bad", duration: "repeating", basis_points: 1 }),
+    );
+    expect(invalid.error.detail?.[0]).toMatchObject({
+      type: "value_error",
+      loc: ["body", "percentage"],
+      msg: "Value error, `duration_in_months` is required when `duration` is `repeating`.",
+    });
+    const duration = await validationError(polar.discounts.update(fixed.id, { duration: "forever" }));
+    expect(duration.error).toEqual({
+      error: "PolarRequestValidationError",
+      detail: [
+        {
+          type: "value_error",
+          loc: ["body", "duration"],
+          msg: "Duration cannot be changed.",
+          input: "forever",
+        },
+      ],
+    });
+
+    await polar.discounts.delete(percentage.id);
+    await notFound(polar.discounts.get(percentage.id));
+    await notFound(polar.discounts.update(percentage.id, { name: "x" }));
+    await notFound(freshOrganization().polar.discounts.get(fixed.id));
+    expect((await polar.discounts.list()).items.map((item) => item.id)).toEqual([fixed.id]);
+  });
+});

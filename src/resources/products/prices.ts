@@ -17,7 +17,7 @@ type Detail = PolarRequestValidationError["details"][number];
 type Loc = (string | number)[];
 
 /** The organization settings Polar reads on create; a new organization has these. */
-const DEFAULT_PRESENTMENT_CURRENCY = "usd";
+export const DEFAULT_PRESENTMENT_CURRENCY = "usd";
 
 /** `Numeric(17, 12)`: what the database keeps of a metered unit amount. */
 export const UNIT_AMOUNT = { maxDigits: 17, decimalPlaces: 12 };
