@@ -111,6 +111,17 @@ export function byCreation<T extends { created_at: Date }>(
   return descending ? -order : order;
 }
 
+/** The rows that match, each with its creation order among all the rows. */
+export function rankMatching<T>(rows: Iterable<T>, matches: (item: T) => boolean): Ranked<T>[] {
+  const ranked: Ranked<T>[] = [];
+  let position = 0;
+  for (const item of rows) {
+    if (matches(item)) ranked.push({ item, position });
+    position += 1;
+  }
+  return ranked;
+}
+
 /** Ties keep creation order. */
 export function byPosition<T>(a: Ranked<T>, b: Ranked<T>): number {
   return a.position - b.position;

@@ -19,3 +19,13 @@ export interface DecodedSections {}
 
 /** What every service works with. */
 export type Ctx = DomainContext<Partition>;
+
+/** The partitions of these organizations, those the store holds, in the order given. */
+export function partitionsOf(ctx: Ctx, organizationIds: readonly string[]): Partition[] {
+  const partitions: Partition[] = [];
+  for (const organizationId of organizationIds) {
+    const partition = ctx.store.partitions.get(organizationId);
+    if (partition) partitions.push(partition);
+  }
+  return partitions;
+}

@@ -11,11 +11,12 @@ import {
   type Paginated,
   paginate,
   type Ranked,
+  rankMatching,
   sortBy,
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import type { BenefitRecord, BenefitType } from "./table.js";
 
 export interface BenefitFilters {
@@ -59,16 +60,9 @@ export function listBenefits(
   sorting: readonly Schemas["BenefitSortProperty"][] | undefined,
   page: Page,
 ): Paginated<BenefitRecord> {
-  const ranked: Ranked<BenefitRecord>[] = [];
-  for (const organizationId of filters.organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
-    let position = 0;
-    for (const benefit of partition.benefits.values()) {
-      if (benefitMatches(benefit, filters)) ranked.push({ item: benefit, position });
-      position += 1;
-    }
-  }
+  const ranked = partitionsOf(ctx, filters.organizationIds).flatMap((partition) =>
+    rankMatching(partition.benefits.values(), (benefit) => benefitMatches(benefit, filters)),
+  );
   const criteria = sortingOr(sorting, ["-created_at"]);
   const userOrder = criteria.find((text) => text.replace(/^-/, "") === "user_order");
   const ids = filters.ids;

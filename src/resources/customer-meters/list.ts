@@ -9,7 +9,7 @@ import {
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import type { CustomerRecord } from "../customers/table.js";
 import type { MeterRecord } from "../meters/table.js";
 import { balanceOf } from "./serialize.js";
@@ -65,9 +65,7 @@ export function listCustomerMeters(
   const externalIds = filters.externalCustomerIds && new Set(filters.externalCustomerIds);
   const meterIds = filters.meterIds && new Set(filters.meterIds);
   const rows: Row[] = [];
-  for (const organizationId of filters.organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
+  for (const partition of partitionsOf(ctx, filters.organizationIds)) {
     for (const customerMeter of partition.customerMeters.values()) {
       const customer = partition.customers.get(customerMeter.customer_id);
       const meter = partition.meters.get(customerMeter.meter_id);

@@ -11,7 +11,7 @@ import {
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import { isBillable } from "../subscriptions/service.js";
 import type { CustomerRecord } from "./table.js";
 
@@ -27,9 +27,7 @@ export interface CustomerFilters {
 /** The organizations' live customers, in creation order. */
 export function liveCustomers(ctx: Ctx, organizationIds: string[]): CustomerRecord[] {
   const result: CustomerRecord[] = [];
-  for (const organizationId of organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
+  for (const partition of partitionsOf(ctx, organizationIds)) {
     for (const customer of partition.customers.values()) {
       if (customer.deleted_at === null) result.push(customer);
     }

@@ -9,11 +9,12 @@ import {
   type Paginated,
   paginate,
   type Ranked,
+  rankMatching,
   sortBy,
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import type { DiscountRecord } from "./table.js";
 
 export interface DiscountFilters {
@@ -58,16 +59,9 @@ export function listDiscounts(
   sorting: readonly Schemas["DiscountSortProperty"][] | undefined,
   page: Page,
 ): Paginated<DiscountRecord> {
-  const ranked: Ranked<DiscountRecord>[] = [];
-  for (const organizationId of filters.organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
-    let position = 0;
-    for (const discount of partition.discounts.values()) {
-      if (discountMatches(discount, filters)) ranked.push({ item: discount, position });
-      position += 1;
-    }
-  }
+  const ranked = partitionsOf(ctx, filters.organizationIds).flatMap((partition) =>
+    rankMatching(partition.discounts.values(), (discount) => discountMatches(discount, filters)),
+  );
   const sorted = sortBy(ranked, sortingOr(sorting, ["-created_at"]), discountCriterion, byPosition);
   return paginate(
     sorted.map(({ item }) => item),

@@ -7,6 +7,7 @@ import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { Partition } from "../context.js";
 import { DEFAULT_PRESENTMENT_CURRENCY } from "../products/prices.js";
+import { productBaseWire } from "../products/serialize.js";
 import type { ProductRecord } from "../products/table.js";
 import type { DiscountAmounts, DiscountRecord } from "./table.js";
 
@@ -14,24 +15,7 @@ export type DiscountWire = Schemas["Discount"];
 type DiscountProductWire = Schemas["DiscountProduct"];
 
 export function serializeDiscountProduct(product: ProductRecord): DiscountProductWire {
-  return {
-    metadata: { ...product.metadata },
-    id: product.id,
-    created_at: iso(product.created_at),
-    modified_at: isoOrNull(product.modified_at),
-    trial_interval: product.trial_interval,
-    trial_interval_count: product.trial_interval_count,
-    name: product.name,
-    description: product.description,
-    visibility: product.visibility,
-    recurring_interval: product.recurring_interval,
-    recurring_interval_count: product.recurring_interval_count,
-    meter_interval: product.meter_interval,
-    meter_interval_count: product.meter_interval_count,
-    is_recurring: product.recurring_interval !== null,
-    is_archived: product.is_archived,
-    organization_id: product.organization_id,
-  };
+  return { metadata: { ...product.metadata }, ...productBaseWire(product) };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
 import { ResourceNotFound } from "../../errors.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import { meterMatches, normalizeAggregation, normalizeFilter } from "./filter.js";
 import type { MeterRecord } from "./table.js";
 
@@ -82,9 +82,7 @@ export function listMeters(
 ): Paginated<MeterRecord> {
   const query = filters.query === undefined ? undefined : likePattern(`%${filters.query}%`, "i");
   const found: MeterRecord[] = [];
-  for (const organizationId of filters.organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
+  for (const partition of partitionsOf(ctx, filters.organizationIds)) {
     for (const meter of partition.meters.values()) {
       if (query && !query.test(meter.name)) continue;
       if (filters.isArchived !== undefined && (meter.archived_at !== null) !== filters.isArchived) continue;

@@ -14,11 +14,12 @@ import {
   type Paginated,
   paginate,
   type Ranked,
+  rankMatching,
   sortBy,
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import type { PriceRecord, ProductRecord, Visibility } from "./table.js";
 
 export interface ProductFilters {
@@ -90,16 +91,9 @@ export function listProducts(
   sorting: readonly Schemas["ProductSortProperty"][] | undefined,
   page: Page,
 ): Paginated<ProductRecord> {
-  const ranked: Ranked<ProductRecord>[] = [];
-  for (const organizationId of filters.organizationIds) {
-    const partition = ctx.store.partitions.get(organizationId);
-    if (!partition) continue;
-    let position = 0;
-    for (const product of partition.products.values()) {
-      if (productMatches(product, filters)) ranked.push({ item: product, position });
-      position += 1;
-    }
-  }
+  const ranked = partitionsOf(ctx, filters.organizationIds).flatMap((partition) =>
+    rankMatching(partition.products.values(), (product) => productMatches(product, filters)),
+  );
   const sorted = sortBy(ranked, sortingOr(sorting, ["-created_at"]), productCriterion, byPosition).map(
     ({ item }) => item,
   );

@@ -101,12 +101,11 @@ export function serializeProductWithPrices(
   return productWire(partition, product, prices);
 }
 
-function productWire(partition: Partition, product: ProductRecord, prices: PriceWire[]): ProductWire {
-  const benefits: BenefitWire[] = [];
-  for (const id of product.benefit_ids) {
-    const benefit = partition.benefits.get(id);
-    if (benefit && !benefit.is_deleted) benefits.push(serializeBenefit(benefit));
-  }
+/**
+ * The fields every product shape shares (product/schemas.py `ProductBase`), in its order: the
+ * product itself and the `DiscountProduct` of a discount (which puts `metadata` first).
+ */
+export function productBaseWire(product: ProductRecord): Omit<Schemas["DiscountProduct"], "metadata"> {
   return {
     id: product.id,
     created_at: iso(product.created_at),
@@ -123,6 +122,17 @@ function productWire(partition: Partition, product: ProductRecord, prices: Price
     is_recurring: product.recurring_interval !== null,
     is_archived: product.is_archived,
     organization_id: product.organization_id,
+  };
+}
+
+function productWire(partition: Partition, product: ProductRecord, prices: PriceWire[]): ProductWire {
+  const benefits: BenefitWire[] = [];
+  for (const id of product.benefit_ids) {
+    const benefit = partition.benefits.get(id);
+    if (benefit && !benefit.is_deleted) benefits.push(serializeBenefit(benefit));
+  }
+  return {
+    ...productBaseWire(product),
     metadata: { ...product.metadata },
     prices,
     benefits,
