@@ -1,8 +1,9 @@
 /**
  * Fails when spec/polar.yaml has drifted from Polar's published OpenAPI
- * document: an operation moved or changed, a parameter, request body,
- * response or security requirement differs, or any schema they use differs
- * structurally.
+ * document plus what Polar has changed since (spec/changes.yaml): an
+ * operation moved or changed, a parameter, request body, response or
+ * security requirement differs, or any schema they use differs structurally.
+ * Notes each change the published document already has (it can go).
  *
  *   npm run spec:check -- <path to Polar's OpenAPI JSON> [--spec <file>] [--operations <file>]
  *
@@ -12,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parse } from "yaml";
+import { applyChanges, type Change, readSpecChanges } from "../src/spec-changes.js";
 import { diffOperations, isRecord, type JsonObject, listOperations } from "./spec-diff.js";
 import { OPERATIONS_FILE, readOperationList, readUpstreamDocument, SPEC_FILE } from "./spec-extract.js";
 
@@ -68,6 +70,42 @@ function readOurSpec(file: string): JsonObject {
   return doc;
 }
 
+/** The edits of spec/changes.yaml that the published document already makes. */
+function changesUpstreamHas(upstream: JsonObject, changes: readonly Change[]): string[] {
+  const components = isRecord(upstream.components) ? upstream.components : {};
+  const schemas = isRecord(components.schemas) ? components.schemas : {};
+  const propertiesOf = (name: string): JsonObject => {
+    const schema = schemas[name];
+    return isRecord(schema) && isRecord(schema.properties) ? schema.properties : {};
+  };
+  const found: string[] = [];
+  for (const change of changes) {
+    for (const edit of change.edits) {
+      if ("add_property" in edit && edit.add_property.name in propertiesOf(edit.add_property.schema))
+        found.push(
+          `the published document has ${edit.add_property.schema}.${edit.add_property.name}: spec/changes.yaml need not add it`,
+        );
+      if (
+        "remove_property" in edit &&
+        !(edit.remove_property.name in propertiesOf(edit.remove_property.schema))
+      )
+        found.push(
+          `the published document has no ${edit.remove_property.schema}.${edit.remove_property.name}: spec/changes.yaml need not remove it`,
+        );
+      if ("add_enum" in edit) {
+        const schema = schemas[edit.add_enum.schema];
+        const values = isRecord(schema) && Array.isArray(schema.enum) ? schema.enum : [];
+        for (const value of edit.add_enum.values)
+          if (values.includes(value))
+            found.push(
+              `the published document's ${edit.add_enum.schema} has ${String(value)}: spec/changes.yaml need not add it`,
+            );
+      }
+    }
+  }
+  return found;
+}
+
 function versionOf(doc: JsonObject): string {
   return isRecord(doc.info) ? String(doc.info.version) : "unknown";
 }
@@ -83,7 +121,10 @@ function run(argv: readonly string[]): number {
   const ours = readOurSpec(options.specFile);
   const listed = readOperationList(options.operationsFile).map((entry) => entry.operationId);
 
-  const differences = diffOperations(ours, upstream, { expectedOperationIds: listed });
+  const { changes } = readSpecChanges();
+  for (const line of changesUpstreamHas(upstream, changes)) console.log(`note: ${line}`);
+  const current = applyChanges(structuredClone(upstream), changes);
+  const differences = diffOperations(ours, current, { expectedOperationIds: listed });
   for (const line of differences) console.log(line);
 
   if (versionOf(ours) !== versionOf(upstream)) {

@@ -38,12 +38,17 @@ Options (each can also be set by the environment variable below it; a flag wins)
   --rate-limit <n>          requests per minute per organization before 429 (default: off;
                             Polar's sandbox allows 100)
                             POLAR_EMULATOR_RATE_LIMIT
+  --api-version <v>         the API version of requests without a Polar-Version header, and of
+                            webhook endpoints created without one: 2026-04 (default, Polar's
+                            current), 2026-10 or 2027-01
+                            POLAR_EMULATOR_API_VERSION
   --webhook-url <url>       register a webhook endpoint for the default organization,
                             subscribed to every event type; repeat for several; http:// and
                             localhost are fine. More endpoints: POST /v1/webhooks/endpoints
                             POLAR_EMULATOR_WEBHOOK_URL (several separated by commas)
-  --webhook-secret <s>      those endpoints' signing secret (default: whsec_… from the seed,
-                            printed in the banner)
+  --webhook-secret <s>      those endpoints' signing secret, one you chose: signed with Polar's
+                            legacy key, as Polar signs chosen secrets (default: generated from
+                            the seed, printed in the banner, signed the Standard Webhooks way)
                             POLAR_EMULATOR_WEBHOOK_SECRET
   --webhook-retry-delays <list>
                             waits after failed attempts 1, 2, …, the last repeating, e.g.
@@ -54,13 +59,15 @@ Options (each can also be set by the environment variable below it; a flag wins)
                             POLAR_EMULATOR_WEBHOOK_MAX_ATTEMPTS
   --webhook-timeout <d>     per attempt, e.g. 500ms or 10s (default 10s)
                             POLAR_EMULATOR_WEBHOOK_TIMEOUT
-  --webhook-signing <rule>  polar (default): HMAC key = the UTF-8 bytes of the whole secret, as
-                            Polar signs; standard: base64-decoded part after whsec_ (the
-                            Standard Webhooks rule; only 1.x clients accept it)
+  --webhook-signing <rule>  auto (default): as Polar, by the endpoint's secret: generated on or
+                            after 2026-09-08 signs the Standard Webhooks way (key = base64 after
+                            whsec_; only 1.x clients verify it), older or user-chosen secrets
+                            keep the legacy key (UTF-8 bytes of the whole secret; every client);
+                            legacy (or polar) / standard: that key for every endpoint
                             POLAR_EMULATOR_WEBHOOK_SIGNING
-  --webhook-ordering <mode> strict (default): a failing event holds back the endpoint's later
-                            events until it succeeds or runs out of attempts; polar: as Polar's
-                            FIFO guard, only events not yet tried wait, retries go on their own
+  --webhook-ordering <mode> polar (default): Polar's FIFO guard, only events not yet tried
+                            wait, retries go on their own schedule; strict: a failing event holds
+                            back the endpoint's later events until it succeeds or runs out
                             POLAR_EMULATOR_WEBHOOK_ORDERING
   --webhook-log-size <n>    webhook events and delivery attempts kept (default 10000)
                             POLAR_EMULATOR_WEBHOOK_LOG_SIZE

@@ -1,6 +1,7 @@
 /** The emulator's configuration: defaults, then environment, then flags. */
 import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
+import { API_VERSIONS, type ApiVersion, DEFAULT_API_VERSION } from "./domain/versions.js";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, parseDuration } from "./webhooks/settings.js";
 
@@ -22,6 +23,8 @@ export interface Config {
   organizationId?: string;
   /** Requests per minute and organization before 429, as Polar's sandbox (100); off when undefined or 0. */
   rateLimit?: number;
+  /** The API version a request without `Polar-Version` is answered in (Polar's current version). */
+  apiVersion: ApiVersion;
   /** Endpoints registered for the default organization at boot, subscribed to every event type. */
   webhookUrls?: string[];
   /** Their secret; generated from the seed when undefined. */
@@ -37,6 +40,7 @@ export const DEFAULT_CONFIG: Config = {
   host: "0.0.0.0",
   seed: DEFAULT_SEED,
   logLevel: "info",
+  apiVersion: DEFAULT_API_VERSION,
   webhooks: DEFAULT_DELIVERY_SETTINGS,
 };
 
@@ -63,6 +67,7 @@ const OPTIONS = {
   "organization-id": { type: "string" },
   "log-level": { type: "string" },
   "rate-limit": { type: "string" },
+  "api-version": { type: "string" },
   "webhook-url": { type: "string", multiple: true },
   "webhook-secret": { type: "string" },
   "webhook-retry-delays": { type: "string" },
@@ -120,6 +125,8 @@ export function resolveConfig(
   }
   const rateLimit = pick(values["rate-limit"], "POLAR_EMULATOR_RATE_LIMIT");
   if (rateLimit !== undefined) config.rateLimit = integer("--rate-limit", rateLimit, 0, 1_000_000);
+  const apiVersion = pick(values["api-version"], "POLAR_EMULATOR_API_VERSION");
+  if (apiVersion !== undefined) config.apiVersion = oneOf("--api-version", apiVersion, API_VERSIONS);
   webhookConfig(config, values, env, pick);
   const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
   if (level !== undefined) {
@@ -184,7 +191,11 @@ function webhookConfig(
   if (timeout !== undefined)
     settings.timeoutMs = Math.max(1, duration("--webhook-timeout", timeout, 600_000));
   const signing = pick(values["webhook-signing"], "POLAR_EMULATOR_WEBHOOK_SIGNING");
-  if (signing !== undefined) settings.signing = oneOf("--webhook-signing", signing, ["polar", "standard"]);
+  if (signing !== undefined) {
+    // `polar` was the legacy key's name before Polar signed the Standard Webhooks way.
+    const rule = oneOf("--webhook-signing", signing, ["auto", "legacy", "standard", "polar"]);
+    settings.signing = rule === "polar" ? "legacy" : rule;
+  }
   const ordering = pick(values["webhook-ordering"], "POLAR_EMULATOR_WEBHOOK_ORDERING");
   if (ordering !== undefined) settings.ordering = oneOf("--webhook-ordering", ordering, ["strict", "polar"]);
   const logSize = pick(values["webhook-log-size"], "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");

@@ -15,13 +15,20 @@ import { eventJournalHandlers } from "./control/events.js";
 import { controlHandlers } from "./control/handlers.js";
 import { scenarioHandlers } from "./control/scenarios.js";
 import { EventBus } from "./domain/events.js";
-import { createApp } from "./http/app.js";
+import type { ApiVersion } from "./domain/versions.js";
+import { createApp, type Surface } from "./http/app.js";
 import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
 import { ModelWalker } from "./pydantic/walker.js";
 import type { Ctx } from "./resources/context.js";
-import { apiHandlers, newPartition, resourceControlHandlers, validation } from "./resources/index.js";
+import {
+  apiHandlers,
+  newPartition,
+  renderInVersion,
+  resourceControlHandlers,
+  validation,
+} from "./resources/index.js";
 import { createOrganization, issueToken } from "./resources/organizations/service.js";
 import type { Services } from "./resources/services.js";
 import { readBootFixtures } from "./scenarios/fixture.js";
@@ -29,6 +36,7 @@ import { type FixtureLoaded, OrganizationStates } from "./scenarios/organization
 import { emulatorSchemas, polarSchemas } from "./scenarios/schemas.js";
 import { seed } from "./scenarios/seed.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
+import { applyChanges, readSpecChanges, versionChanges } from "./spec-changes.js";
 import { specs, type WebhookEventType, webhookEventTypes } from "./specs.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
@@ -92,6 +100,25 @@ export async function createEmulator(
     loadOperations(polar.document, { ...settings, walker: models }),
     loadOperations(emulator.document, { walked: [], tagFunctions: {}, before: {}, awareDatetimeQuery: {} }),
   ]);
+  // A later API version validates requests against its own document (spec/changes.yaml), built
+  // the first time a request names it.
+  const specChanges = readSpecChanges();
+  const versionSurfaces = new Map<ApiVersion, Promise<Surface>>();
+  const apiSurface = (version: ApiVersion): Surface | Promise<Surface> => {
+    const changes = versionChanges(specChanges, version);
+    if (changes.length === 0) return baseSurface;
+    let surface = versionSurfaces.get(version);
+    if (surface === undefined) {
+      const document = applyChanges(structuredClone(polar.document), changes);
+      const walker = new ModelWalker(document, settings.rules);
+      surface = loadOperations(document, { ...settings, walker }).then((operations) => ({
+        router: buildRouter(operations),
+        handlers: baseSurface.handlers,
+      }));
+      versionSurfaces.set(version, surface);
+    }
+    return surface;
+  };
   // Fixtures are checked against the same documents, with the same walker for the same models.
   polarSchemas.use(polar.document);
   polarSchemas.useWalker(models, walkedModels(apiOperations));
@@ -109,7 +136,9 @@ export async function createEmulator(
     clock,
     logger,
     (id) => context.store.partitions.get(id)?.organization.name ?? "",
+    config.apiVersion,
   );
+  webhooks.renderInVersion = renderInVersion;
   const eventTypes = webhookEventTypes(polar.document);
   let bootEndpoints: EndpointRecord[] = [];
 
@@ -214,8 +243,9 @@ export async function createEmulator(
     defaultOrganizationId: () => organization.id,
     announce: (type, id, organizationId) => announce(context, type, id, organizationId),
   };
+  const baseSurface: Surface = { router: buildRouter(apiOperations), handlers: apiHandlers(services) };
   const app = createApp({
-    api: { router: buildRouter(apiOperations), handlers: apiHandlers(services) },
+    api: apiSurface,
     control: {
       router: buildRouter(controlOperations),
       handlers: {
@@ -235,6 +265,8 @@ export async function createEmulator(
     logger,
     version: VERSION,
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
+    defaultApiVersion: config.apiVersion,
+    renderInVersion,
   });
 
   let server: Server | undefined;

@@ -9,12 +9,14 @@
  */
 import type { Config } from "./config.js";
 import { DEFAULT_CONFIG } from "./config.js";
+import type { ApiVersion } from "./domain/versions.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
 import type { WebhookEventType } from "./specs.js";
 import type { Clock } from "./util/clock.js";
+import { STANDARD_SIGNATURE_CUTOFF } from "./webhooks/endpoints.js";
 import { type DeliveryQuery, describeDelivery, describeEvent } from "./webhooks/log.js";
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/settings.js";
 
@@ -48,13 +50,18 @@ export interface RunningWebhooks {
   events(query?: Omit<DeliveryQuery, "succeeded" | "after" | "webhookEventId">): WebhookEventView[];
   /**
    * Registers an endpoint (the default organization's unless told otherwise), subscribed to every
-   * event type unless `events` says which.
+   * event type unless `events` says which. Its secret is generated as Polar generates one at the
+   * emulator's time (since 2026-09-08: signed the Standard Webhooks way), unless `secret` gives
+   * one (a secret the user chose: Polar's legacy key) or `signing: "legacy"` makes it as old as
+   * the endpoints created before 2026-09-08, which keep the legacy key.
    */
   createEndpoint(input: {
     url: string;
     events?: WebhookEventType[];
     secret?: string;
     organizationId?: string;
+    signing?: "legacy" | "standard";
+    apiVersion?: ApiVersion;
   }): {
     id: string;
     secret: string;
@@ -174,12 +181,23 @@ function runningWebhooks(emulator: Emulator): RunningWebhooks {
       engine()
         .log.listEvents({ ...rest, endpointId, type })
         .map(describeEvent),
-    createEndpoint: ({ url, events, secret, organizationId = emulator.organization.id }) => {
+    createEndpoint: ({
+      url,
+      events,
+      secret,
+      organizationId = emulator.organization.id,
+      signing,
+      apiVersion,
+    }) => {
       const endpoint = engine().createEndpoint(organizationId, {
         url,
         format: "raw",
         events: events ?? [...emulator.webhookEventTypes],
         secret,
+        api_version: apiVersion,
+        // A day before the cutoff: what endpoints made before Polar signed the standard way have.
+        secretGeneratedAt:
+          signing === "legacy" ? new Date(STANDARD_SIGNATURE_CUTOFF.getTime() - 86_400_000) : undefined,
       });
       return { id: endpoint.id, secret: endpoint.secret };
     },

@@ -68,13 +68,6 @@ function addMeter(organizationId: string): string {
   return id;
 }
 
-function jwtClaims(token: string): Record<string, unknown> {
-  const [header, payload, signature] = token.split(".");
-  expect(JSON.parse(Buffer.from(header, "base64url").toString())).toEqual({ alg: "HS256", typ: "JWT" });
-  expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  return JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
-}
-
 function polarError(body: Body, detail: Body[]) {
   expect(body).toEqual({ error: "PolarRequestValidationError", detail });
 }
@@ -117,30 +110,36 @@ describe("create", () => {
     });
   });
 
-  it("creates a discord benefit: the guild from the token, a guild token back, always public", async () => {
+  it("creates a discord benefit with the server's guild_id, always public, no guild token back", async () => {
     const { headers } = tenant(ctx.emulator);
     const plain = await created(headers, {
       type: "discord",
       description: "Discord role",
       visibility: "public",
-      properties: { guild_token: "1122334455", role_id: "998877", kick_member: true },
+      properties: { guild_id: "1122334455", role_id: "998877", kick_member: true },
     });
-    const properties = plain.properties as Record<string, string>;
-    expect(Object.keys(properties)).toEqual(["guild_id", "role_id", "kick_member", "guild_token"]);
-    expect(properties).toMatchObject({ guild_id: "1122334455", role_id: "998877", kick_member: true });
-    expect(jwtClaims(properties.guild_token)).toMatchObject({
-      guild_id: "1122334455",
-      type: "discord_guild_token",
-    });
+    // Polar's BenefitDiscordProperties now (benefit/strategies/discord/schemas.py).
+    expect(plain.properties).toEqual({ guild_id: "1122334455", role_id: "998877", kick_member: true });
     expect(plain).toMatchObject({ visibility: "public", visibility_configurable: false });
 
-    // A token Polar issued (a JWT with a guild_id claim) names its guild.
-    const issued = await created(headers, {
-      type: "discord",
-      description: "Discord role again",
-      properties: { guild_token: properties.guild_token, role_id: "1", kick_member: false },
-    });
-    expect((issued.properties as Body).guild_id).toBe("1122334455");
+    // The guild token of older clients is no field of the model any more: ignored, and guild_id is missing.
+    const res = await ctx.http
+      .post("/v1/benefits/")
+      .set(headers)
+      .send({
+        type: "discord",
+        description: "Old",
+        properties: { guild_token: "x", role_id: "1", kick_member: false },
+      });
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toEqual([
+      {
+        type: "missing",
+        loc: ["body", "discord", "properties", "guild_id"],
+        msg: "Field required",
+        input: { guild_token: "x", role_id: "1", kick_member: false },
+      },
+    ]);
   });
 
   it("creates a downloadables benefit with archived {} by default and canonical file ids", async () => {

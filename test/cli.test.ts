@@ -15,12 +15,13 @@ describe("configuration", () => {
       host: "0.0.0.0",
       seed: 1337,
       logLevel: "info",
+      apiVersion: "2026-04",
       webhooks: {
         maxAttempts: 10,
         retryDelays: "polar",
         timeoutMs: 10_000,
-        signing: "polar",
-        ordering: "strict",
+        signing: "auto",
+        ordering: "polar",
         stateChangedDebounceMs: 0,
         logSize: 10_000,
         failureThreshold: 10,
@@ -69,6 +70,18 @@ describe("configuration", () => {
     );
     expect(() => resolveConfig(["--token", "abc"], {})).toThrow(/--token must be polar_oat_/);
     expect(() => resolveConfig(["--organization-id", "1"], {})).toThrow(/UUID version 4/);
+    expect(() => resolveConfig(["--api-version", "2026-4"], {})).toThrow(
+      /--api-version must be one of 2026-04, 2026-10, 2027-01, got "2026-4"/,
+    );
+  });
+
+  it("takes the default API version from --api-version or POLAR_EMULATOR_API_VERSION", () => {
+    expect(resolveConfig(["--api-version", "2027-01"], {}).config.apiVersion).toBe("2027-01");
+    expect(resolveConfig([], { POLAR_EMULATOR_API_VERSION: "2026-10" }).config.apiVersion).toBe("2026-10");
+    expect(
+      resolveConfig(["--api-version", "2026-04"], { POLAR_EMULATOR_API_VERSION: "2026-10" }).config
+        .apiVersion,
+    ).toBe("2026-04");
   });
 });
 
@@ -85,6 +98,8 @@ describe("the command", () => {
       "--token",
       "--organization-id",
       "--log-level",
+      "--api-version",
+      "POLAR_EMULATOR_API_VERSION",
       "POLAR_EMULATOR_PORT",
       "POLAR_EMULATOR_FIXTURES",
       "directory",

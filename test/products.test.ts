@@ -29,6 +29,7 @@ const PRODUCT_KEYS = [
   "is_archived",
   "organization_id",
   "metadata",
+  "is_deletable",
   "prices",
   "benefits",
   "medias",
@@ -676,6 +677,58 @@ describe("get", () => {
       expect(missing.status).toBe(404);
       expect(missing.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
     }
+  });
+});
+
+describe("is_deletable", () => {
+  it("is true until a subscription or a discount refers to the product", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const monthly = { recurring_interval: "month", prices: [fixed(900)] };
+    const subscribed = await created(headers, { name: "Subscribed", ...monthly });
+    const discounted = await created(headers, { name: "Discounted", ...monthly });
+    const untouched = await created(headers, { name: "Untouched", ...monthly });
+    expect([subscribed, discounted, untouched].map((product) => product.is_deletable)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+
+    const customer = await ctx.http
+      .post("/v1/customers/")
+      .set(headers)
+      .send({ email: `${randomUUID()}@example.com` });
+    expect(customer.status).toBe(201);
+    const subscription = await ctx.http
+      .post("/_emulator/subscriptions")
+      .send({ customer_id: customer.body.id, product_id: subscribed.id });
+    expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
+    // Revoked, it still refers to the product (its orders do, for good).
+    const revoked = await ctx.http.post(
+      `/_emulator/subscriptions/${subscription.body.subscription.id}/revoke`,
+    );
+    expect(revoked.status).toBe(200);
+    const discount = await ctx.http
+      .post("/v1/discounts/")
+      .set(headers)
+      .send({
+        name: "Launch",
+        type: "percentage",
+        basis_points: 1000,
+        duration: "once",
+        products: [discounted.id],
+      });
+    expect(discount.status, JSON.stringify(discount.body)).toBe(201);
+
+    const deletable = async (id: unknown) =>
+      (await ctx.http.get(`/v1/products/${String(id)}`).set(headers)).body.is_deletable as boolean;
+    expect([
+      await deletable(subscribed.id),
+      await deletable(discounted.id),
+      await deletable(untouched.id),
+    ]).toEqual([false, false, true]);
+    // A deleted discount no longer counts.
+    expect((await ctx.http.delete(`/v1/discounts/${discount.body.id}`).set(headers)).status).toBe(204);
+    expect(await deletable(discounted.id)).toBe(true);
   });
 });
 

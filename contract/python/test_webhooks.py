@@ -41,9 +41,11 @@ from polar_sdk import Polar, models
 from polar_sdk.webhooks import WebhookVerificationError, WebhoookPayload, validate_event
 from pydantic import TypeAdapter
 from standardwebhooks.webhooks import WebhookVerificationError as StandardWebhookVerificationError
-from strict import Recorder, assert_recorded_strictly_valid, strict_problems
+from strict import Recorder, assert_recorded_strictly_valid, env, strict_problems
 
-SECRET = re.compile(r"^whsec_[A-Za-z0-9]{43}$")
+CHOSEN_SECRET = re.compile(r"^whsec_chosen[0-9a-f]{32}$")
+# What Polar generates since 2026-09-08: whsec_ and the base64 of 32 random bytes.
+GENERATED_SECRET = re.compile(r"^whsec_[A-Za-z0-9+/]{43}=$")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 SIGNATURE = re.compile(r"^v1,[A-Za-z0-9+/]{43}=$")
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
@@ -198,12 +200,23 @@ def wait_for(control: httpx.Client, count: int, **query: Any) -> list[dict[str, 
     return items
 
 
-def register(polar: Polar, receiver: Receiver, path: str, events: list[models.WebhookEventType]) -> Any:
-    return polar.webhooks.create_webhook_endpoint(
-        request=models.WebhookEndpointCreate(
-            url=receiver.url(path), format_=models.WebhookFormat.RAW, events=events, name=f"receiver {path}"
-        )
+def register(
+    polar: Polar, control: httpx.Client, receiver: Receiver, path: str, events: list[models.WebhookEventType]
+) -> Any:
+    """An endpoint this client can verify, read back through it. polar-sdk 0.32's validate_event
+    knows only Polar's legacy key, which Polar keeps for a secret the user chose (API version
+    2026-04 still takes `secret`, which this client's model does not have, hence plain HTTP); a
+    secret Polar generates now is signed the Standard Webhooks way, which 0.32 refuses (see
+    test_a_secret_polar_generates_now_is_refused_by_this_client)."""
+    secret = f"whsec_chosen{uuid.uuid4().hex}"
+    response = control.post(
+        "/v1/webhooks/endpoints",
+        headers={"Authorization": f"Bearer {env('POLAR_EMULATOR_TOKEN')}"},
+        json={"url": receiver.url(path), "format": "raw", "events": [e.value for e in events], "name": f"receiver {path}", "secret": secret},
     )
+    assert response.status_code == 201, response.text
+    assert response.json()["uses_standard_webhook_signature"] is False
+    return polar.webhooks.get_webhook_endpoint(id=response.json()["id"])
 
 
 def sign(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:
@@ -281,8 +294,8 @@ EXPECTED_TYPES = Counter(
 @pytest.fixture(scope="module")
 def scenario(polar: Polar, control: httpx.Client, receiver: Receiver, recorder: Recorder) -> Scenario:
     recorder.responses.clear()
-    everything = register(polar, receiver, EVERYTHING, PARSEABLE_TYPES)
-    states = register(polar, receiver, STATES, [models.WebhookEventType.CUSTOMER_STATE_CHANGED])
+    everything = register(polar, control, receiver, EVERYTHING, PARSEABLE_TYPES)
+    states = register(polar, control, receiver, STATES, [models.WebhookEventType.CUSTOMER_STATE_CHANGED])
 
     tag = uuid.uuid4().hex[:10]
     perk = polar.benefits.create(
@@ -366,7 +379,7 @@ def test_the_sdk_registers_and_reads_back_endpoints(polar: Polar, scenario: Scen
     assert endpoint.events == PARSEABLE_TYPES
     assert endpoint.enabled is True
     assert endpoint.name == f"receiver {EVERYTHING}"
-    assert SECRET.match(endpoint.secret), endpoint.secret
+    assert CHOSEN_SECRET.match(endpoint.secret), endpoint.secret
     assert_aware(endpoint.created_at)
     assert endpoint.organization_id == scenario.customer.organization_id
     assert scenario.states.events == [models.WebhookEventType.CUSTOMER_STATE_CHANGED]
@@ -413,9 +426,10 @@ def test_every_request_carries_polars_headers_and_signature(scenario: Scenario) 
         assert SIGNATURE.match(headers["webhook-signature"]), headers
         key = secret if request.path == EVERYTHING else scenario.states.secret
         assert headers["webhook-signature"] == sign(key, request.webhook_id, headers["webhook-timestamp"], request.body)
-        # Compact JSON, type first: {"type":…,"timestamp":…,"data":{…}}.
+        # Compact JSON, type first: {"type":…,"timestamp":…,"api_version":…,"data":{…}}.
         body = request.json
-        assert list(body) == ["type", "timestamp", "data"]
+        assert list(body) == ["type", "timestamp", "api_version", "data"]
+        assert body["api_version"] == headers["webhook-api-version"] == "2026-04"
         assert request.body == json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         assert ISO_Z.match(body["timestamp"]), body["timestamp"]
 
@@ -646,3 +660,31 @@ def test_a_redelivery_through_the_sdk_keeps_the_webhook_id(
     assert parsed(again[1], scenario.states.secret) == parsed(first, scenario.states.secret)
     with pytest.raises(models.ResourceNotFound):
         polar.webhooks.redeliver_webhook_event(id=str(uuid.uuid4()))
+
+
+def test_a_secret_polar_generates_now_is_refused_by_this_client(
+    polar: Polar, control: httpx.Client, receiver: Receiver
+) -> None:
+    """An endpoint created through this client gets a secret generated now, which Polar signs the
+    Standard Webhooks way (key: the base64 after whsec_): 0.32's validate_event, which keys the
+    HMAC with the whole secret's bytes, refuses every delivery, as it would Polar's."""
+    path = "/hooks/generated"
+    endpoint = polar.webhooks.create_webhook_endpoint(
+        request=models.WebhookEndpointCreate(
+            url=receiver.url(path), format_=models.WebhookFormat.RAW, events=[models.WebhookEventType.CUSTOMER_CREATED]
+        )
+    )
+    assert GENERATED_SECRET.match(endpoint.secret), endpoint.secret
+    customer = polar.customers.create(request=models.CustomerIndividualCreate(email=f"{uuid.uuid4().hex}@example.com"))
+    deadline = time.time() + 10
+    while not receiver.at(path) and time.time() < deadline:
+        time.sleep(0.05)
+    [request] = receiver.at(path)
+    assert request.json["data"]["id"] == customer.id
+    assert request.headers["webhook-signature"] == sign_standard(
+        endpoint.secret, request.webhook_id, request.headers["webhook-timestamp"], request.body
+    )
+    with pytest.raises(WebhookVerificationError):
+        validate_event(request.body, request.headers, endpoint.secret)
+    polar.webhooks.delete_webhook_endpoint(id=endpoint.id)
+

@@ -924,9 +924,9 @@ export interface components {
                 retry_delays_ms: "polar" | number[];
                 timeout_ms: number;
                 /** @enum {string} */
-                signing: "polar" | "standard";
+                signing: "auto" | "legacy" | "standard";
                 /** @enum {string} */
-                ordering: "strict" | "polar";
+                ordering: "polar" | "strict";
                 state_changed_debounce_ms: number;
                 log_size: number;
             };

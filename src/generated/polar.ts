@@ -658,6 +658,11 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /**
+         * ApiVersion
+         * @enum {string}
+         */
+        ApiVersion: "2026-04";
         /** AttachedCustomField */
         AttachedCustomField: {
             /**
@@ -808,8 +813,8 @@ export interface components {
         };
         /** BenefitDiscordCreateProperties */
         BenefitDiscordCreateProperties: {
-            /** Guild Token */
-            guild_token: string;
+            /** Guild Id */
+            guild_id: string;
             /** Role Id */
             role_id: string;
             /** Kick Member */
@@ -823,8 +828,6 @@ export interface components {
             role_id: string;
             /** Kick Member */
             kick_member: boolean;
-            /** Guild Token */
-            readonly guild_token: string;
         };
         /** BenefitDownloadables */
         BenefitDownloadables: {
@@ -2003,6 +2006,10 @@ export interface components {
             product_id: string;
             /** Discount Id */
             discount_id: string | null;
+            /** Seats */
+            seats: number | null;
+            /** Units */
+            units: number | null;
             /** Meters */
             meters: components["schemas"]["CustomerStateSubscriptionMeter"][];
         };
@@ -3198,6 +3205,8 @@ export interface components {
             product_id: string | null;
             /** Seats */
             seats: number | null;
+            /** Units */
+            units: number | null;
         };
         /**
          * PresentmentCurrency
@@ -3242,6 +3251,8 @@ export interface components {
              */
             organization_id: string;
             metadata: components["schemas"]["MetadataOutputType"];
+            /** Is Deletable */
+            is_deletable: boolean;
             /** Prices */
             prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
             /** Benefits */
@@ -3734,6 +3745,8 @@ export interface components {
             checkout_id: string | null;
             /** Seats */
             seats?: number | null;
+            /** Units */
+            units: number | null;
             customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
             /** Customer Cancellation Comment */
             customer_cancellation_comment: string | null;
@@ -3998,6 +4011,8 @@ export interface components {
             url: string;
             /** Name */
             name?: string | null;
+            /** Api Version */
+            api_version: string;
             format: components["schemas"]["WebhookFormat"];
             /** Secret */
             secret: string;
@@ -4010,6 +4025,8 @@ export interface components {
             events: components["schemas"]["WebhookEventType"][];
             /** Enabled */
             enabled: boolean;
+            /** Uses Standard Webhook Signature */
+            readonly uses_standard_webhook_signature: boolean;
         };
         /** WebhookEndpointCreate */
         WebhookEndpointCreate: {
@@ -4020,6 +4037,8 @@ export interface components {
             url: string;
             /** Name */
             name?: string | null;
+            /** @default 2026-04 */
+            api_version?: components["schemas"]["ApiVersion"];
             format: components["schemas"]["WebhookFormat"];
             /** Events */
             events: components["schemas"]["WebhookEventType"][];
@@ -4032,6 +4051,7 @@ export interface components {
             url?: string | null;
             /** Name */
             name?: string | null;
+            api_version?: components["schemas"]["ApiVersion"] | null;
             format?: components["schemas"]["WebhookFormat"] | null;
             /** Events */
             events?: components["schemas"]["WebhookEventType"][] | null;
@@ -4058,6 +4078,8 @@ export interface components {
             succeeded?: boolean | null;
             /** Skipped */
             skipped: boolean;
+            /** Api Version */
+            api_version: string;
             /** Payload */
             payload: string | null;
             type: components["schemas"]["WebhookEventType"];
@@ -4068,7 +4090,7 @@ export interface components {
          * WebhookEventType
          * @enum {string}
          */
-        WebhookEventType: "checkout.created" | "checkout.updated" | "checkout.expired" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "customer_seat.assigned" | "customer_seat.claimed" | "customer_seat.revoked" | "member.created" | "member.updated" | "member.deleted" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "subscription.paused" | "subscription.resumed" | "refund.created" | "refund.updated" | "product.created" | "product.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "benefit.created" | "benefit.updated" | "benefit_grant.created" | "benefit_grant.cycled" | "benefit_grant.updated" | "benefit_grant.revoked" | "organization.updated";
+        WebhookEventType: "checkout.created" | "checkout.updated" | "checkout.expired" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "customer_seat.assigned" | "customer_seat.claimed" | "customer_seat.revoked" | "member.created" | "member.updated" | "member.deleted" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "subscription.paused" | "subscription.resumed" | "subscription.migrated" | "refund.created" | "refund.updated" | "product.created" | "product.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "benefit.created" | "benefit.updated" | "benefit_grant.created" | "benefit_grant.cycled" | "benefit_grant.updated" | "benefit_grant.revoked" | "organization.updated";
         /**
          * WebhookFormat
          * @enum {string}

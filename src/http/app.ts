@@ -9,6 +9,7 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { type ApiVersion, parseApiVersion } from "../domain/versions.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
 import type { AnyHandler, Call, OperationId, Reply } from "../resources/operation.js";
@@ -22,8 +23,6 @@ import type { Router } from "./router.js";
 import { validate } from "./validate.js";
 
 export const CONTROL_PREFIX = "/_emulator";
-export const SUPPORTED_API_VERSIONS = ["2026-04", "2026-10"];
-export const DEFAULT_API_VERSION = "2026-04";
 
 export interface Surface {
   router: Router<OperationInfo>;
@@ -31,13 +30,18 @@ export interface Surface {
 }
 
 export interface AppOptions {
-  api: Surface;
+  /** Polar's API as a version answers it (its own request validation; the handlers are the same). */
+  api: (version: ApiVersion) => Surface | Promise<Surface>;
   control: Surface;
   /** The current domain; a reset swaps it, so it is read per request. */
   context: () => Ctx;
   logger: Logger;
   version: string;
   rateLimiter: RateLimiter;
+  /** What a request without `Polar-Version` gets (Polar's current version unless configured). */
+  defaultApiVersion: ApiVersion;
+  /** A JSON answer as a version has it (the resources' `versioned`). */
+  renderInVersion: (json: unknown, version: ApiVersion) => unknown;
 }
 
 /**
@@ -116,14 +120,20 @@ export function createApp(options: AppOptions): Express {
     try {
       const { path, search } = splitUrl(req.url);
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+      let apiVersion = options.defaultApiVersion;
       if (!control) {
+        // An empty header counts as none; a version Polar does not serve is a 404 on every route,
+        // answered before the header that names the version is added.
         const requested = req.headers["polar-version"];
-        const version = typeof requested === "string" ? requested : DEFAULT_API_VERSION;
-        res.setHeader("Polar-Version", version);
-        if (!SUPPORTED_API_VERSIONS.includes(version)) throw new RouteNotFound();
+        if (typeof requested === "string" && requested !== "") {
+          const parsed = parseApiVersion(requested);
+          if (parsed === undefined) throw new RouteNotFound();
+          apiVersion = parsed;
+        }
+        res.setHeader("Polar-Version", apiVersion);
       }
 
-      const surface = control ? options.control : options.api;
+      const surface = control ? options.control : await options.api(apiVersion);
       const match = surface.router.match(req.method, path, search);
       if (match.kind === "not_found") throw new RouteNotFound();
       if (match.kind === "method_not_allowed") throw new MethodNotAllowed(match.allow);
@@ -161,8 +171,22 @@ export function createApp(options: AppOptions): Express {
       const handler = surface.handlers[info.operationId];
       if (!handler) throw new RouteNotFound();
       // The request matches the operation's spec: the call has the shape its handler declares.
-      const call = { token, params: coerced.params, query: coerced.query, body, headers: req.headers, ctx };
-      send(res, await handler(call as Call<OperationId>));
+      const call = {
+        token,
+        params: coerced.params,
+        query: coerced.query,
+        body,
+        headers: req.headers,
+        ctx,
+        version: apiVersion,
+      };
+      const reply = await handler(call as Call<OperationId>);
+      send(
+        res,
+        control || !("json" in reply)
+          ? reply
+          : { ...reply, json: options.renderInVersion(reply.json, apiVersion) },
+      );
     } catch (failure) {
       if (failure instanceof PolarHttpError) {
         error = describeFailure(failure);

@@ -6,8 +6,10 @@
  * plane shows: a resource comes after those its records refer to.
  */
 
+import type { ApiVersion } from "../domain/versions.js";
 import { type ModelRules, mergeRules } from "../pydantic/walker.js";
 import type { Organization } from "../store/store.js";
+import { isObject } from "../util/is-object.js";
 import { benefits } from "./benefits/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
@@ -107,3 +109,35 @@ export const SNAPSHOT_SECTIONS: readonly { name: string; section: AnySection }[]
 export const REFERENCE_CHECKS: readonly ReferenceCheck[] = RESOURCES.flatMap((resource) =>
   resource.snapshot?.references ? [resource.snapshot.references] : [],
 );
+
+const VERSIONED = RESOURCES.flatMap((resource) =>
+  "versioned" in resource && resource.versioned ? [resource.versioned] : [],
+);
+
+/**
+ * A JSON answer (or a webhook payload's data) as `version` has it: every object in it that a
+ * resource answers differently in that version, rewritten. The same value when nothing differs.
+ */
+export function renderInVersion(value: unknown, version: ApiVersion): unknown {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = value.map((item) => {
+      const rendered = renderInVersion(item, version);
+      if (rendered !== item) changed = true;
+      return rendered;
+    });
+    return changed ? items : value;
+  }
+  if (!isObject(value)) return value;
+  let node: Record<string, unknown> = value;
+  for (const render of VERSIONED) node = render(node, version) ?? node;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(node)) {
+    const rendered = renderInVersion(item, version);
+    if (rendered !== item) {
+      copy ??= { ...node };
+      copy[key] = rendered;
+    }
+  }
+  return copy ?? node;
+}

@@ -4,6 +4,7 @@
  * src/http/app.ts turns requests into calls and replies into responses.
  */
 
+import type { ApiVersion } from "../domain/versions.js";
 import { PolarRequestValidationError } from "../errors.js";
 import type { operations as ControlOperations } from "../generated/emulator.js";
 import type { operations as ApiOperations } from "../generated/polar.js";
@@ -51,6 +52,8 @@ export interface Call<K extends OperationId> {
   body: BodyOf<OperationOf<K>>;
   headers: Record<string, string | string[] | undefined>;
   ctx: Ctx;
+  /** The API version the call is answered in (`Polar-Version`, or the default). */
+  version: ApiVersion;
 }
 
 /** What a handler answers: a status and a JSON body, or text with its content type. */

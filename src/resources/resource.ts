@@ -7,6 +7,7 @@
 
 import { array, type Decoder, type Path, type Problem, toJson } from "../domain/decode.js";
 import type { DomainEventType } from "../domain/events.js";
+import type { ApiVersion } from "../domain/versions.js";
 import type { ModelRules } from "../pydantic/walker.js";
 import type { DecodedSections, Partition, PartitionTables } from "./context.js";
 import type { FixtureSection } from "./fixture.js";
@@ -89,6 +90,14 @@ export interface Resource<Api extends ApiOperationId = never, Control extends Co
     prefix: string;
     subject(partition: Partition, type: DomainEventType, id: string): Subject | undefined;
   };
+  /**
+   * How a later API version answers its objects (spec/changes.yaml, `versions`): each object of an
+   * answer or a webhook payload, as that version has it, or undefined when it is the same.
+   */
+  readonly versioned?: (
+    node: Record<string, unknown>,
+    version: ApiVersion,
+  ) => Record<string, unknown> | undefined;
 }
 
 /** A resource definition, with its type parameters inferred. */

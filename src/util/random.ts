@@ -29,6 +29,11 @@ export class Random {
     return this.faker.string.fromCharacters(ALPHANUMERIC, length);
   }
 
+  /** `length` random bytes. */
+  bytes(length: number): Buffer {
+    return Buffer.from(Array.from({ length }, () => this.faker.number.int({ min: 0, max: 255 })));
+  }
+
   /** An organization access token: `polar_oat_` followed by 43 alphanumerics. */
   organizationToken(): string {
     return `polar_oat_${this.alphanumeric(43)}`;

@@ -1,13 +1,20 @@
 import type { Logger } from "pino";
 import type { DomainEvent, EventBus } from "../domain/events.js";
-import type { Schemas } from "../domain/wire.js";
+import type { ApiVersion } from "../domain/versions.js";
 
 import { ResourceNotFound } from "../errors.js";
 import type { Clock } from "../util/clock.js";
 import { Random } from "../util/random.js";
-import { iso } from "../util/time.js";
 import { Debouncer } from "./debounce.js";
-import { type EndpointRecord, endpointUrl, generateSecret } from "./endpoints.js";
+import {
+  type EndpointInput,
+  type EndpointPatch,
+  type EndpointRecord,
+  newEndpoint,
+  newSecret,
+  patchEndpoint,
+  usesStandardSignature,
+} from "./endpoints.js";
 import {
   type Job,
   type Lane,
@@ -25,22 +32,10 @@ import {
   type EventFilter,
   type WebhookEventRecord,
 } from "./log.js";
-import { chatPayload, externalCustomerIdOf, statusErrorText } from "./payload.js";
+import { chatPayload, externalCustomerIdOf, rawPayloads, statusErrorText } from "./payload.js";
 import { type DeliverySettings, type Faults, retryDelay } from "./settings.js";
-import { signedHeaders } from "./signing.js";
+import { type SigningKeyRule, signedHeaders } from "./signing.js";
 import { post } from "./transport.js";
-
-type WebhookEndpointCreateBody = Schemas["WebhookEndpointCreate"];
-type WebhookEndpointUpdateBody = Schemas["WebhookEndpointUpdate"];
-
-/**
- * Polar's create body without `organization_id` (the caller's organization), plus the deprecated
- * `secret` Polar still takes (the API checks it); one is generated when it is absent.
- */
-export type EndpointInput = Omit<WebhookEndpointCreateBody, "organization_id"> & { secret?: string | null };
-
-/** Polar's update body, plus the deprecated `secret`. */
-export type EndpointPatch = WebhookEndpointUpdateBody & { secret?: string | null };
 
 export class WebhookEngine {
   readonly log: DeliveryLog;
@@ -51,6 +46,11 @@ export class WebhookEngine {
   private pausedState = false;
   private closed = false;
   faults: Faults = { duplicate: false, outOfOrder: false };
+  /**
+   * An event's data as a version answers it (the resources say how versions differ); payloads
+   * are rendered in their endpoint's version.
+   */
+  renderInVersion: (data: unknown, version: ApiVersion) => unknown = (data) => data;
 
   constructor(
     readonly settings: DeliverySettings,
@@ -58,6 +58,8 @@ export class WebhookEngine {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly organizationName: (organizationId: string) => string,
+    /** The version an endpoint created without one renders its payloads in (Polar's current). */
+    private readonly currentVersion: ApiVersion,
   ) {
     this.log = new DeliveryLog(settings.logSize);
     this.random = new Random(WebhookEngine.seedOf(seed));
@@ -81,19 +83,11 @@ export class WebhookEngine {
   // Endpoints ---------------------------------------------------------------------------------
 
   createEndpoint(organizationId: string, input: EndpointInput): EndpointRecord {
-    const url = endpointUrl(input.url, ["body", "url"]);
-    const endpoint: EndpointRecord = {
-      id: this.random.uuid(),
-      organization_id: organizationId,
-      url,
-      name: input.name ?? null,
-      format: input.format,
-      secret: input.secret ?? generateSecret(this.random),
-      events: [...input.events],
-      enabled: true,
-      created_at: this.clock.now(),
-      modified_at: null,
-    };
+    const endpoint = newEndpoint(organizationId, input, {
+      random: this.random,
+      now: this.clock.now(),
+      currentVersion: this.currentVersion,
+    });
     this.lanes.set(endpoint.id, newLane(endpoint));
     this.logger.info(
       { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
@@ -123,26 +117,15 @@ export class WebhookEngine {
 
   updateEndpoint(organizationId: string, id: string, patch: EndpointPatch): EndpointRecord {
     const endpoint = this.getEndpoint(organizationId, id);
-    // Checked whole before anything changes.
-    const url =
-      patch.url === undefined || patch.url === null ? undefined : endpointUrl(patch.url, ["body", "url"]);
-    // Polar's update: fields set and not null (`exclude_unset`, `exclude_none`).
-    if (url !== undefined) endpoint.url = url;
-    if (patch.name !== undefined && patch.name !== null) endpoint.name = patch.name;
-    if (patch.format !== undefined && patch.format !== null) endpoint.format = patch.format;
-    if (patch.events !== undefined && patch.events !== null) endpoint.events = [...patch.events];
-    if (patch.secret !== undefined && patch.secret !== null) endpoint.secret = patch.secret;
     const enabling = patch.enabled === true && !endpoint.enabled;
-    if (patch.enabled !== undefined && patch.enabled !== null) endpoint.enabled = patch.enabled;
-    endpoint.modified_at = this.clock.now();
+    patchEndpoint(endpoint, patch, this.clock.now());
     if (enabling) this.logger.info({ endpointId: id }, "webhook endpoint enabled again");
     return endpoint;
   }
 
   resetSecret(organizationId: string, id: string): EndpointRecord {
     const endpoint = this.getEndpoint(organizationId, id);
-    endpoint.secret = generateSecret(this.random);
-    endpoint.modified_at = this.clock.now();
+    newSecret(endpoint, this.random, this.clock.now());
     return endpoint;
   }
 
@@ -172,12 +155,11 @@ export class WebhookEngine {
   /** One webhook event per subscribed enabled endpoint of the organization; the list created. */
   fanOut(event: DomainEvent): WebhookEventRecord[] {
     const created: WebhookEventRecord[] = [];
-    let raw: string | undefined;
+    const rawIn = rawPayloads(event, this.renderInVersion);
     for (const lane of this.lanes.values()) {
       const { endpoint } = lane;
       if (endpoint.organization_id !== event.organizationId) continue;
       if (!endpoint.enabled || !endpoint.events.includes(event.type)) continue;
-      raw ??= JSON.stringify({ type: event.type, timestamp: iso(event.timestamp), data: event.data });
       const record: WebhookEventRecord = {
         id: this.random.uuid(),
         seq: this.log.nextSeq(),
@@ -189,9 +171,10 @@ export class WebhookEngine {
         externalCustomerId: externalCustomerIdOf(event),
         created_at: event.timestamp,
         modified_at: null,
+        api_version: endpoint.api_version,
         payload:
           endpoint.format === "raw"
-            ? raw
+            ? rawIn(endpoint.api_version)
             : chatPayload(endpoint.format, event, this.organizationName(event.organizationId)),
         succeeded: null,
         skipped: false,
@@ -307,6 +290,18 @@ export class WebhookEngine {
     );
   }
 
+  /** Whether an endpoint's deliveries are signed the Standard Webhooks way. */
+  signsStandard(endpoint: EndpointRecord): boolean {
+    return this.signingRule(endpoint) === "standard";
+  }
+
+  /** The key an endpoint's deliveries are signed with: by its secret's age, unless a setting forces one. */
+  private signingRule(endpoint: EndpointRecord): SigningKeyRule {
+    const forced = this.settings.signing;
+    if (forced !== "auto") return forced;
+    return usesStandardSignature(endpoint) ? "standard" : "legacy";
+  }
+
   private exhausted(event: WebhookEventRecord): boolean {
     return event.attempts >= this.settings.maxAttempts;
   }
@@ -316,7 +311,14 @@ export class WebhookEngine {
     const { endpoint } = lane;
     const { event } = job;
     const started = new Date();
-    const headers = signedHeaders(endpoint.secret, this.settings.signing, event.id, event.payload, started);
+    const headers = signedHeaders({
+      secret: endpoint.secret,
+      rule: this.signingRule(endpoint),
+      webhookId: event.id,
+      body: event.payload,
+      at: started,
+      apiVersion: event.api_version,
+    });
     const clock = performance.now();
     const inFlight = post(endpoint.url, { ...headers }, event.payload, this.settings.timeoutMs);
     lane.inflight.add(inFlight);

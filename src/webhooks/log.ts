@@ -3,6 +3,7 @@
  * WebhookEvent) and every attempt to deliver it, bounded in size, with the filters the deliveries
  * API and the control plane use, and waiters for "tell me when this has been delivered".
  */
+import type { ApiVersion } from "../domain/versions.js";
 import type { Schemas } from "../domain/wire.js";
 
 import { iso, isoOrNull } from "../util/time.js";
@@ -25,6 +26,8 @@ export interface WebhookEventRecord {
   externalCustomerId: string | null;
   created_at: Date;
   modified_at: Date | null;
+  /** The API version of its payload: its endpoint's when it was created. */
+  api_version: ApiVersion;
   /** The exact bytes sent, every attempt. */
   payload: string;
   /** null until an attempt completed it, as Polar's `succeeded`. */
@@ -311,6 +314,7 @@ export function serializeWebhookEvent(event: WebhookEventRecord): WebhookEventWi
     last_http_code: event.last_http_code,
     succeeded: event.succeeded,
     skipped: event.skipped,
+    api_version: event.api_version,
     payload: event.payload,
     type: event.type,
     is_archived: false,

@@ -1,8 +1,34 @@
 /** What a webhook carries beyond the domain event: the chat formats' payloads, and what a failed attempt records. */
 import { STATUS_CODES } from "node:http";
 import type { DomainEvent } from "../domain/events.js";
+import type { ApiVersion } from "../domain/versions.js";
 import { isObject } from "../util/is-object.js";
+import { iso } from "../util/time.js";
 import type { WebhookFormat } from "./endpoints.js";
+
+/**
+ * An event's raw payloads, one per API version, each rendered once when first asked for:
+ * `{type, timestamp, api_version, data}`, the data as that version has it.
+ */
+export function rawPayloads(
+  event: DomainEvent,
+  render: (data: unknown, version: ApiVersion) => unknown,
+): (version: ApiVersion) => string {
+  const rendered = new Map<ApiVersion, string>();
+  return (version) => {
+    let payload = rendered.get(version);
+    if (payload === undefined) {
+      payload = JSON.stringify({
+        type: event.type,
+        timestamp: iso(event.timestamp),
+        api_version: version,
+        data: render(event.data, version),
+      });
+      rendered.set(version, payload);
+    }
+    return payload;
+  };
+}
 
 /** Types whose payload is a customer (its external id is on the object itself). */
 const CUSTOMER_OBJECT = /^customer\.(created|updated|deleted|state_changed)$/;

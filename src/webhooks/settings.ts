@@ -13,7 +13,11 @@ export interface DeliverySettings {
   retryDelays: number[] | "polar";
   /** Per attempt, connection to response body (Polar: 10 s). */
   timeoutMs: number;
-  signing: SigningKeyRule;
+  /**
+   * auto: as Polar, by the endpoint's secret (generated on or after 2026-09-08: Standard Webhooks;
+   * older or chosen by the user: the legacy key); or one key for every endpoint.
+   */
+  signing: "auto" | SigningKeyRule;
   /**
    * strict: a failing event holds back the endpoint's later events until it succeeds or runs out
    * of attempts. polar: as Polar's FIFO guard, an event waits only for earlier events that have
@@ -35,8 +39,8 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   maxAttempts: 10,
   retryDelays: "polar",
   timeoutMs: 10_000,
-  signing: "polar",
-  ordering: "strict",
+  signing: "auto",
+  ordering: "polar",
   stateChangedDebounceMs: 0,
   logSize: 10_000,
   failureThreshold: 10,

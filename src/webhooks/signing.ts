@@ -1,9 +1,11 @@
 /**
  * Signing a webhook the way Polar does: Standard Webhooks' `v1,<base64 HMAC-SHA256>` over
- * `<webhook-id>.<webhook-timestamp>.<body>`. Polar's key is the UTF-8 bytes of the whole secret,
- * `whsec_` included (it base64-encodes the secret and hands it to the `standardwebhooks` library,
- * which decodes it back); the strict Standard Webhooks rule base64-decodes what follows `whsec_`.
- * Every official client accepts the first; 1.x accepts both.
+ * `<webhook-id>.<webhook-timestamp>.<body>`, with one of two keys (server/polar/webhook/tasks.py
+ * `sign_webhook`, constants.py). A secret Polar generated on or after 2026-09-08 signs the Standard
+ * Webhooks way: the key is the base64 decoding of what follows `whsec_`. Older secrets, and secrets
+ * the user chose, keep Polar's original key: the UTF-8 bytes of the whole secret, `whsec_`
+ * included. The 0.x clients and every framework adapter accept only the legacy key; the 1.x
+ * clients try both (README, "Which receivers verify which signature").
  *
  * The HMAC is node:crypto's rather than the `standardwebhooks` package's pure-JavaScript SHA-256,
  * which measured ten times the CPU per delivery (docs/decisions.md); the tests check that both give
@@ -11,7 +13,7 @@
  */
 import { createHmac } from "node:crypto";
 
-export type SigningKeyRule = "polar" | "standard";
+export type SigningKeyRule = "legacy" | "standard";
 
 export interface SignedHeaders {
   "user-agent": string;
@@ -19,13 +21,14 @@ export interface SignedHeaders {
   "webhook-id": string;
   "webhook-timestamp": string;
   "webhook-signature": string;
+  "webhook-api-version": string;
 }
 
 const PREFIX = "whsec_";
 
 /** The HMAC key a secret stands for under a rule. */
 export function signingKey(secret: string, rule: SigningKeyRule): Buffer {
-  if (rule === "polar") return Buffer.from(secret, "utf8");
+  if (rule === "legacy") return Buffer.from(secret, "utf8");
   return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, "base64");
 }
 
@@ -34,14 +37,19 @@ export function signature(key: Buffer, webhookId: string, timestamp: number, bod
   return `v1,${createHmac("sha256", key).update(`${webhookId}.${timestamp}.${body}`).digest("base64")}`;
 }
 
-/** The headers of one attempt, signed at `at` (wall-clock time: clients allow ±5 minutes). */
-export function signedHeaders(
-  secret: string,
-  rule: SigningKeyRule,
-  webhookId: string,
-  body: string,
-  at: Date,
-): SignedHeaders {
+/**
+ * The headers of one attempt, signed at `at` (wall-clock time: clients allow ±5 minutes), with the
+ * API version of the payload (`webhook-api-version`).
+ */
+export function signedHeaders(attempt: {
+  secret: string;
+  rule: SigningKeyRule;
+  webhookId: string;
+  body: string;
+  at: Date;
+  apiVersion: string;
+}): SignedHeaders {
+  const { secret, rule, webhookId, body, at } = attempt;
   const timestamp = Math.floor(at.getTime() / 1000);
   return {
     "user-agent": "polar.sh webhooks",
@@ -49,5 +57,6 @@ export function signedHeaders(
     "webhook-id": webhookId,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": signature(signingKey(secret, rule), webhookId, timestamp, body),
+    "webhook-api-version": attempt.apiVersion,
   };
 }

@@ -1072,14 +1072,14 @@ async function protocol(r: Recorder, seed: Seed): Promise<void> {
     ],
     [
       "discord: missing properties",
-      { type: "discord", description: "Discord", properties: { guild_token: "1" } },
+      { type: "discord", description: "Discord", properties: { guild_id: "1" } },
     ],
     [
       "visibility on a discord benefit",
       {
         type: "discord",
         description: "Discord",
-        properties: { guild_token: "1", role_id: "2" },
+        properties: { guild_id: "1", role_id: "2" },
         visibility: "private",
       },
     ],
@@ -1449,7 +1449,7 @@ async function writes(r: Recorder, seed: Seed): Promise<void> {
   await r.post("benefit create: discord", "/v1/benefits/", {
     type: "discord",
     description: "Golden Discord",
-    properties: { guild_token: "123456789", role_id: "987654321", kick_member: false },
+    properties: { guild_id: "123456789", role_id: "987654321", kick_member: false },
   });
   await r.post("benefit create: downloadables", "/v1/benefits/", {
     type: "downloadables",

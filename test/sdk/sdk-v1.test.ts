@@ -142,31 +142,41 @@ describe("@polar-sh/sdk 1.0 (2026-10): transport", () => {
     if (response instanceof Response) expect(response.headers.get("Polar-Version")).toBe("2026-10");
   });
 
-  it("answers 404 {detail: Not Found} to a Polar-Version it does not support", async () => {
+  it("answers 404 {detail: Not Found}, without Polar-Version, to a version Polar does not serve", async () => {
     const { token } = freshOrganization();
-    for (const version of ["2027-01", "2025-01", "latest"]) {
+    for (const version of ["2027-04", "2025-01", "2026-4", "latest"]) {
       const response = await fetch(`${emulator.url}/v1/customers/`, {
         headers: { Authorization: `Bearer ${token}`, "Polar-Version": version },
       });
       expect(response.status).toBe(404);
+      expect(response.headers.get("Polar-Version")).toBeNull();
       expect(await response.json()).toEqual({ detail: "Not Found" });
     }
-    for (const version of ["2026-04", "2026-10"]) {
+    for (const version of ["2026-04", "2026-10", "2027-01"]) {
       const response = await fetch(`${emulator.url}/v1/customers/`, {
         headers: { Authorization: `Bearer ${token}`, "Polar-Version": version },
       });
       expect(response.status).toBe(200);
       expect(response.headers.get("Polar-Version")).toBe(version);
     }
+    // None, or an empty one: the current version.
+    for (const headers of [{}, { "Polar-Version": "" }] as Record<string, string>[]) {
+      const response = await fetch(`${emulator.url}/v1/customers/`, {
+        headers: { Authorization: `Bearer ${token}`, ...headers },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Polar-Version")).toBe("2026-04");
+    }
   });
 
-  it("so the SDK's own 2027-01 entry point gets 404s from the emulator", async () => {
+  it("serves the SDK's own 2027-01 entry point", async () => {
     const { token } = freshOrganization();
-    const future = createPolar202701({ accessToken: token, baseUrl: emulator.url });
-    const error = await rejectionOf(future.customers.get(randomUUID()));
+    const next = createPolar202701({ accessToken: token, baseUrl: emulator.url });
+    const created = await next.customers.create({ email: "next@example.com", name: "Next" });
+    expect(created).toMatchObject({ email: "next@example.com", name: "Next", type: "individual" });
+    expect(await next.customers.get(created.id)).toEqual(created);
+    const error = await rejectionOf(next.customers.get(randomUUID()));
     expect(error).toBeInstanceOf(errors202701.ResourceNotFound);
-    if (!(error instanceof errors202701.ResourceNotFound)) throw error;
-    expect(error.error).toEqual({ detail: "Not Found" });
   });
 });
 

@@ -116,13 +116,15 @@ describe("resolveConfig: webhook flags", () => {
     );
   });
 
-  it("offers polar|standard signing and strict|polar ordering, nothing else", () => {
+  it("offers auto|legacy|standard signing (polar for legacy) and polar|strict ordering, nothing else", () => {
     expect(resolved(["--webhook-signing", "standard"]).settings.signing).toBe("standard");
-    expect(resolved(["--webhook-signing", "polar"]).settings.signing).toBe("polar");
+    expect(resolved(["--webhook-signing", "legacy"]).settings.signing).toBe("legacy");
+    expect(resolved(["--webhook-signing", "polar"]).settings.signing).toBe("legacy");
+    expect(resolved(["--webhook-signing", "auto"]).settings.signing).toBe("auto");
     expect(resolved(["--webhook-ordering", "polar"]).settings.ordering).toBe("polar");
     expect(resolved(["--webhook-ordering", "strict"]).settings.ordering).toBe("strict");
     expect(usageError(["--webhook-signing", "hmac"]).message).toMatch(
-      /--webhook-signing must be one of polar, standard, got "hmac"/,
+      /--webhook-signing must be one of auto, legacy, standard, polar, got "hmac"/,
     );
     expect(usageError(["--webhook-ordering", "random"]).message).toMatch(
       /--webhook-ordering must be one of strict, polar, got "random"/,
@@ -185,7 +187,7 @@ describe("resolveConfig: webhook flags", () => {
         maxAttempts: 7,
         retryDelays: "polar",
         timeoutMs: 3000,
-        signing: "polar",
+        signing: "legacy",
         ordering: "strict",
         stateChangedDebounceMs: 0,
         logSize: 300,
@@ -200,7 +202,8 @@ describe("resolveConfig: webhook flags", () => {
     expect(DEFAULT_DELIVERY_SETTINGS).toMatchObject({
       maxAttempts: 10,
       retryDelays: "polar",
-      signing: "polar",
+      signing: "auto",
+      ordering: "polar",
     });
     expect(resolved([]).settings).toEqual(DEFAULT_DELIVERY_SETTINGS);
   });

@@ -6,8 +6,7 @@
  */
 import { Polar } from "@polar-sh/sdk";
 import { ResourceNotFound } from "@polar-sh/sdk/models/errors/resourcenotfound.js";
-import { validateEvent, WebhookVerificationError } from "@polar-sh/sdk/webhooks";
-import { createPolar, errors } from "polar-sdk-v1/2026-10";
+import { createPolar, errors, webhooks } from "polar-sdk-v1/2026-10";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/index.js";
 import { startTestEmulator, tenant } from "../helpers.js";
@@ -23,11 +22,13 @@ interface Endpoint {
   id: string;
   url: string;
   name: string | null;
+  api_version: string;
   format: string;
   secret: string;
   organization_id: string;
   events: string[];
   enabled: boolean;
+  uses_standard_webhook_signature: boolean;
 }
 
 interface WebhookEvent {
@@ -37,6 +38,7 @@ interface WebhookEvent {
   last_http_code: number | null;
   succeeded: boolean | null;
   skipped: boolean;
+  api_version: string;
   payload: string | null;
   type: string;
   is_archived: boolean;
@@ -58,11 +60,13 @@ const ENDPOINT_KEYS = [
   "id",
   "url",
   "name",
+  "api_version",
   "format",
   "secret",
   "organization_id",
   "events",
   "enabled",
+  "uses_standard_webhook_signature",
 ];
 const DELIVERY_KEYS = [
   "created_at",
@@ -80,11 +84,13 @@ const EVENT_KEYS = [
   "last_http_code",
   "succeeded",
   "skipped",
+  "api_version",
   "payload",
   "type",
   "is_archived",
 ];
-const SECRET = /^whsec_[A-Za-z0-9]{43}$/;
+/** A secret Polar generates since 2026-09-08: `whsec_` and the base64 of 32 random bytes. */
+const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/;
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const NOT_FOUND = { error: "ResourceNotFound", detail: "Not found" };
@@ -151,13 +157,17 @@ async function createCustomer(headers: Headers, email: string): Promise<{ id: st
   return res.body as { id: string };
 }
 
-/** What the 0.x client does on receipt: verify with Polar's key rule and parse the payload. */
-function verifies(request: Received, secret: string): boolean {
+/**
+ * What a receiver does on receipt: verify, then parse the payload. An endpoint created now signs
+ * the Standard Webhooks way, which the 1.x client verifies (the 0.x one only knows the legacy
+ * key); a secret the user chose signs the legacy way, which both verify.
+ */
+async function verifies(request: Received, secret: string): Promise<boolean> {
   try {
-    validateEvent(request.body, request.headers, secret);
+    await webhooks.validateEvent(request.body, request.headers, secret);
     return true;
   } catch (error) {
-    if (error instanceof WebhookVerificationError) return false;
+    if (error instanceof webhooks.PolarWebhookVerificationError) return false;
     throw error;
   }
 }
@@ -637,7 +647,7 @@ describe("reset the secret", () => {
     await createCustomer(t.headers, "before-reset@example.com");
     const [before] = await r.waitForCount(1);
     if (!before) throw new Error("no delivery before the reset");
-    expect(verifies(before, oldSecret)).toBe(true);
+    expect(await verifies(before, oldSecret)).toBe(true);
 
     const reset = await ctx.http.patch(`/v1/webhooks/endpoints/${endpoint.id}/secret`).set(t.headers);
     expect(reset.status).toBe(200);
@@ -655,8 +665,8 @@ describe("reset the secret", () => {
     const later = (await r.waitForCount(3)).slice(1);
     expect(later.map((request) => request.json.type)).toEqual(["customer.created", "customer.created"]);
     for (const request of later) {
-      expect(verifies(request, newSecret)).toBe(true);
-      expect(verifies(request, oldSecret)).toBe(false);
+      expect(await verifies(request, newSecret)).toBe(true);
+      expect(await verifies(request, oldSecret)).toBe(false);
     }
     // The redelivery carries the first event again, same id and bytes, signed anew.
     expect(later[1]?.webhookId).toBe(before.webhookId);
@@ -1051,7 +1061,7 @@ describe("redeliver", () => {
     const [, again] = await r.waitForCount(2);
     expect(again?.webhookId).toBe(first.webhookId);
     expect(again?.body).toBe(first.body);
-    expect(verifies(again as Received, endpoint.secret)).toBe(true);
+    expect(await verifies(again as Received, endpoint.secret)).toBe(true);
     await idle();
     const logged = await deliveries(t.headers, `endpoint_id=${endpoint.id}`);
     expect(logged.pagination.total_count).toBe(2);
@@ -1126,7 +1136,7 @@ describe("@polar-sh/sdk 0.49", () => {
 
     await createCustomer(t.headers, "sdk@example.com");
     const [received] = await r.waitForCount(1);
-    expect(verifies(received as Received, rekeyed.secret)).toBe(true);
+    expect(await verifies(received as Received, rekeyed.secret)).toBe(true);
     await idle();
     const listed = await polar.webhooks.listWebhookDeliveries({
       endpointId: created.id,

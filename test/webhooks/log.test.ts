@@ -14,6 +14,7 @@ function event(log: DeliveryLog, n: number): WebhookEventRecord {
     externalCustomerId: null,
     created_at: new Date(0),
     modified_at: null,
+    api_version: "2026-04",
     payload: "{}",
     succeeded: null,
     skipped: false,

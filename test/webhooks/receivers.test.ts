@@ -280,6 +280,13 @@ async function expressReceiver(): Promise<ExpressReceiver> {
 // Checks shared by the suites -------------------------------------------------------------------
 
 /** The signature Polar sends: HMAC-SHA256 keyed with the UTF-8 bytes of the whole secret. */
+/** Secrets chosen for endpoints (2026-04's `secret`): Polar signs them with its legacy key. */
+const LEGACY_SECRETS = {
+  v049: "whsec_legacyLegacyLegacyLegacyLegacyLegacy0049",
+  express: "whsec_legacyLegacyLegacyLegacyLegacyLegacyExpr",
+};
+
+/** Polar's legacy signature: the key is the UTF-8 bytes of the whole secret. */
 function polarSignature(secret: string, hit: Hit): string {
   const signed = `${hit.headers["webhook-id"]}.${hit.headers["webhook-timestamp"]}.${hit.body}`;
   return `v1,${createHmac("sha256", Buffer.from(secret, "utf8")).update(signed).digest("base64")}`;
@@ -304,7 +311,8 @@ function expectPolarRequest(hit: Hit): void {
   expect(Math.abs(Number(timestamp) - hit.receivedAt / 1000)).toBeLessThan(5);
   expect(hit.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
   const parsed = JSON.parse(hit.body) as Record<string, unknown>;
-  expect(Object.keys(parsed)).toEqual(["type", "timestamp", "data"]);
+  expect(Object.keys(parsed)).toEqual(["type", "timestamp", "api_version", "data"]);
+  expect(hit.headers["webhook-api-version"]).toBe(parsed.api_version);
   expect(JSON.stringify(parsed)).toBe(hit.body);
   expect(parsed.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/);
   expect(typeof parsed.data).toBe("object");
@@ -373,6 +381,8 @@ interface Subscriber {
   key: ReceiverKey;
   receiver: ClientReceiver;
   endpointId: string;
+  /** Whether its secret signs the Standard Webhooks way (else Polar's legacy key). */
+  standard: boolean;
   /** The event types the endpoint gets from this scenario. */
   types: string[];
   /** Of those, the ones its client does not know (acknowledged, not parsed). */
@@ -581,12 +591,13 @@ describe("the official clients as webhook receivers", () => {
     const classic = organization("classic", ["custom", "license_keys", "meter_credit"]);
     organizations.push(current, classic);
 
-    // b. 0.49: every type the domain emits, through Polar's API.
+    // b. 0.49: every type the domain emits, through Polar's API. The 0.x clients verify only
+    // Polar's legacy key, which an endpoint whose secret the user chose (2026-04's `secret`) keeps.
     const endpoint049 = await api(
       current,
       "post",
       "/v1/webhooks/endpoints",
-      { url: via049.url, format: "raw", events: DOMAIN_TYPES },
+      { url: via049.url, format: "raw", events: DOMAIN_TYPES, secret: LEGACY_SECRETS.v049 },
       201,
     );
     via049.secret = endpoint049.secret;
@@ -594,10 +605,12 @@ describe("the official clients as webhook receivers", () => {
       key: "v049",
       receiver: via049,
       endpointId: endpoint049.id,
+      standard: false,
       types: DOMAIN_TYPES,
       unknown: UNKNOWN_TO_SDK_049,
     });
-    // c. 1.x: every type Polar has (the in-process API's default).
+    // c. 1.x: every type Polar has (the in-process API's default), with a secret generated now:
+    // signed the Standard Webhooks way, which the 1.x clients verify.
     const endpointV1 = t.emulator.webhooks.createEndpoint({
       url: viaV1.url,
       organizationId: current.tenant.organizationId,
@@ -607,6 +620,7 @@ describe("the official clients as webhook receivers", () => {
       key: "v1",
       receiver: viaV1,
       endpointId: endpointV1.id,
+      standard: true,
       types: DOMAIN_TYPES,
       unknown: [],
     });
@@ -615,7 +629,7 @@ describe("the official clients as webhook receivers", () => {
       classic,
       "post",
       "/v1/webhooks/endpoints",
-      { url: viaExpress.url, format: "raw", events: EXPRESS_TYPES },
+      { url: viaExpress.url, format: "raw", events: EXPRESS_TYPES, secret: LEGACY_SECRETS.express },
       201,
     );
     viaExpress.secret = endpointExpress.secret;
@@ -623,12 +637,19 @@ describe("the official clients as webhook receivers", () => {
       key: "express",
       receiver: viaExpress,
       endpointId: endpointExpress.id,
+      standard: false,
       types: EXPRESS_TYPES,
       unknown: [],
     });
-    for (const secret of [viaExpress.secret, via049.secret, viaV1.secret]) {
-      expect(secret).toMatch(/^whsec_[A-Za-z0-9]{43}$/);
-    }
+    expect([endpoint049.secret, endpointExpress.secret]).toEqual([
+      LEGACY_SECRETS.v049,
+      LEGACY_SECRETS.express,
+    ]);
+    expect([
+      endpoint049.uses_standard_webhook_signature,
+      endpointExpress.uses_standard_webhook_signature,
+    ]).toEqual([false, false]);
+    expect(viaV1.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   });
 
   afterAll(async () => {
@@ -787,9 +808,9 @@ describe("the official clients as webhook receivers", () => {
     }
   });
 
-  it("sends Polar's request: headers, Polar's key rule, the webhook event id, a compact envelope", async () => {
+  it("sends Polar's request: headers, each endpoint's key, the webhook event id, a compact envelope", async () => {
     for (const org of organizations) {
-      for (const { receiver, endpointId } of org.subscribers) {
+      for (const { receiver, endpointId, standard } of org.subscribers) {
         const deliveries = await polarDeliveries(t.http, org.tenant.headers, endpointId);
         const byEventId = new Map(deliveries.map((delivery) => [delivery.webhook_event.id, delivery]));
         expect(receiver.hits.length).toBeGreaterThan(EXPRESS_TYPES.length);
@@ -801,7 +822,8 @@ describe("the official clients as webhook receivers", () => {
           expect(delivery?.webhook_event.payload, context).toBe(hit.body);
           expect(delivery?.webhook_event.type, context).toBe(envelope(hit).type);
           expect(delivery?.succeeded, context).toBe(true);
-          expect(hit.headers["webhook-signature"], context).toBe(polarSignature(receiver.secret, hit));
+          const sign = standard ? standardSignature : polarSignature;
+          expect(hit.headers["webhook-signature"], context).toBe(sign(receiver.secret, hit));
         }
       }
     }
@@ -912,6 +934,130 @@ describe('signing: "standard"', () => {
     const hitV1 = viaV1.hits[0] as Hit;
     expect(hitV1.headers["webhook-signature"]).toBe(standardSignature(viaV1.secret, hitV1));
     expectPolarRequest(hitV1);
+  });
+});
+
+/** `new Webhook(secret)` of the `standardwebhooks` package on the raw body: the strict key rule. */
+function standardWebhooksReceiver(): Promise<ClientReceiver> {
+  return rawReceiver("standardwebhooks", async (body, headers, secret) => {
+    try {
+      const payload = new Webhook(secret).verify(body, headers);
+      return { status: 200, outcome: { kind: "parsed", payload } };
+    } catch (error) {
+      return { status: 403, outcome: { kind: "rejected", error } };
+    }
+  });
+}
+
+describe("signing as Polar signs now: by when the endpoint's secret was made", () => {
+  let t: Awaited<ReturnType<typeof startTestEmulator>>;
+  const receivers: ClientReceiver[] = [];
+
+  beforeAll(async () => {
+    // The refusing receivers fail by design: quiet about it.
+    t = await startTestEmulator({
+      customers: 0,
+      logLevel: "error",
+      webhooks: { retryDelays: [0], maxAttempts: 1 },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await t?.emulator.close();
+  });
+
+  /** The outcome of one `customer.created` at each receiver. */
+  async function outcomes(org: ReturnType<typeof tenant>, list: ClientReceiver[]): Promise<string[]> {
+    const before = list.map((receiver) => receiver.hits.length);
+    const created = await post(t.http, "/v1/customers/", org.headers, {
+      email: `${crypto.randomUUID()}@example.com`,
+    });
+    expect(created.status).toBe(201);
+    expect(await t.emulator.webhooks.idle(5000)).toBe(true);
+    return list.map((receiver, index) => receiver.hits[before[index] ?? 0]?.outcome.kind ?? "none");
+  }
+
+  it("a secret generated now: the 1.x clients and standardwebhooks verify, the 0.x ones and the adapter refuse", async () => {
+    const org = tenant(t.emulator);
+    const list = await Promise.all([
+      expressReceiver(),
+      sdk049Receiver(),
+      sdkV1Receiver(),
+      standardWebhooksReceiver(),
+    ]);
+    receivers.push(...list);
+    for (const receiver of list) {
+      const created = await post(
+        t.http,
+        "/v1/webhooks/endpoints",
+        { ...org.headers, "Polar-Version": "2026-10" },
+        { url: receiver.url, format: "raw", events: ["customer.created"] },
+      );
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body).toMatchObject({ api_version: "2026-04", uses_standard_webhook_signature: true });
+      expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      receiver.secret = created.body.secret as string;
+    }
+    expect(await outcomes(org, list)).toEqual(["rejected", "rejected", "parsed", "parsed"]);
+  });
+
+  it("a secret the user chose (2026-04), or one older than 2026-09-08: every client verifies, not standardwebhooks", async () => {
+    const org = tenant(t.emulator);
+    const list = await Promise.all([
+      expressReceiver(),
+      sdk049Receiver(),
+      sdkV1Receiver(),
+      standardWebhooksReceiver(),
+    ]);
+    receivers.push(...list);
+    const ids: string[] = [];
+    for (const [index, receiver] of list.entries()) {
+      const secret = `whsec_chosenChosenChosenChosenChosenChosen00${index}`;
+      const created = await post(t.http, "/v1/webhooks/endpoints", org.headers, {
+        url: receiver.url,
+        format: "raw",
+        events: ["customer.created"],
+        secret,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body).toMatchObject({ secret, uses_standard_webhook_signature: false });
+      receiver.secret = secret;
+      ids.push(created.body.id as string);
+    }
+    expect(await outcomes(org, list)).toEqual(["parsed", "parsed", "parsed", "rejected"]);
+
+    // An endpoint made before the cutoff (the in-process API can backdate one) signs the same way.
+    const old = await sdk049Receiver();
+    receivers.push(old);
+    const endpoint = t.emulator.webhooks.createEndpoint({
+      url: old.url,
+      events: ["customer.created"],
+      organizationId: org.organizationId,
+      signing: "legacy",
+    });
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9]{43}$/);
+    old.secret = endpoint.secret;
+    expect(await outcomes(org, [old])).toEqual(["parsed"]);
+
+    // A new secret is a secret generated now: the endpoint moves to Standard Webhooks.
+    const reset = await t.http.patch(`/v1/webhooks/endpoints/${ids[1]}/secret`).set(org.headers);
+    expect(reset.status).toBe(200);
+    expect(reset.body.uses_standard_webhook_signature).toBe(true);
+    const v049 = list[1] as ClientReceiver;
+    v049.secret = reset.body.secret as string;
+    const [express, , v1, standard] = list as [
+      ClientReceiver,
+      ClientReceiver,
+      ClientReceiver,
+      ClientReceiver,
+    ];
+    expect(await outcomes(org, [express, v049, v1, standard])).toEqual([
+      "parsed",
+      "rejected",
+      "parsed",
+      "rejected",
+    ]);
   });
 });
 

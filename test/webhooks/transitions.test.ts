@@ -102,9 +102,11 @@ function lastEventId(): string | undefined {
   return t.emulator.emulator.context.events.lastId();
 }
 
+/** The raw payload of an endpoint created without an API version: the current one, 2026-04. */
 const envelope = (event: ControlEvent) => ({
   type: event.type,
   timestamp: event.timestamp,
+  api_version: "2026-04",
   data: event.data,
 });
 

@@ -4,7 +4,6 @@
  * (benefit/service.py): the Slack feature flag, each strategy's `validate_properties`, and the
  * visibility rules of models/benefit.py.
  */
-import { createHmac } from "node:crypto";
 import { emit } from "../../domain/events.js";
 import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
@@ -18,46 +17,6 @@ type Visibility = BenefitRecord["visibility"];
 
 /** A new organization has Slack shared channels off (OrganizationFeatureSettings). */
 const SLACK_BENEFIT_ENABLED = false;
-
-/**
- * Discord guild tokens are JWTs Polar signs (kit/jwt.py: HS256, `type` and `exp` claims). The
- * emulator signs its own with this key; it is no secret, only a shape.
- */
-const GUILD_TOKEN_KEY = "polar-emulator-discord-guild-token";
-const GUILD_TOKEN_LIFETIME_SECONDS = 15 * 60;
-
-function base64url(data: string | Buffer): string {
-  return Buffer.from(data).toString("base64url");
-}
-
-function guildToken(guildId: string, now: Date): string {
-  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const exp = Math.floor(now.getTime() / 1000) + GUILD_TOKEN_LIFETIME_SECONDS;
-  const payload = base64url(JSON.stringify({ guild_id: guildId, type: "discord_guild_token", exp }));
-  const signature = createHmac("sha256", GUILD_TOKEN_KEY).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
-}
-
-/**
- * The guild id a guild token stands for. Polar checks the token's signature with its own secret
- * (Discord's OAuth flow issues it); the emulator accepts any token as given: a JWT's `guild_id`
- * claim when it has one, else the token itself is taken as the guild id.
- */
-function guildIdOf(token: string): string {
-  const parts = token.split(".");
-  if (parts.length === 3) {
-    try {
-      const claims: unknown = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-      if (typeof claims === "object" && claims !== null && "guild_id" in claims) {
-        const guildId = (claims as { guild_id: unknown }).guild_id;
-        if (typeof guildId === "string" || typeof guildId === "number") return String(guildId);
-      }
-    } catch {
-      // Not a JWT after all: the token is the guild id.
-    }
-  }
-  return token;
-}
 
 /** `EmptyStrToNone`: stripped, and `""` becomes null. */
 function emptyToNull(value: unknown): string | null {
@@ -73,15 +32,13 @@ type Fields = Omit<BenefitRecord, "type" | "properties">;
  * (defaults filled in, UUIDs canonical). External checks Polar makes here (Discord roles, GitHub
  * installations, uploaded files, Slack integrations) have nothing to check against in the emulator.
  */
-function benefitOf(input: BenefitCreateBody, fields: Fields, now: Date): BenefitRecord {
+function benefitOf(input: BenefitCreateBody, fields: Fields): BenefitRecord {
   switch (input.type) {
     case "custom":
       return assemble(fields, "custom", { note: input.properties.note ?? null });
     case "discord": {
-      const guildId = guildIdOf(input.properties.guild_token);
-      const { role_id, kick_member } = input.properties;
-      const guild_token = guildToken(guildId, now);
-      return assemble(fields, "discord", { guild_id: guildId, role_id, kick_member, guild_token });
+      const { guild_id, role_id, kick_member } = input.properties;
+      return assemble(fields, "discord", { guild_id, role_id, kick_member });
     }
     case "github_repository": {
       const { repository_owner, repository_name, permission } = input.properties;
@@ -187,7 +144,7 @@ export function createBenefit(
     visibility: resolveVisibility(input.type, visibility),
     metadata: { ...(input.metadata ?? {}) },
   };
-  const benefit = benefitOf(input, fields, now);
+  const benefit = benefitOf(input, fields);
   const refused = strategyProblem(partition, benefit);
   if (refused) throw refused;
   if (!VISIBILITY_CONFIGURABLE.has(input.type) && visibility !== null && visibility !== "public") {

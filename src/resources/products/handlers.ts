@@ -14,6 +14,7 @@ import { syncProductSubscriptions } from "../subscriptions/service.js";
 import { listProducts } from "./list.js";
 import { serializeProduct } from "./serialize.js";
 import { createProduct, getProduct, serializeCreatedProduct, setProductBenefits } from "./service.js";
+import { productBodyIn } from "./versions.js";
 
 export type ProductOperation =
   | "products:list"
@@ -49,7 +50,7 @@ export const productHandlers = (): Handlers<ProductOperation> => ({
 
   "products:create": (call) => {
     rejectOrganizationId(call.body.organization_id);
-    const product = createProduct(call.ctx, organizationOf(call), call.body);
+    const product = createProduct(call.ctx, organizationOf(call), productBodyIn(call.body, call.version));
     return json(201, serializeCreatedProduct(call.ctx.store.partition(organizationOf(call)), product));
   },
 

@@ -7,6 +7,7 @@ import { productRules } from "./rules.js";
 import { serializeProduct } from "./serialize.js";
 import { productDecoder } from "./snapshot.js";
 import { ProductTable } from "./table.js";
+import { productObjectIn } from "./versions.js";
 
 export const products = defineResource({
   name: "products",
@@ -57,4 +58,5 @@ export const products = defineResource({
       return product && { customerId: null, data: () => serializeProduct(partition, product) };
     },
   },
+  versioned: productObjectIn,
 });

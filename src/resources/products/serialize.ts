@@ -125,6 +125,20 @@ export function productBaseWire(product: ProductRecord): Omit<Schemas["DiscountP
   };
 }
 
+/**
+ * `Product.is_deletable`: whether the product can be deleted for good, which Polar refuses for a
+ * product an order, a subscription, a trial or a discount refers to. The emulator's orders and
+ * trials come with subscriptions, so those are the subscriptions it ever had, and the discounts
+ * (not deleted) that name it.
+ */
+function isDeletable(partition: Partition, product: ProductRecord): boolean {
+  if (partition.subscriptions.hasProduct(product.id)) return false;
+  for (const discount of partition.discounts.values()) {
+    if (discount.deleted_at === null && discount.product_ids.includes(product.id)) return false;
+  }
+  return true;
+}
+
 function productWire(partition: Partition, product: ProductRecord, prices: PriceWire[]): ProductWire {
   const benefits: BenefitWire[] = [];
   for (const id of product.benefit_ids) {
@@ -134,6 +148,7 @@ function productWire(partition: Partition, product: ProductRecord, prices: Price
   return {
     ...productBaseWire(product),
     metadata: { ...product.metadata },
+    is_deletable: isDeletable(partition, product),
     prices,
     benefits,
     medias: [],

@@ -91,6 +91,8 @@ export function serializeSubscription(
     discount_id: subscription.discount_id,
     checkout_id: subscription.checkout_id,
     seats: subscription.seats,
+    // Units of a unit-based price: the emulator has none, so null as Polar sends for the others.
+    units: null,
     customer_cancellation_reason: subscription.customer_cancellation_reason,
     customer_cancellation_comment: subscription.customer_cancellation_comment,
     metadata: { ...subscription.metadata },
@@ -128,6 +130,8 @@ export function serializeStateSubscription(
     ends_at: isoOrNull(subscription.ends_at),
     product_id: subscription.product_id,
     discount_id: subscription.discount_id,
+    seats: subscription.seats,
+    units: null,
     meters: subscription.meters.map((meter) => subscriptionMeterValues(partition, subscription, meter)),
   };
 }

@@ -56,7 +56,22 @@ export interface SubscriptionRecord {
   meters: SubscriptionMeterRecord[];
 }
 
-export class SubscriptionTable extends CustomerRowsTable<SubscriptionRecord> {}
+export class SubscriptionTable extends CustomerRowsTable<SubscriptionRecord> {
+  private readonly products = new Set<string>();
+
+  /**
+   * Whether a subscription, past or present, is to this product: its orders refer to the product
+   * for good, so Polar will not delete it (`Product.is_deletable`).
+   */
+  hasProduct(productId: string): boolean {
+    return this.products.has(productId);
+  }
+
+  protected override indexed(row: SubscriptionRecord): void {
+    super.indexed(row);
+    this.products.add(row.product_id);
+  }
+}
 
 declare module "../context.js" {
   interface PartitionTables {
