@@ -89,7 +89,8 @@ describe("the embedded default scenario", () => {
     );
     const benefits = await all("/v1/benefits/", ctx.auth());
     expect(new Set(benefits.map((benefit) => benefit.type))).toEqual(
-      new Set(["custom", "license_keys", "feature_flag", "meter_credit", "discord", "github_repository"]),
+      // No Discord benefit: @polar-sh/sdk 0.49 and polar-go 0.16 cannot read one as Polar sends it now.
+      new Set(["custom", "license_keys", "feature_flag", "meter_credit", "github_repository"]),
     );
     const meters = await all("/v1/meters/", ctx.auth());
     expect(meters.map((meter) => meter.name)).toEqual(["API calls"]);

@@ -216,20 +216,18 @@ func TestBenefitCreateEveryTypeTheClientKnows(t *testing.T) {
 	}))
 	assertValidation(t, err, "body.properties.repository_owner", "invalid_auth_subject")
 
-	discord := createBenefit(t, org, components.CreateBenefitCreateDiscord(components.BenefitDiscordCreate{
+	// The client is out of date for Discord benefits, against Polar as against the emulator: it sends
+	// `guild_token` (models/components/benefitdiscordcreateproperties.go) where Polar now takes the
+	// server's `guild_id`, and it requires a `guild_token` back (benefitdiscordproperties.go) that
+	// Polar no longer sends (server/polar/benefit/strategies/discord/schemas.py).
+	_, err = org.client.Benefits.Create(ctx, components.CreateBenefitCreateDiscord(components.BenefitDiscordCreate{
 		Description: "Discord role",
 		Properties:  components.BenefitDiscordCreateProperties{GuildToken: "1122334455667788", RoleID: "9988776655", KickMember: true},
 	}))
-	equal(t, "discord type", discord.Type, components.BenefitUnionTypeDiscord)
-	dp := discord.BenefitDiscord.Properties
-	equal(t, "discord role_id", dp.RoleID, "9988776655")
-	equal(t, "discord kick_member", dp.KickMember, true)
-	if dp.GuildID == "" {
-		t.Error("discord guild_id is empty")
-	}
+	assertValidation(t, err, "body.discord.properties.guild_id", "missing")
 
 	// Get returns each one as created.
-	for _, created := range []*components.Benefit{custom, credit, keys, flag, discord} {
+	for _, created := range []*components.Benefit{custom, credit, keys, flag} {
 		got, err := org.client.Benefits.Get(ctx, benefitID(*created))
 		ok(t, err, "Benefits.Get")
 		checkShape(t, got.HTTPMeta, got.Benefit)
@@ -242,7 +240,7 @@ func TestBenefitCreateEveryTypeTheClientKnows(t *testing.T) {
 	var seen []string
 	for list != nil {
 		checkShape(t, list.HTTPMeta, list.ListResourceBenefit)
-		deepEqual(t, "pagination", list.ListResourceBenefit.Pagination, components.Pagination{TotalCount: 5, MaxPage: 2})
+		deepEqual(t, "pagination", list.ListResourceBenefit.Pagination, components.Pagination{TotalCount: 4, MaxPage: 1})
 		for _, b := range list.ListResourceBenefit.Items {
 			seen = append(seen, benefitID(b))
 		}
@@ -250,7 +248,7 @@ func TestBenefitCreateEveryTypeTheClientKnows(t *testing.T) {
 		ok(t, err, "Benefits.List Next()")
 	}
 	// Newest first.
-	deepEqual(t, "listed", seen, []string{benefitID(*discord), benefitID(*flag), benefitID(*keys), benefitID(*credit), benefitID(*custom)})
+	deepEqual(t, "listed", seen, []string{benefitID(*flag), benefitID(*keys), benefitID(*credit), benefitID(*custom)})
 
 	byType, err := org.client.Benefits.List(ctx, operations.BenefitsListRequest{
 		TypeFilter: polargo.Pointer(operations.CreateBenefitTypeFilterArrayOfBenefitType([]components.BenefitType{components.BenefitTypeCustom, components.BenefitTypeMeterCredit})),
@@ -269,7 +267,7 @@ func TestBenefitCreateEveryTypeTheClientKnows(t *testing.T) {
 	deepEqual(t, "by query", got, []string{benefitID(*flag)})
 	excluded, err := org.client.Benefits.List(ctx, operations.BenefitsListRequest{ExcludeID: polargo.Pointer(operations.CreateExcludeIDsArrayOfStr([]string{benefitID(*keys), benefitID(*flag)}))})
 	ok(t, err, "Benefits.List exclude_id")
-	equal(t, "exclude_id", excluded.ListResourceBenefit.Pagination.TotalCount, 3)
+	equal(t, "exclude_id", excluded.ListResourceBenefit.Pagination.TotalCount, 2)
 }
 
 func TestBenefitErrors(t *testing.T) {
