@@ -2,7 +2,7 @@
 import { collection, defineResource } from "../resource.js";
 import { grantControl } from "./control.js";
 import { grantHandlers } from "./handlers.js";
-import { serializeGrant } from "./serialize.js";
+import { serializeGrant, serializeGrantWebhook } from "./serialize.js";
 import { grantDecoder } from "./snapshot.js";
 import { GrantTable } from "./table.js";
 
@@ -37,7 +37,7 @@ export const grants = defineResource({
       return (
         grant && {
           customerId: grant.customer_id,
-          data: () => ({ ...serializeGrant(partition, grant), previous_properties: null }),
+          data: () => serializeGrantWebhook(partition, grant, null),
         }
       );
     },

@@ -8,6 +8,30 @@ import type { GrantRecord } from "./table.js";
 
 export type BenefitGrantWire = Schemas["BenefitGrant"];
 
+/**
+ * A grant's properties as the API answers them. `BenefitGrant.properties` and
+ * `CustomerStateBenefitGrant.properties` are a union of the grant property dicts of every benefit
+ * type but meter credit (benefit/strategies/__init__.py `BenefitGrantProperties`), and pydantic
+ * keeps only the keys of the member it picks: a meter-credit grant's `last_credited_*` keys belong
+ * to none, so the API answers `{}` for them. Webhook payloads have each type's own properties.
+ */
+function apiProperties(benefitType: string, properties: Record<string, unknown>): Record<string, unknown> {
+  return benefitType === "meter_credit" ? {} : structuredClone(properties);
+}
+
+/** The grant as a `benefit_grant.*` webhook carries it (`BenefitGrantWebhook`): its type's own properties. */
+export function serializeGrantWebhook(
+  partition: Partition,
+  grant: GrantRecord,
+  previous: Record<string, unknown> | null,
+): BenefitGrantWire & { previous_properties: Record<string, unknown> | null } {
+  return {
+    ...serializeGrant(partition, grant),
+    properties: structuredClone(grant.properties),
+    previous_properties: previous === null ? null : structuredClone(previous),
+  } as BenefitGrantWire & { previous_properties: Record<string, unknown> | null };
+}
+
 export function serializeGrant(partition: Partition, grant: GrantRecord): BenefitGrantWire {
   const customer = partition.customers.get(grant.customer_id);
   const benefit = partition.benefits.get(grant.benefit_id);
@@ -31,7 +55,7 @@ export function serializeGrant(partition: Partition, grant: GrantRecord): Benefi
     customer: serializeCustomer(customer),
     member: null,
     benefit: serializeBenefit(benefit),
-    properties: structuredClone(grant.properties),
+    properties: apiProperties(benefit.type, grant.properties),
   } as BenefitGrantWire;
 }
 
@@ -51,6 +75,6 @@ export function serializeStateGrant(
     benefit_id: grant.benefit_id,
     benefit_type: benefit.type,
     benefit_metadata: { ...benefit.metadata },
-    properties: structuredClone(grant.properties),
+    properties: apiProperties(benefit.type, grant.properties),
   } as Schemas["CustomerStateBenefitGrant"];
 }

@@ -11,7 +11,7 @@ import { creditCustomerMeter, resetCustomerMeter } from "../customer-meters/serv
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
-import { serializeGrant } from "./serialize.js";
+import { serializeGrantWebhook } from "./serialize.js";
 import type { GrantRecord } from "./table.js";
 
 function findGrant(
@@ -158,10 +158,7 @@ export function publishGrant(
   const customer = partition.customers.get(grant.customer_id);
   if (!customer) return;
   const subject = { organizationId: grant.organization_id, customerId: customer.id, subjectId: grant.id };
-  emit(ctx, type, subject, () => ({
-    ...serializeGrant(partition, grant),
-    previous_properties: structuredClone(previous),
-  }));
+  emit(ctx, type, subject, () => serializeGrantWebhook(partition, grant, previous));
   publishCustomerState(ctx, customer);
 }
 
