@@ -68,7 +68,7 @@ def test_creates_gets_and_lists_meters(tenant: Tenant) -> None:
         tenant,
         raises(lambda: meters.create(name="Bad", filter=clause("x"), aggregation={"func": "sum"})),  # type: ignore[typeddict-item]
     )
-    assert invalid.loc[0] == "body" and invalid.type == "missing"
+    assert (invalid.loc, invalid.type) == (["body", "aggregation", "sum", "property"], "missing")
 
 
 def test_ingests_events_and_moves_customer_meters(tenant: Tenant) -> None:
@@ -131,7 +131,11 @@ def test_rejects_an_event_for_an_unknown_customer(tenant: Tenant) -> None:
     [detail] = validation_error(
         tenant, raises(lambda: tenant.polar.events.ingest(events=[{"name": "llm", "customer_id": str(uuid.uuid4())}]))
     )
-    assert detail.loc[:3] == ["body", "events", 0]
+    assert (detail.loc, detail.type, detail.msg) == (
+        ["body", "events", 0, "customer_id"],
+        "customer_id",
+        "Customer not found.",
+    )
 
 
 def test_a_meter_credit_benefit_credits_the_customer_meter(tenant: Tenant, control: httpx.Client) -> None:
