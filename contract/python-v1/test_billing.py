@@ -9,6 +9,7 @@ read as Polar's server declares it. Run by test/contract-python-v1.test.ts (see 
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,9 @@ def test_a_started_subscription_reads_back_whole(tenant: Tenant, shop: Shop) -> 
         "sub@example.com",
     )
     assert (subscription.product_id, subscription.product.id) == (shop.product.id, shop.product.id)
-    assert subscription.product == shop.product
+    # The product as it was, except that a subscription now references it: it cannot be deleted.
+    assert subscription.product == dataclasses.replace(shop.product, is_deletable=False)
+    assert tenant.polar.products.get(shop.product.id).is_deletable is False
     assert [price.id for price in subscription.prices] == [price.id for price in shop.product.prices]
     assert (subscription.discount_id, subscription.discount, subscription.meters) == (None, None, [])
     # Neither seat- nor unit-based: both are null (units is required in every 1.x version).

@@ -498,7 +498,9 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
       product_id: product.id,
       units: null,
     });
-    expect(subscription.product).toEqual(product);
+    // The product as it was, except that a subscription now references it: it cannot be deleted.
+    expect(subscription.product).toEqual({ ...product, is_deletable: false });
+    expect((await polar.products.get(product.id)).is_deletable).toBe(false);
     expect(subscription.customer.id).toBe(customer.id);
     expect((await polar.subscriptions.list({ customer_id: customer.id })).items.map((s) => s.id)).toEqual([
       subscriptionId,
