@@ -1,0 +1,106 @@
+/**
+ * Polar's official Python client 1.x (`polar-sdk` 1.0.2, `import polar`, pinned in
+ * contract/python-v1/requirements.txt) against the emulator, in each of its version modules
+ * (polar.v2026_04, polar.v2026_10, polar.v2027_01): every pytest test in contract/python-v1 runs
+ * once per module (conftest.py), over customers, products, benefits, benefit grants,
+ * subscriptions, meters, customer meters, event ingestion, discounts, webhook endpoints and
+ * deliveries, and the module's `validate_event` on what a real receiver got from the emulator.
+ *
+ * The venv lives in node_modules/.cache/polar-python-v1/venv and is rebuilt when the requirements,
+ * the interpreter or the platform change; test/python-venv.ts builds it (atomically). The 0.x
+ * client's test (test/contract-python.test.ts, contract/python) is separate: another package
+ * version cannot share its venv.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../src/index.js";
+import { describeRun, ensureVenv, run } from "./python-venv.js";
+
+/** The version modules each test runs in. */
+const MODULES = ["v2026_04", "v2026_10", "v2027_01"];
+
+/**
+ * How many tests contract/python-v1 holds per module (test_customers.py 15, test_catalog.py 10,
+ * test_billing.py 7, test_meters.py 4, test_webhooks.py 13): fewer passing means some went
+ * missing.
+ */
+const PER_MODULE = 49;
+const MIN_PASSED = PER_MODULE * MODULES.length;
+
+/** The counts in pytest's closing line, e.g. "1 failed, 27 passed, 2 warnings in 5.17s". */
+function pytestSummary(stdout: string): Record<string, number> | null {
+  const line = stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find(
+      (text) =>
+        / in \d+(\.\d+)?s\b/.test(text) && /\d+ (passed|failed|errors?|skipped|deselected)/.test(text),
+    );
+  if (!line) return null;
+  const counts: Record<string, number> = {};
+  for (const [, count, kind] of line.matchAll(/(\d+) ([a-z]+)/g)) {
+    counts[kind === "error" ? "errors" : kind] = Number(count);
+  }
+  return counts;
+}
+
+/** The test ids pytest reported as passed (`-rA` lists them: "PASSED test_x.py::test_y[v2026_10]"). */
+function passedIds(stdout: string): string[] {
+  return [...stdout.matchAll(/^PASSED (\S+)/gm)].map((match) => match[1]);
+}
+
+let emulator: RunningEmulator;
+let python: string;
+
+beforeAll(async () => {
+  const venv = await ensureVenv({
+    cacheName: "polar-python-v1",
+    requirements: path.join("contract", "python-v1", "requirements.txt"),
+    purpose: "the polar-sdk 1.x contract test",
+    minimumPython: [3, 11],
+  });
+  python = venv.python;
+  if (venv.built) console.info(`polar-python-v1 venv built in ${venv.seconds.toFixed(1)} s (${venv.venv})`);
+  emulator = await startEmulator();
+}, 240_000);
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe("polar-sdk 1.x (Python) against the emulator, in every version module", () => {
+  it("passes every contract test in each module, with no failure, error or skip", async () => {
+    const result = await run(
+      python,
+      ["-m", "pytest", "contract/python-v1", "-q", "-rA", "-p", "no:cacheprovider"],
+      {
+        env: {
+          ...process.env,
+          POLAR_EMULATOR_URL: emulator.url,
+          POLAR_EMULATOR_TOKEN: emulator.token,
+          PYTHONDONTWRITEBYTECODE: "1",
+          // Wide enough that the short summary keeps each failure's reason whole.
+          COLUMNS: "400",
+        },
+        timeoutMs: 240_000,
+      },
+    );
+    const report = describeRun("pytest", result);
+    expect(result.timedOut, report).toBe(false);
+
+    const summary = pytestSummary(result.stdout);
+    expect(summary, report).not.toBeNull();
+    for (const kind of ["failed", "errors", "skipped", "xfailed", "xpassed", "deselected"]) {
+      expect(summary?.[kind] ?? 0, `${kind} in the pytest summary\n${report}`).toBe(0);
+    }
+    expect(result.code, report).toBe(0);
+    expect(summary?.passed ?? 0, report).toBeGreaterThanOrEqual(MIN_PASSED);
+    // Each module ran its share: a module whose tests vanished cannot hide behind the others.
+    const passed = passedIds(result.stdout);
+    for (const module of MODULES) {
+      const ofModule = passed.filter((id) => id.includes(`[${module}`)).length;
+      expect(ofModule, `tests passed in ${module}\n${report}`).toBeGreaterThanOrEqual(PER_MODULE);
+    }
+  }, 300_000);
+});
