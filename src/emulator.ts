@@ -90,7 +90,13 @@ export async function createEmulator(
   const models = new ModelWalker(polar.document, settings.rules);
   const [apiOperations, controlOperations] = await Promise.all([
     loadOperations(polar.document, { ...settings, walker: models }),
-    loadOperations(emulator.document, { walked: [], tagFunctions: {}, before: {}, awareDatetimeQuery: {} }),
+    loadOperations(emulator.document, {
+      walked: [],
+      tagFunctions: {},
+      before: {},
+      awareDatetimeQuery: {},
+      queryRules: {},
+    }),
   ]);
   // Fixtures are checked against the same documents, with the same walker for the same models.
   polarSchemas.use(polar.document);
