@@ -311,8 +311,9 @@ export function updateBenefit(ctx: Ctx, benefit: BenefitRecord, body: BenefitUpd
       },
     ]);
   }
+  // Only the update models of the types that configure it have the field; others ignore the key.
   let visibility = benefit.visibility;
-  if ("visibility" in body && body.visibility !== undefined) {
+  if (VISIBILITY_CONFIGURABLE.has(body.type) && "visibility" in body && body.visibility !== undefined) {
     refuseVisibility(benefit.type, body.visibility);
     visibility = resolveVisibility(benefit.type, body.visibility);
   }
