@@ -142,6 +142,58 @@ function metadataMatches(event: UsageEventRecord, filter: MetadataFilter | undef
   });
 }
 
+/** A Postgres numeric: `units / 10^scale`. */
+interface Numeric {
+  units: bigint;
+  scale: number;
+}
+
+/**
+ * Postgres' `avg(bigint)`: a numeric, the exact quotient rounded half away from zero to the scale
+ * `select_div_scale` picks (at least 16 significant digits).
+ */
+function numericAverage(values: readonly number[]): Numeric {
+  const sum = values.reduce((total, value) => total + BigInt(value), 0n);
+  const count = BigInt(values.length);
+  // An integer's weight in base-10000 digits, and its first base-10000 digit.
+  const leading = (value: bigint): [number, bigint] => {
+    let weight = 0;
+    let digit = value;
+    while (digit >= 10000n) {
+      digit /= 10000n;
+      weight += 1;
+    }
+    return [weight, digit];
+  };
+  const [weight1, first1] = leading(sum);
+  const [weight2, first2] = leading(count);
+  const quotientWeight = weight1 - weight2 - (first1 <= first2 ? 1 : 0);
+  const scale = Math.min(Math.max(16 - quotientWeight * 4, 0), 1000);
+  // Quantities are never negative: half up is half away from zero.
+  const scaled = sum * 10n ** BigInt(scale);
+  return { units: (2n * scaled + count) / (2n * count), scale };
+}
+
+/** A bucket's quantity: a float or a bigint, or a numeric (an average of bigints). */
+type Quantity = number | Numeric;
+
+function toFloat(quantity: Quantity): number {
+  return typeof quantity === "number" ? quantity : numericToFloat(quantity);
+}
+
+/** Exact numeric addition. */
+function numericSum(values: readonly Numeric[]): Numeric {
+  const scale = Math.max(0, ...values.map((value) => value.scale));
+  const units = values.reduce((total, value) => total + value.units * 10n ** BigInt(scale - value.scale), 0n);
+  return { units, scale };
+}
+
+/** `numeric::float8`: the double nearest to the decimal. */
+function numericToFloat({ units, scale }: Numeric): number {
+  const digits = units.toString();
+  return Number(scale === 0 ? digits : `${digits}e-${scale}`);
+}
+
 /** An aggregate function over per-customer quantities (SQL, so nothing over no row is NULL). */
 function aggregateNumbers(fn: AggregationFunction, values: number[]): number | null {
   if (fn === "count") return values.length;
@@ -183,9 +235,10 @@ export function meterQuantities(
       meterMatches(meter, event),
   );
 
-  // The buckets' quantities (null: no event), keyed by the bucket's start.
-  const buckets = new Map<number, number | null>();
+  // The buckets' quantities, keyed by the bucket's start; a bucket without events has none.
+  const buckets = new Map<number, Quantity>();
   const customerFn = query.customerAggregation;
+  const func = meter.aggregation.func;
   if (customerFn === undefined) {
     const states = new Map<number, AggregateState>();
     for (const event of matching) {
@@ -206,31 +259,40 @@ export function meterQuantities(
       customers.set(customer, state);
       states.set(bucket, customers);
     }
+    // `count` and `unique` give bigints per customer: their average is a numeric.
+    const integral = func === "count" || func === "unique";
     for (const [bucket, customers] of states) {
       const values = [...customers.values()].map((state) => aggregateValue(meter.aggregation, state));
-      buckets.set(bucket, aggregateNumbers(customerFn, values));
+      const quantity =
+        integral && customerFn === "avg" ? numericAverage(values) : aggregateNumbers(customerFn, values);
+      if (quantity !== null) buckets.set(bucket, quantity);
     }
   }
 
-  const rows: { epochMs: number; quantity: number | null }[] = [];
+  const rows: { epochMs: number; quantity: Quantity | undefined }[] = [];
   for (let at = start.epochMs; compare({ ...start, epochMs: at }, end) <= 0; at = addOne(zone, at, unit)) {
-    rows.push({ epochMs: at, quantity: buckets.get(truncate(zone, at, unit)) ?? null });
+    rows.push({ epochMs: at, quantity: buckets.get(truncate(zone, at, unit)) });
   }
 
-  const func = meter.aggregation.func;
   let total: number | null;
+  const present = rows.flatMap((row) => (row.quantity === undefined ? [] : [row.quantity]));
   if (func === "avg" || func === "unique") {
     const state = emptyAggregate();
     for (const event of matching) aggregateEvent(meter, state, event);
     total = aggregateValue(meter.aggregation, state);
+  } else if (func === "count") {
+    // The sum of bigints or numerics is an exact numeric.
+    const numerics = present.map((value) =>
+      typeof value === "number" ? { units: BigInt(value), scale: 0 } : value,
+    );
+    total = numericToFloat(numericSum(numerics));
   } else {
-    const values = rows.flatMap((row) => (row.quantity === null ? [] : [row.quantity]));
-    total = aggregateNumbers(func === "count" ? "sum" : func, values);
+    total = aggregateNumbers(func, present.map(toFloat));
   }
   return {
     quantities: rows.map((row) => ({
       timestamp: datetimeJson(row.epochMs, start.micros),
-      quantity: row.quantity ?? 0,
+      quantity: row.quantity === undefined ? 0 : toFloat(row.quantity),
     })),
     total: total ?? 0,
   };
