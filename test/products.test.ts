@@ -292,6 +292,14 @@ describe("create", () => {
     expect(tinyRead[1].unit_amount).toBe("1.00000E-7");
   });
 
+  it("takes a price with an id key as a new price: only an update names existing prices", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const id = randomUUID();
+    const product = await created(headers, { name: "Stray id", prices: [fixed(1000, { id })] });
+    expect(product.prices).toMatchObject([{ amount_type: "fixed", price_amount: 1000 }]);
+    expect((product.prices as Body[])[0].id).not.toBe(id);
+  });
+
   it("accepts medias as given and shows none", async () => {
     const { headers } = tenant(ctx.emulator);
     const product = await created(headers, { name: "With media", medias: [randomUUID()], prices: [fixed()] });

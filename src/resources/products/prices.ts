@@ -29,9 +29,17 @@ export const UNIT_AMOUNT = { maxDigits: 17, decimalPlaces: 12 };
 /** The unit amounts as they were sent, for the creation answer (before the database rounds them). */
 export const sentUnitAmounts = new WeakMap<PriceRecord, string>();
 
+/**
+ * An update's price that names an existing one: only an update's union has that member, so a
+ * create's price with an `id` key is a new price all the same (pydantic ignores the key).
+ */
+function namesExisting(item: PriceItem, update: boolean): item is Schemas["ExistingProductPrice"] {
+  return update && isExistingPrice(item);
+}
+
 /** A price schema as pydantic dumps it into an error's `input`: every field, defaults included. */
-function priceDump(item: PriceItem): Record<string, unknown> {
-  if (isExistingPrice(item)) return { id: canonicalUuid(item.id) };
+function priceDump(item: PriceItem, update: boolean): Record<string, unknown> {
+  if (namesExisting(item, update)) return { id: canonicalUuid(item.id) };
   const price: PriceInput = item;
   const head = {
     amount_type: price.amount_type,
@@ -146,11 +154,12 @@ export function validatedPrices(
   const existing = new Set<PriceRecord>();
   const added: PriceRecord[] = [];
   const perCurrency = new Map<string, { price: PriceRecord; index: number }[]>();
-  const allDumps = () => items.map(priceDump);
+  const update = product !== undefined;
+  const allDumps = () => items.map((item) => priceDump(item, update));
 
   items.forEach((item, index) => {
     let price: PriceRecord;
-    if (isExistingPrice(item)) {
+    if (namesExisting(item, update)) {
       const id = canonicalUuid(item.id);
       // `Product.get_price`: among the prices the product shows (catalog, not archived).
       const found = product?.prices.find(
@@ -176,7 +185,7 @@ export function validatedPrices(
             type: "value_error",
             loc: [...prefix, index],
             msg: "Metered pricing is not supported on one-time products.",
-            input: priceDump(input),
+            input: priceDump(input, update),
           });
           return;
         }
