@@ -98,7 +98,13 @@ export async function createEmulator(
   const models = new ModelWalker(polar.document, settings.rules);
   const [apiOperations, controlOperations] = await Promise.all([
     loadOperations(polar.document, { ...settings, walker: models }),
-    loadOperations(emulator.document, { walked: [], tagFunctions: {}, before: {}, awareDatetimeQuery: {} }),
+    loadOperations(emulator.document, {
+      walked: [],
+      tagFunctions: {},
+      before: {},
+      awareDatetimeQuery: {},
+      queryRules: {},
+    }),
   ]);
   // A later API version validates requests against its own document (spec/changes.yaml), built
   // the first time a request names it.

@@ -105,3 +105,10 @@ export class InactiveSubscription extends PolarHttpError {
     super(403, { error: "InactiveSubscription", detail: `Subscription ${subscriptionId} is not active.` });
   }
 }
+
+/** 403 for an action Polar does not allow on this object (e.g. deleting a benefit that is not deletable). */
+export class NotPermitted extends PolarHttpError {
+  constructor() {
+    super(403, { error: "NotPermitted", detail: "Not permitted" });
+  }
+}

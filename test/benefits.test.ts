@@ -503,3 +503,395 @@ describe("list", () => {
     expect(bad.status).toBe(422);
   });
 });
+
+/** A customer of the organization, over the API. */
+async function customer(headers: Headers, email = `${randomUUID()}@example.com`): Promise<Body> {
+  const res = await ctx.http.post("/v1/customers/").set(headers).send({ email });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as Body;
+}
+
+/** Grants a benefit to a customer through the control plane. */
+async function grant(organizationId: string, customerId: unknown, benefitId: unknown): Promise<Body> {
+  const res = await ctx.http
+    .post("/_emulator/benefit-grants")
+    .send({ organization_id: organizationId, customer_id: customerId, benefit_id: benefitId });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.grant as Body;
+}
+
+function journal(organizationId: string, after: string | undefined) {
+  return ctx.emulator.emulator.context.events.list({ organizationId, after });
+}
+
+async function patch(headers: Headers, id: unknown, body: unknown) {
+  return ctx.http
+    .patch(`/v1/benefits/${String(id)}`)
+    .set(headers)
+    .send(body as object);
+}
+
+async function patched(headers: Headers, id: unknown, body: unknown): Promise<Body> {
+  const res = await patch(headers, id, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as Body;
+}
+
+describe("update", () => {
+  it("changes the fields sent; benefit.updated shows modified_at as Polar's payload has it, before the flush", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const benefit = await created(headers, {
+      type: "custom",
+      description: "Support",
+      metadata: { level: "gold" },
+      properties: { note: "Old" },
+    });
+    const after = ctx.emulator.emulator.context.events.lastId();
+    const body = await patched(headers, benefit.id, {
+      type: "custom",
+      description: "Priority support",
+      visibility: "private",
+      metadata: { level: "platinum" },
+      properties: { note: "Write to us" },
+    });
+    expect(Object.keys(body)).toEqual(BENEFIT_KEYS);
+    expect(body).toMatchObject({
+      id: benefit.id,
+      created_at: benefit.created_at,
+      description: "Priority support",
+      visibility: "private",
+      metadata: { level: "platinum" },
+      properties: { note: "Write to us" },
+    });
+    expect(body.modified_at).toMatch(ISO_Z);
+    expect((await ctx.http.get(`/v1/benefits/${benefit.id}`).set(headers)).body).toEqual(body);
+    const events = journal(organizationId, after);
+    expect(events.map((event) => event.type)).toEqual(["benefit.updated"]);
+    expect(events[0]).toMatchObject({
+      customerId: null,
+      subjectId: benefit.id,
+      data: { ...body, modified_at: null },
+    });
+  });
+
+  it("keeps modified_at when nothing changes; a null description is left as it is", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const benefit = await created(headers, { type: "feature_flag", description: "Beta", properties: {} });
+    expect(await patched(headers, benefit.id, { type: "feature_flag" })).toEqual(benefit);
+    expect(
+      await patched(headers, benefit.id, { type: "feature_flag", description: null, visibility: "private" }),
+    ).toEqual(benefit);
+  });
+
+  it("resolves a null visibility to the type's default and ignores it where the type has none", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const flag = await created(headers, {
+      type: "feature_flag",
+      description: "Beta",
+      visibility: "public",
+      properties: {},
+    });
+    expect((await patched(headers, flag.id, { type: "feature_flag", visibility: null })).visibility).toBe(
+      "private",
+    );
+    const custom = await created(headers, {
+      type: "custom",
+      description: "Swag",
+      visibility: "private",
+      properties: {},
+    });
+    expect((await patched(headers, custom.id, { type: "custom", visibility: null })).visibility).toBe(
+      "public",
+    );
+    // BenefitDownloadablesUpdate has no visibility field: the key is ignored.
+    const files = await created(headers, {
+      type: "downloadables",
+      description: "E-book",
+      properties: { files: [randomUUID()] },
+    });
+    expect(
+      (await patched(headers, files.id, { type: "downloadables", visibility: "private" })).visibility,
+    ).toBe("public");
+  });
+
+  it("never changes the type; answers with the benefit's own type", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const benefit = await created(headers, { type: "custom", description: "Swag", properties: {} });
+    const res = await patch(headers, benefit.id, { type: "feature_flag", description: "Flag" });
+    expect(res.status).toBe(422);
+    polarError(res.body, [
+      { type: "value_error", loc: ["body", "type"], msg: "Benefit type cannot be changed.", input: "custom" },
+    ]);
+    expect((await ctx.http.get(`/v1/benefits/${benefit.id}`).set(headers)).body).toEqual(benefit);
+  });
+
+  it("checks new properties as creation does: the meter, GitHub with an organization token", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const meterId = addMeter(organizationId);
+    const credits = await created(headers, {
+      type: "meter_credit",
+      description: "Credits",
+      properties: { meter_id: meterId, units: 10, rollover: false },
+    });
+    const unknown = randomUUID();
+    const res = await patch(headers, credits.id, {
+      type: "meter_credit",
+      properties: { meter_id: unknown, units: 20, rollover: true },
+    });
+    polarError(res.body, [
+      {
+        type: "value_error",
+        loc: ["body", "properties", "meter_id"],
+        msg: "This meter does not exist.",
+        input: unknown,
+      },
+    ]);
+    const more = await patched(headers, credits.id, {
+      type: "meter_credit",
+      properties: { meter_id: meterId, units: 20, rollover: true },
+    });
+    expect(more.properties).toEqual({ units: 20, rollover: true, meter_id: meterId });
+
+    const github = createBenefit(ctx.emulator.emulator.context, organizationId, {
+      type: "github_repository",
+      description: "Repository access",
+      properties: { repository_owner: "acme", repository_name: "sdk", permission: "pull" },
+    });
+    const refused = await patch(headers, github.id, {
+      type: "github_repository",
+      properties: { repository_owner: "acme", repository_name: "sdk", permission: "push" },
+    });
+    polarError(refused.body, [
+      {
+        type: "invalid_auth_subject",
+        loc: ["body", "properties", "repository_owner"],
+        msg: "We do not yet support creating this benefit with an organization token.",
+        input: "acme",
+      },
+    ]);
+    expect(
+      (await patched(headers, github.id, { type: "github_repository", description: "Repository" }))
+        .description,
+    ).toBe("Repository");
+  });
+
+  it("grants the benefit again when its change reaches the grants: benefit_grant.updated, then the state", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const discord = await created(headers, {
+      type: "discord",
+      description: "Discord role",
+      properties: { guild_token: "1122", role_id: "r1", kick_member: false },
+    });
+    const alice = await customer(headers);
+    const before = await grant(organizationId, alice.id, discord.id);
+    const after = ctx.emulator.emulator.context.events.lastId();
+    const body = await patched(headers, discord.id, {
+      type: "discord",
+      properties: { guild_token: "1122", role_id: "r2", kick_member: false },
+    });
+    expect(body.properties).toMatchObject({ guild_id: "1122", role_id: "r2" });
+    const events = journal(organizationId, after);
+    expect(events.map((event) => event.type)).toEqual([
+      "benefit.updated",
+      "benefit_grant.updated",
+      "customer.state_changed",
+    ]);
+    // Looking the grants up flushed the change before the payload was built.
+    expect(events[0].data).toEqual(body);
+    const updated = events[1].data as Body;
+    expect(updated).toMatchObject({
+      id: before.id,
+      is_granted: true,
+      benefit: body,
+      properties: { guild_id: "1122", role_id: "r2" },
+      previous_properties: before.properties,
+    });
+    expect(updated.granted_at).toMatch(ISO_Z);
+
+    // A description alone reaches no grant.
+    const quiet = ctx.emulator.emulator.context.events.lastId();
+    await patched(headers, discord.id, { type: "discord", description: "Discord roles" });
+    expect(journal(organizationId, quiet).map((event) => event.type)).toEqual(["benefit.updated"]);
+  });
+
+  it("validates the body as pydantic's smart union of the update models", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const benefit = await created(headers, { type: "custom", description: "Swag", properties: {} });
+    const models: [string, string, boolean][] = [
+      ["BenefitCustomUpdate", "custom", true],
+      ["BenefitDiscordUpdate", "discord", false],
+      ["BenefitGitHubRepositoryUpdate", "github_repository", false],
+      ["BenefitDownloadablesUpdate", "downloadables", false],
+      ["BenefitLicenseKeysUpdate", "license_keys", true],
+      ["BenefitMeterCreditUpdate", "meter_credit", true],
+      ["BenefitFeatureFlagUpdate", "feature_flag", true],
+      ["BenefitSlackSharedChannelUpdate", "slack_shared_channel", false],
+    ];
+    const literal = (model: string, type: string, input: unknown) => ({
+      type: "literal_error",
+      loc: ["body", model, "type"],
+      msg: `Input should be <BenefitType.${type}: '${type}'>`,
+      input,
+      ctx: { expected: `<BenefitType.${type}: '${type}'>` },
+    });
+    const res = await patch(headers, benefit.id, { type: "custom", description: "ab" });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: "RequestValidationError",
+      detail: models.flatMap(([model, type]) => [
+        {
+          type: "string_too_short",
+          loc: ["body", model, "description"],
+          msg: "String should have at least 3 characters",
+          input: "ab",
+          ctx: { min_length: 3 },
+        },
+        ...(type === "custom" ? [] : [literal(model, type, "custom")]),
+      ]),
+    });
+    const missing = await patch(headers, benefit.id, {});
+    expect(missing.body.detail).toEqual(
+      models.map(([model]) => ({
+        type: "missing",
+        loc: ["body", model, "type"],
+        msg: "Field required",
+        input: {},
+      })),
+    );
+    const unknown = await patch(headers, benefit.id, { type: "articles" });
+    expect(unknown.body.detail).toEqual(models.map(([model, type]) => literal(model, type, "articles")));
+  });
+
+  it("answers 404 for an unknown, foreign or deleted benefit, and needs benefits:write", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const foreign = await created(tenant(ctx.emulator).headers, {
+      type: "custom",
+      description: "Theirs",
+      properties: {},
+    });
+    const gone = await created(headers, { type: "custom", description: "Gone", properties: {} });
+    expect((await ctx.http.delete(`/v1/benefits/${gone.id}`).set(headers)).status).toBe(204);
+    for (const id of [randomUUID(), foreign.id, gone.id]) {
+      const res = await patch(headers, id, { type: "custom", description: "Mine" });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
+    }
+    const reader = tenant(ctx.emulator, ["benefits:read"]);
+    const own = await created(tenant(ctx.emulator).headers, {
+      type: "custom",
+      description: "Own",
+      properties: {},
+    });
+    expect((await patch(reader.headers, own.id, { type: "custom" })).status).toBe(403);
+  });
+});
+
+describe("delete", () => {
+  it("answers 204, leaves the products and lists, revokes every grant still granted, then answers 404", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const beta = await created(headers, { type: "feature_flag", description: "Beta", properties: {} });
+    const kept = await created(headers, { type: "custom", description: "Swag", properties: {} });
+    const product = (
+      await ctx.http
+        .post("/v1/products/")
+        .set(headers)
+        .send({ name: "Pro", prices: [{ amount_type: "fixed", price_amount: 1000 }] })
+    ).body as Body;
+    await ctx.http
+      .post(`/v1/products/${product.id}/benefits`)
+      .set(headers)
+      .send({ benefits: [beta.id, kept.id] });
+    const [alice, bob] = [await customer(headers), await customer(headers)];
+    const aliceGrant = await grant(organizationId, alice.id, beta.id);
+    await grant(organizationId, bob.id, beta.id);
+    await ctx.http
+      .post("/_emulator/benefit-grants/revoke")
+      .send({ organization_id: organizationId, customer_id: bob.id, benefit_id: beta.id });
+    const after = ctx.emulator.emulator.context.events.lastId();
+
+    const res = await ctx.http.delete(`/v1/benefits/${beta.id}`).set(headers);
+    expect(res.status).toBe(204);
+    expect(res.text).toBe("");
+    const events = journal(organizationId, after);
+    expect(events.map((event) => event.type)).toEqual([
+      "benefit.updated",
+      "benefit_grant.revoked",
+      "customer.state_changed",
+    ]);
+    const shown = events[0].data as Body;
+    expect(shown).toMatchObject({ id: beta.id, is_deleted: true });
+    expect(shown.modified_at).toMatch(ISO_Z);
+    expect(events[1].data).toMatchObject({
+      id: aliceGrant.id,
+      customer_id: alice.id,
+      is_granted: false,
+      is_revoked: true,
+      benefit: shown,
+    });
+    expect(events[2].customerId).toBe(alice.id);
+
+    expect((await ctx.http.get(`/v1/benefits/${beta.id}`).set(headers)).status).toBe(404);
+    expect((await ctx.http.delete(`/v1/benefits/${beta.id}`).set(headers)).status).toBe(404);
+    expect(descriptions((await list(headers, "")).items)).toEqual(["Swag"]);
+    const after404 = (await ctx.http.get(`/v1/products/${product.id}`).set(headers)).body as Body;
+    expect((after404.benefits as Body[]).map((benefit) => benefit.id)).toEqual([kept.id]);
+    expect(after404.modified_at).toBeNull();
+    const state = (await ctx.http.get(`/v1/customers/${alice.id}/state`).set(headers)).body as Body;
+    expect(state.granted_benefits).toEqual([]);
+    const filtered = await ctx.http.get(`/v1/products/?benefit_id=${beta.id}`).set(headers);
+    expect(filtered.body.items).toEqual([]);
+  });
+
+  it("refuses a benefit that is not deletable with 403, and needs benefits:write", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const benefit = await created(headers, { type: "custom", description: "System", properties: {} });
+    const record = ctx.emulator.emulator.context.store
+      .partition(organizationId)
+      .benefits.get(String(benefit.id));
+    if (!record) throw new Error("benefit not stored");
+    record.deletable = false;
+    const res = await ctx.http.delete(`/v1/benefits/${benefit.id}`).set(headers);
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: "NotPermitted", detail: "Not permitted" });
+    expect(record.is_deleted).toBe(false);
+    const reader = tenant(ctx.emulator, ["benefits:read"]);
+    const own = await created(tenant(ctx.emulator).headers, {
+      type: "custom",
+      description: "Own",
+      properties: {},
+    });
+    expect((await ctx.http.delete(`/v1/benefits/${own.id}`).set(reader.headers)).status).toBe(403);
+  });
+});
+
+describe("files", () => {
+  it("lists no file for a downloadables benefit (the emulator has no uploads), 404 for another type", async () => {
+    const { headers } = tenant(ctx.emulator, ["benefits:read", "benefits:write"]);
+    const files = await created(headers, {
+      type: "downloadables",
+      description: "E-book",
+      properties: { files: [randomUUID(), randomUUID()] },
+    });
+    for (const query of ["", "?page=3&limit=100"]) {
+      const res = await ctx.http.get(`/v1/benefits/${files.id}/files${query}`).set(headers);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ items: [], pagination: { total_count: 0, max_page: 0 } });
+    }
+    const custom = await created(headers, { type: "custom", description: "Swag", properties: {} });
+    for (const id of [custom.id, randomUUID()]) {
+      const res = await ctx.http.get(`/v1/benefits/${id}/files`).set(headers);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
+    }
+    const bad = await ctx.http.get(`/v1/benefits/${files.id}/files?limit=0`).set(headers);
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail[0]).toMatchObject({ type: "greater_than", loc: ["query", "limit"] });
+    const reader = tenant(ctx.emulator, ["benefits:read"]);
+    const theirs = await created(tenant(ctx.emulator).headers, {
+      type: "custom",
+      description: "Theirs",
+      properties: {},
+    });
+    expect((await ctx.http.get(`/v1/benefits/${theirs.id}/files`).set(reader.headers)).status).toBe(404);
+  });
+});

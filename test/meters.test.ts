@@ -392,3 +392,426 @@ describe("customer_meters", () => {
     expect(page.body.items[0].consumed_units).toBe(600);
   });
 });
+
+async function patchMeter(headers: Headers, id: string, body: unknown) {
+  return ctx.http
+    .patch(`/v1/meters/${id}`)
+    .set(headers)
+    .send(body as object);
+}
+
+const LLM = { conjunction: "and", clauses: [{ property: "name", operator: "eq", value: "llm" }] };
+
+describe("meters:update", () => {
+  it("writes the fields sent; Polar answers with the modified_at it read, the change is stored", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const m = await meter(headers, "Calls", { metadata: { team: "core" } });
+    const after = ctx.emulator.emulator.context.events.lastId();
+    const res = await patchMeter(headers, m.id, {
+      name: "API calls",
+      unit: "custom",
+      custom_label: "call",
+      custom_multiplier: 1000,
+      metadata: { team: "platform" },
+    });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(METER_KEYS);
+    expect(res.body).toMatchObject({
+      name: "API calls",
+      unit: "custom",
+      custom_label: "call",
+      custom_multiplier: 1000,
+      metadata: { team: "platform" },
+      modified_at: null,
+      archived_at: null,
+    });
+    const stored = (await get(headers, `/v1/meters/${m.id}`)).body;
+    expect(stored.modified_at).toMatch(ISO_Z);
+    expect({ ...stored, modified_at: null }).toEqual(res.body);
+    // Meters send no webhook.
+    expect(ctx.emulator.emulator.context.events.list({ organizationId, after })).toEqual([]);
+    // An empty body writes nothing; null for a NOT NULL column is left as it is.
+    const again = await patchMeter(headers, m.id, { name: null, unit: null });
+    expect(again.body).toEqual(stored);
+    const short = await patchMeter(headers, m.id, { name: "ab" });
+    expect(short.status).toBe(422);
+    expect(short.body).toEqual({
+      error: "RequestValidationError",
+      detail: [
+        {
+          type: "string_too_short",
+          loc: ["body", "name"],
+          msg: "String should have at least 3 characters",
+          input: "ab",
+          ctx: { min_length: 3 },
+        },
+      ],
+    });
+  });
+
+  it("changes the filter and aggregation only while no event matches the meter", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const c = await customer(headers, { email: "agg@example.com" });
+    const m = await meter(headers, "Tokens", { filter: LLM });
+    const changed = await patchMeter(headers, m.id, {
+      filter: { conjunction: "or", clauses: [{ property: "metadata.kind", operator: "eq", value: "llm" }] },
+      aggregation: { func: "sum", property: "metadata.tokens" },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      filter: { conjunction: "or", clauses: [{ property: "kind", operator: "eq", value: "llm" }] },
+      aggregation: { func: "sum", property: "tokens" },
+    });
+    await ingest(headers, [{ name: "call", customer_id: c.id, metadata: { kind: "llm", tokens: 3 } }]);
+    const refused = await patchMeter(headers, m.id, { filter: LLM, aggregation: null, name: "Renamed" });
+    expect(refused.status).toBe(422);
+    const msg = "This field can't be updated because the meter is already aggregating events.";
+    expect(refused.body).toEqual({
+      error: "PolarRequestValidationError",
+      detail: [
+        { type: "forbidden", loc: ["body", "filter"], msg, input: LLM },
+        { type: "forbidden", loc: ["body", "aggregation"], msg, input: null },
+      ],
+    });
+    expect((await get(headers, `/v1/meters/${m.id}`)).body.name).toBe("Tokens");
+    expect((await patchMeter(headers, m.id, { name: "Renamed" })).status).toBe(200);
+  });
+
+  it("archives only a meter no active price or benefit uses; unarchiving a meter with events shows the new modified_at", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const m = await meter(headers, "Seats", { filter: LLM });
+    const product = await ctx.http
+      .post("/v1/products/")
+      .set(headers)
+      .send({
+        name: "Usage",
+        recurring_interval: "month",
+        prices: [{ amount_type: "metered_unit", meter_id: m.id, unit_amount: 1 }],
+      });
+    expect(product.status).toBe(201);
+    const input = { is_archived: true };
+    const inProduct = await patchMeter(headers, m.id, input);
+    expect(inProduct.status).toBe(422);
+    expect(inProduct.body).toEqual({
+      error: "PolarRequestValidationError",
+      detail: [
+        {
+          type: "value_error",
+          loc: ["body", "is_archived"],
+          msg: "Cannot archive meter that is still attached to active products",
+          input: true,
+        },
+      ],
+    });
+    await ctx.http.patch(`/v1/products/${product.body.id}`).set(headers).send({ is_archived: true });
+    const credits = await ctx.http
+      .post("/v1/benefits/")
+      .set(headers)
+      .send({
+        type: "meter_credit",
+        description: "Credits",
+        properties: { meter_id: m.id, units: 5, rollover: false },
+      });
+    const inBenefit = await patchMeter(headers, m.id, input);
+    expect(inBenefit.body.detail[0].msg).toBe(
+      "Cannot archive meter that is still referenced by active benefits",
+    );
+    await ctx.http.delete(`/v1/benefits/${credits.body.id}`).set(headers);
+
+    const archived = await patchMeter(headers, m.id, input);
+    expect(archived.status).toBe(200);
+    expect(archived.body.archived_at).toMatch(ISO_Z);
+    expect(archived.body.modified_at).toBeNull();
+    expect(
+      (await get(headers, "/v1/meters/?is_archived=true")).body.items.map((i: { id: string }) => i.id),
+    ).toEqual([m.id]);
+
+    const c = await customer(headers, { email: "seats@example.com" });
+    await ingest(headers, [{ name: "llm", customer_id: c.id }]);
+    const back = await patchMeter(headers, m.id, { is_archived: false });
+    expect(back.body.archived_at).toBeNull();
+    // Polar looks up the customers whose events match the meter, which flushes the change first.
+    expect(back.body.modified_at).toMatch(ISO_Z);
+  });
+
+  it("answers 404 for an unknown or foreign meter, and needs meters:write", async () => {
+    const a = tenant(ctx.emulator);
+    const b = tenant(ctx.emulator);
+    const m = await meter(a.headers, "Mine");
+    const foreign = await patchMeter(b.headers, m.id, { name: "Theirs" });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(NOT_FOUND);
+    const reader = tenant(ctx.emulator, ["meters:read"]);
+    const own = await meter(tenant(ctx.emulator).headers, "Own");
+    expect((await patchMeter(reader.headers, own.id, { name: "Nope" })).status).toBe(403);
+  });
+});
+
+describe("meters:quantities", () => {
+  /** An organization with two customers, events of several kinds, and a meter per aggregation. */
+  async function usage() {
+    const { headers } = tenant(ctx.emulator);
+    const alice = await customer(headers, { email: "alice@example.com", external_id: "ext_alice" });
+    const bob = await customer(headers, { email: "bob@example.com" });
+    await ingest(headers, [
+      {
+        name: "llm",
+        customer_id: alice.id,
+        timestamp: "2026-03-07T23:30:00Z",
+        metadata: { tokens: 10, model: "a" },
+      },
+      {
+        name: "llm",
+        external_customer_id: "ext_alice",
+        timestamp: "2026-03-08T06:30:00Z",
+        metadata: { tokens: 5.5, model: "b" },
+      },
+      {
+        name: "llm",
+        customer_id: bob.id,
+        timestamp: "2026-03-08T12:00:00Z",
+        metadata: { tokens: 7, model: "a" },
+      },
+      {
+        name: "llm",
+        external_customer_id: "ext_ghost",
+        timestamp: "2026-03-09T01:00:00Z",
+        metadata: { tokens: 1, model: "a" },
+      },
+      {
+        name: "llm",
+        customer_id: alice.id,
+        timestamp: "2026-03-10T15:00:00Z",
+        metadata: { tokens: "x", model: "a" },
+      },
+      { name: "other", customer_id: bob.id, timestamp: "2026-03-08T12:00:00Z", metadata: { tokens: 100 } },
+      {
+        name: "llm",
+        customer_id: alice.id,
+        timestamp: "2026-01-15T10:00:00Z",
+        metadata: { tokens: 3, model: "a" },
+      },
+    ]);
+    const meters: Record<string, string> = {};
+    for (const func of ["count", "sum", "max", "avg", "unique"]) {
+      const aggregation =
+        func === "count" ? { func } : { func, property: func === "unique" ? "model" : "tokens" };
+      meters[func] = (await meter(headers, `By ${func}`, { filter: LLM, aggregation })).id;
+    }
+    return { headers, alice, bob, meters };
+  }
+
+  async function quantities(headers: Headers, meterId: string, query: Record<string, string>) {
+    return ctx.http.get(`/v1/meters/${meterId}/quantities`).query(query).set(headers);
+  }
+
+  const days = (values: number[], from = 7) =>
+    values.map((quantity, index) => ({
+      timestamp: `2026-03-${String(from + index).padStart(2, "0")}T00:00:00Z`,
+      quantity,
+    }));
+  const MARCH_7_TO_10 = {
+    start_timestamp: "2026-03-07T00:00:00Z",
+    end_timestamp: "2026-03-10T00:00:00Z",
+    interval: "day",
+  };
+
+  it("gives each day's sum and the total, floats as pydantic writes them", async () => {
+    const { headers, meters } = await usage();
+    const res = await quantities(headers, meters.sum, MARCH_7_TO_10);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(res.text).toBe(
+      '{"quantities":[{"timestamp":"2026-03-07T00:00:00Z","quantity":10.0},{"timestamp":"2026-03-08T00:00:00Z","quantity":12.5},' +
+        '{"timestamp":"2026-03-09T00:00:00Z","quantity":1.0},{"timestamp":"2026-03-10T00:00:00Z","quantity":0.0}],"total":23.5}',
+    );
+    const count = await quantities(headers, meters.count, MARCH_7_TO_10);
+    expect(count.body).toEqual({ quantities: days([1, 2, 1, 1]), total: 5 });
+    const max = await quantities(headers, meters.max, MARCH_7_TO_10);
+    expect(max.body).toEqual({ quantities: days([10, 7, 1, 0]), total: 10 });
+    // avg and unique: the total is over every matching event, whatever its time.
+    const avg = await quantities(headers, meters.avg, MARCH_7_TO_10);
+    expect(avg.body).toEqual({ quantities: days([10, 6.25, 1, 0]), total: 5.3 });
+    const unique = await quantities(headers, meters.unique, MARCH_7_TO_10);
+    expect(unique.body).toEqual({ quantities: days([1, 2, 1, 1]), total: 2 });
+  });
+
+  it("buckets by the time zone's days: a bucket holds its whole day, DST moves the rows' instants", async () => {
+    const { headers, meters } = await usage();
+    const res = await quantities(headers, meters.sum, { ...MARCH_7_TO_10, timezone: "America/New_York" });
+    expect(res.body).toEqual({
+      quantities: [
+        { timestamp: "2026-03-07T00:00:00Z", quantity: 0 },
+        { timestamp: "2026-03-08T00:00:00Z", quantity: 10 },
+        { timestamp: "2026-03-08T23:00:00Z", quantity: 13.5 },
+        { timestamp: "2026-03-09T23:00:00Z", quantity: 0 },
+      ],
+      total: 23.5,
+    });
+    // An unaligned start keeps its time of day; the row still shows the whole day's bucket.
+    const shifted = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-07T18:00:00.123456+00:00",
+      end_timestamp: "2026-03-09T18:00:01Z",
+      interval: "day",
+    });
+    expect(shifted.text).toContain('"timestamp":"2026-03-07T18:00:00.123456Z","quantity":1.0');
+    expect(shifted.body.quantities.map((row: { quantity: number }) => row.quantity)).toEqual([1, 2, 1]);
+    const weeks = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-01T00:00:00Z",
+      end_timestamp: "2026-03-31T00:00:00Z",
+      interval: "week",
+    });
+    // Weeks start on Monday: 2026-03-01 is a Sunday, in the week of February 23; 03-08 in that of 03-02.
+    expect(weeks.body.quantities.map((row: { quantity: number }) => row.quantity)).toEqual([0, 3, 2, 0, 0]);
+    expect(weeks.body.total).toBe(5);
+  });
+
+  it("aggregates per customer first, a customer being an id or an external id as the event was ingested", async () => {
+    const { headers, meters } = await usage();
+    const max = await quantities(headers, meters.sum, {
+      ...MARCH_7_TO_10,
+      customer_aggregation_function: "max",
+    });
+    expect(max.body).toEqual({ quantities: days([10, 7, 1, 0]), total: 18 });
+    const counted = await quantities(headers, meters.count, {
+      ...MARCH_7_TO_10,
+      customer_aggregation_function: "count",
+    });
+    expect(counted.body).toEqual({ quantities: days([1, 2, 1, 1]), total: 5 });
+    // The average of bigints is a numeric: the total adds them exactly before the float.
+    const average = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-08T00:00:00Z",
+      end_timestamp: "2026-03-08T00:00:00Z",
+      interval: "month",
+      customer_aggregation_function: "avg",
+    });
+    expect(average.text).toBe(
+      '{"quantities":[{"timestamp":"2026-03-08T00:00:00Z","quantity":1.25}],"total":1.25}',
+    );
+  });
+
+  it("filters by customer (by id or external id, whichever the events carry) and by metadata", async () => {
+    const { headers, alice, bob, meters } = await usage();
+    const byAlice = await quantities(headers, meters.sum, { ...MARCH_7_TO_10, customer_id: alice.id });
+    expect(byAlice.body).toEqual({ quantities: days([10, 5.5, 0, 0]), total: 15.5 });
+    const byExternal = await quantities(headers, meters.sum, {
+      ...MARCH_7_TO_10,
+      external_customer_id: "ext_alice",
+    });
+    expect(byExternal.body).toEqual(byAlice.body);
+    const ghost = await quantities(headers, meters.count, {
+      ...MARCH_7_TO_10,
+      external_customer_id: "ext_ghost",
+    });
+    expect(ghost.body).toEqual({ quantities: days([0, 0, 1, 0]), total: 1 });
+    const both = await ctx.http
+      .get(
+        `/v1/meters/${meters.count}/quantities?start_timestamp=2026-03-07T00:00:00Z&end_timestamp=2026-03-10T00:00:00Z&interval=day&customer_id=${alice.id}&customer_id=${bob.id}`,
+      )
+      .set(headers);
+    expect(both.body.total).toBe(4);
+    const modelA = await quantities(headers, meters.count, { ...MARCH_7_TO_10, "metadata[model]": "a" });
+    expect(modelA.body).toEqual({ quantities: days([1, 1, 1, 1]), total: 4 });
+  });
+
+  it("validates the query like pydantic: the earliest start, aware datetimes, the interval, TimeZoneName", async () => {
+    const { headers, meters } = await usage();
+    const res = await quantities(headers, meters.count, {
+      start_timestamp: "2022-12-31T00:00:00",
+      end_timestamp: "2026-03-10T00:00:00",
+      interval: "minute",
+      timezone: "Mars/Olympus",
+      customer_aggregation_function: "median",
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: "RequestValidationError",
+      detail: [
+        {
+          type: "greater_than_equal",
+          loc: ["query", "start_timestamp"],
+          msg: "Input should be greater than or equal to 2023-01-01T00:00:00Z",
+          input: "2022-12-31T00:00:00",
+          ctx: { ge: "2023-01-01T00:00:00Z" },
+        },
+        {
+          type: "timezone_aware",
+          loc: ["query", "end_timestamp"],
+          msg: "Input should have timezone info",
+          input: "2026-03-10T00:00:00",
+        },
+        {
+          type: "enum",
+          loc: ["query", "interval"],
+          msg: "Input should be 'year', 'month', 'week', 'day' or 'hour'",
+          input: "minute",
+          ctx: { expected: "'year', 'month', 'week', 'day' or 'hour'" },
+        },
+        {
+          type: "TimeZoneName",
+          loc: ["query", "timezone"],
+          msg: "Invalid timezone name.",
+          input: "Mars/Olympus",
+        },
+        {
+          type: "enum",
+          loc: ["query", "customer_aggregation_function"],
+          msg: "Input should be 'count', 'sum', 'max', 'min', 'avg' or 'unique'",
+          input: "median",
+          ctx: { expected: "'count', 'sum', 'max', 'min', 'avg' or 'unique'" },
+        },
+      ],
+    });
+    const missing = await quantities(headers, meters.count, { interval: "day", timezone: "" });
+    expect(missing.body.detail).toEqual([
+      { type: "missing", loc: ["query", "start_timestamp"], msg: "Field required", input: null },
+      { type: "missing", loc: ["query", "end_timestamp"], msg: "Field required", input: null },
+      {
+        type: "string_too_short",
+        loc: ["query", "timezone"],
+        msg: "String should have at least 1 character",
+        input: "",
+        ctx: { min_length: 1 },
+      },
+    ]);
+  });
+
+  it("refuses a range too long for the interval, or reversed, with Polar's error; 404 for a foreign meter", async () => {
+    const { headers, meters } = await usage();
+    const long = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-01T00:00:00.5+05:30",
+      end_timestamp: "2026-03-09T00:00:00Z",
+      interval: "hour",
+    });
+    expect(long.status).toBe(422);
+    expect(long.body).toEqual({
+      error: "PolarRequestValidationError",
+      detail: [
+        {
+          type: "value_error",
+          loc: ["query"],
+          msg: "The interval is too small for the given date range. Use a larger interval or reduce the date range.",
+          input: ["2026-03-01T00:00:00.500000+05:30", "2026-03-09T00:00:00+00:00", "hour"],
+        },
+      ],
+    });
+    // Seven days by the dates at their own offsets is the most an hour interval takes.
+    const seven = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-01T23:00:00-05:00",
+      end_timestamp: "2026-03-08T00:00:00Z",
+      interval: "hour",
+    });
+    expect(seven.status).toBe(200);
+    expect(seven.body.quantities).toHaveLength(141);
+    const reversed = await quantities(headers, meters.count, {
+      start_timestamp: "2026-03-08T00:00:00Z",
+      end_timestamp: "2026-03-07T00:00:00Z",
+      interval: "year",
+    });
+    expect(reversed.body.error).toBe("PolarRequestValidationError");
+    const other = tenant(ctx.emulator, ["meters:read"]);
+    const foreign = await quantities(other.headers, meters.count, MARCH_7_TO_10);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(NOT_FOUND);
+  });
+});

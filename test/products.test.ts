@@ -293,6 +293,14 @@ describe("create", () => {
     expect(tinyRead[1].unit_amount).toBe("1.00000E-7");
   });
 
+  it("takes a price with an id key as a new price: only an update names existing prices", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const id = randomUUID();
+    const product = await created(headers, { name: "Stray id", prices: [fixed(1000, { id })] });
+    expect(product.prices).toMatchObject([{ amount_type: "fixed", price_amount: 1000 }]);
+    expect((product.prices as Body[])[0].id).not.toBe(id);
+  });
+
   it("accepts medias as given and shows none", async () => {
     const { headers } = tenant(ctx.emulator);
     const product = await created(headers, { name: "With media", medias: [randomUUID()], prices: [fixed()] });
@@ -929,5 +937,379 @@ describe("setProductBenefits", () => {
       },
     });
     expect(record.benefit_ids).toEqual([second.id, first.id]);
+  });
+});
+
+describe("update", () => {
+  const DEFAULT_CURRENCY = "The organization's default presentment currency must be present in the prices.";
+  const TAG_UNION =
+    "function-before[_coerce_legacy_free_price(), tagged-union[ProductPriceFixedCreate,ProductPriceCustomCreate,ProductPriceSeatBasedCreate,ProductPriceMeteredUnitCreate]]";
+
+  async function patch(headers: Headers, id: unknown, body: unknown) {
+    return ctx.http
+      .patch(`/v1/products/${String(id)}`)
+      .set(headers)
+      .send(body as object);
+  }
+
+  async function patched(headers: Headers, id: unknown, body: unknown): Promise<Body> {
+    const res = await patch(headers, id, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as Body;
+  }
+
+  const monthly = (extra: Body = {}) => ({
+    name: "Pro",
+    recurring_interval: "month",
+    prices: [fixed(2000)],
+    ...extra,
+  });
+
+  it("changes the fields sent, stamps modified_at and sends product.updated with the answer", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const product = await created(headers, monthly({ description: "Old", metadata: { tier: "pro" } }));
+    const after = ctx.emulator.emulator.context.events.lastId();
+    const body = await patched(headers, product.id, {
+      name: "  Pro plan  ",
+      description: "   ",
+      visibility: "private",
+      metadata: { tier: "gold", seats: 5 },
+      trial_interval: "day",
+      trial_interval_count: 14,
+      unknown_key: "ignored",
+    });
+    expect(Object.keys(body)).toEqual(PRODUCT_KEYS);
+    expect(body).toMatchObject({
+      id: product.id,
+      created_at: product.created_at,
+      name: "Pro plan",
+      description: null,
+      visibility: "private",
+      metadata: { tier: "gold", seats: 5 },
+      trial_interval: "day",
+      trial_interval_count: 14,
+      recurring_interval: "month",
+      is_archived: false,
+      prices: product.prices,
+    });
+    expect(body.modified_at).toMatch(ISO_Z);
+    const events = ctx.emulator.emulator.context.events.list({ organizationId, after });
+    expect(events.map((event) => event.type)).toEqual(["product.updated"]);
+    expect(events[0]).toMatchObject({ customerId: null, subjectId: product.id, data: body });
+    expect((await ctx.http.get(`/v1/products/${product.id}`).set(headers)).body).toEqual(body);
+  });
+
+  it("keeps modified_at when no column changes, and still sends product.updated", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const product = await created(headers, monthly({ metadata: { seats: 1 } }));
+    const after = ctx.emulator.emulator.context.events.lastId();
+    // Python compares 1 == 1.0 == True: the same metadata, the same name, visibility and interval.
+    const body = await patched(headers, product.id, {
+      name: "Pro",
+      visibility: "public",
+      metadata: { seats: 1.0 },
+      recurring_interval: "month",
+      recurring_interval_count: 1,
+    });
+    expect(body).toEqual(product);
+    expect(await patched(headers, product.id, {})).toEqual(product);
+    const events = ctx.emulator.emulator.context.events.list({ organizationId, after });
+    expect(events.map((event) => event.type)).toEqual(["product.updated", "product.updated"]);
+  });
+
+  it("keeps the prices named by id, creates the new ones and archives the others", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const product = await created(headers, {
+      name: "Multi-currency",
+      prices: [fixed(2000), fixed(1800, { price_currency: "eur" })],
+    });
+    const [usd, eur] = product.prices as Body[];
+    const body = await patched(headers, product.id, {
+      prices: [{ id: String(usd.id).toUpperCase() }, fixed(1900, { price_currency: "eur" })],
+    });
+    // Only prices changed: the product's own row, and its modified_at, stay as they were.
+    expect(body.modified_at).toBeNull();
+    const prices = body.prices as Body[];
+    expect(prices).toHaveLength(2);
+    expect(prices[0]).toEqual(usd);
+    expect(prices[1]).toMatchObject({
+      amount_type: "fixed",
+      price_currency: "eur",
+      price_amount: 1900,
+      is_archived: false,
+      modified_at: null,
+      product_id: product.id,
+    });
+    expect(prices[1].id).not.toBe(eur.id);
+    const record = stored(organizationId, product.id);
+    const archived = record.prices.find((price) => price.id === eur.id);
+    expect(archived).toMatchObject({ is_archived: true });
+    expect(archived?.modified_at).toBeInstanceOf(Date);
+
+    // An archived price cannot be named again; another product's price neither.
+    const other = await created(headers, { name: "Other", prices: [fixed()] });
+    const otherPrice = (other.prices as Body[])[0].id;
+    const res = await patch(headers, product.id, { prices: [{ id: eur.id }, { id: otherPrice }] });
+    expect(res.status).toBe(422);
+    const named = [{ id: eur.id }, { id: otherPrice }];
+    validationError(res.body, [
+      { type: "value_error", loc: ["body", "prices", 0], msg: "Price does not exist.", input: eur.id },
+      { type: "value_error", loc: ["body", "prices", 1], msg: "Price does not exist.", input: otherPrice },
+      { type: "too_short", loc: ["body", "prices"], msg: "At least one price is required.", input: named },
+      { type: "value_error", loc: ["body", "prices"], msg: DEFAULT_CURRENCY, input: named },
+    ]);
+    expect((await ctx.http.get(`/v1/products/${product.id}`).set(headers)).body).toEqual(body);
+  });
+
+  it("takes a legacy free price as a fixed price of 0, and an item with a valid id as an existing price", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const product = await created(headers, monthly());
+    const [price] = product.prices as Body[];
+    const free = await patched(headers, product.id, { prices: [{ amount_type: "free" }] });
+    expect(free.prices).toMatchObject([{ amount_type: "fixed", price_amount: 0 }]);
+    // ExistingProductPrice comes first in the union, and ignores the keys it does not know.
+    const kept = (free.prices as Body[])[0];
+    const again = await patched(headers, product.id, {
+      prices: [{ id: kept.id, amount_type: "fixed", price_amount: 999 }],
+    });
+    expect(again.prices).toEqual([kept]);
+    expect(price.id).not.toBe(kept.id);
+  });
+
+  it("applies the price rules to the prices kept and added together", async () => {
+    const { headers, organizationId } = tenant(ctx.emulator);
+    const product = await created(headers, monthly());
+    const [price] = product.prices as Body[];
+    const two = await patch(headers, product.id, { prices: [{ id: price.id }, fixed(3000)] });
+    expect(two.status).toBe(422);
+    validationError(two.body, [
+      {
+        type: "value_error",
+        loc: ["body", "prices"],
+        msg: "Only one fixed price is allowed.",
+        input: [
+          { id: price.id },
+          { amount_type: "fixed", price_currency: "usd", tax_behavior: null, price_amount: 3000 },
+        ],
+      },
+    ]);
+    const empty = await patch(headers, product.id, { prices: [] });
+    validationError(empty.body, [
+      { type: "too_short", loc: ["body", "prices"], msg: "At least one price is required.", input: [] },
+      { type: "value_error", loc: ["body", "prices"], msg: DEFAULT_CURRENCY, input: [] },
+    ]);
+    const meterId = addMeter(organizationId);
+    const metered = await patched(headers, product.id, {
+      prices: [{ id: price.id }, { amount_type: "metered_unit", meter_id: meterId, unit_amount: 0.5 }],
+    });
+    expect(metered.prices).toMatchObject([
+      { id: price.id },
+      { amount_type: "metered_unit", meter_id: meterId, unit_amount: "0.500000000000" },
+    ]);
+    const oneTime = await created(headers, { name: "Lifetime", prices: [fixed()] });
+    const refused = await patch(headers, oneTime.id, {
+      prices: [{ amount_type: "metered_unit", meter_id: meterId, unit_amount: 1 }],
+    });
+    const meteredInput = {
+      amount_type: "metered_unit",
+      price_currency: "usd",
+      tax_behavior: null,
+      meter_id: meterId,
+      unit_amount: "1",
+      cap_amount: null,
+    };
+    validationError(refused.body, [
+      {
+        type: "value_error",
+        loc: ["body", "prices", 0],
+        msg: "Metered pricing is not supported on one-time products.",
+        input: meteredInput,
+      },
+      {
+        type: "too_short",
+        loc: ["body", "prices"],
+        msg: "At least one price is required.",
+        input: [meteredInput],
+      },
+      { type: "value_error", loc: ["body", "prices"], msg: DEFAULT_CURRENCY, input: [meteredInput] },
+    ]);
+  });
+
+  it("never changes the recurring interval, and refuses a trial on a one-time product", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const product = await created(headers, monthly());
+    const detail = (input: unknown) => ({
+      type: "value_error",
+      loc: ["body", "recurring_interval"],
+      msg: "Recurring interval cannot be changed.",
+      input,
+    });
+    for (const [body, input] of [
+      [{ recurring_interval: "year" }, "year"],
+      [{ recurring_interval_count: 3 }, null],
+      [{ recurring_interval: null }, null],
+      [{ recurring_interval_count: null }, null],
+    ] as const) {
+      const res = await patch(headers, product.id, body);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      validationError(res.body, [detail(input)]);
+    }
+    const oneTime = await created(headers, { name: "Lifetime", prices: [fixed()] });
+    validationError((await patch(headers, oneTime.id, { recurring_interval: "month" })).body, [
+      detail("month"),
+    ]);
+    // Clearing what a one-time product does not have is no change.
+    expect(
+      await patched(headers, oneTime.id, { recurring_interval: null, recurring_interval_count: null }),
+    ).toEqual(oneTime);
+    const trial = await patch(headers, oneTime.id, { trial_interval: "week", trial_interval_count: 2 });
+    const msg = "Trial configuration is only supported on recurring products.";
+    validationError(trial.body, [
+      { type: "value_error", loc: ["body", "trial_interval"], msg, input: "week" },
+      { type: "value_error", loc: ["body", "trial_interval_count"], msg, input: 2 },
+    ]);
+  });
+
+  it("archives and unarchives; null for a column Polar cannot store leaves it as it is", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const product = await created(headers, monthly({ trial_interval: "day", trial_interval_count: 7 }));
+    const archived = await patched(headers, product.id, { is_archived: true });
+    expect(archived.is_archived).toBe(true);
+    expect((await list(headers, "?is_archived=true")).items.map((item) => item.id)).toEqual([product.id]);
+    const back = await patched(headers, product.id, { is_archived: false, name: null, visibility: null });
+    expect(back).toMatchObject({ is_archived: false, name: "Pro", visibility: "public" });
+    // One half of the trial cleared: Polar writes the field sent and keeps the other.
+    const half = await patched(headers, product.id, { trial_interval: null });
+    expect(half).toMatchObject({ trial_interval: null, trial_interval_count: 7 });
+  });
+
+  it("validates the body like pydantic: the price union left to right, the stripped name, the trial pair", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const product = await created(headers, monthly());
+    const res = await patch(headers, product.id, {
+      name: "  ab  ",
+      prices: [{ amount_type: "fixed" }, 7],
+      trial_interval: "day",
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: "RequestValidationError",
+      detail: [
+        {
+          type: "too_short",
+          loc: ["body", "name"],
+          msg: "Value should have at least 3 items after validation, not 2",
+          input: "  ab  ",
+          ctx: { field_type: "Value", min_length: 3, actual_length: 2 },
+        },
+        {
+          type: "missing",
+          loc: ["body", "prices", 0, "ExistingProductPrice", "id"],
+          msg: "Field required",
+          input: { amount_type: "fixed" },
+        },
+        {
+          type: "missing",
+          loc: ["body", "prices", 0, TAG_UNION, "fixed", "price_amount"],
+          msg: "Field required",
+          input: { amount_type: "fixed" },
+        },
+        {
+          type: "model_attributes_type",
+          loc: ["body", "prices", 1, "ExistingProductPrice"],
+          msg: "Input should be a valid dictionary or object to extract fields from",
+          input: 7,
+        },
+        {
+          type: "model_attributes_type",
+          loc: ["body", "prices", 1, TAG_UNION],
+          msg: "Input should be a valid dictionary or object to extract fields from",
+          input: 7,
+        },
+      ],
+    });
+    const v1 = "a3bb189e-8bf9-3888-9912-ace4e6543002";
+    expect((await patch(headers, product.id, { prices: [{ id: v1 }] })).body.detail).toEqual([
+      {
+        type: "uuid_version",
+        loc: ["body", "prices", 0, "ExistingProductPrice", "id"],
+        msg: "UUID version 4 expected",
+        input: v1,
+        ctx: { expected_version: 4 },
+      },
+      {
+        type: "union_tag_not_found",
+        loc: ["body", "prices", 0, TAG_UNION],
+        msg: "Unable to extract tag using discriminator 'amount_type'",
+        input: { id: v1 },
+        ctx: { discriminator: "'amount_type'" },
+      },
+    ]);
+    expect(
+      (await patch(headers, product.id, { trial_interval_count: 3, trial_interval: null })).body,
+    ).toEqual({
+      error: "RequestValidationError",
+      detail: [
+        {
+          type: "missing",
+          loc: ["body"],
+          msg: "Both trial_interval and trial_interval_count must be set together.",
+          input: { trial_interval_count: 3, trial_interval: null },
+        },
+      ],
+    });
+    expect(
+      (await patch(headers, product.id, { recurring_interval_count: 0, trial_interval_count: 1001 })).body
+        .detail,
+    ).toEqual([
+      {
+        type: "less_than_equal",
+        loc: ["body", "trial_interval_count"],
+        msg: "Input should be less than or equal to 1000",
+        input: 1001,
+        ctx: { le: 1000 },
+      },
+      {
+        type: "greater_than_equal",
+        loc: ["body", "recurring_interval_count"],
+        msg: "Input should be greater than or equal to 1",
+        input: 0,
+        ctx: { ge: 1 },
+      },
+    ]);
+    expect((await ctx.http.get(`/v1/products/${product.id}`).set(headers)).body).toEqual(product);
+  });
+
+  it("refuses custom fields, which the emulator never has, and accepts medias as on create", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const product = await created(headers, monthly());
+    const field = randomUUID();
+    const res = await patch(headers, product.id, {
+      attached_custom_fields: [{ custom_field_id: field, required: true }],
+    });
+    validationError(res.body, [
+      {
+        type: "value_error",
+        loc: ["body", "attached_custom_fields", 0],
+        msg: "Custom field does not exist.",
+        input: field,
+      },
+    ]);
+    expect((await patched(headers, product.id, { medias: [randomUUID()] })).medias).toEqual([]);
+  });
+
+  it("answers 404 for an unknown or foreign product, and needs products:write", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const foreign = await created(tenant(ctx.emulator).headers, monthly());
+    for (const id of [randomUUID(), foreign.id]) {
+      const res = await patch(headers, id, { name: "Mine" });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
+    }
+    const reader = tenant(ctx.emulator, ["products:read"]);
+    const own = await created(tenant(ctx.emulator).headers, monthly());
+    const res = await patch(reader.headers, own.id, { name: "Nope" });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe("insufficient_scope");
   });
 });

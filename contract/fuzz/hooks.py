@@ -41,6 +41,17 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
     four `attached_custom_fields` is left out (the emulator holds no custom fields);
   - a meter-credit benefit names a meter the emulator holds; `POST /v1/products/{id}/benefits`
     attaches benefits it holds;
+  - product updates (`_product_update`), three in four: the recurring interval left out (it never
+    changes), no archiving, a trial only on a recurring product, and prices as `_product` makes
+    them, without existing ones (no price id is held), one static and one metered at most, in usd;
+  - benefit updates (`_benefit_update`), three in four: the benefit's own type (asked of the
+    emulator; it never changes) without another type's properties, a held meter for a meter
+    credit, no GitHub properties (refused with an organization token);
+  - meter updates, three in four: no filter or aggregation (fixed once an event matches, and the
+    seed's meters have some), no archiving (refused while a price or a benefit uses the meter);
+  - `GET /v1/meters/{id}/quantities`, three in four: aware datetimes, a start from 2023 on and an
+    end after it, no further than the interval allows; `GET /v1/benefits/{id}/files` names a
+    downloadables benefit (another type is a 404) three times in four;
   - `PATCH /v1/subscriptions/{id}` keeps the kinds of update the emulator does not emulate
     (product, discount, trial, seats, billing period, pause; a 422 that says so) one time in four;
   - the control plane's bodies name customers, products (recurring ones, for subscriptions),
@@ -86,6 +97,7 @@ from), and the run uses one worker.
 from __future__ import annotations
 
 import copy
+import datetime
 import itertools
 import json
 import os
@@ -210,6 +222,8 @@ class Held:
             self.add("products", identifier)
             if item["is_recurring"] and not item.get("is_archived"):
                 self.add("recurring_products", identifier)
+            elif item.get("is_archived"):
+                self.forget("recurring_products", identifier)
         elif {"type", "properties", "selectable"} <= item.keys() or {"type", "properties", "deletable"} <= item.keys():
             self.add("benefits", identifier)
         elif {"filter", "aggregation"} <= item.keys():
@@ -435,6 +449,35 @@ def _api(path: str, body: Any) -> Any:
         return None
 
 
+def _api_get(path: str) -> Any:
+    """A public API read of the hooks' own, with the default organization's token; None when it fails."""
+    if not BASE_URL or not TOKEN:
+        return None
+    request = urllib.request.Request(f"{BASE_URL}{path}", method="GET")
+    request.add_header("Authorization", f"Bearer {TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused (a 404): the case keeps what it has
+        return None
+
+
+def _benefit_type(identifier: Any) -> str | None:
+    """The type of a benefit the emulator holds (asked of it), or None."""
+    canonical = _canonical(identifier)
+    if canonical is None:
+        return None
+    answer = _api_get(f"/v1/benefits/{canonical}")
+    return answer.get("type") if isinstance(answer, dict) else None
+
+
+def _downloadables() -> list[str]:
+    """The downloadables benefits the emulator holds now, newest first (the only ones with files)."""
+    answer = _api_get("/v1/benefits/?type=downloadables&limit=100")
+    items = answer.get("items", []) if isinstance(answer, dict) else []
+    return [item["id"] for item in items if isinstance(item, dict) and _canonical(item.get("id"))]
+
+
 def _refresh_webhook_events() -> None:
     """Holds the webhook events the emulator's log has now; when it has none (a reset removed the
     endpoints, or the log was cleared), makes one: an endpoint at the run's receiver and a
@@ -524,6 +567,14 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             _refresh_webhook_events()
         if kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
+        if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
+            # Only a downloadables benefit has files (another type is a 404): one of those, three
+            # times in four.
+            downloadables = _downloadables()
+            value = parameters["id"]
+            if downloadables and isinstance(value, str) and _crc([value, phase]) % 4:
+                chosen = downloadables[_crc(value) % len(downloadables)]
+                parameters["id"] = _respell(chosen, _spelling(value)) if _canonical(value) else chosen
         if "organization_id" in parameters:
             parameters["organization_id"] = _pick("scenario_organizations", parameters["organization_id"], vary=vary)
         if "external_id" in parameters:
@@ -537,6 +588,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
                 kind = "deliveries"
             if kind:
                 query[name] = _pick_each(kind, value)
+        if case.path == "/v1/meters/{id}/quantities":
+            _quantities(query)
         case.query = query
 
 
@@ -722,6 +775,101 @@ def _discount(body: dict[str, Any], method: str) -> None:
             body["amounts"] = {"usd": next(iter(body["amounts"].values()), 100)}
 
 
+def _product_update(body: dict[str, Any], product_id: Any) -> None:
+    """Product updates that can succeed three times in four (product/service.py `update`)."""
+    if _crc(body) % 4 == 0:
+        return
+    recurring = _canonical(product_id) in HELD.pool("recurring_products")[1]
+    # The recurring interval never changes, nor is it cleared; archiving takes the product out of
+    # the pool subscriptions start from.
+    body.pop("recurring_interval", None)
+    body.pop("recurring_interval_count", None)
+    if body.get("is_archived"):
+        body.pop("is_archived")
+    if not recurring:
+        body.pop("trial_interval", None)  # a trial only on a recurring product
+        body.pop("trial_interval_count", None)
+    _product(body)
+    prices = body.get("prices")
+    if not isinstance(prices, list):
+        return
+    # No price id is held: the creates only. One static price and one metered one at most (on a
+    # recurring product), all in usd with the same tax behavior, which the composition rules take.
+    creates = [price for price in prices if isinstance(price, dict) and "amount_type" in price and "id" not in price]
+    static = [price for price in creates if price.get("amount_type") != "metered_unit"][:1]
+    metered = [price for price in creates if price.get("amount_type") == "metered_unit"][:1] if recurring else []
+    kept = static + metered
+    for price in kept:
+        price["price_currency"] = "usd"
+        price["tax_behavior"] = kept[0].get("tax_behavior")
+    if kept:
+        body["prices"] = kept
+    else:
+        body.pop("prices")
+
+
+def _benefit_update(body: dict[str, Any], benefit_id: Any) -> dict[str, Any]:
+    """Benefit updates that can succeed three times in four: the benefit's own type (which never
+    changes), a meter the emulator holds, no GitHub properties (refused with an organization token)."""
+    if _crc(body) % 4 == 0:
+        return body
+    benefit_type = _benefit_type(benefit_id)
+    if benefit_type is not None and body.get("type") != benefit_type:
+        # Another type's properties do not fit this one.
+        body = {key: value for key, value in body.items() if key not in ("properties", "visibility")}
+        body["type"] = benefit_type
+    properties = body.get("properties")
+    if benefit_type == "github_repository":
+        body.pop("properties", None)
+    elif isinstance(properties, dict) and "meter_id" in properties:
+        body["properties"] = {**properties, "meter_id": _pick("meters", properties["meter_id"], always=True)}
+    return body
+
+
+def _meter_update(body: dict[str, Any]) -> None:
+    """Meter updates that can succeed three times in four: the filter and aggregation are fixed once
+    an event matches (the seed's meters have some), and a meter a price or a benefit uses stays."""
+    if _crc(body) % 4 == 0:
+        return
+    body.pop("filter", None)
+    body.pop("aggregation", None)
+    if body.get("is_archived"):
+        body.pop("is_archived")
+
+
+# kit/time_queries.py: the earliest start, and the longest range per interval, in days.
+QUANTITIES_START = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
+QUANTITIES_DAYS = {"hour": 7, "day": 366, "week": 371, "month": 1460, "year": 3650}
+
+
+def _quantities(query: dict[str, Any]) -> None:
+    """A range meters:quantities takes three times in four: aware datetimes, a start from 2023 on,
+    an end after it and not further than the interval allows (which the spec cannot say)."""
+    if _crc(query) % 4 == 0:
+        return
+
+    def parsed(value: Any) -> datetime.datetime | None:
+        try:
+            moment = datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+    start, end = parsed(query.get("start_timestamp")), parsed(query.get("end_timestamp"))
+    if start is None or end is None:
+        return
+    days = QUANTITIES_DAYS.get(str(query.get("interval")), 7)
+    try:
+        if start < QUANTITIES_START or start.year > 2100:
+            start = QUANTITIES_START + datetime.timedelta(days=_crc(query) % 1000)
+        if end < start or end.toordinal() - start.toordinal() > days:
+            end = start + datetime.timedelta(days=min(days, 1 + _crc(query) % 7))
+    except OverflowError:
+        return
+    query["start_timestamp"] = start.isoformat()
+    query["end_timestamp"] = end.isoformat()
+
+
 def _body(case: schemathesis.Case) -> None:
     method, path = case.method.upper(), case.path
     body = dict(case.body) if isinstance(case.body, dict) else None
@@ -741,6 +889,12 @@ def _body(case: schemathesis.Case) -> None:
                 body.pop("external_id")
     elif path == "/v1/products/" and method == "POST" and body is not None:
         _product(body)
+    elif path == "/v1/products/{id}" and method == "PATCH" and body is not None:
+        _product_update(body, (case.path_parameters or {}).get("id"))
+    elif path == "/v1/benefits/{id}" and method == "PATCH" and body is not None:
+        body = _benefit_update(body, (case.path_parameters or {}).get("id"))
+    elif path == "/v1/meters/{id}" and method == "PATCH" and body is not None:
+        _meter_update(body)
     elif path == "/v1/subscriptions/{id}" and method == "PATCH" and body is not None:
         if _crc(body) % 4:
             for key in NOT_EMULATED_UPDATES:

@@ -6,6 +6,7 @@
 import type { Ajv } from "ajv";
 import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
 import { customizeAjv } from "../pydantic/ajv.js";
+import type { QueryRule } from "../pydantic/rules.js";
 import type { ModelWalker } from "../pydantic/walker.js";
 import { isObject } from "../util/is-object.js";
 import { Router } from "./router.js";
@@ -29,6 +30,7 @@ export interface ValidationSettings {
   tagFunctions: Partial<Record<string, string>>;
   before: Partial<Record<string, (body: unknown) => void>>;
   awareDatetimeQuery: Partial<Record<string, readonly string[]>>;
+  queryRules: Partial<Record<string, Record<string, QueryRule>>>;
 }
 
 /** What the pipeline needs to know about one operation, read from the spec once. */
@@ -57,6 +59,8 @@ export interface OperationInfo {
   before?: (body: unknown) => void;
   /** Query parameters read as `AwareDatetime`. */
   awareDatetimeQuery: readonly string[];
+  /** Checks of query parameters beyond their JSON Schema, by parameter. */
+  queryRules: Record<string, QueryRule>;
 }
 
 /** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
@@ -141,6 +145,7 @@ export async function loadOperations(
       tagFunction: settings.tagFunctions[String(operation.operationId)],
       before: settings.before[String(operation.operationId)],
       awareDatetimeQuery: settings.awareDatetimeQuery[String(operation.operationId)] ?? [],
+      queryRules: settings.queryRules[String(operation.operationId)] ?? {},
     };
     if (walker && walked.has(info.operationId)) {
       // The raw (not dereferenced) schema: its `$ref`s name the model classes.

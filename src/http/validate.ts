@@ -23,6 +23,58 @@ function awareDatetimeDetails(info: OperationInfo, query: Record<string, unknown
   });
 }
 
+/**
+ * The operation's query rules: a custom type's error in place of the schema's errors it stands
+ * for (dropped from `errors`), and the checks of the values the schema accepted.
+ */
+function queryRuleDetails(
+  info: OperationInfo,
+  query: Record<string, unknown>,
+  errors: { error: ErrorObject; root: unknown }[],
+): ValidationDetail[] {
+  const details: ValidationDetail[] = [];
+  for (const [name, rule] of Object.entries(info.queryRules)) {
+    const path = `/query/${name}`;
+    const raw = query[name];
+    const replaced = (error: ErrorObject) =>
+      error.instancePath === path && (rule.instead?.keywords ?? []).includes(error.keyword);
+    const replacing = errors.some(({ error }) => replaced(error));
+    for (let index = errors.length - 1; index >= 0; index--) {
+      if (replaced(errors[index].error)) errors.splice(index, 1);
+    }
+    if (errors.some(({ error }) => error.instancePath === path)) continue;
+    const problem = replacing
+      ? (rule.instead?.problem ?? null)
+      : typeof raw === "string"
+        ? (rule.check?.(raw) ?? null)
+        : null;
+    if (problem === null) continue;
+    const detail: ValidationDetail = {
+      type: problem.type,
+      loc: ["query", name],
+      msg: problem.msg,
+      input: raw,
+    };
+    if (problem.ctx !== undefined) detail.ctx = problem.ctx;
+    details.push(detail);
+  }
+  return details;
+}
+
+/** Query details in the order of the operation's parameters, as FastAPI validates them (stable). */
+function byParameterOrder(info: OperationInfo, details: ValidationDetail[]): ValidationDetail[] {
+  const order = [...info.query.keys()];
+  const rank = (detail: ValidationDetail) =>
+    detail.loc[0] === "query" ? order.indexOf(String(detail.loc[1])) : -1;
+  return details
+    .map((detail, position) => ({ detail, position }))
+    .sort((a, b) => {
+      if (a.detail.loc[0] !== "query" || b.detail.loc[0] !== "query") return a.position - b.position;
+      return rank(a.detail) - rank(b.detail) || a.position - b.position;
+    })
+    .map(({ detail }) => detail);
+}
+
 export interface ValidatedRequest {
   query: Record<string, unknown>;
   params: Record<string, string>;
@@ -90,13 +142,19 @@ export function validate(
       }
     }
   }
+  const ruled = queryRuleDetails(info, query.raw, errors);
   const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
   // Values ajv refused as datetimes have their error already.
   const refused = new Set(errors.map(({ error }) => error.instancePath));
   const aware = awareDatetimeDetails(info, query.raw).filter(
     (detail) => !refused.has(`/query/${detail.loc[1]}`),
   );
-  if (errors.length === 0 && aware.length === 0 && (bodyDetails === undefined || bodyDetails.length === 0)) {
+  if (
+    errors.length === 0 &&
+    aware.length === 0 &&
+    ruled.length === 0 &&
+    (bodyDetails === undefined || bodyDetails.length === 0)
+  ) {
     // pydantic hands the handler a UUID object, so every accepted spelling names the same id.
     for (const name of info.uuidParams) {
       if (typeof coerced.params[name] === "string")
@@ -115,6 +173,6 @@ export function validate(
       { tagFunction: info.tagFunction, rootSchema: root },
     ),
   );
-  const details = orderDetails([...perValidator, ...aware, ...(bodyDetails ?? [])]);
-  return { details, coerced };
+  const details = orderDetails([...perValidator, ...aware, ...ruled, ...(bodyDetails ?? [])]);
+  return { details: ruled.length > 0 ? byParameterOrder(info, details) : details, coerced };
 }

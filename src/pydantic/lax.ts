@@ -73,6 +73,10 @@ export interface ParsedDatetime {
   /** Milliseconds since the epoch, reading a naive datetime as UTC. */
   epochMs: number;
   aware: boolean;
+  /** The UTC offset written, in minutes (0 for a naive datetime or a unix timestamp). */
+  offsetMinutes?: number;
+  /** The microseconds below the millisecond (pydantic keeps six fraction digits). */
+  micros?: number;
 }
 
 const SPEEDATE_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -157,7 +161,12 @@ export function laxDatetime(data: Json): ParsedDatetime | Described {
       const offset = sign === undefined ? 0 : (Number(oh) * 60 + Number(om)) * (sign === "-" ? -1 : 1);
       const ms = Number(fraction.slice(0, 3).padEnd(3, "0"));
       const local = utcMs(year, month, day, Number(h), Number(mi), Number(s), ms);
-      return { epochMs: local - offset * 60_000, aware: zulu !== undefined || sign !== undefined };
+      return {
+        epochMs: local - offset * 60_000,
+        aware: zulu !== undefined || sign !== undefined,
+        offsetMinutes: offset,
+        micros: Number(fraction.slice(3, 6).padEnd(3, "0")),
+      };
     }
   }
   const problem = dateProblem(data);

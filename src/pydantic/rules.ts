@@ -22,6 +22,20 @@ export interface TagEnum {
   members?: Record<string, string>;
 }
 
+/**
+ * A union written inline in a field (`Component.field`, `Component.field[]` for a list's items)
+ * that is not pydantic's default smart union, or whose members pydantic wraps in validators.
+ */
+export interface InlineUnion {
+  /** `Field(union_mode="left_to_right")`: the first member that takes the input wins. */
+  mode?: "left_to_right";
+  /**
+   * `BeforeValidator`s around members, by the member's index: they change the input of that
+   * member only, and pydantic names the member `function-before[fn(), …]` in `loc`.
+   */
+  before?: Record<number, { fn: string; apply(item: unknown): unknown }>;
+}
+
 /** What a field is beyond its JSON Schema. */
 export type FieldKind = "stripped-length" | "aware-past-datetime" | "future-datetime";
 
@@ -39,6 +53,13 @@ export interface ModelRules {
    * union when another union's tags on the same property are another Enum (`DiscountCreate.type`).
    */
   tagEnums?: Record<string, TagEnum>;
+  /**
+   * `Literal[Enum.member]` fields (a `const` in JSON Schema), by `Component.field`: pydantic
+   * words a mismatch with the member's repr (`<BenefitType.custom: 'custom'>`).
+   */
+  literalEnums?: Record<string, TagEnum>;
+  /** By the field that holds the union (see InlineUnion). */
+  unions?: Record<string, InlineUnion>;
   /** Plain pydantic `BaseModel`s: they lack the NUL check of Polar's `Schema`. */
   plainModels?: ReadonlySet<string>;
   /** TypedDicts: a non-dict is `dict_type`, and their content is checked by the model holding them. */
@@ -53,6 +74,17 @@ export interface ModelRules {
   itemBeforeValidators?: Record<string, (item: unknown) => unknown>;
 }
 
+/**
+ * What pydantic checks of a query parameter beyond its JSON Schema: `check` runs on the raw value
+ * once the schema accepts it (a constrained `AwareDatetime`); `instead` is a custom type's own
+ * error, worded in place of the schema's errors of those keywords (`TimeZoneName` for a value
+ * outside the schema's `enum`).
+ */
+export interface QueryRule {
+  check?(raw: string): Described | null;
+  instead?: { keywords: readonly string[]; problem: Described };
+}
+
 /** Several resources' rules as one: the maps and sets of each kind joined. */
 export function mergeRules(all: readonly ModelRules[]): ModelRules {
   const plainModels = new Set<string>();
@@ -60,6 +92,8 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
   const merged: Required<ModelRules> = {
     callableUnions: {},
     tagEnums: {},
+    literalEnums: {},
+    unions: {},
     plainModels,
     typedDicts,
     fieldKinds: {},
@@ -70,6 +104,8 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
   for (const rules of all) {
     Object.assign(merged.callableUnions, rules.callableUnions);
     Object.assign(merged.tagEnums, rules.tagEnums);
+    Object.assign(merged.literalEnums, rules.literalEnums);
+    Object.assign(merged.unions, rules.unions);
     for (const name of rules.plainModels ?? []) plainModels.add(name);
     for (const name of rules.typedDicts ?? []) typedDicts.add(name);
     Object.assign(merged.fieldKinds, rules.fieldKinds);

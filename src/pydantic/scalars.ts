@@ -1,5 +1,6 @@
 /** What validating one value gave, the checks of scalars that need no schema walk, and the small Python facts they rely on. */
 import type { ValidationDetail } from "../errors.js";
+import { isObject } from "../util/is-object.js";
 import { decimalProblem, parseDecimal } from "./decimal.js";
 import { boundProblem, DECIMAL_PARSING, DECIMAL_TYPE, type Described, expectedOneOf } from "./messages.js";
 
@@ -53,6 +54,27 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
     return typeof number(a) === "number" && number(a) === number(b);
   }
   return a === b;
+}
+
+/** Python's `==` between two decoded JSON values: dicts and lists by content, `1 == 1.0 == True`. */
+export function pythonDeepEquals(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => pythonDeepEquals(item, b[index]))
+    );
+  }
+  if (isObject(a) || isObject(b)) {
+    if (!isObject(a) || !isObject(b)) return false;
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && pythonDeepEquals(a[key], b[key]))
+    );
+  }
+  return pythonEquals(a, b);
 }
 
 export function literalOutcome(values: unknown[], data: unknown, loc: Loc): Outcome {

@@ -225,8 +225,13 @@ export function toPydanticDetails(
     if (error.keyword === "additionalProperties") loc = [...loc, String(params.additionalProperty)];
     if (typeof params.propertyName === "string") loc = [...loc, params.propertyName, "[key]"];
 
-    const input =
-      error.keyword === "required" ? (error.data as Json) : rawInput(loc, error.data as Json, raw);
+    // A missing parameter is FastAPI's `get_missing_field_error`, whose input is None.
+    const missingParameter = error.keyword === "required" && loc.length === 2 && loc[0] !== "body";
+    const input = missingParameter
+      ? null
+      : error.keyword === "required"
+        ? (error.data as Json)
+        : rawInput(loc, error.data as Json, raw);
     const detail: ValidationDetail = { type: described.type, loc, msg: described.msg, input };
     if (described.ctx !== undefined) detail.ctx = described.ctx;
     details.push(detail);

@@ -8,6 +8,7 @@ import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import { resolvePointer } from "../util/json-pointer.js";
 import { AJV_DATETIME } from "./ajv.js";
+import { unionMemberLabel } from "./labels.js";
 import { laxBool, laxDatetime, laxFloat, laxInt } from "./lax.js";
 import {
   DICT_TYPE,
@@ -18,7 +19,6 @@ import {
   MISSING,
   MODEL_ATTRIBUTES_TYPE,
   NONE_REQUIRED,
-  pythonRepr,
   pythonStr,
   STRING_TYPE,
   stringLengthProblem,
@@ -27,7 +27,7 @@ import {
   unionTagNotFound,
   valueError,
 } from "./messages.js";
-import type { FieldKind, ModelRules } from "./rules.js";
+import type { FieldKind, InlineUnion, ModelRules, TagEnum } from "./rules.js";
 import {
   append,
   decimalOutcome,
@@ -38,12 +38,19 @@ import {
   numberOutcome,
   type Outcome,
   ok,
+  pythonEquals,
   pythonLength,
   pythonStrip,
 } from "./scalars.js";
 import { canonicalUuid, uuid4Problem } from "./uuid.js";
 
 export type { ModelRules } from "./rules.js";
+
+/** An Enum member as Python's `repr()` shows it: `<BenefitType.custom: 'custom'>`. */
+function enumMemberRepr(enumeration: TagEnum, value: string): string {
+  return `<${enumeration.name}.${enumeration.members?.[value] ?? value}: '${value}'>`;
+}
+
 export { mergeRules } from "./rules.js";
 
 /**
@@ -106,7 +113,19 @@ export class ModelWalker {
         ? schema.anyOf
         : null;
     if (branches) return this.union(schema, name, branches, data, loc, field);
-    if ("const" in schema) return literalOutcome([schema.const], data, loc);
+    if ("const" in schema) {
+      const enumeration = field === undefined ? undefined : this.rules.literalEnums?.[field];
+      if (enumeration === undefined || typeof schema.const !== "string") {
+        return literalOutcome([schema.const], data, loc);
+      }
+      if (pythonEquals(schema.const, data)) return ok(schema.const, schema.const === data);
+      const expected = enumMemberRepr(enumeration, schema.const);
+      return fail(
+        { type: "literal_error", msg: `Input should be ${expected}`, ctx: { expected } },
+        loc,
+        data,
+      );
+    }
     if (Array.isArray(schema.enum)) {
       // An Enum class is a component of its own; a `Literal[...]` is written inline.
       if (name !== undefined) {
@@ -216,7 +235,13 @@ export class ModelWalker {
     let nul = false;
     data.forEach((item, index) => {
       const input = before ? before(item) : item;
-      const outcome = this.node(schema.items, input, [...loc, index], undefined);
+      // A union of the items is known by the list's field (`Component.field[]`).
+      const outcome = this.node(
+        schema.items,
+        input,
+        [...loc, index],
+        field === undefined ? undefined : `${field}[]`,
+      );
       append(errors, outcome.errors);
       value.push(outcome.value);
       exact &&= outcome.exact && input === item;
@@ -366,11 +391,22 @@ export class ModelWalker {
     if (decimal) return decimalOutcome(decimal, data, loc);
 
     // A smart union: the first member that takes the input as it is, else the first that takes
-    // it at all; when none does, every member's errors, each under the member's name.
-    const outcomes = members.map((member) => this.node(member, data, [...loc, this.label(member)], field));
+    // it at all; when none does, every member's errors, each under the member's name. A
+    // left-to-right union takes the first member that takes the input at all.
+    const inline: InlineUnion | undefined = field === undefined ? undefined : this.rules.unions?.[field];
+    const outcomes = members.map((member, index) => {
+      const before = inline?.before?.[index];
+      if (!before) return this.node(member, data, [...loc, this.label(member)], field);
+      const input = before.apply(data);
+      const label = `function-before[${before.fn}(), ${this.label(member)}]`;
+      const outcome = this.node(member, input, [...loc, label], field);
+      return input === data ? outcome : { ...outcome, exact: false };
+    });
+    const valid = (outcome: Outcome) => outcome.errors.length === 0;
     const chosen =
-      outcomes.find((outcome) => outcome.errors.length === 0 && outcome.exact) ??
-      outcomes.find((outcome) => outcome.errors.length === 0);
+      inline?.mode === "left_to_right"
+        ? outcomes.find(valid)
+        : (outcomes.find((outcome) => valid(outcome) && outcome.exact) ?? outcomes.find(valid));
     if (chosen) return chosen;
     return { errors: outcomes.flatMap((outcome) => outcome.errors), value: data, exact: false, nul: false };
   }
@@ -404,53 +440,16 @@ export class ModelWalker {
         (union === undefined ? undefined : this.rules.tagEnums?.[`${union}.${property}`]) ??
         this.rules.tagEnums?.[property];
       const expected = tags
-        .map((value) =>
-          enumeration
-            ? `<${enumeration.name}.${enumeration.members?.[value] ?? value}: '${value}'>`
-            : `'${value}'`,
-        )
+        .map((value) => (enumeration ? enumMemberRepr(enumeration, value) : `'${value}'`))
         .join(", ");
       return fail(unionTagInvalid(`'${property}'`, pythonStr(tag), expected), loc, data);
     }
     return this.node(chosen, data, [...loc, tag], undefined);
   }
 
-  /** pydantic's name for a union member in `loc`: a model's class, else its core schema's. */
+  /** pydantic's name for a union member in `loc` (see `unionMemberLabel`). */
   private label(member: unknown): string {
-    const { schema, name } = this.resolve(member);
-    if (schema.properties !== undefined)
-      return typeof schema.title === "string" ? schema.title : (name ?? "model");
-    if ("const" in schema) return `literal[${pythonRepr(schema.const)}]`;
-    if (Array.isArray(schema.enum))
-      return name !== undefined ? name : `literal[${schema.enum.map(pythonRepr).join(",")}]`;
-    const constrained = [
-      "minLength",
-      "maxLength",
-      "pattern",
-      "minimum",
-      "maximum",
-      "exclusiveMinimum",
-      "exclusiveMaximum",
-    ];
-    const prefix = constrained.some((keyword) => schema[keyword] !== undefined) ? "constrained-" : "";
-    switch (schema.type) {
-      case "string":
-        if (schema.format === "date-time") return "datetime";
-        if (schema.format === "uuid4" || schema.format === "uuid") return "uuid";
-        return `${prefix}str`;
-      case "integer":
-        return `${prefix}int`;
-      case "number":
-        return `${prefix}float`;
-      case "boolean":
-        return "bool";
-      case "array":
-        return "list";
-      case "object":
-        return "dict";
-      default:
-        return String(schema.type);
-    }
+    return unionMemberLabel(member, (schema) => this.resolve(schema));
   }
 
   /**

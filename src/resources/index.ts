@@ -95,6 +95,7 @@ export function validation(): Required<Omit<Validation, "rules">> & { rules: Mod
     tagFunctions: Object.assign({}, ...all.map((entry) => entry.tagFunctions ?? {})),
     before: Object.assign({}, ...all.map((entry) => entry.before ?? {})),
     awareDatetimeQuery: Object.assign({}, ...all.map((entry) => entry.awareDatetimeQuery ?? {})),
+    queryRules: Object.assign({}, ...all.map((entry) => entry.queryRules ?? {})),
   };
 }
 

@@ -8,6 +8,7 @@
 import { array, type Decoder, type Path, type Problem, toJson } from "../domain/decode.js";
 import type { DomainEventType } from "../domain/events.js";
 import type { ApiVersion } from "../domain/versions.js";
+import type { QueryRule } from "../pydantic/rules.js";
 import type { ModelRules } from "../pydantic/walker.js";
 import type { DecodedSections, Partition, PartitionTables } from "./context.js";
 import type { FixtureSection } from "./fixture.js";
@@ -26,6 +27,8 @@ export interface Validation {
   before?: Partial<Record<ApiOperationId, (body: unknown) => void>>;
   /** Query parameters pydantic reads as `AwareDatetime` (a datetime without a zone is refused). */
   awareDatetimeQuery?: Partial<Record<ApiOperationId, readonly string[]>>;
+  /** Other checks of query parameters beyond their JSON Schema, by operation and parameter. */
+  queryRules?: Partial<Record<ApiOperationId, Record<string, QueryRule>>>;
 }
 
 /** One section of a snapshot document: a table's records, written as JSON and read back. */

@@ -93,7 +93,7 @@ describe("granting and revoking a benefit directly", () => {
     // the benefit_grant.created webhook carries them.
     expect(credited.grant.properties).toEqual({});
     const created = credited.events.find((event) => event.type === "benefit_grant.created");
-    expect((created?.data as { properties: unknown }).properties).toMatchObject({
+    expect((created?.data as Record<string, unknown> | undefined)?.properties).toMatchObject({
       last_credited_meter_id: c.meter.id,
       last_credited_units: 1000,
     });

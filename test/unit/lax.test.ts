@@ -117,18 +117,27 @@ describe("laxBool", () => {
 
 describe("laxDatetime", () => {
   it.each([
-    ["2026-01-01T00:00:00Z", Date.UTC(2026, 0, 1), true],
-    ["2026-01-01 10:20", Date.UTC(2026, 0, 1, 10, 20), false],
-    ["2026-01-01_10:20", Date.UTC(2026, 0, 1, 10, 20), false],
-    ["2026-01-01t10:20:30.123456+02:00", Date.UTC(2026, 0, 1, 8, 20, 30, 123), true],
-    ["2026-01-01T10:20:30.123+0530", Date.UTC(2026, 0, 1, 4, 50, 30, 123), true],
-    ["2026-01-01T10:20:30-01:00", Date.UTC(2026, 0, 1, 11, 20, 30), true],
-    ["2026-01-01T10:20:30,5Z", Date.UTC(2026, 0, 1, 10, 20, 30, 500), true],
-    ["2026-01-01T10:20Z", Date.UTC(2026, 0, 1, 10, 20), true],
-    ["2026-01-01", Date.UTC(2026, 0, 1), false],
-    ["2024-02-29", Date.UTC(2024, 1, 29), false],
-  ])("parses %j", (input, epochMs, aware) => {
-    expect(laxDatetime(input)).toEqual({ epochMs, aware });
+    ["2026-01-01T00:00:00Z", Date.UTC(2026, 0, 1), true, 0, 0],
+    ["2026-01-01 10:20", Date.UTC(2026, 0, 1, 10, 20), false, 0, 0],
+    ["2026-01-01_10:20", Date.UTC(2026, 0, 1, 10, 20), false, 0, 0],
+    ["2026-01-01t10:20:30.123456+02:00", Date.UTC(2026, 0, 1, 8, 20, 30, 123), true, 120, 456],
+    ["2026-01-01T10:20:30.123+0530", Date.UTC(2026, 0, 1, 4, 50, 30, 123), true, 330, 0],
+    ["2026-01-01T10:20:30-01:00", Date.UTC(2026, 0, 1, 11, 20, 30), true, -60, 0],
+    ["2026-01-01T10:20:30,5Z", Date.UTC(2026, 0, 1, 10, 20, 30, 500), true, 0, 0],
+    ["2026-01-01T10:20:30.1234567Z", Date.UTC(2026, 0, 1, 10, 20, 30, 123), true, 0, 456],
+    ["2026-01-01T10:20Z", Date.UTC(2026, 0, 1, 10, 20), true, 0, 0],
+  ])(
+    "parses %j, with the offset written and the microseconds below the millisecond",
+    (input, epochMs, aware, offsetMinutes, micros) => {
+      expect(laxDatetime(input)).toEqual({ epochMs, aware, offsetMinutes, micros });
+    },
+  );
+
+  it.each([
+    ["2026-01-01", Date.UTC(2026, 0, 1)],
+    ["2024-02-29", Date.UTC(2024, 1, 29)],
+  ])("parses the date %j as a naive midnight", (input, epochMs) => {
+    expect(laxDatetime(input)).toEqual({ epochMs, aware: false });
   });
 
   it("reads numbers and numeric strings as unix timestamps, values above 2e10 as milliseconds", () => {

@@ -13,7 +13,7 @@ export const benefits = defineResource({
   scopes: ["benefits:read", "benefits:write"],
   tables: () => ({ benefits: new BenefitTable() }),
   handlers: benefitHandlers,
-  validation: { rules: benefitRules, walked: ["benefits:create"] },
+  validation: { rules: benefitRules, walked: ["benefits:create", "benefits:update"] },
   fixture: benefitFixture,
   snapshot: {
     sections: {

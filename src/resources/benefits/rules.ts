@@ -6,7 +6,7 @@
 import { PolarRequestValidationError } from "../../errors.js";
 import { valueError } from "../../pydantic/messages.js";
 import type { ModelRules } from "../../pydantic/walker.js";
-import type { BenefitCreateBody } from "./service.js";
+import type { BenefitCreateBody, BenefitUpdateBody } from "./service.js";
 
 const SLACK_ALLOWED =
   "Allowed: {customer_name}, {customer_email_local}, or {metadata.<key>} for customer metadata.";
@@ -43,8 +43,21 @@ function slackTemplateProblem(template: string): string | null {
 /** Polar's maximum license key lifetime per timeframe (BenefitLicenseKeyExpirationProperties). */
 const LICENSE_KEY_TTL_MAXIMUM: Record<string, number> = { year: 457, month: 1200, day: 36500 };
 
+/** `BenefitUpdate` is a plain union of one model per type, each with `type: Literal[BenefitType.…]`. */
+const UPDATE_MODELS = [
+  "BenefitCustomUpdate",
+  "BenefitDiscordUpdate",
+  "BenefitGitHubRepositoryUpdate",
+  "BenefitDownloadablesUpdate",
+  "BenefitLicenseKeysUpdate",
+  "BenefitMeterCreditUpdate",
+  "BenefitFeatureFlagUpdate",
+  "BenefitSlackSharedChannelUpdate",
+];
+
 export const benefitRules: ModelRules = {
   tagEnums: { type: { name: "BenefitType" } },
+  literalEnums: Object.fromEntries(UPDATE_MODELS.map((model) => [`${model}.type`, { name: "BenefitType" }])),
   fieldValidators: {
     "BenefitSlackSharedChannelCreateProperties.channel_name_template": (value) => {
       const problem = typeof value === "string" ? slackTemplateProblem(value) : null;
@@ -64,11 +77,12 @@ export const benefitRules: ModelRules = {
 
 /**
  * The GitHub repository strategy refuses organization tokens before anything else it checks
- * (benefit/strategies/github_repository/service.py `validate_properties`), and every token of
- * the emulator is one. Fixtures can still create such benefits through the service.
+ * (benefit/strategies/github_repository/service.py `validate_properties`, which creating a
+ * benefit and updating its properties call), and every token of the emulator is one. Fixtures
+ * can still create such benefits through the service.
  */
-export function refuseGitHubWithOrganizationToken(body: BenefitCreateBody): void {
-  if (body.type !== "github_repository") return;
+export function refuseGitHubWithOrganizationToken(body: BenefitCreateBody | BenefitUpdateBody): void {
+  if (body.type !== "github_repository" || !body.properties) return;
   throw new PolarRequestValidationError([
     {
       type: "invalid_auth_subject",

@@ -8,9 +8,8 @@ import { emit } from "../../domain/events.js";
 import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, ResourceNotFound, type ValidationDetail } from "../../errors.js";
 import { laxDatetime } from "../../pydantic/lax.js";
-import { pythonEquals } from "../../pydantic/scalars.js";
+import { pythonDeepEquals, pythonEquals } from "../../pydantic/scalars.js";
 import { canonicalUuid } from "../../pydantic/uuid.js";
-import type { Metadata } from "../../store/store.js";
 import type { Ctx, Partition } from "../context.js";
 import { DEFAULT_PRESENTMENT_CURRENCY } from "../products/prices.js";
 import { emptyStrToNone } from "./rules.js";
@@ -37,19 +36,9 @@ export function jsonbOrder(amounts: DiscountAmounts): DiscountAmounts {
   return Object.fromEntries(keys.map((key) => [key, amounts[key]]));
 }
 
-/** Python's `==` between two metadata dicts. */
-function sameMetadata(a: Metadata, b: Metadata): boolean {
-  const keys = Object.keys(a);
-  return (
-    keys.length === Object.keys(b).length &&
-    keys.every((key) => Object.hasOwn(b, key) && pythonEquals(a[key], b[key]))
-  );
-}
-
 /** Python's `==` between two amounts maps (or None). */
 function sameAmounts(a: DiscountAmounts | null | undefined, b: DiscountAmounts | null | undefined): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  return sameMetadata(a, b);
+  return pythonDeepEquals(a ?? null, b ?? null);
 }
 
 /** `_assert_code_available`: no other live discount of the organization has the code, whatever its case. */
@@ -207,7 +196,7 @@ export function updateDiscount(ctx: Ctx, discount: DiscountRecord, body: Discoun
 
   let changed = false;
   const codeBefore = discount.code;
-  if (body.metadata !== undefined && !sameMetadata(body.metadata, discount.metadata)) {
+  if (body.metadata !== undefined && !pythonDeepEquals(body.metadata, discount.metadata)) {
     discount.metadata = { ...body.metadata };
     changed = true;
   }

@@ -178,6 +178,27 @@ function setGranted(
   const found = findGrant(partition, customer, benefit, subscription);
   if (found && (granted ? found.granted_at : found.revoked_at)) return found;
   const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, subscription, now);
+  applyGrantState(
+    ctx,
+    grant,
+    customer,
+    benefit,
+    granted,
+    granted ? "benefit_grant.created" : "benefit_grant.revoked",
+  );
+  return grant;
+}
+
+/** The strategy's grant or revocation on this grant, its timestamps, and its webhook. */
+function applyGrantState(
+  ctx: Ctx,
+  grant: GrantRecord,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  granted: boolean,
+  type: DomainEventType,
+): void {
+  const now = ctx.clock.now();
   const previous = grant.properties;
   grant.properties = (granted ? grantedProperties : revokedProperties)(
     ctx,
@@ -187,8 +208,34 @@ function setGranted(
   );
   grant.granted_at = granted ? now : null;
   grant.revoked_at = granted ? null : now;
-  publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked", previous);
-  return grant;
+  publishGrant(ctx, grant, type, previous);
+}
+
+/**
+ * A granted grant whose benefit changed what it gives (Polar's `update_benefit_grant`): the
+ * strategy grants it again with the benefit's new properties, `granted_at` moves, and
+ * `benefit_grant.updated` is sent. A deleted customer's grant is left alone.
+ */
+export function updateGrant(ctx: Ctx, grant: GrantRecord): void {
+  const partition = ctx.store.partition(grant.organization_id);
+  const customer = partition.customers.live(grant.customer_id);
+  const benefit = partition.benefits.get(grant.benefit_id);
+  if (grant.revoked_at !== null || !customer || !benefit) return;
+  touch(grant, ctx.clock.now());
+  applyGrantState(ctx, grant, customer, benefit, true, "benefit_grant.updated");
+}
+
+/**
+ * Revokes one grant whatever its scope (Polar's `delete_benefit_grant`, run for each grant of a
+ * deleted benefit): the strategy revokes it and `benefit_grant.revoked` is sent.
+ */
+export function revokeGrant(ctx: Ctx, grant: GrantRecord): void {
+  const partition = ctx.store.partition(grant.organization_id);
+  const customer = partition.customers.get(grant.customer_id);
+  const benefit = partition.benefits.get(grant.benefit_id);
+  if (grant.revoked_at !== null || !customer || !benefit) return;
+  touch(grant, ctx.clock.now());
+  applyGrantState(ctx, grant, customer, benefit, false, "benefit_grant.revoked");
 }
 
 /** Grants a benefit (again) to a customer; nothing happens when it is granted already. */

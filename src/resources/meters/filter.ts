@@ -105,7 +105,7 @@ function jsonbText(value: unknown): string {
 }
 
 /** `->>`: the text of a JSON value; null for JSON null (SQL NULL). */
-function asText(value: unknown): string | null {
+export function jsonbAsText(value: unknown): string | null {
   if (value === null) return null;
   if (typeof value === "string") return value;
   return jsonbText(value);
@@ -164,7 +164,7 @@ function compileClause(clause: FilterClauseRecord): Test {
     return (event) => {
       const actual = read(event);
       if (actual === undefined) return false;
-      const actualText = asText(actual);
+      const actualText = jsonbAsText(actual);
       return actualText !== null && compare(actualText, text, operator);
     };
   }

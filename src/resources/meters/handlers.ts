@@ -11,10 +11,16 @@ import {
   organizationOf,
   rejectOrganizationId,
 } from "../operation.js";
+import { meterQuantities, quantitiesJson } from "./quantities.js";
 import { serializeMeter } from "./serialize.js";
-import { createMeter, getMeter, listMeters } from "./service.js";
+import { createMeter, getMeter, listMeters, updateMeter } from "./service.js";
 
-export type MeterOperation = "meters:list" | "meters:create" | "meters:get";
+export type MeterOperation =
+  | "meters:list"
+  | "meters:create"
+  | "meters:get"
+  | "meters:update"
+  | "meters:quantities";
 
 export const meterHandlers = (): Handlers<MeterOperation> => ({
   "meters:list": (call) => {
@@ -41,4 +47,30 @@ export const meterHandlers = (): Handlers<MeterOperation> => ({
   },
 
   "meters:get": (call) => json(200, serializeMeter(getMeter(call.ctx, organizationOf(call), call.params.id))),
+
+  "meters:update": (call) => {
+    const { answer } = updateMeter(
+      call.ctx,
+      getMeter(call.ctx, organizationOf(call), call.params.id),
+      call.body,
+    );
+    return json(200, serializeMeter(answer));
+  },
+
+  // Floats as pydantic writes them (`3.0`), which JSON.stringify cannot: the JSON is written here.
+  "meters:quantities": (call) => {
+    const organizationId = organizationOf(call);
+    const meter = getMeter(call.ctx, organizationId, call.params.id);
+    const result = meterQuantities(call.ctx.store.partition(organizationId), meter, {
+      start: call.query.start_timestamp,
+      end: call.query.end_timestamp,
+      interval: call.query.interval,
+      timezone: call.query.timezone ?? "UTC",
+      customerIds: list(call.query.customer_id),
+      externalCustomerIds: list(call.query.external_customer_id),
+      metadata: metadataFilter(call.query.metadata),
+      customerAggregation: optional(call.query.customer_aggregation_function),
+    });
+    return { status: 200, text: quantitiesJson(result), contentType: "application/json" };
+  },
 });

@@ -3,7 +3,7 @@
 import { collection, defineResource } from "../resource.js";
 import { meterFixture } from "./fixture.js";
 import { meterHandlers } from "./handlers.js";
-import { meterRules } from "./rules.js";
+import { meterRules, quantitiesQueryRules } from "./rules.js";
 import { serializeMeter } from "./serialize.js";
 import { meterDecoder } from "./snapshot.js";
 import { MeterTable } from "./table.js";
@@ -13,7 +13,11 @@ export const meters = defineResource({
   scopes: ["meters:read", "meters:write"],
   tables: () => ({ meters: new MeterTable() }),
   handlers: meterHandlers,
-  validation: { rules: meterRules, walked: ["meters:create"] },
+  validation: {
+    rules: meterRules,
+    walked: ["meters:create", "meters:update"],
+    queryRules: { "meters:quantities": quantitiesQueryRules },
+  },
   fixture: meterFixture,
   snapshot: {
     sections: {

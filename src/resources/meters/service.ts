@@ -14,8 +14,8 @@ import {
   sortingOr,
 } from "../../domain/list.js";
 import type { Schemas } from "../../domain/wire.js";
-import { ResourceNotFound } from "../../errors.js";
-import { type Ctx, partitionsOf } from "../context.js";
+import { PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
+import { type Ctx, type Partition, partitionsOf } from "../context.js";
 import { meterMatches, normalizeAggregation, normalizeFilter } from "./filter.js";
 import type { MeterRecord } from "./table.js";
 
@@ -92,4 +92,115 @@ export function listMeters(
   }
   sortBy(found, sortingOr(sorting, ["name"]), (field) => byKey(SORT_KEYS[field]));
   return paginate(found, page);
+}
+
+export type MeterUpdateBody = Schemas["MeterUpdate"];
+
+/**
+ * Whether the meter already aggregates events, so its filter and aggregation are fixed: Polar
+ * marks it so (`last_billed_event`) as soon as one of the organization's events matches it.
+ */
+function aggregatesEvents(partition: Partition, meter: MeterRecord): boolean {
+  return partition.usage.events.some((event) => meterMatches(meter, event));
+}
+
+/** `MeterService.archive`'s refusals: a meter still billed by a product's price or credited by a benefit. */
+function refuseArchive(partition: Partition, meter: MeterRecord): void {
+  const refuse = (msg: string): never => {
+    throw new PolarRequestValidationError([
+      { type: "value_error", loc: ["body", "is_archived"], msg, input: true },
+    ]);
+  };
+  for (const product of partition.products.values()) {
+    if (product.is_archived) continue;
+    if (
+      product.prices.some(
+        (price) => price.amount_type === "metered_unit" && !price.is_archived && price.meter_id === meter.id,
+      )
+    )
+      refuse("Cannot archive meter that is still attached to active products");
+  }
+  for (const benefit of partition.benefits.values()) {
+    if (benefit.type === "meter_credit" && !benefit.is_deleted && benefit.properties.meter_id === meter.id)
+      refuse("Cannot archive meter that is still referenced by active benefits");
+  }
+}
+
+/**
+ * Applies a partial update (MeterService.update): the filter and the aggregation can change only
+ * while no event matches the meter; archiving is refused while a product's price or a benefit
+ * still uses it. Every field sent is written (so `modified_at` moves whatever the values).
+ *
+ * Returns the meter and the meter as Polar answers: its session flushes the change only when
+ * unarchiving a meter that customers' events match (it then looks those customers up), so the
+ * answer shows the previous `modified_at` otherwise.
+ *
+ * The customer meters of the meter are recomputed from its events the next time one of their
+ * events matches it (Polar updates them from the events it has not counted yet). `null` for
+ * `name` or `unit` would set a NOT NULL column (a 500 in Polar): the emulator leaves them.
+ */
+export function updateMeter(
+  ctx: Ctx,
+  meter: MeterRecord,
+  body: MeterUpdateBody,
+): { meter: MeterRecord; answer: MeterRecord } {
+  const partition = ctx.store.partition(meter.organization_id);
+  const sent = (field: keyof MeterUpdateBody): boolean => Object.hasOwn(body, field);
+  const aggregating = aggregatesEvents(partition, meter);
+  if (aggregating) {
+    const inputs = {
+      filter: body.filter ? normalizeFilter(body.filter) : null,
+      aggregation: body.aggregation ? normalizeAggregation(body.aggregation) : null,
+    };
+    const errors = (["filter", "aggregation"] as const).filter(sent).map((field) => ({
+      type: "forbidden",
+      loc: ["body", field],
+      msg: "This field can't be updated because the meter is already aggregating events.",
+      input: inputs[field],
+    }));
+    if (errors.length > 0) throw new PolarRequestValidationError(errors);
+  }
+  if (body.is_archived === true) refuseArchive(partition, meter);
+
+  const now = ctx.clock.now();
+  const before = meter.modified_at;
+  let written = false;
+  let flushed = false;
+  if (body.is_archived === true || body.is_archived === false) {
+    meter.archived_at = body.is_archived ? now : null;
+    written = true;
+    flushed = !body.is_archived && aggregating;
+  }
+  // Polar writes each field sent (`flag_modified`), the same value included.
+  if (body.metadata !== undefined) {
+    meter.metadata = { ...body.metadata };
+    written = true;
+  }
+  if (typeof body.name === "string") {
+    meter.name = body.name;
+    written = true;
+  }
+  if (body.unit !== undefined && body.unit !== null) {
+    meter.unit = body.unit;
+    written = true;
+  }
+  if (sent("custom_label")) {
+    meter.custom_label = body.custom_label ?? null;
+    written = true;
+  }
+  if (sent("custom_multiplier")) {
+    meter.custom_multiplier = body.custom_multiplier ?? null;
+    written = true;
+  }
+  const redefined = Boolean(body.filter) || Boolean(body.aggregation);
+  if (body.filter) meter.filter = normalizeFilter(body.filter);
+  if (body.aggregation) meter.aggregation = normalizeAggregation(body.aggregation);
+  // The running aggregations of its customer meters start again from the events.
+  if (redefined || body.is_archived === false) {
+    for (const customerMeter of partition.customerMeters.values()) {
+      if (customerMeter.meter_id === meter.id) partition.usage.aggregates.delete(customerMeter.id);
+    }
+  }
+  if (written || redefined) meter.modified_at = now;
+  return { meter, answer: { ...meter, modified_at: flushed ? now : before } };
 }

@@ -13,13 +13,20 @@ import {
 import { syncProductSubscriptions } from "../subscriptions/service.js";
 import { listProducts } from "./list.js";
 import { serializeProduct } from "./serialize.js";
-import { createProduct, getProduct, serializeCreatedProduct, setProductBenefits } from "./service.js";
+import {
+  createProduct,
+  getProduct,
+  serializeCreatedProduct,
+  setProductBenefits,
+  updateProduct,
+} from "./service.js";
 import { productBodyIn } from "./versions.js";
 
 export type ProductOperation =
   | "products:list"
   | "products:create"
   | "products:get"
+  | "products:update"
   | "products:update_benefits";
 
 export const productHandlers = (): Handlers<ProductOperation> => ({
@@ -57,6 +64,16 @@ export const productHandlers = (): Handlers<ProductOperation> => ({
   "products:get": (call) => {
     const organizationId = organizationOf(call);
     const product = getProduct(call.ctx, organizationId, call.params.id);
+    return json(200, serializeProduct(call.ctx.store.partition(organizationId), product));
+  },
+
+  "products:update": (call) => {
+    const organizationId = organizationOf(call);
+    const product = updateProduct(
+      call.ctx,
+      getProduct(call.ctx, organizationId, call.params.id),
+      productBodyIn(call.body, call.version),
+    );
     return json(200, serializeProduct(call.ctx.store.partition(organizationId), product));
   },
 

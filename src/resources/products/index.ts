@@ -14,7 +14,10 @@ export const products = defineResource({
   scopes: ["products:read", "products:write"],
   tables: () => ({ products: new ProductTable() }),
   handlers: productHandlers,
-  validation: { rules: productRules, walked: ["products:create", "products:update_benefits"] },
+  validation: {
+    rules: productRules,
+    walked: ["products:create", "products:update", "products:update_benefits"],
+  },
   fixture: productFixture,
   snapshot: {
     sections: {

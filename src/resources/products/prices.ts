@@ -1,6 +1,7 @@
 /**
- * A product's prices as ProductService.create takes them (product/service.py
- * `get_validated_prices`): each price built, then the rules across prices per currency.
+ * A product's prices as ProductService.create and update take them (product/service.py
+ * `get_validated_prices`): each price built, or found among the product's when an update names an
+ * existing one, then the rules across prices per currency.
  */
 
 import type { Schemas } from "../../domain/wire.js";
@@ -8,11 +9,14 @@ import type { PolarRequestValidationError } from "../../errors.js";
 import { type Decimal, decimalToString, parseDecimal, quantize } from "../../pydantic/decimal.js";
 import { canonicalUuid } from "../../pydantic/uuid.js";
 import type { Partition } from "../context.js";
-import type { PriceRecord } from "./table.js";
+import { isExistingPrice } from "./rules.js";
+import type { PriceRecord, ProductRecord } from "./table.js";
 import { seatTierRecords, storedSeatTiers } from "./tiers.js";
 
 export type ProductCreateBody = Schemas["ProductCreate"];
 type PriceInput = ProductCreateBody["prices"][number];
+/** A price of an update's body: an existing price of the product by id, or a new one. */
+export type PriceItem = NonNullable<Schemas["ProductUpdate"]["prices"]>[number];
 type Detail = PolarRequestValidationError["details"][number];
 type Loc = (string | number)[];
 
@@ -25,8 +29,18 @@ export const UNIT_AMOUNT = { maxDigits: 17, decimalPlaces: 12 };
 /** The unit amounts as they were sent, for the creation answer (before the database rounds them). */
 export const sentUnitAmounts = new WeakMap<PriceRecord, string>();
 
-/** A price create schema as pydantic dumps it into an error's `input`: every field, defaults included. */
-function priceDump(price: PriceInput): Record<string, unknown> {
+/**
+ * An update's price that names an existing one: only an update's union has that member, so a
+ * create's price with an `id` key is a new price all the same (pydantic ignores the key).
+ */
+function namesExisting(item: PriceItem, update: boolean): item is Schemas["ExistingProductPrice"] {
+  return update && isExistingPrice(item);
+}
+
+/** A price schema as pydantic dumps it into an error's `input`: every field, defaults included. */
+function priceDump(item: PriceItem, update: boolean): Record<string, unknown> {
+  if (namesExisting(item, update)) return { id: canonicalUuid(item.id) };
+  const price: PriceInput = item;
   const head = {
     amount_type: price.amount_type,
     price_currency: price.price_currency ?? "usd",
@@ -112,42 +126,83 @@ function buildPrice(price: PriceInput, now: Date): PriceRecord {
   }
 }
 
+/** What `get_validated_prices` gives: the prices the product shows afterwards, and the problems. */
+export interface ValidatedPrices {
+  /** Every price the body names, kept or new, in the body's order. */
+  prices: PriceRecord[];
+  /** The product's prices the body names by id. */
+  existing: Set<PriceRecord>;
+  /** The new prices, without their ids yet: they are drawn once the whole body is accepted. */
+  added: PriceRecord[];
+  errors: Detail[];
+}
+
+/**
+ * The prices of a create body, or of an update body for `product` (which may name the product's
+ * prices that are not archived by id): each built or found, then Polar's rules across them.
+ */
 export function validatedPrices(
   partition: Partition,
-  body: ProductCreateBody,
+  items: readonly PriceItem[],
+  recurring: boolean,
   now: Date,
-): { prices: PriceRecord[]; errors: Detail[] } {
+  product?: ProductRecord,
+): ValidatedPrices {
   const prefix: Loc = ["body", "prices"];
   const errors: Detail[] = [];
   const prices: PriceRecord[] = [];
+  const existing = new Set<PriceRecord>();
+  const added: PriceRecord[] = [];
   const perCurrency = new Map<string, { price: PriceRecord; index: number }[]>();
-  const recurring = body.recurring_interval !== undefined && body.recurring_interval !== null;
-  const allDumps = () => body.prices.map(priceDump);
+  const update = product !== undefined;
+  const allDumps = () => items.map((item) => priceDump(item, update));
 
-  body.prices.forEach((input, index) => {
-    // Seat-based pricing is enabled on every new organization (organization/service.py).
-    if (input.amount_type === "metered_unit") {
-      if (!recurring) {
+  items.forEach((item, index) => {
+    let price: PriceRecord;
+    if (namesExisting(item, update)) {
+      const id = canonicalUuid(item.id);
+      // `Product.get_price`: among the prices the product shows (catalog, not archived).
+      const found = product?.prices.find(
+        (candidate) => candidate.id === id && !candidate.is_archived && candidate.source === "catalog",
+      );
+      if (!found) {
         errors.push({
           type: "value_error",
           loc: [...prefix, index],
-          msg: "Metered pricing is not supported on one-time products.",
-          input: priceDump(input),
+          msg: "Price does not exist.",
+          input: id,
         });
         return;
       }
-      const meterId = canonicalUuid(input.meter_id);
-      if (!partition.meters.has(meterId)) {
-        errors.push({
-          type: "value_error",
-          loc: [...prefix, index, "meter_id"],
-          msg: "Meter does not exist.",
-          input: meterId,
-        });
-        return;
+      price = found;
+      existing.add(price);
+    } else {
+      const input: PriceInput = item;
+      // Seat-based pricing is enabled on every new organization (organization/service.py).
+      if (input.amount_type === "metered_unit") {
+        if (!recurring) {
+          errors.push({
+            type: "value_error",
+            loc: [...prefix, index],
+            msg: "Metered pricing is not supported on one-time products.",
+            input: priceDump(input, update),
+          });
+          return;
+        }
+        const meterId = canonicalUuid(input.meter_id);
+        if (!partition.meters.has(meterId)) {
+          errors.push({
+            type: "value_error",
+            loc: [...prefix, index, "meter_id"],
+            msg: "Meter does not exist.",
+            input: meterId,
+          });
+          return;
+        }
       }
+      price = buildPrice(input, now);
+      added.push(price);
     }
-    const price = buildPrice(input, now);
     prices.push(price);
     const list = perCurrency.get(price.price_currency) ?? [];
     list.push({ price, index });
@@ -212,5 +267,5 @@ export function validatedPrices(
       input: allDumps(),
     });
   }
-  return { prices, errors };
+  return { prices, existing, added, errors };
 }

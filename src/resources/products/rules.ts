@@ -1,10 +1,15 @@
 /**
  * Polar's product models beyond their JSON Schema (product/schemas.py, kit/trial.py,
- * product/meter_interval.py), applied by the model walker to `ProductCreate` bodies, from the
- * API and from fixtures alike.
+ * product/meter_interval.py, kit/schemas.py), applied by the model walker to `ProductCreate`
+ * bodies, from the API and from fixtures alike, and to `ProductUpdate` bodies; and the
+ * validators that change a value (`StripValidator`, `EmptyStrToNoneValidator`), which the
+ * service applies.
  */
+import type { Schemas } from "../../domain/wire.js";
 import type { Described } from "../../pydantic/messages.js";
 import { MISSING, valueError } from "../../pydantic/messages.js";
+import { pythonStrip } from "../../pydantic/scalars.js";
+import { uuid4Problem } from "../../pydantic/uuid.js";
 import type { ModelRules } from "../../pydantic/walker.js";
 import { isObject } from "../../util/is-object.js";
 import type { RecurringInterval } from "../subscriptions/table.js";
@@ -24,6 +29,36 @@ function legacyFreePrice(item: unknown): unknown {
     ["price_currency", "tax_behavior"].filter((key) => key in item).map((key) => [key, item[key]]),
   );
   return { amount_type: "fixed", price_amount: 0, ...kept };
+}
+
+/** `ProductName`: the name as Polar stores it (`StripValidator`). */
+export function productName(name: string): string {
+  return pythonStrip(name);
+}
+
+/** `ProductDescription`: stripped, and nothing left is None (`EmptyStrToNoneValidator`). */
+export function productDescription(description: string | null | undefined): string | null {
+  if (typeof description !== "string") return null;
+  const stripped = pythonStrip(description);
+  return stripped === "" ? null : stripped;
+}
+
+/**
+ * Which member of `ExistingProductPrice | ProductPriceCreate` (left to right) an update's price
+ * is: the existing price whenever the item has a valid UUID v4 `id`, whatever else it holds.
+ */
+export function isExistingPrice(
+  item: NonNullable<Schemas["ProductUpdate"]["prices"]>[number],
+): item is Schemas["ExistingProductPrice"] {
+  return "id" in item && typeof item.id === "string" && uuid4Problem(item.id) === null;
+}
+
+/** `TrialConfigurationInputMixin.is_complete_configuration` (kit/trial.py). */
+function trialConfiguration(value: Record<string, unknown>): Described | null {
+  if (((value.trial_interval ?? null) === null) !== ((value.trial_interval_count ?? null) === null)) {
+    return { type: MISSING.type, msg: "Both trial_interval and trial_interval_count must be set together." };
+  }
+  return null;
 }
 
 /** `meter_interval_divides_billing_interval` (product/meter_interval.py). */
@@ -61,6 +96,15 @@ export const productRules: ModelRules = {
     // ProductName: str with StripValidator, then min_length=3 and max_length=64.
     "ProductCreateRecurring.name": "stripped-length",
     "ProductCreateOneTime.name": "stripped-length",
+    "ProductUpdate.name": "stripped-length",
+  },
+  unions: {
+    // ProductPriceUpdate: `ExistingProductPrice | ProductPriceCreate` with union_mode="left_to_right",
+    // ProductPriceCreate being the tagged union behind `BeforeValidator(_coerce_legacy_free_price)`.
+    "ProductUpdate.prices[]": {
+      mode: "left_to_right",
+      before: { 1: { fn: "_coerce_legacy_free_price", apply: legacyFreePrice } },
+    },
   },
   fieldValidators: {
     "ProductPriceFixedCreate.price_amount": priceAmount,
@@ -76,12 +120,8 @@ export const productRules: ModelRules = {
   modelValidators: {
     ProductCreateRecurring: (value) => {
       // TrialConfigurationInputMixin.is_complete_configuration, then validate_meter_interval.
-      if (((value.trial_interval ?? null) === null) !== ((value.trial_interval_count ?? null) === null)) {
-        return {
-          type: MISSING.type,
-          msg: "Both trial_interval and trial_interval_count must be set together.",
-        };
-      }
+      const trial = trialConfiguration(value);
+      if (trial) return trial;
       const meterInterval = value.meter_interval ?? null;
       if (
         typeof meterInterval === "string" &&
@@ -98,6 +138,7 @@ export const productRules: ModelRules = {
       }
       return null;
     },
+    ProductUpdate: trialConfiguration,
   },
   itemBeforeValidators: {
     "ProductCreateRecurring.prices": legacyFreePrice,
