@@ -680,14 +680,14 @@ describe("update", () => {
     const discord = await created(headers, {
       type: "discord",
       description: "Discord role",
-      properties: { guild_token: "1122", role_id: "r1", kick_member: false },
+      properties: { guild_id: "1122", role_id: "r1", kick_member: false },
     });
     const alice = await customer(headers);
     const before = await grant(organizationId, alice.id, discord.id);
     const after = ctx.emulator.emulator.context.events.lastId();
     const body = await patched(headers, discord.id, {
       type: "discord",
-      properties: { guild_token: "1122", role_id: "r2", kick_member: false },
+      properties: { guild_id: "1122", role_id: "r2", kick_member: false },
     });
     expect(body.properties).toMatchObject({ guild_id: "1122", role_id: "r2" });
     const events = journal(organizationId, after);
