@@ -13,6 +13,7 @@ import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
+import { eventTypes } from "./event-types/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
 import { meters } from "./meters/index.js";
@@ -33,6 +34,7 @@ export const RESOURCES = [
   subscriptions,
   grants,
   customerMeters,
+  eventTypes,
   events,
   webhooks,
   organizations,
@@ -93,6 +95,7 @@ export function validation(): Required<Omit<Validation, "rules">> & { rules: Mod
     tagFunctions: Object.assign({}, ...all.map((entry) => entry.tagFunctions ?? {})),
     before: Object.assign({}, ...all.map((entry) => entry.before ?? {})),
     awareDatetimeQuery: Object.assign({}, ...all.map((entry) => entry.awareDatetimeQuery ?? {})),
+    guards: Object.assign({}, ...all.map((entry) => entry.guards ?? {})),
   };
 }
 

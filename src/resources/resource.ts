@@ -25,6 +25,10 @@ export interface Validation {
   before?: Partial<Record<ApiOperationId, (body: unknown) => void>>;
   /** Query parameters pydantic reads as `AwareDatetime` (a datetime without a zone is refused). */
   awareDatetimeQuery?: Partial<Record<ApiOperationId, readonly string[]>>;
+  /** Checks Polar makes before it validates the parameters and the body (a dependency's 404). */
+  guards?: Partial<
+    Record<ApiOperationId, (call: { organizationId: string; params: Record<string, string> }) => void>
+  >;
 }
 
 /** One section of a snapshot document: a table's records, written as JSON and read back. */

@@ -10,6 +10,7 @@ import type { Ctx, Partition } from "../context.js";
 import { creditCustomerMeter, resetCustomerMeter } from "../customer-meters/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { benefitGrantMetadata, recordSystemEvent, type SystemEventName } from "../events/system.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { serializeGrant } from "./serialize.js";
 import type { GrantRecord } from "./table.js";
@@ -101,7 +102,7 @@ function grantedProperties(
     }
     case "meter_credit": {
       const { meter_id: meterId, units } = benefit.properties;
-      creditCustomerMeter(ctx, customer, meterId, units);
+      creditCustomerMeter(ctx, customer, meterId, units, benefit.properties.rollover === true);
       return {
         last_credited_meter_id: meterId,
         last_credited_units: units,
@@ -132,7 +133,7 @@ function revokedProperties(
         typeof previous.last_credited_units === "number"
           ? previous.last_credited_units
           : benefit.properties.units;
-      creditCustomerMeter(ctx, customer, meterId, -units);
+      creditCustomerMeter(ctx, customer, meterId, -units, benefit.properties.rollover === true);
       return {
         last_credited_meter_id: meterId,
         last_credited_units: -units,
@@ -165,6 +166,17 @@ export function publishGrant(
   publishCustomerState(ctx, customer);
 }
 
+/** The system event of a grant's change (Polar's `_build_benefit_grant_metadata`). */
+function recordGrantEvent(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  grant: GrantRecord,
+  name: SystemEventName,
+): void {
+  recordSystemEvent(ctx, customer, name, benefitGrantMetadata({ ...grant, benefitType: benefit.type }));
+}
+
 /**
  * Polar's grant_benefit and revoke_benefit: find (or create) the customer's grant of the benefit
  * in this scope; when it is already in the wanted state, return it unchanged without events.
@@ -190,6 +202,7 @@ function setGranted(
   );
   grant.granted_at = granted ? now : null;
   grant.revoked_at = granted ? null : now;
+  recordGrantEvent(ctx, customer, benefit, grant, granted ? "benefit.granted" : "benefit.revoked");
   publishGrant(ctx, grant, granted ? "benefit_grant.created" : "benefit_grant.revoked", previous);
   return grant;
 }
@@ -240,10 +253,11 @@ export function cycleGrant(
       const left = before ? Math.max(0, before.credited_units - before.consumed_units) : 0;
       resetCustomerMeter(ctx, customer, meterId);
       if (benefit.properties.rollover === true && left > 0) {
-        creditCustomerMeter(ctx, customer, meterId, Math.floor(left));
+        creditCustomerMeter(ctx, customer, meterId, Math.floor(left), true);
       }
     }
     grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
   }
+  recordGrantEvent(ctx, customer, benefit, grant, "benefit.cycled");
   publishGrant(ctx, grant, "benefit_grant.cycled", previous);
 }
