@@ -5,7 +5,17 @@
  * (in UTF-8 bytes, from 1) where it stopped: `expected value at line 1 column 1`.
  */
 
-export type JsonParse = { ok: true; value: unknown } | { ok: false; error: string };
+export type JsonParse =
+  | {
+      ok: true;
+      value: unknown;
+      /**
+       * Integral numbers that were written as floats (`1.0`, `1e20`): JavaScript cannot tell them
+       * from integers, pydantic can (an int refuses a float past 2^63, a bool refuses any float).
+       */
+      integralFloats: ReadonlySet<number>;
+    }
+  | { ok: false; error: string };
 
 /** Containers deeper than this are refused ("recursion limit exceeded"). */
 const MAX_DEPTH = 201;
@@ -48,11 +58,15 @@ function position(text: string, index: number | "end"): string {
       column += utf8Units(code);
     }
   }
-  return `line ${line} column ${index === "end" ? column : column + 1}`;
+  if (index === "end") return `line ${line} column ${column}`;
+  // A newline where parsing stopped starts the next line.
+  if (text.charCodeAt(index) === 0x0a) return `line ${line + 1} column 0`;
+  return `line ${line} column ${column + 1}`;
 }
 
 class Parser {
   private index = 0;
+  readonly integralFloats = new Set<number>();
 
   constructor(private readonly text: string) {}
 
@@ -157,7 +171,10 @@ class Parser {
       }
       if (this.digits() === 0) this.fail("invalid number");
     }
-    return Number(this.text.slice(start, this.index));
+    const literal = this.text.slice(start, this.index);
+    const value = Number(literal);
+    if (/[.eE]/.test(literal) && Number.isInteger(value)) this.integralFloats.add(value);
+    return value;
   }
 
   private hexEscape(): number {
@@ -226,8 +243,9 @@ class Parser {
     const code = this.hexEscape();
     if (code >= 0xdc00 && code <= 0xdfff) this.fail("lone leading surrogate in hex escape", this.index - 1);
     if (code < 0xd800 || code > 0xdbff) return String.fromCharCode(code);
-    if (this.index + 2 > this.text.length) this.eof("a string");
+    if (this.atEnd()) this.eof("a string");
     if (this.text[this.index] !== "\\") this.fail("unexpected end of hex escape");
+    if (this.index + 1 >= this.text.length) this.eof("a string");
     if (this.text[this.index + 1] !== "u") this.fail("unexpected end of hex escape", this.index + 1);
     this.index += 2;
     const low = this.hexEscape();
@@ -302,8 +320,10 @@ class Parser {
 
 /** Parses JSON text as pydantic-core does; a failure comes with jiter's message and position. */
 export function parseJsonLikePydantic(text: string): JsonParse {
+  const parser = new Parser(text);
   try {
-    return { ok: true, value: new Parser(text).document() };
+    const value = parser.document();
+    return { ok: true, value, integralFloats: parser.integralFloats };
   } catch (error) {
     if (!(error instanceof JiterError)) throw error;
     return { ok: false, error: `${error.reason} at ${position(text, error.index)}` };

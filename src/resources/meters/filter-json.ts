@@ -63,8 +63,18 @@ function enumField<T extends string>(values: readonly T[], input: unknown, loc: 
     : failure([detail(expectedOneOf("enum", [...values]), loc, input)]);
 }
 
-/** `str | Int32 | bool`, smart: the member of the value's own type, else the first lax match. */
-function clauseValue(input: unknown, loc: Loc): Outcome<string | number | boolean> {
+/** Integers past i64: pydantic parses them as big ints, which only an int may take. */
+const I64 = 2 ** 63;
+
+/**
+ * `str | Int32 | bool`, smart: the member of the value's own type, else the first lax match.
+ * `floats`: the integral numbers the text wrote as floats.
+ */
+function clauseValue(
+  input: unknown,
+  loc: Loc,
+  floats: ReadonlySet<number>,
+): Outcome<string | number | boolean> {
   const strLoc = [...loc, "constrained-str"];
   const intLoc = [...loc, "constrained-int"];
   const boolLoc = [...loc, "bool"];
@@ -84,6 +94,7 @@ function clauseValue(input: unknown, loc: Loc): Outcome<string | number | boolea
         : null;
   if (typeof input === "boolean") return success(input);
   if (typeof input === "string" && [...input].length <= MAX_STRING_LENGTH) return success(input);
+  const float = typeof input === "number" && (!Number.isInteger(input) || floats.has(input));
   if (typeof input === "number" && Number.isInteger(input) && inRange(input) === null) return success(input);
 
   const errors: DetailWithUrl[] = [];
@@ -93,10 +104,15 @@ function clauseValue(input: unknown, loc: Loc): Outcome<string | number | boolea
       : detail(STRING_TYPE, strLoc, input),
   );
   // JSON mode: an int takes an integral float or a numeric string, a bool takes 0/1 or its words.
-  const asInt =
+  const asInt: { value: number } | Described =
     typeof input === "boolean" || !(typeof input === "number" || typeof input === "string")
-      ? ({ type: "int_type", msg: "Input should be a valid integer" } as Described)
-      : laxInt(input);
+      ? { type: "int_type", msg: "Input should be a valid integer" }
+      : float && typeof input === "number" && Math.abs(input) >= I64
+        ? {
+            type: "int_parsing_size",
+            msg: "Unable to parse input string as an integer, exceeded maximum size",
+          }
+        : laxInt(input);
   if ("value" in asInt) {
     const range = inRange(asInt.value);
     if (range === null) return success(asInt.value);
@@ -104,16 +120,16 @@ function clauseValue(input: unknown, loc: Loc): Outcome<string | number | boolea
   } else {
     errors.push(detail(asInt, intLoc, input));
   }
-  const asBool =
-    typeof input === "number" || typeof input === "string"
+  const asBool: { value: boolean } | Described =
+    typeof input === "string" || (typeof input === "number" && !float && Math.abs(input) < I64)
       ? laxBool(input)
-      : ({ type: "bool_type", msg: "Input should be a valid boolean" } as Described);
+      : { type: "bool_type", msg: "Input should be a valid boolean" };
   if ("value" in asBool) return success(asBool.value);
   errors.push(detail(asBool, boolLoc, input));
   return failure(errors);
 }
 
-function clause(input: unknown, loc: Loc): Outcome<FilterClauseRecord> {
+function clause(input: unknown, loc: Loc, floats: ReadonlySet<number>): Outcome<FilterClauseRecord> {
   if (!isObject(input) || Array.isArray(input)) return failure([modelType("FilterClause", input, loc)]);
   const errors: DetailWithUrl[] = [];
   let property: string | undefined;
@@ -134,7 +150,7 @@ function clause(input: unknown, loc: Loc): Outcome<FilterClauseRecord> {
   let value: string | number | boolean | undefined;
   if (!Object.hasOwn(input, "value")) errors.push(detail(MISSING, [...loc, "value"], input));
   else {
-    const outcome = clauseValue(input.value, [...loc, "value"]);
+    const outcome = clauseValue(input.value, [...loc, "value"], floats);
     errors.push(...outcome.errors);
     value = outcome.value;
   }
@@ -144,7 +160,7 @@ function clause(input: unknown, loc: Loc): Outcome<FilterClauseRecord> {
   return success({ property, operator, value });
 }
 
-function filter(input: unknown, loc: Loc): Outcome<FilterRecord> {
+function filter(input: unknown, loc: Loc, floats: ReadonlySet<number>): Outcome<FilterRecord> {
   if (!isObject(input) || Array.isArray(input)) return failure([modelType("Filter", input, loc)]);
   const errors: DetailWithUrl[] = [];
   let conjunction: FilterRecord["conjunction"] | undefined;
@@ -164,12 +180,12 @@ function filter(input: unknown, loc: Loc): Outcome<FilterRecord> {
     input.clauses.forEach((item: unknown, index: number) => {
       const itemLoc = [...loc, "clauses", index];
       // `FilterClause | Filter`: both are models, so neither matches more exactly than the other.
-      const asClause = clause(item, [...itemLoc, "FilterClause"]);
+      const asClause = clause(item, [...itemLoc, "FilterClause"], floats);
       if (asClause.value !== undefined) {
         clauses.push(asClause.value);
         return;
       }
-      const asFilter = filter(item, [...itemLoc, "Filter"]);
+      const asFilter = filter(item, [...itemLoc, "Filter"], floats);
       if (asFilter.value !== undefined) {
         clauses.push(asFilter.value);
         return;
@@ -195,6 +211,6 @@ export function parseFilterJson(text: string): { filter: FilterRecord } | { erro
       ],
     };
   }
-  const outcome = filter(parsed.value, []);
+  const outcome = filter(parsed.value, [], parsed.integralFloats);
   return outcome.value !== undefined ? { filter: outcome.value } : { errors: outcome.errors };
 }
