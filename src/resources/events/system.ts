@@ -19,6 +19,7 @@
  * organization, its place among the organization's system events and what it says, so recording
  * one draws nothing from the seeded random sequence.
  */
+import { jsonbOrdered } from "../../domain/jsonb.js";
 import type { Schemas } from "../../domain/wire.js";
 import { derivedUuid } from "../../util/derived-id.js";
 import { pythonIsoformat } from "../../util/time.js";
@@ -157,12 +158,19 @@ export function customerMetadata(customer: CustomerRecord): Record<string, unkno
   };
 }
 
-/** `customer.updated`: who the customer is now, and the fields the update changed. */
+/**
+ * `customer.updated`: who the customer is now, and the fields the update changed (the new
+ * metadata as jsonb gives it back: its keys shorter first).
+ */
 export function customerUpdatedMetadata(
   customer: CustomerRecord,
   updatedFields: Record<string, unknown>,
 ): Record<string, unknown> {
-  return { ...customerMetadata(customer), updated_fields: updatedFields };
+  const fields =
+    "metadata" in updatedFields
+      ? { ...updatedFields, metadata: jsonbOrdered(updatedFields.metadata) }
+      : updatedFields;
+  return { ...customerMetadata(customer), updated_fields: fields };
 }
 
 /** `benefit.*`: the benefit and the grant. */
