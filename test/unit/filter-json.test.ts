@@ -15,17 +15,22 @@ interface Case {
   err?: unknown[];
 }
 
-const CASES = JSON.parse(readFileSync(new URL("./filter-json.cases.json", import.meta.url), "utf8")) as Case[];
+const CASES = JSON.parse(
+  readFileSync(new URL("./filter-json.cases.json", import.meta.url), "utf8"),
+) as Case[];
 
 /** JSON as the comparison sees it: NaN and infinities as null, as the cases write them. */
 const normalized = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("parseFilterJson", () => {
-  it.each(CASES.map((entry) => [JSON.stringify(entry.text).slice(0, 60), entry] as const))("%s", (_, entry) => {
-    const result = parseFilterJson(entry.text);
-    if (entry.ok !== undefined) expect(normalized(result)).toEqual({ filter: entry.ok });
-    else expect(normalized(result)).toEqual({ errors: entry.err });
-  });
+  it.each(CASES.map((entry) => [JSON.stringify(entry.text).slice(0, 60), entry] as const))(
+    "%s",
+    (_, entry) => {
+      const result = parseFilterJson(entry.text);
+      if (entry.ok !== undefined) expect(normalized(result)).toEqual({ filter: entry.ok });
+      else expect(normalized(result)).toEqual({ errors: entry.err });
+    },
+  );
 });
 
 describe("parseJsonLikePydantic", () => {
