@@ -411,3 +411,16 @@ describe("creating", () => {
     expect(broken.body.detail[0].type).toBe("json_invalid");
   });
 });
+
+describe("the control plane", () => {
+  it("sends organization.updated on demand, with the organization as it is", async () => {
+    const t = setup();
+    const res = await ctx.http
+      .post("/_emulator/webhooks/send")
+      .send({ type: "organization.updated", id: t.organizationId });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.events.map((event: Json) => event.type)).toEqual(["organization.updated"]);
+    const organization = await ctx.http.get(`/v1/organizations/${t.organizationId}`).set(t.headers);
+    expect(res.body.events[0].data).toEqual(organization.body);
+  });
+});

@@ -23,7 +23,7 @@ export const organizationHandlers = (): Handlers<OrganizationOperation> => ({
     );
     return json(
       200,
-      listEnvelope(found, page, (partition) => serializeOrganization(partition, call.ctx.clock.now())),
+      listEnvelope(found, page, (partition) => serializeOrganization(partition)),
     );
   },
 
@@ -34,12 +34,12 @@ export const organizationHandlers = (): Handlers<OrganizationOperation> => ({
 
   "organizations:get": (call) => {
     const partition = getOrganization(call.ctx, organizationOf(call), call.params.id);
-    return json(200, serializeOrganization(partition, call.ctx.clock.now()));
+    return json(200, serializeOrganization(partition));
   },
 
   "organizations:update": (call) => {
     const partition = getOrganization(call.ctx, organizationOf(call), call.params.id);
     updateOrganization(call.ctx, partition, call.body);
-    return json(200, serializeOrganization(partition, call.ctx.clock.now()));
+    return json(200, serializeOrganization(partition));
   },
 });

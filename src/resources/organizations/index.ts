@@ -50,7 +50,7 @@ export const organizations = defineResource({
     prefix: "organization.",
     subject: (partition, _type, id) =>
       id === partition.organization.id
-        ? { customerId: null, data: () => serializeOrganization(partition, new Date()) }
+        ? { customerId: null, data: () => serializeOrganization(partition) }
         : undefined,
   },
 });

@@ -12,10 +12,6 @@ import { iso, isoOrNull } from "../../util/time.js";
 import type { Partition } from "../context.js";
 import { CUSTOMER_EMAIL_SETTINGS, type CustomerEmailSettings, type OrganizationProfile } from "./table.js";
 
-/** Polar's embed hosts rule (models/organization.py): every organization from 2026-08-17 12:00 UTC. */
-const EMBED_HOSTS_ENFORCED_FOR_ALL = Date.parse("2026-08-17T12:00:00Z");
-const EMBED_HOSTS_ENFORCED_FROM = Date.parse("2026-08-04T00:00:00Z");
-
 const FEATURE_FLAGS = [
   "issue_funding_enabled",
   "seat_based_pricing_enabled",
@@ -72,7 +68,7 @@ export function accountIdOf(organizationId: string): string {
 
 export type OrganizationWire = Schemas["Organization"];
 
-export function serializeOrganization(partition: Partition, now: Date): OrganizationWire {
+export function serializeOrganization(partition: Partition): OrganizationWire {
   const { organization } = partition;
   const profile = partition.organizationProfile.profile;
   const wire = {
@@ -115,9 +111,9 @@ export function serializeOrganization(partition: Partition, now: Date): Organiza
     customer_portal_settings: portalSettings(profile.customer_portal_settings),
     dispute_settings: { auto_accept_below_amount: profile.dispute_settings.auto_accept_below_amount },
     embed_hosts: [...profile.embed_hosts],
-    embed_hosts_enforced:
-      now.getTime() >= EMBED_HOSTS_ENFORCED_FOR_ALL ||
-      organization.created_at.getTime() >= EMBED_HOSTS_ENFORCED_FROM,
+    // Polar enforces the list for every organization since 2026-08-17 12:00 UTC, a wall-clock date
+    // (`EMBED_HOSTS_ENFORCED_FOR_ALL`, models/organization.py).
+    embed_hosts_enforced: true,
     country: profile.country as OrganizationWire["country"],
     account_id: accountIdOf(organization.id),
     payout_account_id: null,

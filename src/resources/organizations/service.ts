@@ -282,7 +282,7 @@ export function updateOrganization(ctx: Ctx, partition: Partition, body: Organiz
     ctx,
     "organization.updated",
     { organizationId: partition.organization.id, customerId: null, subjectId: partition.organization.id },
-    () => serializeOrganization(partition, ctx.clock.now()),
+    () => serializeOrganization(partition),
   );
   return partition;
 }
