@@ -38,7 +38,7 @@ import {
   type StoredEvent,
   storedEvent,
 } from "./store-query.js";
-import { type EventRecord, isSystemEvent } from "./table.js";
+import { type EventRecord, isSystemEvent, type UsageTable } from "./table.js";
 
 /** An event as the store holds it: with its ancestors and its place in the recording order. */
 export interface Listed extends StoredEvent {
@@ -71,26 +71,48 @@ function ancestorsOf(
   return result;
 }
 
+/**
+ * What the store holds of one organization, built as events arrive: the events it lists, in
+ * recording order, and how far into the usage and system events it has read. A parent found
+ * (`UsageTable.links` moves) can bring in events that waited: the view is then built again.
+ */
+interface StoreView {
+  links: number;
+  usage: number;
+  system: number;
+  memo: Map<string, readonly string[] | null>;
+  listed: Listed[];
+}
+
+const views = new WeakMap<UsageTable, StoreView>();
+
 /** Every event of the organization the store holds, in recording order. */
-export function storeEvents(partition: Partition): Listed[] {
-  const memo = new Map<string, readonly string[] | null>();
-  const listed: Listed[] = [];
+export function storeEvents(partition: Partition): readonly Listed[] {
+  const table = partition.usage;
+  let view = views.get(table);
+  if (view === undefined || view.links !== table.links) {
+    view = { links: table.links, usage: 0, system: 0, memo: new Map(), listed: [] };
+    views.set(table, view);
+  }
+  const current = view;
   const add = (event: EventRecord) => {
-    const ancestors = ancestorsOf(partition, event, memo);
+    const ancestors = ancestorsOf(partition, event, current.memo);
     if (ancestors === null) return;
-    listed.push({ ...storedEvent(event), ancestors, recorded: listed.length });
+    current.listed.push(Object.assign(storedEvent(event), { ancestors, recorded: current.listed.length }));
   };
-  const { events, systemEvents } = partition.usage;
-  let system = 0;
-  events.forEach((event, position) => {
-    while (system < systemEvents.length && systemEvents[system].recorded_after <= position) {
-      add(systemEvents[system]);
-      system += 1;
+  const { events, systemEvents } = table;
+  for (; current.usage < events.length; current.usage++) {
+    while (
+      current.system < systemEvents.length &&
+      systemEvents[current.system].recorded_after <= current.usage
+    ) {
+      add(systemEvents[current.system]);
+      current.system += 1;
     }
-    add(event);
-  });
-  for (; system < systemEvents.length; system++) add(systemEvents[system]);
-  return listed;
+    add(events[current.usage]);
+  }
+  for (; current.system < systemEvents.length; current.system++) add(systemEvents[current.system]);
+  return current.listed;
 }
 
 /** The `customer_id` the event row has: usage events ingested by external id have none. */
@@ -197,7 +219,8 @@ function eventTest(partitions: readonly Partition[], filters: EventFilters): (li
     );
     tests.push((listed) => {
       if (containsIgnoringCase(listed.event.name, query)) return true;
-      if (containsIgnoringCase(listed.source, query) || containsIgnoringCase(listed.text, query)) return true;
+      if (containsIgnoringCase(listed.source, query) || containsIgnoringCase(listed.text(), query))
+        return true;
       const customerId = rowCustomerId(listed.event);
       if (customerId !== null && ids.has(customerId)) return true;
       const external = isSystemEvent(listed.event) ? null : listed.event.external_customer_id;
@@ -261,8 +284,10 @@ export function listEvents(
 /** One event of these organizations the store holds, or undefined. */
 export function findEvent(ctx: Ctx, organizationIds: readonly string[], id: string): Listed | undefined {
   for (const partition of partitionsOf(ctx, organizationIds)) {
-    if (!partition.usage.byId.has(id)) continue;
-    return storeEvents(partition).find((listed) => listed.event.id === id);
+    const event = partition.usage.byId.get(id);
+    if (event === undefined) continue;
+    const ancestors = ancestorsOf(partition, event, new Map());
+    return ancestors === null ? undefined : { ...storedEvent(event), ancestors, recorded: 0 };
   }
   return undefined;
 }
@@ -318,7 +343,7 @@ export function nameStats(ctx: Ctx, filters: StatsFilters, sorting: readonly str
         continue;
       if (filters.rootEvents && !rootOf(listed)) continue;
       if (filters.parentId !== undefined && listed.ancestors[0] !== filters.parentId) continue;
-      const key = JSON.stringify([partition.organization.id, listed.event.name, listed.source]);
+      const key = `${partition.organization.id}\u0000${listed.source}\u0000${listed.event.name}`;
       const time = listed.event.timestamp;
       const group = groups.get(key);
       if (group === undefined) {

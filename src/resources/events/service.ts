@@ -246,6 +246,7 @@ function link(partition: Partition, child: UsageEventRecord, parentId: string): 
   if (reference === null || parentId === child.id) return;
   child.parent_id = parentId;
   child.pending_parent = null;
+  partition.usage.links += 1;
   const waiting = partition.usage.waitingForParent.get(reference);
   if (!waiting) return;
   const rest = waiting.filter((event) => event !== child);

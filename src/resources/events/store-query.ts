@@ -80,12 +80,12 @@ const SYSTEM_COLUMNS: ReadonlySet<string> = new Set([
   "tax_country",
 ]);
 
-/** The metadata as the store keeps it, and its text. */
+/** The metadata as the store keeps it, and its text (written when first asked for). */
 export interface StoredEvent {
   event: EventRecord;
   source: "system" | "user";
   metadata: Record<string, unknown>;
-  text: string;
+  text(): string;
   cost: Record<string, unknown>;
   llm: Record<string, unknown>;
 }
@@ -100,11 +100,15 @@ export function storedEvent(event: EventRecord): StoredEvent {
   }
   const cost = event.metadata._cost;
   const llm = event.metadata._llm;
+  let text: string | undefined;
   return {
     event,
     source: system ? "system" : "user",
     metadata,
-    text: Object.keys(metadata).length === 0 ? "{}" : pythonJsonDumps(metadata),
+    text: () => {
+      text ??= Object.keys(metadata).length === 0 ? "{}" : pythonJsonDumps(metadata);
+      return text;
+    },
     cost: isObject(cost) ? cost : {},
     llm: isObject(llm) ? llm : {},
   };

@@ -72,6 +72,8 @@ export class UsageTable {
   readonly byExternalCustomerId = new Map<string, number[]>();
   /** The running aggregation of each customer meter (by customer meter id). */
   readonly aggregates = new Map<string, Aggregate>();
+  /** How many times an event found its parent: what the store lists may have grown in the middle. */
+  links = 0;
 
   /** Appends a usage event and indexes it; returns its position. */
   append(event: UsageEventRecord): number {
