@@ -24,6 +24,17 @@ export class PolarHttpError extends Error {
   }
 }
 
+/** 401: no token, another scheme, or a token kind the route does not take. */
+export class Unauthorized extends PolarHttpError {
+  constructor() {
+    super(
+      401,
+      { error: "Unauthorized", detail: "Unauthorized" },
+      { "WWW-Authenticate": 'Bearer realm="polar"' },
+    );
+  }
+}
+
 /** 404 for a missing, deleted or foreign object: existence never leaks across organizations. */
 export class ResourceNotFound extends PolarHttpError {
   constructor() {

@@ -739,7 +739,9 @@ describe("resetting one organization", () => {
       subscriptions: 0,
       benefit_grants: 0,
       customer_meters: 0,
+      event_types: 0,
       events: 0,
+      system_events: 0,
     });
     expect(res.body.tokens.map((token: { token: string }) => token.token)).toEqual([t.token]);
     expect((await ctx.http.get("/v1/customers/").set(t.headers)).status).toBe(200);

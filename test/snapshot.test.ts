@@ -38,6 +38,10 @@ async function everyResponse(http: supertest.Agent, token: string): Promise<Map<
     "/v1/benefit-grants/?limit=100",
     "/v1/meters/?limit=100",
     "/v1/customer-meters/?limit=100",
+    "/v1/events/?limit=100",
+    "/v1/events/names?limit=100",
+    "/v1/event-types/?limit=100",
+    "/v1/organizations/",
   ];
   const bodies = await Promise.all(lists.map(get));
   await get("/v1/customers/export");
@@ -57,6 +61,7 @@ async function everyResponse(http: supertest.Agent, token: string): Promise<Map<
   }
   for (const meter of meters) await get(`/v1/meters/${meter.id}`);
   for (const customerMeter of customerMeters) await get(`/v1/customer-meters/${customerMeter.id}`);
+  for (const event of (bodies[10].body.items ?? []) as { id: string }[]) await get(`/v1/events/${event.id}`);
   return responses;
 }
 
@@ -196,8 +201,11 @@ describe("snapshot → reset → restore", () => {
       "subscriptions",
       "benefit_grants",
       "customer_meters",
+      "event_types",
       "events",
+      "system_events",
       "usage_index",
+      "organization_profile",
     ]);
   });
 
@@ -295,7 +303,7 @@ describe("refusing a bad snapshot", () => {
     expect(orphans.length).toBeGreaterThan(0);
     expect(new Set(orphans.map((detail) => `${detail.loc[1]} ${detail.type}`))).toEqual(
       new Set(
-        ["subscriptions", "benefit_grants", "customer_meters", "events", "keys"].map(
+        ["subscriptions", "benefit_grants", "customer_meters", "events", "system_events", "keys"].map(
           (name) => `${name} value_error`,
         ),
       ),

@@ -54,6 +54,13 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
     downloadables benefit (another type is a 404) three times in four;
   - `PATCH /v1/subscriptions/{id}` keeps the kinds of update the emulator does not emulate
     (product, discount, trial, seats, billing period, pause; a 422 that says so) one time in four;
+  - `GET /v1/events/` (`_event_list_query`): `filter` is JSON text of a meter filter (any string in
+    the spec) three times in four, and `query` comes with the `organization_id` filter Polar
+    requires for it and at least 3 characters;
+  - `PATCH /v1/organizations/{id}` (`_organization_update`): URLs are http(s) ones, embed hosts
+    hosts, the email an address email-validator takes; no dispute threshold (auto-accept is off),
+    no SSO enforcement (an organization token cannot), no currency but usd (the products' prices),
+    and seat-based pricing left alone (it needs the member model, and cannot be turned off);
   - the control plane's bodies name customers, products (recurring ones, for subscriptions),
     benefits and subscriptions the emulator holds; a `subscription_id` comes with its customer,
     a `trial_end` with `status: trialing`;
@@ -870,6 +877,60 @@ def _quantities(query: dict[str, Any]) -> None:
     query["end_timestamp"] = end.isoformat()
 
 
+# A few meter filters (the `filter` parameter of `GET /v1/events/` is JSON text).
+EVENT_FILTERS = (
+    {"conjunction": "and", "clauses": []},
+    {"conjunction": "and", "clauses": [{"property": "name", "operator": "eq", "value": "fuzz_call"}]},
+    {"conjunction": "or", "clauses": [{"property": "tokens", "operator": "gte", "value": 100}]},
+    {"conjunction": "and", "clauses": [{"property": "metadata.cohort", "operator": "like", "value": "odd"}]},
+)
+
+
+def _event_list_query(case: schemathesis.Case) -> None:
+    """`GET /v1/events/` with a filter that is JSON, and a query Polar takes."""
+    query = dict(case.query or {})
+    filter_text = query.get("filter")
+    if isinstance(filter_text, str) and _crc(filter_text) % 4:
+        query["filter"] = json.dumps(EVENT_FILTERS[_crc(filter_text) % len(EVENT_FILTERS)])
+    text = query.get("query")
+    if isinstance(text, str):
+        if len(text) < 3:
+            query["query"] = f"{text}fuz"
+        if "organization_id" not in query and HELD.organization_id is not None:
+            query["organization_id"] = HELD.organization_id
+    case.query = query
+
+
+def _http_url(value: Any, salt: Any) -> Any:
+    if isinstance(value, str) and re.match(r"^https?://[A-Za-z0-9]", value) and " " not in value:
+        return value
+    return f"https://fuzz{_crc([value, salt]) % 1000}.example.com/"
+
+
+def _organization_update(body: dict[str, Any]) -> None:
+    for key in ("avatar_url", "website"):
+        if isinstance(body.get(key), str):
+            body[key] = _http_url(body[key], key)
+    if isinstance(body.get("socials"), list):
+        body["socials"] = [
+            {**item, "url": _http_url(item.get("url"), index)} if isinstance(item, dict) else item
+            for index, item in enumerate(body["socials"])
+        ]
+    if isinstance(body.get("email"), str):
+        body["email"] = f"support+fuzz{_crc(body['email']) % 1000}@example.com"
+    if isinstance(body.get("embed_hosts"), list) and body["embed_hosts"]:
+        body["embed_hosts"] = ["shop.example.com", "*.example.org", "localhost:3000"][: 1 + _crc(body) % 3]
+    if isinstance(body.get("dispute_settings"), dict):
+        body["dispute_settings"] = {"auto_accept_below_amount": None}
+    if body.get("sso_enforced") is True:
+        body["sso_enforced"] = False
+    if body.get("default_presentment_currency") is not None:
+        body["default_presentment_currency"] = "usd"
+    features = body.get("feature_settings")
+    if isinstance(features, dict):
+        body["feature_settings"] = {key: value for key, value in features.items() if key != "seat_based_pricing_enabled"}
+
+
 def _body(case: schemathesis.Case) -> None:
     method, path = case.method.upper(), case.path
     body = dict(case.body) if isinstance(case.body, dict) else None
@@ -920,6 +981,8 @@ def _body(case: schemathesis.Case) -> None:
                     event["external_customer_id"] = _pick("external_customer_ids", event["external_customer_id"])
             events.append(event)
         body["events"] = events
+    elif path == "/v1/organizations/{id}" and method == "PATCH" and body is not None:
+        _organization_update(body)
     elif path == "/v1/products/{id}/benefits" and body is not None:
         body["benefits"] = _pick_each("benefits", body.get("benefits"))
     elif path in ("/_emulator/subscriptions", "/_emulator/benefit-grants", "/_emulator/benefit-grants/revoke"):
@@ -996,6 +1059,8 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwar
     if meta is None:
         return
     _ids_in_path_and_query(case, meta.phase.name.value)
+    if case.path == "/v1/events/" and case.method.upper() == "GET" and not _is_negative(case, ParameterLocation.QUERY):
+        _event_list_query(case)
     if not meta.is_negative_at(ParameterLocation.BODY):
         _body(case)
 
@@ -1066,6 +1131,10 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # `cancel_at_period_end: false` on an ended subscription raises ResourceUnavailable (410), on
     # one that is not canceling BadRequest (400). Neither is in Polar's OpenAPI document.
     "PATCH /v1/subscriptions/{id}": {410: "ResourceUnavailable", 400: "BadRequest"},
+    # Only a user may create an organization (server/polar/organization/auth.py
+    # `OrganizationsCreate`): an organization token is taken for no token, 401 Unauthorized,
+    # which Polar's document does not list.
+    "POST /v1/organizations/": {401: "Unauthorized"},
 }
 
 

@@ -4,6 +4,54 @@
  */
 
 export interface paths {
+    "/v1/organizations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Organizations
+         * @description Lists the organizations the token can read: with an organization access token, only its own organization.
+         */
+        get: operations["organizations:list"];
+        put?: never;
+        /**
+         * Create Organization
+         * @description Creates an organization. Only a user may create one: an organization access token, the only kind the emulator issues, is refused with 401.
+         */
+        post: operations["organizations:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Organization
+         * @description Returns the token's organization; another organization's ID answers 404.
+         */
+        get: operations["organizations:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Organization
+         * @description Changes the fields present in the body (name, contact details, socials, details, country, feature, subscription, customer email, customer portal and dispute settings, embed hosts, currency and tax defaults) and sends `organization.updated`.
+         */
+        patch: operations["organizations:update"];
+        trace?: never;
+    };
     "/v1/subscriptions/": {
         parameters: {
             query?: never;
@@ -536,6 +584,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Events
+         * @description Lists the organization's events, ingested ones and those the emulator records itself (customer, subscription, benefit and meter changes), newest first by default. Filters (time window, customer, external customer ID, meter, name, source, JSON filter clauses, free-text query, parent and depth, metadata) combine with AND.
+         */
+        get: operations["events:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Event Names
+         * @description Lists the names of the organization's events with how often each occurred and when it was first and last seen, optionally for some customers, some sources or names matching a query.
+         */
+        get: operations["events:list_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Event
+         * @description Returns the event with the given ID, with its customer, or 404 if the emulator has no such event.
+         */
+        get: operations["events:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/ingest": {
         parameters: {
             query?: never;
@@ -554,6 +662,46 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Event Types
+         * @description Lists the event types of the organization (one per event name, made when events with that name are first ingested, and one per system event name) with their occurrences and first and last seen times.
+         */
+        get: operations["event-types:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Event Type
+         * @description Changes the label of an event type, and the metadata property whose value, when an event has it, labels the event instead.
+         */
+        patch: operations["event-types:update"];
         trace?: never;
     };
     "/v1/meters/": {
@@ -686,6 +834,21 @@ export interface components {
              */
             country: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
         };
+        /** AddressDict */
+        AddressDict: {
+            /** Line1 */
+            line1?: string;
+            /** Line2 */
+            line2?: string;
+            /** Postal Code */
+            postal_code?: string;
+            /** City */
+            city?: string;
+            /** State */
+            state?: string;
+            /** Country */
+            country: string;
+        };
         /** AddressInput */
         AddressInput: {
             /** Line1 */
@@ -747,6 +910,410 @@ export interface components {
             custom_field_id: string;
             /** Required */
             required: boolean;
+        };
+        /** BalanceCreditOrderEvent */
+        BalanceCreditOrderEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.credit_order";
+            metadata: components["schemas"]["BalanceCreditOrderMetadata"];
+        };
+        /** BalanceCreditOrderMetadata */
+        BalanceCreditOrderMetadata: {
+            /** Order Id */
+            order_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Subscription Id */
+            subscription_id?: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Tax State */
+            tax_state?: string | null;
+            /** Tax Country */
+            tax_country?: string | null;
+            /** Fee */
+            fee: number;
+            /** Exchange Rate */
+            exchange_rate?: number;
+        };
+        /** BalanceDisputeEvent */
+        BalanceDisputeEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.dispute";
+            metadata: components["schemas"]["BalanceDisputeMetadata"];
+        };
+        /** BalanceDisputeMetadata */
+        BalanceDisputeMetadata: {
+            /** Transaction Id */
+            transaction_id: string;
+            /** Dispute Id */
+            dispute_id: string;
+            /** Order Id */
+            order_id?: string;
+            /** Order Created At */
+            order_created_at?: string;
+            /** Product Id */
+            product_id?: string;
+            /** Subscription Id */
+            subscription_id?: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Presentment Amount */
+            presentment_amount: number;
+            /** Presentment Currency */
+            presentment_currency: string;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Tax State */
+            tax_state?: string | null;
+            /** Tax Country */
+            tax_country?: string | null;
+            /** Fee */
+            fee: number;
+            /** Exchange Rate */
+            exchange_rate?: number;
+        };
+        /** BalanceDisputeReversalEvent */
+        BalanceDisputeReversalEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.dispute_reversal";
+            metadata: components["schemas"]["BalanceDisputeMetadata"];
+        };
+        /** BalanceOrderEvent */
+        BalanceOrderEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.order";
+            metadata: components["schemas"]["BalanceOrderMetadata"];
+        };
+        /** BalanceOrderMetadata */
+        BalanceOrderMetadata: {
+            /** Transaction Id */
+            transaction_id: string;
+            /** Order Id */
+            order_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Subscription Id */
+            subscription_id?: string;
+            /** Amount */
+            amount: number;
+            /** Net Amount */
+            net_amount?: number;
+            /** Currency */
+            currency: string;
+            /** Presentment Amount */
+            presentment_amount: number;
+            /** Presentment Currency */
+            presentment_currency: string;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Tax State */
+            tax_state?: string | null;
+            /** Tax Country */
+            tax_country?: string | null;
+            /** Fee */
+            fee: number;
+            /** Exchange Rate */
+            exchange_rate?: number;
+        };
+        /** BalanceRefundEvent */
+        BalanceRefundEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.refund";
+            metadata: components["schemas"]["BalanceRefundMetadata"];
+        };
+        /** BalanceRefundMetadata */
+        BalanceRefundMetadata: {
+            /** Transaction Id */
+            transaction_id: string;
+            /** Refund Id */
+            refund_id: string;
+            /** Order Id */
+            order_id?: string;
+            /** Order Created At */
+            order_created_at?: string;
+            /** Product Id */
+            product_id?: string;
+            /** Subscription Id */
+            subscription_id?: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Presentment Amount */
+            presentment_amount: number;
+            /** Presentment Currency */
+            presentment_currency: string;
+            /** Refundable Amount */
+            refundable_amount?: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Tax State */
+            tax_state?: string | null;
+            /** Tax Country */
+            tax_country?: string | null;
+            /** Fee */
+            fee: number;
+            /** Exchange Rate */
+            exchange_rate?: number;
+        };
+        /** BalanceRefundReversalEvent */
+        BalanceRefundReversalEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "balance.refund_reversal";
+            metadata: components["schemas"]["BalanceRefundMetadata"];
         };
         Benefit: components["schemas"]["BenefitCustom"] | components["schemas"]["BenefitDiscord"] | components["schemas"]["BenefitGitHubRepository"] | components["schemas"]["BenefitDownloadables"] | components["schemas"]["BenefitLicenseKeys"] | components["schemas"]["BenefitMeterCredit"] | components["schemas"]["BenefitFeatureFlag"] | components["schemas"]["BenefitSlackSharedChannel"];
         BenefitCreate: components["schemas"]["BenefitCustomCreate"] | components["schemas"]["BenefitDiscordCreate"] | components["schemas"]["BenefitGitHubRepositoryCreate"] | components["schemas"]["BenefitDownloadablesCreate"] | components["schemas"]["BenefitLicenseKeysCreate"] | components["schemas"]["BenefitMeterCreditCreate"] | components["schemas"]["BenefitFeatureFlagCreate"] | components["schemas"]["BenefitSlackSharedChannelCreate"];
@@ -831,6 +1398,53 @@ export interface components {
              */
             type: "custom";
             properties?: components["schemas"]["BenefitCustomProperties"] | null;
+        };
+        /** BenefitCycledEvent */
+        BenefitCycledEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "benefit.cycled";
+            metadata: components["schemas"]["BenefitGrantMetadata"];
         };
         /** BenefitDiscord */
         BenefitDiscord: {
@@ -1337,6 +1951,16 @@ export interface components {
             /** Display Key */
             display_key?: string;
         };
+        /** BenefitGrantMetadata */
+        BenefitGrantMetadata: {
+            /** Benefit Id */
+            benefit_id: string;
+            /** Benefit Grant Id */
+            benefit_grant_id: string;
+            benefit_type: components["schemas"]["BenefitType"];
+            /** Member Id */
+            member_id?: string;
+        };
         /** BenefitGrantSlackSharedChannelProperties */
         BenefitGrantSlackSharedChannelProperties: {
             /** Invited Email */
@@ -1357,6 +1981,53 @@ export interface components {
          * @enum {string}
          */
         BenefitGrantSortProperty: "created_at" | "-created_at" | "granted_at" | "-granted_at" | "revoked_at" | "-revoked_at";
+        /** BenefitGrantedEvent */
+        BenefitGrantedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "benefit.granted";
+            metadata: components["schemas"]["BenefitGrantMetadata"];
+        };
         /** BenefitLicenseKeyActivationCreateProperties */
         BenefitLicenseKeyActivationCreateProperties: {
             /** Limit */
@@ -1567,6 +2238,53 @@ export interface components {
             type: "meter_credit";
             properties?: components["schemas"]["BenefitMeterCreditCreateProperties"] | null;
         };
+        /** BenefitRevokedEvent */
+        BenefitRevokedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "benefit.revoked";
+            metadata: components["schemas"]["BenefitGrantMetadata"];
+        };
         /** BenefitSlackSharedChannel */
         BenefitSlackSharedChannel: {
             /**
@@ -1696,15 +2414,135 @@ export interface components {
          * @enum {string}
          */
         BenefitType: "custom" | "discord" | "github_repository" | "downloadables" | "license_keys" | "meter_credit" | "feature_flag" | "slack_shared_channel";
+        /** BenefitUpdatedEvent */
+        BenefitUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "benefit.updated";
+            metadata: components["schemas"]["BenefitGrantMetadata"];
+        };
         /**
          * Visibility
          * @enum {string}
          */
         BenefitVisibility: "draft" | "private" | "public";
+        /** CannotCreateOrganizationError */
+        CannotCreateOrganizationError: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "CannotCreateOrganizationError";
+            /** Detail */
+            detail: string;
+        };
+        /** CheckoutCreatedEvent */
+        CheckoutCreatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "checkout.created";
+            metadata: components["schemas"]["CheckoutCreatedMetadata"];
+        };
+        /** CheckoutCreatedMetadata */
+        CheckoutCreatedMetadata: {
+            /** Checkout Id */
+            checkout_id: string;
+            /** Checkout Status */
+            checkout_status: string;
+            /** Product Id */
+            product_id?: string;
+        };
         /** CostMetadata */
         "CostMetadata-Input": {
             /** Amount */
             amount: number | string;
+            /** Currency */
+            currency: string;
+        };
+        /** CostMetadata */
+        "CostMetadata-Output": {
+            /** Amount */
+            amount: string;
             /** Currency */
             currency: string;
         };
@@ -1715,6 +2553,11 @@ export interface components {
              * @enum {string}
              */
             func: "count";
+        };
+        /** CursorPagination */
+        CursorPagination: {
+            /** Has Next Page */
+            has_next_page: boolean;
         };
         CustomField: components["schemas"]["CustomFieldText"] | components["schemas"]["CustomFieldNumber"] | components["schemas"]["CustomFieldDate"] | components["schemas"]["CustomFieldCheckbox"] | components["schemas"]["CustomFieldSelect"];
         /** CustomFieldCheckbox */
@@ -1947,6 +2790,122 @@ export interface components {
          */
         CustomerCancellationReason: "customer_service" | "low_quality" | "missing_features" | "switched_service" | "too_complex" | "too_expensive" | "unused" | "other";
         CustomerCreate: components["schemas"]["CustomerIndividualCreate"] | components["schemas"]["CustomerTeamCreate"];
+        /** CustomerCreatedEvent */
+        CustomerCreatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "customer.created";
+            metadata: components["schemas"]["CustomerCreatedMetadata"];
+        };
+        /** CustomerCreatedMetadata */
+        CustomerCreatedMetadata: {
+            /** Customer Id */
+            customer_id: string;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer External Id */
+            customer_external_id: string | null;
+        };
+        /** CustomerDeletedEvent */
+        CustomerDeletedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "customer.deleted";
+            metadata: components["schemas"]["CustomerDeletedMetadata"];
+        };
+        /** CustomerDeletedMetadata */
+        CustomerDeletedMetadata: {
+            /** Customer Id */
+            customer_id: string;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer External Id */
+            customer_external_id: string | null;
+        };
         /** CustomerIndividual */
         CustomerIndividual: {
             /**
@@ -2067,6 +3026,25 @@ export interface components {
          * @enum {string}
          */
         CustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "customer_id" | "-customer_id" | "customer_name" | "-customer_name" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
+        /** CustomerPortalCustomerSettings */
+        CustomerPortalCustomerSettings: {
+            /** Allow Email Change */
+            allow_email_change?: boolean;
+        };
+        /** CustomerPortalSubscriptionSettings */
+        CustomerPortalSubscriptionSettings: {
+            /** Update Seats */
+            update_seats: boolean;
+            /** Update Plan */
+            update_plan: boolean;
+            /** Pause */
+            pause?: boolean;
+        };
+        /** CustomerPortalUsageSettings */
+        CustomerPortalUsageSettings: {
+            /** Show */
+            show: boolean;
+        };
         /**
          * CustomerSortProperty
          * @enum {string}
@@ -2452,6 +3430,81 @@ export interface components {
             tax_id?: string | null;
             /** Locale */
             locale?: string | null;
+        };
+        /** CustomerUpdatedEvent */
+        CustomerUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "customer.updated";
+            metadata: components["schemas"]["CustomerUpdatedMetadata"];
+        };
+        /** CustomerUpdatedFields */
+        CustomerUpdatedFields: {
+            /** Name */
+            name?: string | null;
+            /** Billing Name */
+            billing_name?: string | null;
+            /** Email */
+            email?: string | null;
+            billing_address?: components["schemas"]["AddressDict"] | null;
+            /** Tax Id */
+            tax_id?: string | null;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            } | null;
+        };
+        /** CustomerUpdatedMetadata */
+        CustomerUpdatedMetadata: {
+            /** Customer Id */
+            customer_id: string;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer External Id */
+            customer_external_id: string | null;
+            updated_fields: components["schemas"]["CustomerUpdatedFields"];
         };
         Discount: components["schemas"]["DiscountFixedOnceForeverDuration"] | components["schemas"]["DiscountFixedRepeatDuration"] | components["schemas"]["DiscountPercentageOnceForeverDuration"] | components["schemas"]["DiscountPercentageRepeatDuration"];
         DiscountCreate: components["schemas"]["DiscountFixedCreate"] | components["schemas"]["DiscountPercentageCreate"];
@@ -3001,6 +4054,17 @@ export interface components {
             /** Products */
             products?: string[] | null;
         };
+        /** DisputeAutoAcceptNotEnabled */
+        DisputeAutoAcceptNotEnabled: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "DisputeAutoAcceptNotEnabled";
+            /** Detail */
+            detail: string;
+        };
+        Event: components["schemas"]["SystemEvent"] | components["schemas"]["UserEvent"];
         /** EventCreateCustomer */
         EventCreateCustomer: {
             /**
@@ -3053,6 +4117,119 @@ export interface components {
         } & {
             [key: string]: string | number | boolean;
         };
+        /** EventMetadataOutput */
+        EventMetadataOutput: {
+            _cost?: components["schemas"]["CostMetadata-Output"];
+            _llm?: components["schemas"]["LLMMetadata"];
+        } & {
+            [key: string]: string | number | boolean;
+        };
+        /** EventName */
+        EventName: {
+            /** Name */
+            name: string;
+            /** Label */
+            label: string;
+            source: components["schemas"]["EventSource"];
+            /** Occurrences */
+            occurrences: number;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+        };
+        /**
+         * EventNamesSortProperty
+         * @enum {string}
+         */
+        EventNamesSortProperty: "name" | "-name" | "occurrences" | "-occurrences" | "first_seen" | "-first_seen" | "last_seen" | "-last_seen";
+        /**
+         * EventSortProperty
+         * @enum {string}
+         */
+        EventSortProperty: "timestamp" | "-timestamp";
+        /**
+         * EventSource
+         * @enum {string}
+         */
+        EventSource: "system" | "user";
+        /** EventType */
+        EventType: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Label */
+            label: string;
+            /** Label Property Selector */
+            label_property_selector?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /** EventTypeUpdate */
+        EventTypeUpdate: {
+            /** Label */
+            label: string;
+            /** Label Property Selector */
+            label_property_selector?: string | null;
+        };
+        /** EventTypeWithStats */
+        EventTypeWithStats: {
+            /** Id */
+            id?: string | null;
+            /** Created At */
+            created_at?: string | null;
+            /** Modified At */
+            modified_at?: string | null;
+            /** Name */
+            name: string;
+            /** Label */
+            label: string;
+            /** Label Property Selector */
+            label_property_selector?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            source: components["schemas"]["EventSource"];
+            /** Occurrences */
+            occurrences: number;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+        };
+        /**
+         * EventTypesSortProperty
+         * @enum {string}
+         */
+        EventTypesSortProperty: "name" | "-name" | "label" | "-label" | "occurrences" | "-occurrences" | "first_seen" | "-first_seen" | "last_seen" | "-last_seen";
         /** EventsIngest */
         EventsIngest: {
             /** Events */
@@ -3227,6 +4404,12 @@ export interface components {
              */
             readonly legacy: true;
         };
+        /** ListResourceWithCursorPagination[Event] */
+        ListResourceWithCursorPagination_Event_: {
+            /** Items */
+            items: components["schemas"]["Event"][];
+            pagination: components["schemas"]["CursorPagination"];
+        };
         /** ListResource[BenefitDownloadableFile] */
         ListResource_BenefitDownloadableFile_: {
             /** Items */
@@ -3263,10 +4446,34 @@ export interface components {
             items: components["schemas"]["Discount"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ListResource[EventName] */
+        ListResource_EventName_: {
+            /** Items */
+            items: components["schemas"]["EventName"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[EventTypeWithStats] */
+        ListResource_EventTypeWithStats_: {
+            /** Items */
+            items: components["schemas"]["EventTypeWithStats"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Event] */
+        ListResource_Event_: {
+            /** Items */
+            items: components["schemas"]["Event"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** ListResource[Meter] */
         ListResource_Meter_: {
             /** Items */
             items: components["schemas"]["Meter"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Organization] */
+        ListResource_Organization_: {
+            /** Items */
+            items: components["schemas"]["Organization"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Product] */
@@ -3397,6 +4604,62 @@ export interface components {
             /** Organization Id */
             organization_id?: string | null;
         };
+        /** MeterCreditEvent */
+        MeterCreditEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "meter.credited";
+            metadata: components["schemas"]["MeterCreditedMetadata"];
+        };
+        /** MeterCreditedMetadata */
+        MeterCreditedMetadata: {
+            /** Meter Id */
+            meter_id: string;
+            /** Units */
+            units: number;
+            /** Rollover */
+            rollover: boolean;
+        };
         /** MeterQuantities */
         MeterQuantities: {
             /** Quantities */
@@ -3413,6 +4676,58 @@ export interface components {
             timestamp: string;
             /** Quantity */
             quantity: number;
+        };
+        /** MeterResetEvent */
+        MeterResetEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "meter.reset";
+            metadata: components["schemas"]["MeterResetMetadata"];
+        };
+        /** MeterResetMetadata */
+        MeterResetMetadata: {
+            /** Meter Id */
+            meter_id: string;
         };
         /**
          * MeterSortProperty
@@ -3452,6 +4767,621 @@ export interface components {
             error: "NotPermitted";
             /** Detail */
             detail: string;
+        };
+        /** OrderPaidEvent */
+        OrderPaidEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "order.paid";
+            metadata: components["schemas"]["OrderPaidMetadata"];
+        };
+        /** OrderPaidMetadata */
+        OrderPaidMetadata: {
+            /** Order Id */
+            order_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Billing Type */
+            billing_type?: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency?: string;
+            /** Net Amount */
+            net_amount?: number;
+            /** Tax Amount */
+            tax_amount?: number;
+            /** Applied Balance Amount */
+            applied_balance_amount?: number;
+            /** Discount Amount */
+            discount_amount?: number;
+            /** Discount Id */
+            discount_id?: string;
+            /** Platform Fee */
+            platform_fee?: number;
+            /** Subscription Id */
+            subscription_id?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
+        /** OrderRefundedEvent */
+        OrderRefundedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "order.refunded";
+            metadata: components["schemas"]["OrderRefundedMetadata"];
+        };
+        /** OrderRefundedMetadata */
+        OrderRefundedMetadata: {
+            /** Order Id */
+            order_id: string;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Currency */
+            currency: string;
+        };
+        /** OrderUnvoidedEvent */
+        OrderUnvoidedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "order.unvoided";
+            metadata: components["schemas"]["OrderUnvoidedMetadata"];
+        };
+        /** OrderUnvoidedMetadata */
+        OrderUnvoidedMetadata: {
+            /** Order Id */
+            order_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+        };
+        /** OrderVoidedEvent */
+        OrderVoidedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "order.voided";
+            metadata: components["schemas"]["OrderVoidedMetadata"];
+        };
+        /** OrderVoidedMetadata */
+        OrderVoidedMetadata: {
+            /** Order Id */
+            order_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+        };
+        /** Organization */
+        Organization: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Avatar Url */
+            avatar_url: string | null;
+            proration_behavior: components["schemas"]["SubscriptionProrationBehavior"];
+            /** Allow Customer Updates */
+            allow_customer_updates: boolean;
+            /** Email */
+            email: string | null;
+            /** Website */
+            website: string | null;
+            /** Socials */
+            socials: components["schemas"]["OrganizationSocialLink"][];
+            status: components["schemas"]["OrganizationStatus"];
+            /** Details Submitted At */
+            details_submitted_at: string | null;
+            /** Onboarding Resubmission Requested At */
+            onboarding_resubmission_requested_at: string | null;
+            /** Sso Enforced */
+            sso_enforced: boolean;
+            /** Default Presentment Currency */
+            default_presentment_currency: string;
+            default_tax_behavior: components["schemas"]["TaxBehaviorOption"];
+            feature_settings: components["schemas"]["OrganizationFeatureSettings"] | null;
+            subscription_settings: components["schemas"]["OrganizationSubscriptionSettings"];
+            customer_email_settings: components["schemas"]["OrganizationCustomerEmailSettings"];
+            customer_portal_settings: components["schemas"]["OrganizationCustomerPortalSettings"];
+            dispute_settings: components["schemas"]["OrganizationDisputeSettings"];
+            /** Embed Hosts */
+            embed_hosts: string[];
+            /** Embed Hosts Enforced */
+            embed_hosts_enforced: boolean;
+            country?: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW") | null;
+            /** Account Id */
+            account_id: string | null;
+            /** Payout Account Id */
+            payout_account_id: string | null;
+            capabilities: components["schemas"]["OrganizationCapabilities"];
+        };
+        /** OrganizationCapabilities */
+        OrganizationCapabilities: {
+            /** Checkout Payments */
+            checkout_payments: boolean;
+            /** Subscription Renewals */
+            subscription_renewals: boolean;
+            /** Payouts */
+            payouts: boolean;
+            /** Refunds */
+            refunds: boolean;
+            /** Api Access */
+            api_access: boolean;
+            /** Dashboard Access */
+            dashboard_access: boolean;
+        };
+        /** OrganizationCompanyLegalEntitySchema */
+        OrganizationCompanyLegalEntitySchema: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "company";
+            /** Registered Name */
+            registered_name: string;
+        };
+        /** OrganizationCreate */
+        OrganizationCreate: {
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Avatar Url */
+            avatar_url?: string | null;
+            /** Legal Entity */
+            legal_entity?: (components["schemas"]["OrganizationIndividualLegalEntitySchema"] | components["schemas"]["OrganizationCompanyLegalEntitySchema"]) | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+            /** Socials */
+            socials?: components["schemas"]["OrganizationSocialLink"][] | null;
+            details?: components["schemas"]["OrganizationDetails"] | null;
+            country?: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW") | null;
+            feature_settings?: components["schemas"]["OrganizationFeatureSettingsUpdate"] | null;
+            subscription_settings?: components["schemas"]["OrganizationSubscriptionSettings"] | null;
+            customer_email_settings?: components["schemas"]["OrganizationCustomerEmailSettings"] | null;
+            customer_portal_settings?: components["schemas"]["OrganizationCustomerPortalSettings"] | null;
+            /** @default usd */
+            default_presentment_currency?: components["schemas"]["PresentmentCurrency"];
+            /** @default location */
+            default_tax_behavior?: components["schemas"]["TaxBehaviorOption"];
+        };
+        /** OrganizationCustomerEmailSettings */
+        OrganizationCustomerEmailSettings: {
+            /** Order Confirmation */
+            order_confirmation: boolean;
+            /** Payment Method Expiration Reminder */
+            payment_method_expiration_reminder: boolean;
+            /** Subscription Cancellation */
+            subscription_cancellation: boolean;
+            /** Subscription Confirmation */
+            subscription_confirmation: boolean;
+            /** Subscription Cycled */
+            subscription_cycled: boolean;
+            /** Subscription Cycled After Trial */
+            subscription_cycled_after_trial: boolean;
+            /** Subscription Past Due */
+            subscription_past_due: boolean;
+            /** Subscription Paused */
+            subscription_paused: boolean;
+            /** Subscription Resumed */
+            subscription_resumed: boolean;
+            /** Subscription Renewal Reminder */
+            subscription_renewal_reminder: boolean;
+            /** Subscription Revoked */
+            subscription_revoked: boolean;
+            /** Subscription Trial Conversion Reminder */
+            subscription_trial_conversion_reminder: boolean;
+            /** Subscription Uncanceled */
+            subscription_uncanceled: boolean;
+            /** Subscription Updated */
+            subscription_updated: boolean;
+        };
+        /** OrganizationCustomerPortalSettings */
+        OrganizationCustomerPortalSettings: {
+            usage: components["schemas"]["CustomerPortalUsageSettings"];
+            subscription: components["schemas"]["CustomerPortalSubscriptionSettings"];
+            customer?: components["schemas"]["CustomerPortalCustomerSettings"];
+        };
+        /** OrganizationDetails */
+        OrganizationDetails: {
+            /**
+             * About
+             * @deprecated
+             */
+            about?: string | null;
+            /** Product Description */
+            product_description?: string | null;
+            /** Selling Categories */
+            selling_categories?: string[];
+            /** Pricing Models */
+            pricing_models?: string[];
+            /**
+             * Intended Use
+             * @deprecated
+             */
+            intended_use?: string | null;
+            /**
+             * Customer Acquisition
+             * @deprecated
+             */
+            customer_acquisition?: string[];
+            /**
+             * Future Annual Revenue
+             * @deprecated
+             */
+            future_annual_revenue?: number | null;
+            /**
+             * Switching
+             * @default false
+             */
+            switching?: boolean;
+            /** Switching From */
+            switching_from?: ("paddle" | "lemon_squeezy" | "gumroad" | "stripe" | "other") | null;
+            /**
+             * Previous Annual Revenue
+             * @deprecated
+             */
+            previous_annual_revenue?: number | null;
+        };
+        /** OrganizationDisputeSettings */
+        OrganizationDisputeSettings: {
+            /** Auto Accept Below Amount */
+            auto_accept_below_amount: number | null;
+        };
+        /** OrganizationDisputeSettingsUpdate */
+        OrganizationDisputeSettingsUpdate: {
+            /** Auto Accept Below Amount */
+            auto_accept_below_amount?: number | null;
+        };
+        /** OrganizationFeatureSettings */
+        OrganizationFeatureSettings: {
+            /**
+             * Issue Funding Enabled
+             * @default false
+             */
+            issue_funding_enabled?: boolean;
+            /**
+             * Seat Based Pricing Enabled
+             * @default false
+             */
+            seat_based_pricing_enabled?: boolean;
+            /**
+             * Wallets Enabled
+             * @default false
+             */
+            wallets_enabled?: boolean;
+            /**
+             * Member Model Enabled
+             * @default false
+             */
+            member_model_enabled?: boolean;
+            /**
+             * Checkout Localization Enabled
+             * @default false
+             */
+            checkout_localization_enabled?: boolean;
+            /** Overview Metrics */
+            overview_metrics?: string[] | null;
+            /**
+             * Reset Proration Behavior Enabled
+             * @default false
+             */
+            reset_proration_behavior_enabled?: boolean;
+            /**
+             * Off Session Charges Enabled
+             * @default false
+             */
+            off_session_charges_enabled?: boolean;
+            /**
+             * Meter Cycling Enabled
+             * @default false
+             */
+            meter_cycling_enabled?: boolean;
+            /**
+             * Slack Benefit Enabled
+             * @default false
+             */
+            slack_benefit_enabled?: boolean;
+            /**
+             * Preview Access Enabled
+             * @default false
+             */
+            preview_access_enabled?: boolean;
+            /**
+             * Disputes Enabled
+             * @default false
+             */
+            disputes_enabled?: boolean;
+            /**
+             * Sso Enabled
+             * @default false
+             */
+            sso_enabled?: boolean;
+            /**
+             * Dispute Auto Accept Enabled
+             * @default false
+             */
+            dispute_auto_accept_enabled?: boolean;
+            /**
+             * Compass Enabled
+             * @default false
+             */
+            compass_enabled?: boolean;
+            /**
+             * Merchant Migration Enabled
+             * @default false
+             */
+            merchant_migration_enabled?: boolean;
+        };
+        /** OrganizationFeatureSettingsUpdate */
+        OrganizationFeatureSettingsUpdate: {
+            /**
+             * Seat Based Pricing Enabled
+             * @default false
+             */
+            seat_based_pricing_enabled?: boolean;
+            /**
+             * Member Model Enabled
+             * @default false
+             */
+            member_model_enabled?: boolean;
+            /**
+             * Checkout Localization Enabled
+             * @default false
+             */
+            checkout_localization_enabled?: boolean;
+            /** Overview Metrics */
+            overview_metrics?: string[] | null;
+        };
+        /** OrganizationIndividualLegalEntitySchema */
+        OrganizationIndividualLegalEntitySchema: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "individual";
+        };
+        /** OrganizationSocialLink */
+        OrganizationSocialLink: {
+            platform: components["schemas"]["OrganizationSocialPlatforms"];
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+        };
+        /**
+         * OrganizationSocialPlatforms
+         * @enum {string}
+         */
+        OrganizationSocialPlatforms: "x" | "github" | "facebook" | "instagram" | "youtube" | "tiktok" | "linkedin" | "threads" | "discord" | "other";
+        /**
+         * OrganizationSortProperty
+         * @enum {string}
+         */
+        OrganizationSortProperty: "created_at" | "-created_at" | "slug" | "-slug" | "name" | "-name" | "next_review_threshold" | "-next_review_threshold" | "days_in_status" | "-days_in_status";
+        /**
+         * OrganizationStatus
+         * @enum {string}
+         */
+        OrganizationStatus: "created" | "review" | "snoozed" | "denied" | "active" | "blocked" | "offboarding" | "offboarded";
+        /** OrganizationSubscriptionSettings */
+        OrganizationSubscriptionSettings: {
+            /** Allow Multiple Subscriptions */
+            allow_multiple_subscriptions: boolean;
+            /**
+             * PublicSubscriptionProrationBehavior
+             * @enum {string}
+             */
+            proration_behavior: "invoice" | "prorate" | "next_period";
+            /** Benefit Revocation Grace Period */
+            benefit_revocation_grace_period: number;
+            /** Prevent Trial Abuse */
+            prevent_trial_abuse: boolean;
+            /** Allow Customer Updates */
+            allow_customer_updates: boolean;
+        };
+        /** OrganizationUpdate */
+        OrganizationUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Avatar Url */
+            avatar_url?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+            /** Socials */
+            socials?: components["schemas"]["OrganizationSocialLink"][] | null;
+            details?: components["schemas"]["OrganizationDetails"] | null;
+            country?: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW") | null;
+            feature_settings?: components["schemas"]["OrganizationFeatureSettingsUpdate"] | null;
+            subscription_settings?: components["schemas"]["OrganizationSubscriptionSettings"] | null;
+            customer_email_settings?: components["schemas"]["OrganizationCustomerEmailSettings"] | null;
+            customer_portal_settings?: components["schemas"]["OrganizationCustomerPortalSettings"] | null;
+            dispute_settings?: components["schemas"]["OrganizationDisputeSettingsUpdate"] | null;
+            /** Embed Hosts */
+            embed_hosts?: string[] | null;
+            default_presentment_currency?: components["schemas"]["PresentmentCurrency"] | null;
+            default_tax_behavior?: components["schemas"]["TaxBehaviorOption"] | null;
+            /** Sso Enforced */
+            sso_enforced?: boolean | null;
         };
         /** Pagination */
         Pagination: {
@@ -3980,6 +5910,16 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** SSOEnforcementRequiresConnection */
+        SSOEnforcementRequiresConnection: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "SSOEnforcementRequiresConnection";
+            /** Detail */
+            detail: string;
+        };
         /**
          * SeatTierType
          * @enum {string}
@@ -4079,6 +6019,62 @@ export interface components {
             meters: components["schemas"]["SubscriptionMeter"][];
             pending_update: components["schemas"]["PendingSubscriptionUpdate"] | null;
         };
+        /** SubscriptionBillingPeriodUpdatedEvent */
+        SubscriptionBillingPeriodUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.billing_period_updated";
+            metadata: components["schemas"]["SubscriptionBillingPeriodUpdatedMetadata"];
+        };
+        /** SubscriptionBillingPeriodUpdatedMetadata */
+        SubscriptionBillingPeriodUpdatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Old Period End */
+            old_period_end: string;
+            /** New Period End */
+            new_period_end: string;
+        };
         /** SubscriptionCancel */
         SubscriptionCancel: {
             customer_cancellation_reason?: components["schemas"]["CustomerCancellationReason"] | null;
@@ -4086,6 +6082,142 @@ export interface components {
             customer_cancellation_comment?: string | null;
             /** Cancel At Period End */
             cancel_at_period_end: boolean;
+        };
+        /** SubscriptionCanceledEvent */
+        SubscriptionCanceledEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.canceled";
+            metadata: components["schemas"]["SubscriptionCanceledMetadata"];
+        };
+        /** SubscriptionCanceledMetadata */
+        SubscriptionCanceledMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Recurring Interval */
+            recurring_interval: string;
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            /** Customer Cancellation Reason */
+            customer_cancellation_reason?: string;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment?: string;
+            /** Canceled At */
+            canceled_at: string;
+            /** Ends At */
+            ends_at?: string;
+            /** Cancel At Period End */
+            cancel_at_period_end?: boolean;
+        };
+        /** SubscriptionCreatedEvent */
+        SubscriptionCreatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.created";
+            metadata: components["schemas"]["SubscriptionCreatedMetadata"];
+        };
+        /** SubscriptionCreatedMetadata */
+        SubscriptionCreatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Recurring Interval */
+            recurring_interval: string;
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            /** Started At */
+            started_at: string;
         };
         /** SubscriptionCustomer */
         SubscriptionCustomer: {
@@ -4135,6 +6267,68 @@ export interface components {
             /** Avatar Url */
             avatar_url: string | null;
         };
+        /** SubscriptionCycledEvent */
+        SubscriptionCycledEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.cycled";
+            metadata: components["schemas"]["SubscriptionCycledMetadata"];
+        };
+        /** SubscriptionCycledMetadata */
+        SubscriptionCycledMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
         /** SubscriptionLocked */
         SubscriptionLocked: {
             /**
@@ -4172,6 +6366,70 @@ export interface components {
             meter_id: string;
             meter: components["schemas"]["Meter"];
         };
+        /** SubscriptionPastDueEvent */
+        SubscriptionPastDueEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.past_due";
+            metadata: components["schemas"]["SubscriptionPastDueMetadata"];
+        };
+        /** SubscriptionPastDueMetadata */
+        SubscriptionPastDueMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Past Due At */
+            past_due_at: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
         /** SubscriptionPause */
         SubscriptionPause: {
             /** Pause At Period End */
@@ -4179,11 +6437,257 @@ export interface components {
             /** Resumes At */
             resumes_at?: string | null;
         };
+        /** SubscriptionPausedEvent */
+        SubscriptionPausedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.paused";
+            metadata: components["schemas"]["SubscriptionPausedMetadata"];
+        };
+        /** SubscriptionPausedMetadata */
+        SubscriptionPausedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+            /** Paused At */
+            paused_at: string;
+            /** Resumes At */
+            resumes_at?: string;
+        };
+        /** SubscriptionProductUpdatedEvent */
+        SubscriptionProductUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.product_updated";
+            metadata: components["schemas"]["SubscriptionProductUpdatedMetadata"];
+        };
+        /** SubscriptionProductUpdatedMetadata */
+        SubscriptionProductUpdatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Old Product Id */
+            old_product_id: string;
+            /** New Product Id */
+            new_product_id: string;
+        };
         /**
          * SubscriptionProrationBehavior
          * @enum {string}
          */
         SubscriptionProrationBehavior: "invoice" | "prorate" | "next_period" | "reset";
+        /** SubscriptionReactivatedEvent */
+        SubscriptionReactivatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.reactivated";
+            metadata: components["schemas"]["SubscriptionReactivatedMetadata"];
+        };
+        /** SubscriptionReactivatedMetadata */
+        SubscriptionReactivatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
+        /** SubscriptionReinstatedEvent */
+        SubscriptionReinstatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.reinstated";
+            metadata: components["schemas"]["SubscriptionReinstatedMetadata"];
+        };
+        /** SubscriptionReinstatedMetadata */
+        SubscriptionReinstatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
         /** SubscriptionResume */
         SubscriptionResume: {
             /**
@@ -4191,6 +6695,68 @@ export interface components {
              * @constant
              */
             resume: true;
+        };
+        /** SubscriptionResumedEvent */
+        SubscriptionResumedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.resumed";
+            metadata: components["schemas"]["SubscriptionResumedMetadata"];
+        };
+        /** SubscriptionResumedMetadata */
+        SubscriptionResumedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
         };
         /** SubscriptionRevoke */
         SubscriptionRevoke: {
@@ -4203,6 +6769,126 @@ export interface components {
              */
             revoke: true;
         };
+        /** SubscriptionRevokedEvent */
+        SubscriptionRevokedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.revoked";
+            metadata: components["schemas"]["SubscriptionRevokedMetadata"];
+        };
+        /** SubscriptionRevokedMetadata */
+        SubscriptionRevokedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id?: string;
+            /** Amount */
+            amount?: number;
+            /** Currency */
+            currency?: string;
+            /** Recurring Interval */
+            recurring_interval?: string;
+            /** Recurring Interval Count */
+            recurring_interval_count?: number;
+        };
+        /** SubscriptionSeatsUpdatedEvent */
+        SubscriptionSeatsUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.seats_updated";
+            metadata: components["schemas"]["SubscriptionSeatsUpdatedMetadata"];
+        };
+        /** SubscriptionSeatsUpdatedMetadata */
+        SubscriptionSeatsUpdatedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Old Seats */
+            old_seats: number;
+            /** New Seats */
+            new_seats: number;
+            /** Proration Behavior */
+            proration_behavior: string;
+        };
         /**
          * SubscriptionSortProperty
          * @enum {string}
@@ -4213,6 +6899,68 @@ export interface components {
          * @enum {string}
          */
         SubscriptionStatus: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+        /** SubscriptionUncanceledEvent */
+        SubscriptionUncanceledEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.uncanceled";
+            metadata: components["schemas"]["SubscriptionUncanceledMetadata"];
+        };
+        /** SubscriptionUncanceledMetadata */
+        SubscriptionUncanceledMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+            /** Product Id */
+            product_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Recurring Interval */
+            recurring_interval: string;
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+        };
         SubscriptionUpdate: components["schemas"]["SubscriptionUpdateBase"] | components["schemas"]["SubscriptionUpdateSeats"] | components["schemas"]["SubscriptionUpdateBillingPeriod"] | components["schemas"]["SubscriptionCancel"] | components["schemas"]["SubscriptionRevoke"] | components["schemas"]["SubscriptionPause"] | components["schemas"]["SubscriptionResume"] | components["schemas"]["SubscriptionUpdateClear"];
         /** SubscriptionUpdateBase */
         SubscriptionUpdateBase: {
@@ -4241,12 +6989,128 @@ export interface components {
             /** Pending Update */
             pending_update: null;
         };
+        /** SubscriptionUpdateClearedEvent */
+        SubscriptionUpdateClearedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.update_cleared";
+            metadata: components["schemas"]["SubscriptionUpdateClearedMetadata"];
+        };
+        /** SubscriptionUpdateClearedMetadata */
+        SubscriptionUpdateClearedMetadata: {
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** SubscriptionUpdateSeats */
         SubscriptionUpdateSeats: {
             /** Seats */
             seats: number;
             proration_behavior?: components["schemas"]["SubscriptionProrationBehavior"] | null;
         };
+        /** SubscriptionUpdatedEvent */
+        SubscriptionUpdatedEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "system";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            name: "subscription.updated";
+            metadata: components["schemas"]["SubscriptionUpdatedMetadata"];
+        };
+        /** SubscriptionUpdatedMetadata */
+        SubscriptionUpdatedMetadata: {
+            /** Product Id */
+            product_id?: string;
+            proration_behavior?: components["schemas"]["SubscriptionProrationBehavior"];
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Trial End */
+            trial_end?: string;
+            /** Seats */
+            seats?: number;
+            /** Billing Period End */
+            billing_period_end?: string;
+            /** Subscription Id */
+            subscription_id: string;
+        };
+        SystemEvent: components["schemas"]["MeterCreditEvent"] | components["schemas"]["MeterResetEvent"] | components["schemas"]["BenefitGrantedEvent"] | components["schemas"]["BenefitCycledEvent"] | components["schemas"]["BenefitUpdatedEvent"] | components["schemas"]["BenefitRevokedEvent"] | components["schemas"]["SubscriptionCreatedEvent"] | components["schemas"]["SubscriptionUpdatedEvent"] | components["schemas"]["SubscriptionCycledEvent"] | components["schemas"]["SubscriptionCanceledEvent"] | components["schemas"]["SubscriptionRevokedEvent"] | components["schemas"]["SubscriptionPastDueEvent"] | components["schemas"]["SubscriptionReactivatedEvent"] | components["schemas"]["SubscriptionReinstatedEvent"] | components["schemas"]["SubscriptionPausedEvent"] | components["schemas"]["SubscriptionResumedEvent"] | components["schemas"]["SubscriptionUncanceledEvent"] | components["schemas"]["SubscriptionProductUpdatedEvent"] | components["schemas"]["SubscriptionSeatsUpdatedEvent"] | components["schemas"]["SubscriptionBillingPeriodUpdatedEvent"] | components["schemas"]["SubscriptionUpdateClearedEvent"] | components["schemas"]["OrderPaidEvent"] | components["schemas"]["OrderRefundedEvent"] | components["schemas"]["OrderVoidedEvent"] | components["schemas"]["OrderUnvoidedEvent"] | components["schemas"]["CheckoutCreatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["BalanceOrderEvent"] | components["schemas"]["BalanceCreditOrderEvent"] | components["schemas"]["BalanceRefundEvent"] | components["schemas"]["BalanceRefundReversalEvent"] | components["schemas"]["BalanceDisputeEvent"] | components["schemas"]["BalanceDisputeReversalEvent"];
         /**
          * TaxBehaviorOption
          * @enum {string}
@@ -4276,6 +7140,50 @@ export interface components {
             func: "unique";
             /** Property */
             property: string;
+        };
+        /** UserEvent */
+        UserEvent: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Customer Id */
+            customer_id: string | null;
+            customer: components["schemas"]["Customer"] | null;
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /**
+             * Child Count
+             * @default 0
+             */
+            child_count?: number;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Label */
+            label: string;
+            /** Name */
+            name: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            source: "user";
+            metadata: components["schemas"]["EventMetadataOutput"];
         };
         /** ValidationError */
         ValidationError: {
@@ -4424,6 +7332,184 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "organizations:list": {
+        parameters: {
+            query?: {
+                slug?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["OrganizationSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Organization_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "organizations:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannotCreateOrganizationError"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "organizations:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "organizations:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"] | components["schemas"]["DisputeAutoAcceptNotEnabled"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SSOEnforcementRequiresConnection"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "subscriptions:list": {
         parameters: {
             query?: {
@@ -6117,6 +9203,130 @@ export interface operations {
             };
         };
     };
+    "events:list": {
+        parameters: {
+            query?: {
+                filter?: string | null;
+                start_timestamp?: string | null;
+                end_timestamp?: string | null;
+                organization_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                meter_id?: string | null;
+                name?: string | string[] | null;
+                source?: components["schemas"]["EventSource"] | components["schemas"]["EventSource"][] | null;
+                query?: string | null;
+                parent_id?: string | null;
+                depth?: number | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["EventSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Event_"] | components["schemas"]["ListResourceWithCursorPagination_Event_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "events:list_names": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                source?: components["schemas"]["EventSource"] | components["schemas"]["EventSource"][] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["EventNamesSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_EventName_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "events:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "events:ingest": {
         parameters: {
             query?: never;
@@ -6138,6 +9348,88 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EventsIngestResponse"];
                 };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "event-types:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                query?: string | null;
+                root_events?: boolean;
+                parent_id?: string | null;
+                source?: components["schemas"]["EventSource"] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["EventTypesSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_EventTypeWithStats_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "event-types:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventTypeUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventType"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unprocessable Entity */
             422: {

@@ -156,6 +156,7 @@ export function createApp(options: AppOptions): Express {
         token = authenticate(ctx.store, req.headers.authorization, info.scopes);
         organizationId = token.organizationId;
         options.rateLimiter.hit(organizationId);
+        info.guard?.({ organizationId, params: match.params });
       }
 
       const query = shapeQuery(info, new URLSearchParams(search));

@@ -31,15 +31,27 @@ export interface ValidationSettings {
   before: Partial<Record<string, (body: unknown) => void>>;
   awareDatetimeQuery: Partial<Record<string, readonly string[]>>;
   queryRules: Partial<Record<string, Record<string, QueryRule>>>;
+  /** Checks of the call's path before its parameters and body are validated, by operation. */
+  guards?: Partial<Record<string, Guard>>;
 }
+
+/**
+ * A check Polar makes while it resolves a route's dependencies, before the body is validated
+ * (e.g. an organization route's 404). It sees the token's organization and the raw path parameters.
+ */
+export type Guard = (call: { organizationId: string; params: Record<string, string> }) => void;
 
 /** What the pipeline needs to know about one operation, read from the spec once. */
 export interface OperationInfo {
   operationId: string;
   method: string;
   path: string;
-  /** Scopes of the organization-token security requirement; a token needs any one. Empty: no auth. */
-  scopes: string[];
+  /**
+   * Scopes of the organization-token security requirement; a token needs any one. Empty: no auth.
+   * Null: the operation has security requirements, none for organization tokens (only a user may
+   * call it), so an organization token is refused as no token would be.
+   */
+  scopes: string[] | null;
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
@@ -61,6 +73,7 @@ export interface OperationInfo {
   awareDatetimeQuery: readonly string[];
   /** Checks of query parameters beyond their JSON Schema, by parameter. */
   queryRules: Record<string, QueryRule>;
+  guard?: Guard;
 }
 
 /** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
@@ -116,7 +129,9 @@ export async function loadOperations(
   const walked = new Set(settings.walked);
   return backend.router.getOperations().map((operation) => {
     // Scopes of the organization-token (`oat`) requirement.
-    const oat = (operation.security ?? []).find((requirement) => "oat" in requirement)?.oat ?? [];
+    const security = operation.security ?? [];
+    const oat =
+      security.find((requirement) => "oat" in requirement)?.oat ?? (security.length > 0 ? null : []);
     const query = new Map<string, QuerySpec>();
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
@@ -146,6 +161,7 @@ export async function loadOperations(
       before: settings.before[String(operation.operationId)],
       awareDatetimeQuery: settings.awareDatetimeQuery[String(operation.operationId)] ?? [],
       queryRules: settings.queryRules[String(operation.operationId)] ?? {},
+      guard: settings.guards?.[String(operation.operationId)],
     };
     if (walker && walked.has(info.operationId)) {
       // The raw (not dereferenced) schema: its `$ref`s name the model classes.

@@ -183,7 +183,7 @@ function describeFormat(format: string, data: Json): Described {
 // --- Python's spellings, for messages that quote a value ------------------------------------
 
 /** Python's `repr()` of a float, from its JS number: `5.5`, `1e+16`, `1e-05`, `inf`. */
-function pythonFloatRepr(value: number): string {
+export function pythonFloatRepr(value: number): string {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   const magnitude = Math.abs(value);
@@ -243,6 +243,7 @@ export const MODEL_ATTRIBUTES_TYPE: Described = {
   msg: "Input should be a valid dictionary or object to extract fields from",
 };
 export const STRING_TYPE: Described = { type: "string_type", msg: "Input should be a valid string" };
+export const URL_TYPE: Described = { type: "url_type", msg: "URL input should be a string or URL" };
 export const UUID_TYPE: Described = {
   type: "uuid_type",
   msg: "UUID input should be a string, bytes or UUID object",

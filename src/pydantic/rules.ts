@@ -72,6 +72,8 @@ export interface ModelRules {
   modelValidators?: Record<string, ModelValidator>;
   /** `BeforeValidator`s of a list's items, by `Component.field`. */
   itemBeforeValidators?: Record<string, (item: unknown) => unknown>;
+  /** `BeforeValidator`s of a field, by `Component.field`: they change the input before it is checked. */
+  fieldBeforeValidators?: Record<string, (value: unknown) => unknown>;
 }
 
 /**
@@ -100,6 +102,7 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
     fieldValidators: {},
     modelValidators: {},
     itemBeforeValidators: {},
+    fieldBeforeValidators: {},
   };
   for (const rules of all) {
     Object.assign(merged.callableUnions, rules.callableUnions);
@@ -112,6 +115,7 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
     Object.assign(merged.fieldValidators, rules.fieldValidators);
     Object.assign(merged.modelValidators, rules.modelValidators);
     Object.assign(merged.itemBeforeValidators, rules.itemBeforeValidators);
+    Object.assign(merged.fieldBeforeValidators, rules.fieldBeforeValidators);
   }
   return merged;
 }

@@ -22,6 +22,7 @@ import {
   pythonStr,
   STRING_TYPE,
   stringLengthProblem,
+  URL_TYPE,
   UUID_TYPE,
   unionTagInvalid,
   unionTagNotFound,
@@ -42,6 +43,7 @@ import {
   pythonLength,
   pythonStrip,
 } from "./scalars.js";
+import { HTTP_URL_MAX_LENGTH, httpUrlProblem, normalizedHttpUrl } from "./url.js";
 import { canonicalUuid, uuid4Problem } from "./uuid.js";
 
 export type { ModelRules } from "./rules.js";
@@ -174,6 +176,7 @@ export class ModelWalker {
       return ok(value, value === data);
     }
     if (schema.format === "date-time") return this.datetime(kind, data, loc);
+    if (schema.format === "uri") return this.url(schema, data, loc);
     if (typeof data !== "string") return fail(STRING_TYPE, loc, data);
     if (kind === "stripped-length") {
       // An AfterValidator strips the name first: the length is checked on the stripped value,
@@ -202,6 +205,16 @@ export class ModelWalker {
       );
     }
     return ok(data, true, data.includes("\u0000"));
+  }
+
+  /** `HttpUrl`: its own length limit and errors, handed on normalized. */
+  private url(schema: Record<string, unknown>, data: unknown, loc: Loc): Outcome {
+    if (typeof data !== "string") return fail(URL_TYPE, loc, data);
+    const maxLength = typeof schema.maxLength === "number" ? schema.maxLength : HTTP_URL_MAX_LENGTH;
+    const problem = httpUrlProblem(data, maxLength);
+    if (problem) return fail(problem, loc, data);
+    const value = normalizedHttpUrl(data);
+    return ok(value, value === data);
   }
 
   private datetime(kind: FieldKind | undefined, data: unknown, loc: Loc): Outcome {
@@ -311,7 +324,9 @@ export class ModelWalker {
         continue;
       }
       const field = name === undefined ? undefined : `${name}.${key}`;
-      const input = data[key];
+      const raw = data[key];
+      const before = field === undefined ? undefined : this.rules.fieldBeforeValidators?.[field];
+      const input = before ? before(raw) : raw;
       const outcome = this.node(fieldSchema, input, [...loc, key], field);
       if (outcome.errors.length > 0) {
         append(errors, outcome.errors);
@@ -327,7 +342,7 @@ export class ModelWalker {
       }
       validated[key] = outcome.value;
       coerced[key] = outcome.value;
-      exact &&= outcome.exact;
+      exact &&= outcome.exact && input === raw;
       nul ||= outcome.nul;
     }
     for (const [key, input] of Object.entries(data)) {

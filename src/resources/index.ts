@@ -15,6 +15,7 @@ import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
+import { eventTypes } from "./event-types/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
 import { meters } from "./meters/index.js";
@@ -35,6 +36,7 @@ export const RESOURCES = [
   subscriptions,
   grants,
   customerMeters,
+  eventTypes,
   events,
   webhooks,
   organizations,
@@ -96,6 +98,7 @@ export function validation(): Required<Omit<Validation, "rules">> & { rules: Mod
     before: Object.assign({}, ...all.map((entry) => entry.before ?? {})),
     awareDatetimeQuery: Object.assign({}, ...all.map((entry) => entry.awareDatetimeQuery ?? {})),
     queryRules: Object.assign({}, ...all.map((entry) => entry.queryRules ?? {})),
+    guards: Object.assign({}, ...all.map((entry) => entry.guards ?? {})),
   };
 }
 

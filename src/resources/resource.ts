@@ -29,6 +29,10 @@ export interface Validation {
   awareDatetimeQuery?: Partial<Record<ApiOperationId, readonly string[]>>;
   /** Other checks of query parameters beyond their JSON Schema, by operation and parameter. */
   queryRules?: Partial<Record<ApiOperationId, Record<string, QueryRule>>>;
+  /** Checks Polar makes before it validates the parameters and the body (a dependency's 404). */
+  guards?: Partial<
+    Record<ApiOperationId, (call: { organizationId: string; params: Record<string, string> }) => void>
+  >;
 }
 
 /** One section of a snapshot document: a table's records, written as JSON and read back. */

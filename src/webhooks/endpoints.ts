@@ -8,6 +8,7 @@ import type { Schemas } from "../domain/wire.js";
 
 import { RequestValidationError } from "../errors.js";
 import type { Described } from "../pydantic/messages.js";
+import { httpUrlProblem } from "../pydantic/url.js";
 import type { Random } from "../util/random.js";
 import { iso, isoOrNull } from "../util/time.js";
 
@@ -68,31 +69,9 @@ export function generateSecret(random: Random, at: Date): string {
  */
 export function endpointUrlProblem(input: unknown): Described | null {
   if (typeof input !== "string") return null;
+  // The webhook URL's length is checked by its JSON Schema, before this.
   const trimmed = input.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    const error = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed)
-      ? "empty host"
-      : "relative URL without a base";
-    return { type: "url_parsing", msg: `Input should be a valid URL, ${error}`, ctx: { error } };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return {
-      type: "url_scheme",
-      msg: "URL scheme should be 'http' or 'https'",
-      ctx: { expected_schemes: "'http' or 'https'" },
-    };
-  }
-  if (url.hostname === "") {
-    return {
-      type: "url_parsing",
-      msg: "Input should be a valid URL, empty host",
-      ctx: { error: "empty host" },
-    };
-  }
-  return null;
+  return httpUrlProblem(trimmed === "" ? input : trimmed, Number.POSITIVE_INFINITY);
 }
 
 /**

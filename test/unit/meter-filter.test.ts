@@ -52,6 +52,9 @@ function event(
     external_id: null,
     metadata,
     ingested_at: timestamp,
+    external_member_id: null,
+    parent_id: null,
+    pending_parent: null,
   };
 }
 

@@ -9,6 +9,7 @@
 import { ResourceNotFound } from "../../errors.js";
 import type { Ctx, Partition } from "../context.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { meterCreditedMetadata, meterResetMetadata, recordSystemEvent } from "../events/system.js";
 import type { Aggregate } from "../events/table.js";
 import { aggregateEvent, aggregateValue, emptyAggregate } from "../meters/filter.js";
 import type { MeterRecord } from "../meters/table.js";
@@ -109,21 +110,32 @@ export function customerMeterFor(ctx: Ctx, customer: CustomerRecord, meterId: st
   );
 }
 
-/** Adds credited units (the running sum never goes below 0). No events: the caller emits them. */
+/**
+ * Adds credited units (the running sum never goes below 0), recorded as Polar's `meter.credited`
+ * system event (`rollover`: units carried over from the last period). No webhooks: the caller
+ * emits them.
+ */
 export function creditCustomerMeter(
   ctx: Ctx,
   customer: CustomerRecord,
   meterId: string,
   units: number,
+  rollover = false,
 ): CustomerMeterRecord {
+  const credited = Math.trunc(units);
+  recordSystemEvent(ctx, customer, "meter.credited", meterCreditedMetadata(meterId, credited, rollover));
   const customerMeter = customerMeterFor(ctx, customer, meterId);
-  customerMeter.credited_units = Math.max(0, customerMeter.credited_units + Math.trunc(units));
+  customerMeter.credited_units = Math.max(0, customerMeter.credited_units + credited);
   customerMeter.modified_at = ctx.clock.now();
   return customerMeter;
 }
 
-/** Starts the meter over: consumed counts only events ingested from now on, credited is 0. No events. */
+/**
+ * Starts the meter over: consumed counts only events ingested from now on, credited is 0; recorded
+ * as Polar's `meter.reset` system event. No webhooks.
+ */
 export function resetCustomerMeter(ctx: Ctx, customer: CustomerRecord, meterId: string): CustomerMeterRecord {
+  recordSystemEvent(ctx, customer, "meter.reset", meterResetMetadata(meterId));
   const partition = ctx.store.partition(customer.organization_id);
   const customerMeter = customerMeterFor(ctx, customer, meterId);
   customerMeter.consumed_since = partition.usage.events.length;

@@ -1,6 +1,6 @@
 /** The customers CSV export (`GET /v1/customers/export`), byte for byte as Polar writes it. */
 
-import type { Metadata } from "../../store/store.js";
+import { pythonJsonDumps } from "../../domain/python-json.js";
 import { pythonIsoformat } from "../../util/time.js";
 import type { Ctx } from "../context.js";
 import { liveCustomers } from "./list.js";
@@ -25,25 +25,6 @@ const EXPORT_HEADER = [
 function csvField(value: string | null): string {
   if (value === null) return "";
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** Python's `json.dumps` with its default separators and `ensure_ascii`. */
-export function pythonJsonDumps(value: Metadata): string {
-  const ascii = (text: string) =>
-    JSON.stringify(text).replace(
-      /[\u0080-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
-  const entries = Object.entries(value).map(([key, item]) => {
-    const rendered =
-      typeof item === "string"
-        ? ascii(item)
-        : typeof item === "boolean"
-          ? String(item)
-          : JSON.stringify(item);
-    return `${ascii(key)}: ${rendered}`;
-  });
-  return `{${entries.join(", ")}}`;
 }
 
 /** The CSV Polar's export endpoint returns: `\r\n` line ends, empty fields for null. */

@@ -4,12 +4,14 @@
  * email and external_id, and anonymization. Every change publishes its events.
  */
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, RequestValidationError, ResourceNotFound } from "../../errors.js";
 import { normalizeEmail } from "../../pydantic/email.js";
 import { pythonIsoformat } from "../../util/time.js";
 import type { Ctx, Partition } from "../context.js";
 import { attachPendingEvents } from "../events/service.js";
+import { customerMetadata, customerUpdatedMetadata, recordSystemEvent } from "../events/system.js";
 import { revokeBenefit } from "../grants/service.js";
 import { revokeCustomerSubscriptions } from "../subscriptions/service.js";
 import { normalizeAddress } from "./address.js";
@@ -139,6 +141,7 @@ export function createCustomer(
   partition.customers.insert(customer);
   if (customer.external_id !== null && partition.usage.events.length > 0) attachPendingEvents(ctx, customer);
   publish(ctx, customer, "customer.created");
+  recordSystemEvent(ctx, customer, "customer.created", customerMetadata(customer), customer.created_at);
   return customer;
 }
 
@@ -213,6 +216,7 @@ export function updateCustomer(
 
   // Every check passed: apply the change as a whole.
   const before = { email: customer.email, external_id: customer.external_id };
+  const previous = structuredClone(customer);
   if (emailChanged) {
     customer.email = email;
     customer.email_verified = false;
@@ -230,7 +234,32 @@ export function updateCustomer(
     attachPendingEvents(ctx, customer);
   }
   publish(ctx, customer, "customer.updated");
+  recordSystemEvent(
+    ctx,
+    customer,
+    "customer.updated",
+    customerUpdatedMetadata(customer, updatedFields(previous, customer)),
+  );
   return customer;
+}
+
+/** Polar's `updated_fields` of a `customer.updated` event: what the update changed, with its new value. */
+function updatedFields(previous: CustomerRecord, customer: CustomerRecord): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const changed = (a: unknown, b: unknown) => !isDeepStrictEqual(a, b);
+  if (changed(previous.name, customer.name)) fields.name = customer.name;
+  if (changed(previous.billing_name, customer.billing_name)) fields.billing_name = customer.billing_name;
+  if (changed(previous.email, customer.email)) fields.email = customer.email;
+  if (changed(previous.billing_address, customer.billing_address)) {
+    // Address.to_dict(): the fields that are set, `country` last.
+    fields.billing_address =
+      customer.billing_address === null
+        ? null
+        : Object.fromEntries(Object.entries(customer.billing_address).filter(([, value]) => value !== null));
+  }
+  if (changed(previous.tax_id, customer.tax_id)) fields.tax_id = customer.tax_id?.[0] ?? null;
+  if (changed(previous.metadata, customer.metadata)) fields.metadata = { ...customer.metadata };
+  return fields;
 }
 
 function anonymizeValue(value: string, createdAt: Date): string {
@@ -276,6 +305,7 @@ export function deleteCustomer(ctx: Ctx, customer: CustomerRecord, options: { an
   customer.modified_at = now;
   partition.customers.reindex(customer, before);
   publish(ctx, customer, "customer.deleted");
+  recordSystemEvent(ctx, customer, "customer.deleted", customerMetadata(customer));
 }
 
 /** A live customer of the organization by id, or 404. */

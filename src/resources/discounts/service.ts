@@ -4,7 +4,9 @@
  * the products are the organization's, and each change sends its webhook (`discount.created`,
  * `discount.updated`, `discount.deleted`) with the discount as `data`.
  */
+
 import { emit } from "../../domain/events.js";
+import { jsonbOrdered } from "../../domain/jsonb.js";
 import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, ResourceNotFound, type ValidationDetail } from "../../errors.js";
 import { laxDatetime } from "../../pydantic/lax.js";
@@ -32,8 +34,7 @@ function dateOf(value: string | null | undefined): Date | null {
 
 /** An amounts map in the order jsonb keeps an object's keys: shorter first, then bytewise. */
 export function jsonbOrder(amounts: DiscountAmounts): DiscountAmounts {
-  const keys = Object.keys(amounts).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((key) => [key, amounts[key]]));
+  return jsonbOrdered(amounts);
 }
 
 /** Python's `==` between two amounts maps (or None). */

@@ -1,11 +1,14 @@
-/** Usage events: ingestion and the indices that keep customer meters current. */
+/**
+ * Events: usage events (ingestion and the indices that keep customer meters current), the system
+ * events the emulator records about customers, and the lists of both.
+ */
 import { array, problem, toJson } from "../../domain/decode.js";
 import { defineResource, type SnapshotSection } from "../resource.js";
 import { eventControl } from "./control.js";
 import { eventHandlers } from "./handlers.js";
 import { eventRules } from "./rules.js";
-import { type UsageIndex, usageEventDecoder, usageIndexDecoder } from "./snapshot.js";
-import { type UsageEventRecord, UsageTable } from "./table.js";
+import { systemEventDecoder, type UsageIndex, usageEventDecoder, usageIndexDecoder } from "./snapshot.js";
+import { type SystemEventRecord, type UsageEventRecord, UsageTable } from "./table.js";
 
 const usageIndex: SnapshotSection<UsageIndex> = {
   decode: usageIndexDecoder,
@@ -27,7 +30,11 @@ export const events = defineResource({
   tables: () => ({ usage: new UsageTable() }),
   handlers: eventHandlers,
   control: eventControl,
-  validation: { rules: eventRules, walked: ["events:ingest"] },
+  validation: {
+    rules: eventRules,
+    walked: ["events:ingest"],
+    awareDatetimeQuery: { "events:list": ["start_timestamp", "end_timestamp"] },
+  },
   snapshot: {
     sections: {
       events: {
@@ -39,12 +46,25 @@ export const events = defineResource({
         },
         count: ({ usage }) => usage.events.length,
       },
+      system_events: {
+        kind: "collection" as const,
+        decode: array(systemEventDecoder),
+        save: ({ usage }) => usage.systemEvents.map(toJson),
+        restore: ({ usage }, records: SystemEventRecord[]) => {
+          for (const event of records) usage.appendSystem(event);
+        },
+        count: ({ usage }) => usage.systemEvents.length,
+      },
       usage_index: usageIndex,
     },
     references: (decoded, ids, problems, missing) => {
       decoded.events.forEach((item, index) => {
         if (item.customer_id !== null && !ids("customers").has(item.customer_id))
           missing(["events", index, "customer_id"], "customer", item.customer_id);
+      });
+      decoded.system_events.forEach((item, index) => {
+        if (!ids("customers").has(item.customer_id))
+          missing(["system_events", index, "customer_id"], "customer", item.customer_id);
       });
       const positions = (map: Map<string, number[]>, name: string) => {
         for (const [key, list] of map) {

@@ -12,19 +12,29 @@
  *   `external_customer_id` — now, or later when a customer gets that external id;
  * - consumed units are the meter's aggregation over the customer's events ingested since the last
  *   reset; credited units the non-negative running sum of credits since then;
- * - the customer meters move as src/resources/customer-meters says.
+ * - the customer meters move as src/resources/customer-meters says;
+ * - each event's name gets the organization's event type of that name, made when it is new
+ *   (event_type/repository.py `get_or_create`), duplicates included;
+ * - an event's `parent_id` (an event id or an external id) links it to its parent when an event
+ *   has it, now or when it arrives later (event/repository.py `resolve_pending_parents`); until
+ *   its chain reaches a root, an event is not listed (Polar sends only rooted events to the store
+ *   lists read from), though it counts for meters already.
  */
 import type { Schemas } from "../../domain/wire.js";
-import { PolarRequestValidationError, type ValidationDetail } from "../../errors.js";
+import { PolarRequestValidationError, RequestValidationError, type ValidationDetail } from "../../errors.js";
 import { laxDatetime } from "../../pydantic/lax.js";
-import type { Ctx, Partition } from "../context.js";
+import { pythonLength } from "../../pydantic/scalars.js";
+import { type Ctx, type Partition, partitionsOf } from "../context.js";
 import { createCustomerMeter, materializeMeters, recompute } from "../customer-meters/service.js";
 import type { CustomerMeterRecord } from "../customer-meters/table.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { ensureEventType } from "../event-types/service.js";
 import { aggregateEvent, aggregateValue, meterMatches } from "../meters/filter.js";
-import type { MeterRecord } from "../meters/table.js";
+import { parseFilterJson } from "../meters/filter-json.js";
+import type { FilterRecord, MeterRecord } from "../meters/table.js";
 import { organizationTokenDetail } from "../organizations/rules.js";
+import type { EventFilters } from "./list.js";
 import type { UsageEventRecord } from "./table.js";
 
 export type EventsIngestBody = Schemas["EventsIngest"];
@@ -151,6 +161,7 @@ export function ingestEvents(
   const now = ctx.clock.now();
   const timestamps = eventTimestamps(events, now);
   validateBatch(partition, events);
+  for (const event of events) ensureEventType(ctx, partition, event.name);
 
   const meters = partition.meters.live();
   /** Live customers in the order they first appear in the batch, and those whose meters moved. */
@@ -160,6 +171,7 @@ export function ingestEvents(
   const slots = new Map<string, (CustomerMeterRecord | undefined)[]>();
   let inserted = 0;
   let duplicates = 0;
+  const batch: UsageEventRecord[] = [];
   events.forEach((input, index) => {
     const externalCustomerId = isCustomerEvent(input) ? null : input.external_customer_id;
     const customer = isCustomerEvent(input)
@@ -168,12 +180,9 @@ export function ingestEvents(
     if (customer && !concerned.has(customer.id)) concerned.set(customer.id, customer);
 
     const externalId = input.external_id ?? null;
-    if (externalId !== null) {
-      if (partition.usage.externalIds.has(externalId)) {
-        duplicates += 1;
-        return;
-      }
-      partition.usage.externalIds.add(externalId);
+    if (externalId !== null && partition.usage.byExternalId.has(externalId)) {
+      duplicates += 1;
+      return;
     }
     const event: UsageEventRecord = {
       id: ctx.random.uuid(),
@@ -185,6 +194,12 @@ export function ingestEvents(
       external_id: externalId,
       metadata: structuredClone(input.metadata ?? {}) as Record<string, unknown>,
       ingested_at: now,
+      external_member_id:
+        "external_member_id" in input && typeof input.external_member_id === "string"
+          ? input.external_member_id
+          : null,
+      parent_id: null,
+      pending_parent: input.parent_id ?? null,
     };
     // The customer's rows for every meter exist before the event counts (aggregated once, below).
     let customerSlots = customer ? slots.get(customer.id) : undefined;
@@ -192,7 +207,8 @@ export function ingestEvents(
       customerSlots = materializeMeters(ctx, partition, customer, meters);
       slots.set(customer.id, customerSlots);
     }
-    const position = partition.usage.events.push(event) - 1;
+    const position = partition.usage.append(event);
+    batch.push(event);
     inserted += 1;
     if (externalCustomerId !== null) push(partition.usage.byExternalCustomerId, externalCustomerId, position);
     if (!customer || !customerSlots) return;
@@ -203,11 +219,68 @@ export function ingestEvents(
     }
   });
 
+  resolveParents(partition, batch);
+
   for (const customer of concerned.values()) {
     if (!changed.has(customer.id)) continue;
     publishCustomerState(ctx, customer);
   }
   return { inserted, duplicates };
+}
+
+// --- parents ----------------------------------------------------------------------------------
+
+/** An event id as the text of a `parent_id`: Postgres casts the usual UUID spellings. */
+function uuidText(reference: string): string | null {
+  const bare = reference.startsWith("{") && reference.endsWith("}") ? reference.slice(1, -1) : reference;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bare)) return bare.toLowerCase();
+  if (/^[0-9a-f]{32}$/i.test(bare)) {
+    const hex = bare.toLowerCase();
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  return null;
+}
+
+function link(partition: Partition, child: UsageEventRecord, parentId: string): void {
+  const reference = child.pending_parent;
+  if (reference === null || parentId === child.id) return;
+  child.parent_id = parentId;
+  child.pending_parent = null;
+  partition.usage.links += 1;
+  const waiting = partition.usage.waitingForParent.get(reference);
+  if (!waiting) return;
+  const rest = waiting.filter((event) => event !== child);
+  if (rest.length === 0) partition.usage.waitingForParent.delete(reference);
+  else partition.usage.waitingForParent.set(reference, rest);
+}
+
+/**
+ * Polar's `resolve_pending_parents` for a batch just inserted: its events find their parent by
+ * external id, then by event id; events that waited for a parent find it among the batch, by
+ * external id, then by id.
+ */
+function resolveParents(partition: Partition, batch: readonly UsageEventRecord[]): void {
+  for (const child of batch) {
+    if (child.pending_parent === null) continue;
+    const parent = partition.usage.byExternalId.get(child.pending_parent);
+    if (parent) link(partition, child, parent.id);
+  }
+  for (const child of batch) {
+    if (child.pending_parent === null) continue;
+    const id = uuidText(child.pending_parent);
+    if (id !== null && partition.usage.byId.has(id)) link(partition, child, id);
+  }
+  for (const parent of batch) {
+    if (parent.external_id === null) continue;
+    for (const child of [...(partition.usage.waitingForParent.get(parent.external_id) ?? [])]) {
+      link(partition, child, parent.id);
+    }
+  }
+  for (const parent of batch) {
+    for (const child of [...(partition.usage.waitingForParent.get(parent.id) ?? [])]) {
+      link(partition, child, parent.id);
+    }
+  }
 }
 
 /**
@@ -251,4 +324,96 @@ export function attachPendingEvents(ctx: Ctx, customer: CustomerRecord): void {
     recompute(partition, customerMeter, meter);
     customerMeter.modified_at = ctx.clock.now();
   }
+}
+
+// --- reading ----------------------------------------------------------------------------------
+
+/** The query of `GET /v1/events/` as the handler reads it. */
+export interface EventListQuery {
+  filter?: string;
+  startTimestamp?: Date;
+  endTimestamp?: Date;
+  /** The `organization_id` filter as given (Polar checks whether it was). */
+  organizationIdFilter?: readonly string[];
+  organizationIds: string[];
+  customerIds?: readonly string[];
+  externalCustomerIds?: readonly string[];
+  meterId?: string;
+  names?: readonly string[];
+  sources?: readonly string[];
+  query?: string;
+  parentId?: string;
+  depth?: number;
+  metadata?: Record<string, string[]>;
+}
+
+/**
+ * The filters of an event list, checked in the order Polar's endpoint and service check them
+ * (event/endpoints.py `list`, event/service.py `_resolve_tinybird_filters`): the `filter` JSON,
+ * then `query` (only with an `organization_id` filter, at least 3 characters), then the meter
+ * (an unknown one is a 422, unless no organization is left to read).
+ */
+export function eventFilters(ctx: Ctx, input: EventListQuery): EventFilters {
+  const filters: FilterRecord[] = [];
+  if (input.filter !== undefined) {
+    const parsed = parseFilterJson(input.filter);
+    if ("errors" in parsed) throw new RequestValidationError(parsed.errors);
+    filters.push(parsed.filter);
+  }
+  if (input.query !== undefined && input.organizationIdFilter === undefined) {
+    throw new RequestValidationError([
+      {
+        type: "value_error",
+        msg: "Query is only supported when organization_id is provided.",
+        loc: ["query", "query"],
+        input: input.query,
+      },
+    ]);
+  }
+  if (input.query !== undefined && pythonLength(input.query) < 3) {
+    throw new RequestValidationError([
+      {
+        type: "query",
+        msg: "Query must be at least 3 characters.",
+        loc: ["query", "query"],
+        input: input.query,
+      },
+    ]);
+  }
+  let numericProperty: string | undefined;
+  if (input.meterId !== undefined && input.organizationIds.length > 0) {
+    const meterId = input.meterId;
+    const meter = partitionsOf(ctx, input.organizationIds)
+      .map((partition) => partition.meters.get(meterId))
+      .find((found) => found !== undefined);
+    if (meter === undefined) {
+      throw new PolarRequestValidationError([
+        { type: "meter_id", loc: ["query", "meter_id"], msg: "Meter not found.", input: meterId },
+      ]);
+    }
+    filters.push(meter.filter);
+    const aggregation = meter.aggregation;
+    if (
+      aggregation.func !== "count" &&
+      aggregation.func !== "unique" &&
+      !["timestamp", "name", "source"].includes(aggregation.property)
+    ) {
+      numericProperty = aggregation.property;
+    }
+  }
+  return {
+    organizationIds: input.organizationIds,
+    filters,
+    startTimestamp: input.startTimestamp,
+    endTimestamp: input.endTimestamp,
+    customerIds: input.customerIds,
+    externalCustomerIds: input.externalCustomerIds,
+    names: input.names,
+    sources: input.sources,
+    metadata: input.metadata,
+    query: input.query,
+    numericProperty,
+    parentId: input.parentId,
+    depth: input.depth,
+  };
 }

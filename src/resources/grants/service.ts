@@ -10,6 +10,7 @@ import type { Ctx, Partition } from "../context.js";
 import { creditCustomerMeter, resetCustomerMeter } from "../customer-meters/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { benefitGrantMetadata, recordSystemEvent, type SystemEventName } from "../events/system.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { serializeGrantWebhook } from "./serialize.js";
 import type { GrantRecord } from "./table.js";
@@ -101,7 +102,7 @@ function grantedProperties(
     }
     case "meter_credit": {
       const { meter_id: meterId, units } = benefit.properties;
-      creditCustomerMeter(ctx, customer, meterId, units);
+      creditCustomerMeter(ctx, customer, meterId, units, benefit.properties.rollover === true);
       return {
         last_credited_meter_id: meterId,
         last_credited_units: units,
@@ -132,7 +133,7 @@ function revokedProperties(
         typeof previous.last_credited_units === "number"
           ? previous.last_credited_units
           : benefit.properties.units;
-      creditCustomerMeter(ctx, customer, meterId, -units);
+      creditCustomerMeter(ctx, customer, meterId, -units, benefit.properties.rollover === true);
       return {
         last_credited_meter_id: meterId,
         last_credited_units: -units,
@@ -162,6 +163,17 @@ export function publishGrant(
   publishCustomerState(ctx, customer);
 }
 
+/** The system event of a grant's change (Polar's `_build_benefit_grant_metadata`). */
+function recordGrantEvent(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  benefit: BenefitRecord,
+  grant: GrantRecord,
+  name: SystemEventName,
+): void {
+  recordSystemEvent(ctx, customer, name, benefitGrantMetadata({ ...grant, benefitType: benefit.type }));
+}
+
 /**
  * Polar's grant_benefit and revoke_benefit: find (or create) the customer's grant of the benefit
  * in this scope; when it is already in the wanted state, return it unchanged without events.
@@ -185,6 +197,7 @@ function setGranted(
     benefit,
     granted,
     granted ? "benefit_grant.created" : "benefit_grant.revoked",
+    granted ? "benefit.granted" : "benefit.revoked",
   );
   return grant;
 }
@@ -197,6 +210,7 @@ function applyGrantState(
   benefit: BenefitRecord,
   granted: boolean,
   type: DomainEventType,
+  systemEvent: SystemEventName | null,
 ): void {
   const now = ctx.clock.now();
   const previous = grant.properties;
@@ -208,6 +222,8 @@ function applyGrantState(
   );
   grant.granted_at = granted ? now : null;
   grant.revoked_at = granted ? null : now;
+  // Polar's system event (none for the revocations of a deleted benefit).
+  if (systemEvent) recordGrantEvent(ctx, customer, benefit, grant, systemEvent);
   publishGrant(ctx, grant, type, previous);
 }
 
@@ -222,7 +238,7 @@ export function updateGrant(ctx: Ctx, grant: GrantRecord): void {
   const benefit = partition.benefits.get(grant.benefit_id);
   if (grant.revoked_at !== null || !customer || !benefit) return;
   touch(grant, ctx.clock.now());
-  applyGrantState(ctx, grant, customer, benefit, true, "benefit_grant.updated");
+  applyGrantState(ctx, grant, customer, benefit, true, "benefit_grant.updated", "benefit.updated");
 }
 
 /**
@@ -235,7 +251,7 @@ export function revokeGrant(ctx: Ctx, grant: GrantRecord): void {
   const benefit = partition.benefits.get(grant.benefit_id);
   if (grant.revoked_at !== null || !customer || !benefit) return;
   touch(grant, ctx.clock.now());
-  applyGrantState(ctx, grant, customer, benefit, false, "benefit_grant.revoked");
+  applyGrantState(ctx, grant, customer, benefit, false, "benefit_grant.revoked", null);
 }
 
 /** Grants a benefit (again) to a customer; nothing happens when it is granted already. */
@@ -284,10 +300,11 @@ export function cycleGrant(
       const left = before ? Math.max(0, before.credited_units - before.consumed_units) : 0;
       resetCustomerMeter(ctx, customer, meterId);
       if (benefit.properties.rollover === true && left > 0) {
-        creditCustomerMeter(ctx, customer, meterId, Math.floor(left));
+        creditCustomerMeter(ctx, customer, meterId, Math.floor(left), true);
       }
     }
     grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
   }
+  recordGrantEvent(ctx, customer, benefit, grant, "benefit.cycled");
   publishGrant(ctx, grant, "benefit_grant.cycled", previous);
 }

@@ -19,6 +19,7 @@
  *   of the meter at all; `unique` counts distinct values of the metadata property, events without
  *   it still match. No event gives 0 for every function.
  */
+import { compareJsonbKeys } from "../../domain/jsonb.js";
 import type { Schemas } from "../../domain/wire.js";
 import { isObject } from "../../util/is-object.js";
 import type { UsageEventRecord } from "../events/table.js";
@@ -98,7 +99,7 @@ function epochSeconds(date: Date): number {
 function jsonbText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(jsonbText).join(", ")}]`;
   if (isObject(value)) {
-    const keys = Object.keys(value).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    const keys = Object.keys(value).sort(compareJsonbKeys);
     return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText(value[key])}`).join(", ")}}`;
   }
   return JSON.stringify(value) ?? "null";

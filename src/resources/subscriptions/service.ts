@@ -26,6 +26,7 @@ import type { Ctx } from "../context.js";
 import { resetCustomerMeter } from "../customer-meters/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { recordSystemEvent, type SubscriptionSystemEvent, subscriptionMetadata } from "../events/system.js";
 import { cycleGrant, grantBenefit, revokeBenefit } from "../grants/service.js";
 import type { ProductRecord } from "../products/table.js";
 import { serializeSubscription } from "./serialize.js";
@@ -59,6 +60,17 @@ function subject(subscription: SubscriptionRecord) {
 function publish(ctx: Ctx, subscription: SubscriptionRecord, type: DomainEventType): void {
   const partition = ctx.store.partition(subscription.organization_id);
   emit(ctx, type, subject(subscription), () => serializeSubscription(partition, subscription));
+}
+
+/** The subscription's system event (subscription/service.py), about its customer. */
+function record(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  subscription: SubscriptionRecord,
+  name: SubscriptionSystemEvent,
+  timestamp?: Date,
+): void {
+  recordSystemEvent(ctx, customer, name, subscriptionMetadata(name, subscription), timestamp);
 }
 
 function customerOf(ctx: Ctx, subscription: SubscriptionRecord): CustomerRecord {
@@ -210,6 +222,7 @@ export function startSubscription(
   initializeMeterPeriod(subscription, product, status === "trialing" ? null : start);
   partition.subscriptions.insert(subscription);
   publish(ctx, subscription, "subscription.created");
+  record(ctx, customer, subscription, "subscription.created", subscription.created_at);
   if (ACTIVE.has(subscription.status)) publish(ctx, subscription, "subscription.active");
   publishCustomerState(ctx, customer);
   syncBenefits(ctx, subscription, customer);
@@ -244,14 +257,26 @@ export function update(
   const canceled = subscription.canceled_at !== null;
   const becameActive = ACTIVE.has(status) && !ACTIVE.has(previousStatus);
   const becameRevoked = REVOKED.has(status) && !REVOKED.has(previousStatus);
-  if (becameActive) publish(ctx, subscription, "subscription.active");
-  if (!canceled && previousCanceled) publish(ctx, subscription, "subscription.uncanceled");
-  if (status === "past_due" && previousStatus !== "past_due")
+  if (becameActive) {
+    publish(ctx, subscription, "subscription.active");
+    if (previousStatus === "past_due") record(ctx, customer, subscription, "subscription.reactivated");
+  }
+  if (!canceled && previousCanceled) {
+    publish(ctx, subscription, "subscription.uncanceled");
+    record(ctx, customer, subscription, "subscription.uncanceled");
+  }
+  if (status === "past_due" && previousStatus !== "past_due") {
     publish(ctx, subscription, "subscription.past_due");
+    record(ctx, customer, subscription, "subscription.past_due");
+  }
   if ((canceled && !previousCanceled) || (becameRevoked && previousCanceled)) {
     publish(ctx, subscription, "subscription.canceled");
+    record(ctx, customer, subscription, "subscription.canceled");
   }
-  if (becameRevoked) publish(ctx, subscription, "subscription.revoked");
+  if (becameRevoked) {
+    publish(ctx, subscription, "subscription.revoked");
+    record(ctx, customer, subscription, "subscription.revoked");
+  }
   publishCustomerState(ctx, customer);
 
   if (options.cycled && ACTIVE.has(status)) {
@@ -286,6 +311,7 @@ export function advancePeriod(ctx: Ctx, subscription: SubscriptionRecord): void 
   if (product) initializeMeterPeriod(subscription, product, subscription.current_period_start);
   // Usage is billed per period: the customer's meters behind metered prices start over.
   const customer = customerOf(ctx, subscription);
+  record(ctx, customer, subscription, "subscription.cycled");
   for (const meter of subscription.meters) {
     resetCustomerMeter(ctx, customer, meter.meter_id);
     meter.modified_at = ctx.clock.now();
