@@ -228,8 +228,9 @@ func TestSubscriptionGrantsBenefitsAndTheStateShowsThem(t *testing.T) {
 		case s.support:
 			deepEqual(t, "properties of the custom grant", item.Properties, map[string]any{})
 		case s.credit:
-			equal(t, "last_credited_meter_id", item.Properties["last_credited_meter_id"], any(s.meter.ID))
-			equal(t, "last_credited_units", item.Properties["last_credited_units"], any(float64(100)))
+			// BenefitGrant.properties is a union without a meter-credit member
+			// (server/polar/benefit/strategies/__init__.py), so Polar answers {} for it.
+			deepEqual(t, "properties of the meter-credit grant", item.Properties, map[string]any{})
 		}
 	}
 	sort.Strings(benefits)
