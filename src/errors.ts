@@ -26,8 +26,16 @@ export class PolarHttpError extends Error {
 
 /** 404 for a missing, deleted or foreign object: existence never leaks across organizations. */
 export class ResourceNotFound extends PolarHttpError {
-  constructor() {
-    super(404, { error: "ResourceNotFound", detail: "Not found" });
+  /** `detail` is Polar's message when it gives one (`"Member not found"`), else "Not found". */
+  constructor(detail = "Not found") {
+    super(404, { error: "ResourceNotFound", detail });
+  }
+}
+
+/** 403 for an action the organization or the object does not allow (Polar's `NotPermitted`). */
+export class NotPermitted extends PolarHttpError {
+  constructor(detail = "Not permitted") {
+    super(403, { error: "NotPermitted", detail });
   }
 }
 

@@ -558,17 +558,24 @@ export interface components {
             slug: string;
             /** Format: date-time */
             created_at: string;
+            /** @description Polar's member model feature (customers have members); see OrganizationCreate. */
+            member_model_enabled: boolean;
             /** @description Live customers. */
             customers: number;
         };
         OrganizationCreate: {
             name?: string;
             slug?: string;
+            /**
+             * @description Polar's `member_model_enabled` organization feature: customers have members, and each customer gets its owner member when it is created. Polar turns it on for organizations created since February 2026; off, the member endpoints refuse to add members (403).
+             * @default false
+             */
+            member_model_enabled?: boolean;
             /** @description The token's scopes; every scope when left out. */
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -718,6 +725,8 @@ export interface components {
                 slug: string;
                 /** Format: date-time */
                 created_at: string;
+                /** @description Written when it was set; absent means off. */
+                member_model_enabled?: boolean;
             };
             tokens: components["schemas"]["TokenInfo"][];
             /** @description The organization's fixture keys by kind (`{"products":{"pro":"<id>"}}`). */
@@ -774,6 +783,8 @@ export interface components {
             id?: string;
             name?: string;
             slug?: string;
+            /** @description Turns Polar's member model on (or off) for the organization, before its customers are created: each customer created then gets its owner member. */
+            member_model_enabled?: boolean;
         };
         FixtureToken: {
             /** @description A fixed token; one from the seed when left out. */

@@ -5,6 +5,7 @@
  */
 import type { Ajv } from "ajv";
 import { type Document, OpenAPIBackend, type Operation } from "openapi-backend";
+import type { ValidationDetail } from "../errors.js";
 import { customizeAjv } from "../pydantic/ajv.js";
 import type { ModelWalker } from "../pydantic/walker.js";
 import { isObject } from "../util/is-object.js";
@@ -29,6 +30,8 @@ export interface ValidationSettings {
   tagFunctions: Partial<Record<string, string>>;
   before: Partial<Record<string, (body: unknown) => void>>;
   awareDatetimeQuery: Partial<Record<string, readonly string[]>>;
+  /** Validators of query parameters beyond their JSON Schema, by operation. */
+  queryRules?: Partial<Record<string, (query: Record<string, unknown>) => ValidationDetail[]>>;
 }
 
 /** What the pipeline needs to know about one operation, read from the spec once. */
@@ -42,7 +45,7 @@ export interface OperationInfo {
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
   query: Map<string, QuerySpec>;
-  /** Path and query parameters that are UUIDs: canonicalized once they are valid. */
+  /** Path and query parameters that are UUIDs (`uuid4` or `uuid`): canonicalized once they are valid. */
   uuidParams: Set<string>;
   operation: Operation;
   validator: OpenAPIBackend;
@@ -57,6 +60,8 @@ export interface OperationInfo {
   before?: (body: unknown) => void;
   /** Query parameters read as `AwareDatetime`. */
   awareDatetimeQuery: readonly string[];
+  /** What pydantic's validators of the query parameters add (run once ajv accepts them). */
+  queryRule?: (query: Record<string, unknown>) => ValidationDetail[];
 }
 
 /** Whether a (dereferenced) schema accepts values of `type`, looking through anyOf/oneOf. */
@@ -117,7 +122,8 @@ export async function loadOperations(
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
       if ("$ref" in parameter) continue;
-      if (hasFormat(parameter.schema, "uuid4")) uuidParams.add(String(parameter.name));
+      if (hasFormat(parameter.schema, "uuid4") || hasFormat(parameter.schema, "uuid"))
+        uuidParams.add(String(parameter.name));
       if (parameter.in !== "query") continue;
       query.set(String(parameter.name), {
         array: accepts(parameter.schema, "array") && !accepts(parameter.schema, "string"),
@@ -141,6 +147,7 @@ export async function loadOperations(
       tagFunction: settings.tagFunctions[String(operation.operationId)],
       before: settings.before[String(operation.operationId)],
       awareDatetimeQuery: settings.awareDatetimeQuery[String(operation.operationId)] ?? [],
+      queryRule: settings.queryRules?.[String(operation.operationId)],
     };
     if (walker && walked.has(info.operationId)) {
       // The raw (not dereferenced) schema: its `$ref`s name the model classes.

@@ -1,7 +1,8 @@
 /**
  * Validates a request against its operation: the body with the model walker (walked operations)
  * or ajv's translated errors, the parameters with ajv, then the checks JSON Schema cannot express
- * (aware datetimes in the query, the NUL character). Returns pydantic's details, empty when valid.
+ * (aware datetimes and the resources' validators in the query, the NUL character). Returns
+ * pydantic's details, empty when valid.
  */
 import type { ErrorObject } from "ajv";
 import type { ValidationDetail } from "../errors.js";
@@ -93,7 +94,7 @@ export function validate(
   const coerced = { query: parameters.query as Record<string, unknown>, params: { ...request.params } };
   // Values ajv refused as datetimes have their error already.
   const refused = new Set(errors.map(({ error }) => error.instancePath));
-  const aware = awareDatetimeDetails(info, query.raw).filter(
+  const aware = [...awareDatetimeDetails(info, query.raw), ...(info.queryRule?.(coerced.query) ?? [])].filter(
     (detail) => !refused.has(`/query/${detail.loc[1]}`),
   );
   if (errors.length === 0 && aware.length === 0 && (bodyDetails === undefined || bodyDetails.length === 0)) {

@@ -45,6 +45,11 @@ export interface ModelRules {
   typedDicts?: ReadonlySet<string>;
   /** By `Component.field`. */
   fieldKinds?: Record<string, FieldKind>;
+  /**
+   * `Literal[Enum.a, Enum.b]` fields (an inline enum in JSON Schema), by `Component.field`:
+   * pydantic lists the expected members by their repr, `<MemberRole.member: 'member'>`.
+   */
+  literalEnums?: Record<string, TagEnum>;
   /** Validators after a field's own checks (`AfterValidator`s, `field_validator`s), by `Component.field`. */
   fieldValidators?: Record<string, FieldValidator>;
   /** By component. */
@@ -63,6 +68,7 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
     plainModels,
     typedDicts,
     fieldKinds: {},
+    literalEnums: {},
     fieldValidators: {},
     modelValidators: {},
     itemBeforeValidators: {},
@@ -73,6 +79,7 @@ export function mergeRules(all: readonly ModelRules[]): ModelRules {
     for (const name of rules.plainModels ?? []) plainModels.add(name);
     for (const name of rules.typedDicts ?? []) typedDicts.add(name);
     Object.assign(merged.fieldKinds, rules.fieldKinds);
+    Object.assign(merged.literalEnums, rules.literalEnums);
     Object.assign(merged.fieldValidators, rules.fieldValidators);
     Object.assign(merged.modelValidators, rules.modelValidators);
     Object.assign(merged.itemBeforeValidators, rules.itemBeforeValidators);

@@ -8,10 +8,12 @@ import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import { resolvePointer } from "../util/json-pointer.js";
 import { AJV_DATETIME } from "./ajv.js";
+import { pydanticEmail } from "./email.js";
 import { laxBool, laxDatetime, laxFloat, laxInt } from "./lax.js";
 import {
   DICT_TYPE,
   EXTRA_FORBIDDEN,
+  emailError,
   expectedOneOf,
   LIST_TYPE,
   lengthProblem,
@@ -114,7 +116,15 @@ export class ModelWalker {
           ? ok(data)
           : fail(expectedOneOf("enum", schema.enum), loc, data);
       }
-      return literalOutcome(schema.enum, data, loc);
+      const enumeration = field === undefined ? undefined : this.rules.literalEnums?.[field];
+      return literalOutcome(
+        schema.enum,
+        data,
+        loc,
+        enumeration &&
+          ((value) =>
+            `<${enumeration.name}.${enumeration.members?.[String(value)] ?? String(value)}: '${String(value)}'>`),
+      );
     }
     if (schema.properties !== undefined) return this.model(schema, name, data, loc);
     switch (schema.type) {
@@ -156,6 +166,12 @@ export class ModelWalker {
     }
     if (schema.format === "date-time") return this.datetime(kind, data, loc);
     if (typeof data !== "string") return fail(STRING_TYPE, loc, data);
+    if (schema.format === "email") {
+      // pydantic's `EmailStr`: email-validator's reason in a value_error, else the normalized address.
+      const checked = pydanticEmail(data);
+      if ("reason" in checked) return fail(emailError(checked.reason), loc, data);
+      return ok(checked.email, checked.email === data, checked.email.includes("\u0000"));
+    }
     if (kind === "stripped-length") {
       // An AfterValidator strips the name first: the length is checked on the stripped value,
       // as a generic constraint (`too_short`, "Value ...").

@@ -15,6 +15,7 @@ import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
+import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
 import { organizations } from "./organizations/index.js";
@@ -30,6 +31,7 @@ export const RESOURCES = [
   products,
   discounts,
   customers,
+  members,
   subscriptions,
   grants,
   customerMeters,
@@ -93,6 +95,7 @@ export function validation(): Required<Omit<Validation, "rules">> & { rules: Mod
     tagFunctions: Object.assign({}, ...all.map((entry) => entry.tagFunctions ?? {})),
     before: Object.assign({}, ...all.map((entry) => entry.before ?? {})),
     awareDatetimeQuery: Object.assign({}, ...all.map((entry) => entry.awareDatetimeQuery ?? {})),
+    queryRules: Object.assign({}, ...all.map((entry) => entry.queryRules ?? {})),
   };
 }
 

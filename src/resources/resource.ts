@@ -7,6 +7,7 @@
 
 import { array, type Decoder, type Path, type Problem, toJson } from "../domain/decode.js";
 import type { DomainEventType } from "../domain/events.js";
+import type { ValidationDetail } from "../errors.js";
 import type { ModelRules } from "../pydantic/walker.js";
 import type { DecodedSections, Partition, PartitionTables } from "./context.js";
 import type { FixtureSection } from "./fixture.js";
@@ -25,7 +26,14 @@ export interface Validation {
   before?: Partial<Record<ApiOperationId, (body: unknown) => void>>;
   /** Query parameters pydantic reads as `AwareDatetime` (a datetime without a zone is refused). */
   awareDatetimeQuery?: Partial<Record<ApiOperationId, readonly string[]>>;
+  /**
+   * Validators of query parameters beyond their JSON Schema (`AfterValidator`s), by operation:
+   * given the parameters as ajv coerced them, the details pydantic would add.
+   */
+  queryRules?: Partial<Record<ApiOperationId, QueryRule>>;
 }
+
+export type QueryRule = (query: Record<string, unknown>) => ValidationDetail[];
 
 /** One section of a snapshot document: a table's records, written as JSON and read back. */
 export interface SnapshotSection<T> {

@@ -14,6 +14,7 @@
  */
 
 import { type DomainEventType, emit } from "../../domain/events.js";
+import type { Schemas } from "../../domain/wire.js";
 import {
   AlreadyCanceledSubscription,
   BadRequest,
@@ -24,10 +25,12 @@ import type { Metadata } from "../../store/store.js";
 import { nextPeriod } from "../../util/period.js";
 import type { Ctx } from "../context.js";
 import { resetCustomerMeter } from "../customer-meters/service.js";
+import { upgradeToTeam } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { cycleGrant, grantBenefit, revokeBenefit } from "../grants/service.js";
-import type { ProductRecord } from "../products/table.js";
+import { DEFAULT_PRESENTMENT_CURRENCY } from "../products/prices.js";
+import type { PriceRecord, ProductRecord } from "../products/table.js";
 import { serializeSubscription } from "./serialize.js";
 import type { CancellationReason, SubscriptionRecord, SubscriptionStatus } from "./table.js";
 
@@ -42,6 +45,13 @@ export interface StartSubscriptionInput {
   metadata?: Metadata;
   /** A fixed id (fixtures). */
   id?: string;
+  /**
+   * How it came to be: `checkout` (the default: what the control plane and fixtures stand for), or
+   * `api`, Polar's `SubscriptionService.create` for a free product, which also sends
+   * `subscription.updated` after `subscription.active`, makes the customer a team for a seat-based
+   * product and grants such a product's benefits through seats, not to the customer.
+   */
+  origin?: "checkout" | "api";
 }
 
 export const ACTIVE: ReadonlySet<SubscriptionStatus> = new Set(["trialing", "active"]);
@@ -112,11 +122,20 @@ function initializeMeterPeriod(subscription: SubscriptionRecord, product: Produc
   );
 }
 
-/** What the subscription costs per period, in cents, from the product's prices. */
-function amountOf(product: ProductRecord, seats: number | null): number {
+/**
+ * The prices a subscription takes: the product's live prices in the organization's presentment
+ * currency (Polar's `PriceSet.from_product`), or every live price when none is in it.
+ */
+export function subscriptionPrices(product: ProductRecord): PriceRecord[] {
+  const live = product.prices.filter((price) => !price.is_archived);
+  const presented = live.filter((price) => price.price_currency === DEFAULT_PRESENTMENT_CURRENCY);
+  return presented.length > 0 ? presented : live;
+}
+
+/** What the subscription costs per period, in cents, from its prices. */
+function amountOf(prices: readonly PriceRecord[], seats: number | null): number {
   let amount = 0;
-  for (const price of product.prices) {
-    if (price.is_archived) continue;
+  for (const price of prices) {
     if (price.amount_type === "fixed") amount += price.price_amount;
     else if (price.amount_type === "custom") amount += price.preset_amount ?? price.minimum_amount;
     else if (price.amount_type === "seat_based") {
@@ -152,7 +171,7 @@ export function startSubscription(
   const now = ctx.clock.now();
   const start = input.startsAt ?? now;
   const status = input.status ?? "active";
-  const prices = product.prices.filter((price) => !price.is_archived);
+  const prices = subscriptionPrices(product);
   const seatBased = prices.find((price) => price.amount_type === "seat_based");
   const seats =
     seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null;
@@ -171,7 +190,7 @@ export function startSubscription(
     price_ids: prices.map((price) => price.id),
     created_at: now,
     modified_at: null,
-    amount: amountOf(product, seats),
+    amount: amountOf(prices, seats),
     currency: prices[0]?.price_currency ?? "usd",
     recurring_interval: product.recurring_interval,
     recurring_interval_count: product.recurring_interval_count ?? 1,
@@ -211,9 +230,78 @@ export function startSubscription(
   partition.subscriptions.insert(subscription);
   publish(ctx, subscription, "subscription.created");
   if (ACTIVE.has(subscription.status)) publish(ctx, subscription, "subscription.active");
+  if (input.origin === "api") {
+    // "Some users are relying on `subscription.updated` for everything": Polar sends it on purpose.
+    publish(ctx, subscription, "subscription.updated");
+    if (seatBased) upgradeToTeam(ctx, customer);
+  }
   publishCustomerState(ctx, customer);
-  syncBenefits(ctx, subscription, customer);
+  // A seat-based subscription grants its benefits to seat holders (`enqueue_benefits_grants`).
+  if (!(input.origin === "api" && seatBased)) syncBenefits(ctx, subscription, customer);
   return subscription;
+}
+
+export type SubscriptionCreateBody =
+  | Schemas["SubscriptionCreateCustomer"]
+  | Schemas["SubscriptionCreateExternalCustomer"];
+
+/** A price that charges nothing (Polar's `is_free`): fixed at 0, or seats at 0 in every tier. */
+function isFree(price: PriceRecord): boolean {
+  if (price.amount_type === "fixed") return price.price_amount === 0;
+  if (price.amount_type === "seat_based")
+    return price.seat_tiers.tiers.every((tier) => tier.price_per_seat === 0);
+  return false;
+}
+
+/**
+ * `POST /v1/subscriptions/` (`SubscriptionService.create`): an active subscription, now, of an
+ * existing customer of the product's organization to a free recurring product; a paid one needs a
+ * checkout. The product's checks come first, then the customer's; each refusal is a 422.
+ */
+export function createSubscription(
+  ctx: Ctx,
+  organizationId: string,
+  body: SubscriptionCreateBody,
+  customerField: "customer_id" | "external_customer_id",
+): SubscriptionRecord {
+  const partition = ctx.store.partition(organizationId);
+  const productProblem = (msg: string) =>
+    new PolarRequestValidationError([
+      { type: "value_error", loc: ["body", "product_id"], msg, input: body.product_id },
+    ]);
+  const product = partition.products.get(body.product_id);
+  if (!product) throw productProblem("Product does not exist.");
+  if (product.recurring_interval === null) throw productProblem("Product is not a recurring product.");
+  // The default price: the first static one (fixed, custom, seats), else the first.
+  const prices = subscriptionPrices(product);
+  const defaultPrice = prices.find((price) => price.amount_type !== "metered_unit") ?? prices[0];
+  if (defaultPrice && !isFree(defaultPrice)) {
+    throw productProblem(
+      "Product is not free. The customer should go through a checkout to create a paid subscription.",
+    );
+  }
+  const input = customerField === "customer_id" && "customer_id" in body ? body.customer_id : undefined;
+  const external =
+    customerField === "external_customer_id" && "external_customer_id" in body
+      ? body.external_customer_id
+      : undefined;
+  const customer =
+    input !== undefined
+      ? partition.customers.live(input)
+      : external !== undefined
+        ? partition.customers.byExternalId.get(external)
+        : undefined;
+  if (!customer) {
+    throw new PolarRequestValidationError([
+      {
+        type: "value_error",
+        loc: ["body", customerField],
+        msg: "Customer does not exist.",
+        input: input ?? external,
+      },
+    ]);
+  }
+  return startSubscription(ctx, customer, { product, metadata: body.metadata, origin: "api" });
 }
 
 export interface UpdateOptions {
