@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Send an event now
-         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`), a benefit (`benefit.*`) or a discount (`discount.*`, a deleted one for `discount.deleted`). Nothing else changes.
+         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a member (`member.*`, a deleted one for `member.deleted`), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`), a benefit (`benefit.*`) or a discount (`discount.*`, a deleted one for `discount.deleted`). Nothing else changes.
          */
         post: operations["emulator:webhooks:send"];
         delete?: never;
@@ -1032,7 +1032,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted";
             /**
              * Format: uuid
              * @description The id of the object the event is about.

@@ -21,6 +21,7 @@ import {
   PolarRequestValidationError,
   ResourceUnavailable,
 } from "../../errors.js";
+import { canonicalUuid } from "../../pydantic/uuid.js";
 import type { Metadata } from "../../store/store.js";
 import { nextPeriod } from "../../util/period.js";
 import type { Ctx } from "../context.js";
@@ -280,7 +281,9 @@ export function createSubscription(
       "Product is not free. The customer should go through a checkout to create a paid subscription.",
     );
   }
-  const input = customerField === "customer_id" && "customer_id" in body ? body.customer_id : undefined;
+  // A UUID as pydantic hands it on (the union may have kept the spelling sent).
+  const input =
+    customerField === "customer_id" && "customer_id" in body ? canonicalUuid(body.customer_id) : undefined;
   const external =
     customerField === "external_customer_id" && "external_customer_id" in body
       ? body.external_customer_id
