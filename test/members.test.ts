@@ -757,21 +757,58 @@ describe("members elsewhere", () => {
     expect(JSON.stringify(refused.body)).toContain("the owner role");
   });
 
-  it("are made by a fixture that turns the member model on", async () => {
+  it("are made by a fixture that turns the member model on, owners and listed members", async () => {
     const t = tenant(ctx.emulator);
     const loaded = await ctx.http
       .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
       .set("Content-Type", "application/yaml")
       .send(
-        "organization: { member_model_enabled: true }\ncustomers:\n  - { email: fix@example.com, name: Fix }\n",
+        [
+          "organization: { member_model_enabled: true }",
+          "customers:",
+          "  - { email: fix@example.com, name: Fix }",
+          "  - type: team",
+          "    email: crew@example.com",
+          "    external_id: crew",
+          "    members:",
+          "      - { email: Ada@Example.com, role: billing_manager, external_id: u_ada }",
+          "      - { email: bob@example.com }",
+          "",
+        ].join("\n"),
       );
     expect(loaded.status, loaded.text).toBe(200);
     expect(loaded.body.organization.member_model_enabled).toBe(true);
-    expect(loaded.body.changed.members).toHaveLength(1);
-    expect((await members(t.headers)).items[0]).toMatchObject({
-      email: "fix@example.com",
-      role: "owner",
-      name: "Fix",
+    expect(loaded.body.changed.members).toHaveLength(4);
+    const listed = (await members(t.headers, "?sorting=created_at")).items;
+    expect(listed.map((item) => [item.email, item.role])).toEqual([
+      ["fix@example.com", "owner"],
+      ["crew@example.com", "owner"],
+      ["Ada@example.com", "billing_manager"],
+      ["bob@example.com", "member"],
+    ]);
+    expect((await ctx.http.get("/v1/customers/external/crew/members/u_ada").set(t.headers)).status).toBe(200);
+  });
+
+  it("are refused in a fixture as the API refuses them: the body's model, and the feature", async () => {
+    const t = tenant(ctx.emulator);
+    const load = (text: string) =>
+      ctx.http
+        .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+        .set("Content-Type", "application/yaml")
+        .send(text);
+    const team = "customers:\n  - type: team\n    email: t@example.com\n    members: ";
+    const invalid = await load(`${team}[{ email: nope, role: owner }]\n`);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.detail.map((detail: Body) => [detail.loc, detail.type])).toEqual([
+      [["body", "customers", 0, "members", 0, "email"], "value_error"],
+      [["body", "customers", 0, "members", 0, "role"], "literal_error"],
+    ]);
+    const off = await load(`${team}[{ email: m@example.com }]\n`);
+    expect(off.status).toBe(422);
+    expect(off.body.detail[0]).toMatchObject({
+      loc: ["body", "customers", 0, "members", 0],
+      msg: "NotPermitted: Member management is not enabled for this organization",
     });
+    expect((await ctx.http.get("/v1/customers/").set(t.headers)).body.items).toEqual([]);
   });
 });

@@ -58,7 +58,8 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
     benefits and subscriptions the emulator holds; a `subscription_id` comes with its customer,
     a `trial_end` with `status: trialing`;
   - fixtures (`POST /_emulator/organizations/{id}/fixtures`): valid dates (`FixtureDate` is any
-    string in the spec), no `organizations` (boot fixtures only), no other organization's id, and
+    string in the spec), no `organizations` (boot fixtures only), no other organization's id, a
+    customer's `members` valid ones when the fixture turns the member model on (else none), and
     at most 5 generated customers, events per customer and repeats of an event: the spec allows
     10,000 customers (about 2 s and 7 MB answered per load), which would take most of the run;
   - the scenario operations (fixtures, resets, snapshots) work on a small organization the test
@@ -766,11 +767,19 @@ def _fixture(body: dict[str, Any], organization_id: Any) -> None:
         if isinstance(events, dict) and isinstance(events.get("max"), int):
             generate["events"] = {**events, "max": min(events["max"], 5)}
         body["generate"] = generate
+    member_model = isinstance(organization, dict) and organization.get("member_model_enabled") is True
     for customer in body.get("customers") or []:
         if not isinstance(customer, dict):
             continue
         if "email" in customer:
             customer["email"] = _unique_email(customer["email"])
+        if "members" in customer:
+            # MemberCreateFromCustomer bodies (the spec says any object), for an organization with
+            # the member model (its customers' members are refused otherwise).
+            if member_model and isinstance(customer["members"], list):
+                customer["members"] = [{"email": _unique_email("member@example.com")} for _ in customer["members"][:3]]
+            else:
+                customer.pop("members")
         for event in customer.get("events") or []:
             if isinstance(event, dict) and isinstance(event.get("count"), int):
                 event["count"] = min(event["count"], 5)

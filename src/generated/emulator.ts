@@ -836,7 +836,11 @@ export interface components {
             grants?: (components["schemas"]["FixtureRef"] | components["schemas"]["FixtureGrant"])[];
             events?: components["schemas"]["FixtureEvent"][];
             credits?: components["schemas"]["FixtureCredit"][];
+            /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
+            members?: components["schemas"]["FixtureMember"][];
         };
+        /** @description A MemberCreateFromCustomer body (`email`, `name`, `external_id`, `role`: member or billing_manager), checked against it. */
+        FixtureMember: Record<string, never>;
         FixtureSubscription: {
             product: components["schemas"]["FixtureRef"];
             /**
