@@ -467,7 +467,7 @@ describe("GET /v1/subscriptions/export", () => {
       const query = `?timezone=${encodeURIComponent(zone)}`;
       expect((await e.http.get(`/v1/subscriptions/export${query}`).set(headers)).status, zone).toBe(422);
     }
-    const eastern = await exported("?timezone=Etc/GMT%2B5&columns=started_at&product_id=" + ids.pro);
+    const eastern = await exported(`?timezone=Etc/GMT%2B5&columns=started_at&product_id=${ids.pro}`);
     expect(eastern.text).toBe("Started At\r\n2026-02-28T19:00:00-05:00\r\n");
   });
 
