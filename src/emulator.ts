@@ -49,6 +49,15 @@ export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
+/** What the control plane's `POST /_emulator/organizations` and `createOrganization()` take. */
+export interface OrganizationCreateInput {
+  name?: string;
+  slug?: string;
+  scopes?: readonly string[];
+  /** Polar's member model feature (off unless set). */
+  member_model_enabled?: boolean;
+}
+
 export interface Emulator {
   app: Express;
   config: Config;
@@ -67,7 +76,7 @@ export interface Emulator {
   customerCount(): number;
   /** Back to the seeded state: same ids, tokens and customers as at startup. */
   reset(): void;
-  createOrganization(input?: { name?: string; slug?: string; scopes?: readonly string[] }): {
+  createOrganization(input?: OrganizationCreateInput): {
     organization: Organization;
     token: string;
     scopes: string[];
@@ -199,9 +208,13 @@ export async function createEmulator(
   }
   build();
 
-  function newOrganization(input: { name?: string; slug?: string; scopes?: readonly string[] } = {}) {
+  function newOrganization(input: OrganizationCreateInput = {}) {
     const name = input.name ?? `Test organization ${context.store.partitions.size}`;
-    const created = createOrganization(context, { name, slug: input.slug }).organization;
+    const created = createOrganization(context, {
+      name,
+      slug: input.slug,
+      member_model_enabled: input.member_model_enabled,
+    }).organization;
     const issued = issueToken(context, created.id, { scopes: input.scopes, comment: "control plane" });
     states.remember(created.id);
     logger.info({ organizationId: created.id }, "organization created");

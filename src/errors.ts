@@ -37,8 +37,16 @@ export class Unauthorized extends PolarHttpError {
 
 /** 404 for a missing, deleted or foreign object: existence never leaks across organizations. */
 export class ResourceNotFound extends PolarHttpError {
-  constructor() {
-    super(404, { error: "ResourceNotFound", detail: "Not found" });
+  /** `detail` is Polar's message when it gives one (`"Member not found"`), else "Not found". */
+  constructor(detail = "Not found") {
+    super(404, { error: "ResourceNotFound", detail });
+  }
+}
+
+/** 403 for an action the organization or the object does not allow (Polar's `NotPermitted`). */
+export class NotPermitted extends PolarHttpError {
+  constructor(detail = "Not permitted") {
+    super(403, { error: "NotPermitted", detail });
   }
 }
 
@@ -114,12 +122,5 @@ export class ResourceUnavailable extends PolarHttpError {
 export class InactiveSubscription extends PolarHttpError {
   constructor(subscriptionId: string) {
     super(403, { error: "InactiveSubscription", detail: `Subscription ${subscriptionId} is not active.` });
-  }
-}
-
-/** 403 for an action Polar does not allow on this object (e.g. deleting a benefit that is not deletable). */
-export class NotPermitted extends PolarHttpError {
-  constructor() {
-    super(403, { error: "NotPermitted", detail: "Not permitted" });
   }
 }

@@ -83,7 +83,13 @@ export interface RunningEmulator {
   /** Back to the seeded state without a restart. */
   reset(): void;
   /** An isolated organization and a token for it, for one test file. */
-  createOrganization(input?: { name?: string; slug?: string; scopes?: string[] }): {
+  createOrganization(input?: {
+    name?: string;
+    slug?: string;
+    scopes?: string[];
+    /** Polar's member model feature: customers have members (off unless set). */
+    member_model_enabled?: boolean;
+  }): {
     organizationId: string;
     token: string;
   };

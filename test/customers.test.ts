@@ -387,6 +387,49 @@ describe("state and export", () => {
   });
 });
 
+describe("payment methods", () => {
+  it("lists none (the emulator takes no payments), by id or external id, in Polar's envelope", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const c = (await create(headers, { email: "pm@example.com", external_id: "ext_pm" })).body;
+    const empty = { items: [], pagination: { total_count: 0, max_page: 0 } };
+    const byId = await ctx.http.get(`/v1/customers/${c.id}/payment-methods?limit=5&page=2`).set(headers);
+    expect(byId.status).toBe(200);
+    expect(byId.body).toEqual(empty);
+    const byExternal = await ctx.http.get("/v1/customers/external/ext_pm/payment-methods").set(headers);
+    expect(byExternal.body).toEqual(empty);
+  });
+
+  it("answers 404 for an unknown, deleted or foreign customer, and validates the page first", async () => {
+    const { headers } = tenant(ctx.emulator);
+    const c = (await create(headers, { email: "gone@example.com", external_id: "ext_gone" })).body;
+    await ctx.http.delete(`/v1/customers/${c.id}`).set(headers);
+    for (const path of [
+      `/v1/customers/${c.id}/payment-methods`,
+      "/v1/customers/external/ext_gone/payment-methods",
+      "/v1/customers/11111111-1111-4111-8111-111111111111/payment-methods",
+    ]) {
+      const res = await ctx.http.get(path).set(headers);
+      expect(res.status, path).toBe(404);
+      expect(res.body).toEqual({ error: "ResourceNotFound", detail: "Not found" });
+    }
+    const page = await ctx.http.get(`/v1/customers/${c.id}/payment-methods?page=0`).set(headers);
+    expect(page.status).toBe(422);
+    expect(page.body.detail).toEqual([
+      {
+        type: "greater_than",
+        loc: ["query", "page"],
+        msg: "Input should be greater than 0",
+        input: "0",
+        ctx: { gt: 0 },
+      },
+    ]);
+    const other = tenant(ctx.emulator, ["products:read"]);
+    const scoped = await ctx.http.get(`/v1/customers/${c.id}/payment-methods`).set(other.headers);
+    expect(scoped.status).toBe(403);
+    expect(scoped.headers["www-authenticate"]).toContain('scope="customers:read customers:write"');
+  });
+});
+
 describe("bad input changes nothing", () => {
   it("leaves the organization as it was after every rejected write", async () => {
     const { headers } = tenant(ctx.emulator);

@@ -736,6 +736,7 @@ describe("resetting one organization", () => {
       products: 0,
       discounts: 0,
       customers: 0,
+      members: 0,
       subscriptions: 0,
       benefit_grants: 0,
       customer_meters: 0,

@@ -392,6 +392,31 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
     );
   }
 
+  // Team customers with members (the organization has Polar's member model, see `prepare`): an
+  // owner each, made with the customer, and members with external ids to name them by.
+  for (let index = 1; index <= 2; index++) {
+    const team = await api(
+      "POST",
+      "/v1/customers/",
+      {
+        type: "team",
+        email: `fuzz-team${index}@example.com`,
+        name: `Fuzz Team ${index}`,
+        external_id: `fuzz_team_${index}`,
+        owner: { email: `fuzz-owner${index}@example.com`, name: `Owner ${index}` },
+      },
+      201,
+    );
+    for (const [at, role] of ["member", "billing_manager", "member"].entries()) {
+      await api(
+        "POST",
+        `/v1/customers/${team.id}/members`,
+        { email: `fuzz-member${index}-${at}@example.com`, external_id: `fuzz_member_${index}_${at}`, role },
+        201,
+      );
+    }
+  }
+
   // Subscriptions in every status, through the control plane: active, trialing, then moved on.
   const start = (customer: Body, product: Body, status = "active") =>
     control("/subscriptions", { customer_id: customer.id, product_id: product.id, status }, 201).then(
@@ -484,8 +509,8 @@ async function heldIds(
       .slice(-MAX_SECTION_IDS)
       .reverse();
   }
-  const [customers, products, subscriptions, endpoints] = await Promise.all(
-    ["customers", "products", "subscriptions", "webhooks/endpoints"].map((resource) =>
+  const [customers, products, subscriptions, endpoints, members] = await Promise.all(
+    ["customers", "products", "subscriptions", "webhooks/endpoints", "members"].map((resource) =>
       listAll(emulator, resource),
     ),
   );
@@ -506,6 +531,27 @@ async function heldIds(
     organizations: [emulator.organizationId],
     customers: Object.fromEntries(customers.map((item) => [item.id, item.external_id ?? null])),
     recurring_products: ids(products.filter((item) => item.is_recurring && !item.is_archived)),
+    // What `POST /v1/subscriptions/` takes: recurring products whose default (not metered) price is free.
+    free_products: ids(
+      products.filter((item) => {
+        const prices = (item.prices as { amount_type: string; price_amount?: number }[]).filter(
+          (price) => price.amount_type !== "metered_unit",
+        );
+        return (
+          item.is_recurring &&
+          !item.is_archived &&
+          prices[0]?.amount_type === "fixed" &&
+          prices[0].price_amount === 0
+        );
+      }),
+    ),
+    team_customers: ids(customers.filter((item) => item.type === "team")),
+    members: Object.fromEntries(
+      members.map((item) => [
+        item.id,
+        { customer: item.customer_id, external_id: item.external_id, role: item.role },
+      ]),
+    ),
     subscriptions: Object.fromEntries(
       subscriptions.map((item) => [
         item.id,
@@ -535,14 +581,26 @@ async function prepare(
   const { control } = clients(emulator);
   emulator.reset();
   const boot = await heldIds(emulator);
+  // Polar's member model, as organizations created since February 2026 have it: customers get
+  // their owner members, and the member operations can add more.
+  emulator.loadFixture({ organization: { member_model_enabled: true } });
   await seedEverything(emulator);
   const held = await heldIds(emulator);
   const count = (ids: object) => Object.keys(ids).length;
-  for (const kind of ["customers", "products", "recurring_products", "benefits", "meters"] as const) {
+  for (const kind of [
+    "customers",
+    "products",
+    "recurring_products",
+    "free_products",
+    "benefits",
+    "meters",
+  ] as const) {
     expect(count(held[kind]), `${kind} seeded`).toBeGreaterThan(count(boot[kind]));
   }
   for (const kind of [
     "subscriptions",
+    "members",
+    "team_customers",
     "benefit_grants",
     "customer_meters",
     "events",

@@ -198,6 +198,7 @@ describe("snapshot → reset → restore", () => {
       "products",
       "discounts",
       "customers",
+      "members",
       "subscriptions",
       "benefit_grants",
       "customer_meters",

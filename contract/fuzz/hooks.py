@@ -22,8 +22,9 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
   The operations that change a subscription get one that has not ended, and the hooks start
   new ones (through the control plane) when fewer than MIN_LIVE_SUBSCRIPTIONS are left.
 * `Held` keeps track of what the emulator holds: the ids the test passes, plus the objects later
-  answers carry (what creates made, customers' new external ids, subscriptions that ended),
-  minus deleted customers; a reset (control plane) brings back the seed's ids.
+  answers carry (what creates made, customers' new external ids, subscriptions that ended,
+  members with their customer, external id and role), minus deleted customers and members; a
+  reset (control plane) brings back the seed's ids.
 * In the stateful phase, path parameters are left as they are: they come from earlier answers.
 * Negative cases sometimes get a UUID of another version, or junk, where a uuid4 path or query
   parameter goes: pydantic's `uuid_version` and `uuid_parsing` errors, which schemathesis cannot
@@ -61,11 +62,22 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
     hosts, the email an address email-validator takes; no dispute threshold (auto-accept is off),
     no SSO enforcement (an organization token cannot), no currency but usd (the products' prices),
     and seat-based pricing left alone (it needs the member model, and cannot be turned off);
+  - `POST /v1/subscriptions/` names a free recurring product (`free_products`: a paid one needs a
+    checkout, a 422) and a customer held;
+  - members: they are added to team customers (`team_customers`; an individual customer has its
+    owner only, a 403), with an email and an external id no member has; the other member
+    operations name a member of a team customer that is not its owner (`team_members`, topped up
+    through the API when fewer than MIN_TEAM_MEMBERS are left, or fewer than two with external
+    ids) together with its customer, by ids or by external ids (`_member`); a new member gets a
+    new external id one time in two (always when it has one), an update a new email three times
+    in four;
+  - `GET /v1/subscriptions/export` gets a time zone `ZoneInfo` knows three times in four;
   - the control plane's bodies name customers, products (recurring ones, for subscriptions),
     benefits and subscriptions the emulator holds; a `subscription_id` comes with its customer,
     a `trial_end` with `status: trialing`;
   - fixtures (`POST /_emulator/organizations/{id}/fixtures`): valid dates (`FixtureDate` is any
-    string in the spec), no `organizations` (boot fixtures only), no other organization's id, and
+    string in the spec), no `organizations` (boot fixtures only), no other organization's id, a
+    customer's `members` valid ones when the fixture turns the member model on (else none), and
     at most 5 generated customers, events per customer and repeats of an event: the spec allows
     10,000 customers (about 2 s and 7 MB answered per load), which would take most of the run;
   - the scenario operations (fixtures, resets, snapshots) work on a small organization the test
@@ -91,7 +103,8 @@ The test passes the ids in POLAR_FUZZ_IDS (what the run starts with) and POLAR_F
 seed's, what a reset brings back), JSON objects by kind (see `Held.load`): one kind per collection
 section of a snapshot (the registry's SNAPSHOT_SECTIONS in src/resources/index.ts: `customers`,
 `benefit_grants`, `events` for usage events, …), plus those the test adds (`recurring_products`,
-`webhook_endpoints`, `webhook_events`, `deliveries`, `journal_events`, `organizations`; see
+`webhook_endpoints`, `webhook_events`, `deliveries`, `journal_events`, `organizations`,
+`free_products`, `team_customers`, and `members` with their customer, external id and role; see
 `heldIds` in test/fuzz.test.ts); and the kind of each operation's `id` in
 POLAR_FUZZ_RESOURCE_PATHS (label → kind). A resource added to the registry thus gets real ids
 without an edit here. Without these variables the strategies fall back to random values.
@@ -137,13 +150,20 @@ def _ids_from_env(name: str) -> dict[str, Any]:
     return json.loads(raw) if raw else {}
 
 
+def _is_free(product: dict[str, Any]) -> bool:
+    """A product `POST /v1/subscriptions/` takes: its default price (not a metered one) is free."""
+    prices = [price for price in product.get("prices") or [] if isinstance(price, dict)]
+    static = [price for price in prices if price.get("amount_type") != "metered_unit"]
+    return bool(static) and static[0].get("amount_type") == "fixed" and static[0].get("price_amount") == 0
+
+
 class Held:
     """What the emulator holds, as far as the run can tell: the ids the test passed, plus the objects
     later answers carried (creates, lists, changes), minus the customers deleted since. Ordered
     (insertion order), so that the choices made from it are the same every run."""
 
     # The kinds whose ids come with more than a list (the rest are lists, each kind the test passes).
-    SPECIAL = ("customers", "subscriptions", "scenario_organizations")
+    SPECIAL = ("customers", "subscriptions", "members", "scenario_organizations")
 
     def __init__(self, ids: dict[str, Any]) -> None:
         self.load(ids)
@@ -167,10 +187,24 @@ class Held:
         self.subscriptions: dict[str, tuple[str, bool]] = {
             key: (value["customer"], bool(value["ended"])) for key, value in ids.get("subscriptions", {}).items()
         }
+        # member id → (customer id, external id or None, role), live members only
+        self.members: dict[str, tuple[str, str | None, str]] = {
+            key: (value["customer"], value.get("external_id"), value.get("role", "member"))
+            for key, value in ids.get("members", {}).items()
+        }
 
     def kinds(self) -> list[str]:
         """Every kind held, those derived from others (`external_customer_ids`, `live_subscriptions`) too."""
-        return [*self.simple, "customers", "external_customer_ids", "subscriptions", "live_subscriptions"]
+        return [
+            *self.simple,
+            "customers",
+            "external_customer_ids",
+            "subscriptions",
+            "live_subscriptions",
+            "members",
+            "team_members",
+            "team_external_ids",
+        ]
 
     @property
     def organization_id(self) -> str | None:
@@ -189,6 +223,21 @@ class Held:
             items = [external for external in self.customers.values() if external]
         elif kind == "scenario_organizations":
             items = self.scenario_organizations
+        elif kind == "members":
+            items = [key for key, (customer, _, _) in self.members.items() if customer in self.customers]
+        elif kind == "team_members":
+            # Members of team customers other than their owners: what updates and deletes can work on.
+            teams = self.simple.get("team_customers", {})
+            items = [
+                key
+                for key, (customer, _, role) in self.members.items()
+                if customer in teams and customer in self.customers and role != "owner"
+            ]
+        elif kind == "team_customers":
+            items = [key for key in self.simple.get("team_customers", {}) if key in self.customers]
+        elif kind == "team_external_ids":
+            teams = self.simple.get("team_customers", {})
+            items = [external for key, external in self.customers.items() if key in teams and external]
         elif kind in ("subscriptions", "live_subscriptions"):
             items = [
                 key
@@ -201,7 +250,7 @@ class Held:
         return items, frozenset(items)
 
     def all_uuids(self) -> list[str]:
-        kinds = [*self.simple, "customers", "subscriptions"]
+        kinds = [*self.simple, "customers", "subscriptions", "members"]
         return sorted({item for kind in kinds for item in self.pool(kind)[0]})
 
     def add(self, kind: str, value: str) -> None:
@@ -220,6 +269,13 @@ class Held:
             if item.get("deleted_at") is None and self.customers.get(identifier, "") != item["external_id"]:
                 self.customers[identifier] = item["external_id"]
                 self.changed()
+            if item.get("deleted_at") is None and item.get("type") == "team":
+                self.add("team_customers", identifier)
+        elif {"customer_id", "email", "role", "external_id"} <= item.keys():
+            entry = (_canonical(item["customer_id"]) or "", item["external_id"], item["role"])
+            if self.members.get(identifier) != entry:
+                self.members[identifier] = entry
+                self.changed()
         elif {"status", "customer_id", "product_id", "current_period_start"} <= item.keys():
             entry = (item["customer_id"], item.get("ended_at") is not None or item["status"] in ("canceled", "unpaid"))
             if self.subscriptions.get(identifier) != entry:
@@ -229,8 +285,11 @@ class Held:
             self.add("products", identifier)
             if item["is_recurring"] and not item.get("is_archived"):
                 self.add("recurring_products", identifier)
+                if _is_free(item):
+                    self.add("free_products", identifier)
             elif item.get("is_archived"):
                 self.forget("recurring_products", identifier)
+                self.forget("free_products", identifier)
         elif {"type", "properties", "selectable"} <= item.keys() or {"type", "properties", "deletable"} <= item.keys():
             self.add("benefits", identifier)
         elif {"filter", "aggregation"} <= item.keys():
@@ -259,6 +318,13 @@ class Held:
         if identifier is not None and identifier in held:
             del held[identifier]
             self.changed()
+
+    def deleted_member(self, identifier: str | None = None, externals: tuple[str, str] | None = None) -> None:
+        """A member deleted, by its id, or by its customer's external id and its own."""
+        for key, (customer, external, _) in list(self.members.items()):
+            if key == identifier or (externals is not None and (self.customers.get(customer), external) == externals):
+                del self.members[key]
+                self.changed()
 
     def deleted_customer(self, identifier: str | None = None, external_id: str | None = None) -> None:
         for key, external in list(self.customers.items()):
@@ -390,7 +456,23 @@ DELIVERY_CURSOR_PATHS = ("/_emulator/webhooks/deliveries", "/_emulator/webhooks/
 # Where webhook endpoints of the run point: a receiver that answers 200, and a closed port.
 WEBHOOK_URLS: list[str] = json.loads(os.environ.get("POLAR_FUZZ_WEBHOOK_URLS") or "[]")
 # The kind of object `POST /_emulator/webhooks/send` needs, by the event type's family.
-SEND_KINDS = {"customer": "customers", "subscription": "subscriptions", "product": "products", "benefit": "benefits"}
+SEND_KINDS = {
+    "customer": "customers",
+    "member": "members",
+    "subscription": "subscriptions",
+    "product": "products",
+    "benefit": "benefits",
+}
+# Members are added to team customers (an individual one has its owner only: 403), by id or by
+# external id; the other member operations name a member and its customer together (see `_member`).
+MEMBER_CREATES = {
+    "POST /v1/customers/{id}/members": ("id", "team_customers"),
+    "POST /v1/customers/external/{external_id}/members": ("external_id", "team_external_ids"),
+}
+# Members of team customers the hooks add (through the API) when fewer are left to update or delete.
+MIN_TEAM_MEMBERS = 5
+# Time zones `GET /v1/subscriptions/export` takes (`ZoneInfo` names; the spec says any string).
+TIME_ZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Etc/GMT+5")
 # Subscriptions started by the hooks when too few are left that are not ended (see `_pick`).
 MIN_LIVE_SUBSCRIPTIONS = 5
 
@@ -563,6 +645,74 @@ def _is_negative(case: schemathesis.Case, location: ParameterLocation) -> bool:
     return meta is None or meta.is_negative_at(location)
 
 
+_TOPPED = itertools.count(1)
+
+
+def _add_team_member(*, with_external: bool) -> None:
+    """One more member (with an external id) of a team customer held, through the API; a new team
+    customer first when the run deleted those it had (with an external id, if one is needed)."""
+    teams = [team for team in HELD.pool("team_customers")[0] if not with_external or HELD.customers.get(team)]
+    if not teams:
+        serial = next(_TOPPED)
+        answer = _api(
+            "/v1/customers/",
+            {"type": "team", "email": f"topped-team{serial}@example.com", "external_id": f"topped_team_{serial}"},
+        )
+        if isinstance(answer, dict):
+            HELD.seen(answer)
+        teams = [team for team in HELD.pool("team_customers")[0] if not with_external or HELD.customers.get(team)]
+    if not teams:
+        return
+    serial = next(_TOPPED)
+    answer = _api(
+        f"/v1/customers/{teams[serial % len(teams)]}/members",
+        {"email": f"topped{serial}@example.com", "external_id": f"topped_{serial}", "role": "member"},
+    )
+    if isinstance(answer, dict):
+        HELD.seen(answer)
+
+
+def _with_external_ids() -> list[str]:
+    """Members of team customers (owners aside) that have an external id, as their customer has."""
+    return [
+        key
+        for key in HELD.pool("team_members")[0]
+        if HELD.members[key][1] and HELD.customers.get(HELD.members[key][0])
+    ]
+
+
+def _member(parameters: dict[str, Any], *, vary: bool) -> None:
+    """A member and its customer, named together: by ids (`id`, `member_id`), or by external ids
+    (`external_id`, `member_external_id`), three times in four one the emulator holds (a member of
+    a team customer, not its owner, so that updates and deletes can succeed)."""
+    for _ in range(MIN_TEAM_MEMBERS):
+        if len(HELD.pool("team_members")[0]) >= MIN_TEAM_MEMBERS:
+            break
+        _add_team_member(with_external=False)
+    if "member_id" in parameters:
+        value = parameters["member_id"]
+        chosen = _pick("team_members", value, vary=vary)
+        entry = HELD.members.get(_canonical(chosen) or "")
+        parameters["member_id"] = chosen
+        if entry is not None:
+            parameters["id"] = _respell(entry[0], _spelling(str(parameters.get("id", ""))))
+        else:
+            parameters["id"] = _pick("customers", parameters.get("id"), vary=vary)
+        return
+    for _ in range(MIN_TEAM_MEMBERS):
+        if len(_with_external_ids()) >= 2:
+            break
+        _add_team_member(with_external=True)
+    with_external = _with_external_ids()
+    value = parameters["member_external_id"]
+    if not with_external or (_crc(value) % 4 == 0 and not vary):
+        parameters["external_id"] = _pick("external_customer_ids", parameters.get("external_id"), vary=vary)
+        return
+    customer, external, _ = HELD.members[with_external[(_crc([value, next(_PICK_SERIAL)] if vary else value) // 4) % len(with_external)]]
+    parameters["external_id"] = HELD.customers[customer]
+    parameters["member_external_id"] = external
+
+
 def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
     # In the stateful phase, path parameters come from earlier answers, on purpose. The coverage
     # phase sends one path with every variant of the rest: one held id each, chosen in turn.
@@ -572,7 +722,13 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         vary = phase == "coverage"
         if kind == "webhook_events":
             _refresh_webhook_events()
-        if kind and "id" in parameters:
+        label = f"{case.method.upper()} {case.path}"
+        if label in MEMBER_CREATES:
+            name, team_kind = MEMBER_CREATES[label]
+            parameters[name] = _pick(team_kind, parameters[name], vary=vary)
+        elif "member_id" in parameters or "member_external_id" in parameters:
+            _member(parameters, vary=vary)
+        elif kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
             # Only a downloadables benefit has files (another type is a 404): one of those, three
@@ -584,7 +740,7 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
                 parameters["id"] = _respell(chosen, _spelling(value)) if _canonical(value) else chosen
         if "organization_id" in parameters:
             parameters["organization_id"] = _pick("scenario_organizations", parameters["organization_id"], vary=vary)
-        if "external_id" in parameters:
+        if "external_id" in parameters and label not in MEMBER_CREATES and "member_external_id" not in parameters:
             parameters["external_id"] = _pick("external_customer_ids", parameters["external_id"], vary=vary)
         case.path_parameters = parameters
     if case.query and not _is_negative(case, ParameterLocation.QUERY):
@@ -595,6 +751,9 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
                 kind = "deliveries"
             if kind:
                 query[name] = _pick_each(kind, value)
+            if name == "timezone" and isinstance(value, str) and value not in TIME_ZONES and _crc(value) % 4:
+                # An IANA name `ZoneInfo` knows three times in four (any other string is a 422).
+                query[name] = TIME_ZONES[_crc(value) % len(TIME_ZONES)]
         if case.path == "/v1/meters/{id}/quantities":
             _quantities(query)
         case.query = query
@@ -669,11 +828,19 @@ def _fixture(body: dict[str, Any], organization_id: Any) -> None:
         if isinstance(events, dict) and isinstance(events.get("max"), int):
             generate["events"] = {**events, "max": min(events["max"], 5)}
         body["generate"] = generate
+    member_model = isinstance(organization, dict) and organization.get("member_model_enabled") is True
     for customer in body.get("customers") or []:
         if not isinstance(customer, dict):
             continue
         if "email" in customer:
             customer["email"] = _unique_email(customer["email"])
+        if "members" in customer:
+            # MemberCreateFromCustomer bodies (the spec says any object), for an organization with
+            # the member model (its customers' members are refused otherwise).
+            if member_model and isinstance(customer["members"], list):
+                customer["members"] = [{"email": _unique_email("member@example.com")} for _ in customer["members"][:3]]
+            else:
+                customer.pop("members")
         for event in customer.get("events") or []:
             if isinstance(event, dict) and isinstance(event.get("count"), int):
                 event["count"] = min(event["count"], 5)
@@ -956,6 +1123,21 @@ def _body(case: schemathesis.Case) -> None:
         body = _benefit_update(body, (case.path_parameters or {}).get("id"))
     elif path == "/v1/meters/{id}" and method == "PATCH" and body is not None:
         _meter_update(body)
+    elif "/members" in path and path.startswith("/v1/customers/") and body is not None:
+        # A new member's email (the generators reuse a handful, which answers the member that has
+        # it); an update's too, three times in four (another member's is a 422, as is the email of
+        # an individual customer's owner).
+        if "email" in body and (method == "POST" or _crc(body) % 4):
+            body["email"] = _unique_email(body["email"] if isinstance(body["email"], str) else "member@example.com")
+        if method == "POST" and (body.get("external_id") is not None or _crc(body) % 2):
+            body["external_id"] = f"fuzz_member_{next(_EMAIL_SERIAL)}"  # unique per customer
+    elif path == "/v1/subscriptions/" and method == "POST" and body is not None:
+        # A free recurring product (a paid one needs a checkout: 422) of a customer held.
+        body["product_id"] = _pick("free_products", body.get("product_id"))
+        if "customer_id" in body:
+            body["customer_id"] = _pick("customers", body["customer_id"])
+        if "external_customer_id" in body:
+            body["external_customer_id"] = _pick("external_customer_ids", body["external_customer_id"])
     elif path == "/v1/subscriptions/{id}" and method == "PATCH" and body is not None:
         if _crc(body) % 4:
             for key in NOT_EMULATED_UPDATES:
@@ -1104,7 +1286,11 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
     if label == "POST /_emulator/organizations/{organization_id}/fixtures" and organization == SNAPSHOT_ORGANIZATION:
         _restore_snapshot_organization()  # small again
         return
-    if label == "DELETE /v1/customers/{id}":
+    if label == "DELETE /v1/customers/{id}/members/{member_id}":
+        HELD.deleted_member(identifier=_canonical(parameters.get("member_id")))
+    elif label == "DELETE /v1/customers/external/{external_id}/members/{member_external_id}":
+        HELD.deleted_member(externals=(parameters.get("external_id"), parameters.get("member_external_id")))
+    elif label == "DELETE /v1/customers/{id}":
         HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
     elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS:
         HELD.forget(RESOURCE_PATHS[label], _canonical(parameters.get("id")))
@@ -1135,6 +1321,9 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # `OrganizationsCreate`): an organization token is taken for no token, 401 Unauthorized,
     # which Polar's document does not list.
     "POST /v1/organizations/": {401: "Unauthorized"},
+    # Polar's `list_members` (server/polar/member/endpoints.py) parses `customer_id`, a plain string
+    # in its spec, with Python's UUID() and raises ResourceNotFound("Invalid customer ID format").
+    "GET /v1/members/": {404: "ResourceNotFound"},
 }
 
 

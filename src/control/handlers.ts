@@ -8,7 +8,12 @@ export interface ControlTarget {
   ready(): boolean;
   health(): Record<string, unknown>;
   reset(): void;
-  createOrganization(input: { name?: string; slug?: string; scopes?: readonly string[] }): {
+  createOrganization(input: {
+    name?: string;
+    slug?: string;
+    scopes?: readonly string[];
+    member_model_enabled?: boolean;
+  }): {
     organization: Organization;
     token: string;
     scopes: string[];

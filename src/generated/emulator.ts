@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Send an event now
-         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`), a benefit (`benefit.*`) or a discount (`discount.*`, a deleted one for `discount.deleted`). Nothing else changes.
+         * @description Emits an event of the given type about an object the emulator holds, with the object as it is now, and delivers it like any other: a customer (`customer.*`, state included), a member (`member.*`, a deleted one for `member.deleted`), a subscription (`subscription.*`), a benefit grant (`benefit_grant.*`), a product (`product.*`), a benefit (`benefit.*`) or a discount (`discount.*`, a deleted one for `discount.deleted`). Nothing else changes.
          */
         post: operations["emulator:webhooks:send"];
         delete?: never;
@@ -558,17 +558,24 @@ export interface components {
             slug: string;
             /** Format: date-time */
             created_at: string;
+            /** @description Polar's member model feature (customers have members); see OrganizationCreate. */
+            member_model_enabled: boolean;
             /** @description Live customers. */
             customers: number;
         };
         OrganizationCreate: {
             name?: string;
             slug?: string;
+            /**
+             * @description Polar's `member_model_enabled` organization feature: customers have members, and each customer gets its owner member when it is created. Polar turns it on for organizations created since February 2026; off, the member endpoints refuse to add members (403).
+             * @default false
+             */
+            member_model_enabled?: boolean;
             /** @description The token's scopes; every scope when left out. */
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -718,6 +725,8 @@ export interface components {
                 slug: string;
                 /** Format: date-time */
                 created_at: string;
+                /** @description Written when it was set; absent means off. */
+                member_model_enabled?: boolean;
             };
             tokens: components["schemas"]["TokenInfo"][];
             /** @description The organization's fixture keys by kind (`{"products":{"pro":"<id>"}}`). */
@@ -774,6 +783,8 @@ export interface components {
             id?: string;
             name?: string;
             slug?: string;
+            /** @description Turns Polar's member model on (or off) for the organization, before its customers are created: each customer created then gets its owner member. */
+            member_model_enabled?: boolean;
         };
         FixtureToken: {
             /** @description A fixed token; one from the seed when left out. */
@@ -825,7 +836,11 @@ export interface components {
             grants?: (components["schemas"]["FixtureRef"] | components["schemas"]["FixtureGrant"])[];
             events?: components["schemas"]["FixtureEvent"][];
             credits?: components["schemas"]["FixtureCredit"][];
+            /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
+            members?: components["schemas"]["FixtureMember"][];
         };
+        /** @description A MemberCreateFromCustomer body (`email`, `name`, `external_id`, `role`: member or billing_manager), checked against it. */
+        FixtureMember: Record<string, never>;
         FixtureSubscription: {
             product: components["schemas"]["FixtureRef"];
             /**
@@ -1021,7 +1036,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.

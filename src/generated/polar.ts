@@ -65,6 +65,30 @@ export interface paths {
          */
         get: operations["subscriptions:list"];
         put?: never;
+        /**
+         * Create Subscription
+         * @description Starts an active subscription of an existing customer to a free recurring product, with its webhooks and benefit grants; a paid product needs a checkout and is refused with 422.
+         */
+        post: operations["subscriptions:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Subscriptions
+         * @description Returns the organization's subscriptions as a CSV document, one row per subscription, with the chosen columns and dates in the chosen time zone.
+         */
+        get: operations["subscriptions:export"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -584,6 +608,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{id}/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customer Payment Methods
+         * @description Lists the customer's saved payment methods. The emulator takes no payments, so the list is always empty; an unknown or deleted customer answers 404.
+         */
+        get: operations["customers:list_payment_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/external/{external_id}/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customer Payment Methods by External ID
+         * @description Same as listing payment methods by ID, but the customer is looked up by its `external_id`.
+         */
+        get: operations["customers:list_payment_methods_external"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Members
+         * @description Lists the organization's members, newest first, optionally only those of one customer (by ID or external ID) or of one role.
+         */
+        get: operations["members:list_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Member
+         * @description Adds a member (role `member` or `billing_manager`) to a customer of an organization with the member model enabled, and returns it with 201; an individual customer holds one member only, its owner. A member with the same email is returned as it is.
+         */
+        post: operations["customers:members:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/external/{external_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Member by Customer External ID
+         * @description Same as adding a member by customer ID, but the customer is looked up by its `external_id`.
+         */
+        post: operations["customers:members:create_external"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Member
+         * @description Returns the member with the given ID if it belongs to the customer, or 404.
+         */
+        get: operations["customers:members:get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Member
+         * @description Deletes a member of the customer, unless it is the only owner. Answers 204 with no body.
+         */
+        delete: operations["customers:members:delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Member
+         * @description Changes a member's name, email or role. Making a member the owner demotes the current owner to billing manager; a customer always keeps exactly one owner.
+         */
+        patch: operations["customers:members:update"];
+        trace?: never;
+    };
+    "/v1/customers/external/{external_id}/members/{member_external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Member by External ID
+         * @description Returns the member with the given external ID of the customer with the given external ID, or 404.
+         */
+        get: operations["customers:members:get_external"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Member by External ID
+         * @description Same as deleting a member by ID, with the customer and the member looked up by their external IDs.
+         */
+        delete: operations["customers:members:delete_external"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Member by External ID
+         * @description Same as updating a member by ID, with the customer and the member looked up by their external IDs.
+         */
+        patch: operations["customers:members:update_external"];
+        trace?: never;
+    };
     "/v1/events/": {
         parameters: {
             query?: never;
@@ -879,6 +1059,16 @@ export interface components {
              * @constant
              */
             error: "AlreadyCanceledSubscription";
+            /** Detail */
+            detail: string;
+        };
+        /** AmbiguousExternalCustomerID */
+        AmbiguousExternalCustomerID: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "AmbiguousExternalCustomerID";
             /** Detail */
             detail: string;
         };
@@ -3026,6 +3216,60 @@ export interface components {
          * @enum {string}
          */
         CustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "customer_id" | "-customer_id" | "customer_name" | "-customer_name" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
+        /** CustomerPaymentMethodCard */
+        CustomerPaymentMethodCard: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            processor: components["schemas"]["PaymentProcessor"];
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "card";
+            method_metadata: components["schemas"]["PaymentMethodCardMetadata"];
+            /** Is Default */
+            is_default: boolean;
+        };
+        /** CustomerPaymentMethodGeneric */
+        CustomerPaymentMethodGeneric: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            processor: components["schemas"]["PaymentProcessor"];
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Type */
+            type: string;
+            /** Is Default */
+            is_default: boolean;
+        };
         /** CustomerPortalCustomerSettings */
         CustomerPortalCustomerSettings: {
             /** Allow Email Change */
@@ -4464,6 +4708,12 @@ export interface components {
             items: components["schemas"]["Event"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ListResource[Member] */
+        ListResource_Member_: {
+            /** Items */
+            items: components["schemas"]["Member"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** ListResource[Meter] */
         ListResource_Meter_: {
             /** Items */
@@ -4474,6 +4724,12 @@ export interface components {
         ListResource_Organization_: {
             /** Items */
             items: components["schemas"]["Organization"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[PaymentMethod] */
+        ListResource_PaymentMethod_: {
+            /** Items */
+            items: components["schemas"]["PaymentMethod"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Product] */
@@ -4527,6 +4783,24 @@ export interface components {
             external_id: string | null;
             role: components["schemas"]["MemberRole"];
         };
+        /** MemberCreateFromCustomer */
+        MemberCreateFromCustomer: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** Name */
+            name?: string | null;
+            /** External Id */
+            external_id?: string | null;
+            /**
+             * Role
+             * @default member
+             * @enum {string}
+             */
+            role?: "member" | "billing_manager";
+        };
         /** MemberOwnerCreate */
         MemberOwnerCreate: {
             /**
@@ -4544,6 +4818,19 @@ export interface components {
          * @enum {string}
          */
         MemberRole: "owner" | "billing_manager" | "member";
+        /**
+         * MemberSortProperty
+         * @enum {string}
+         */
+        MemberSortProperty: "created_at" | "-created_at";
+        /** MemberUpdate */
+        MemberUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Email */
+            email?: string | null;
+            role?: components["schemas"]["MemberRole"] | null;
+        };
         MetadataOutputType: {
             [key: string]: string | number | boolean;
         };
@@ -5400,6 +5687,25 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        PaymentMethod: components["schemas"]["CustomerPaymentMethodCard"] | components["schemas"]["CustomerPaymentMethodGeneric"];
+        /** PaymentMethodCardMetadata */
+        PaymentMethodCardMetadata: {
+            /** Brand */
+            brand: string;
+            /** Last4 */
+            last4: string;
+            /** Exp Month */
+            exp_month: number;
+            /** Exp Year */
+            exp_year: number;
+            /** Wallet */
+            wallet?: string | null;
+        };
+        /**
+         * PaymentProcessor
+         * @enum {string}
+         */
+        PaymentProcessor: "stripe";
         /** PendingSubscriptionUpdate */
         PendingSubscriptionUpdate: {
             /**
@@ -6155,6 +6461,37 @@ export interface components {
             /** Cancel At Period End */
             cancel_at_period_end?: boolean;
         };
+        /** SubscriptionCreateCustomer */
+        SubscriptionCreateCustomer: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+        };
+        /** SubscriptionCreateExternalCustomer */
+        SubscriptionCreateExternalCustomer: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** External Customer Id */
+            external_customer_id: string;
+        };
         /** SubscriptionCreatedEvent */
         SubscriptionCreatedEvent: {
             /**
@@ -6329,6 +6666,11 @@ export interface components {
             /** Recurring Interval Count */
             recurring_interval_count?: number;
         };
+        /**
+         * SubscriptionExportColumn
+         * @enum {string}
+         */
+        SubscriptionExportColumn: "email" | "started_at" | "product" | "amount" | "currency" | "status" | "recurring_interval" | "customer_name" | "billing_name" | "billing_country" | "net_amount" | "discount" | "seats" | "current_period_start" | "current_period_end" | "cancel_at_period_end" | "canceled_at" | "ends_at" | "ended_at" | "cancellation_reason" | "trial_start" | "trial_end";
         /** SubscriptionLocked */
         SubscriptionLocked: {
             /**
@@ -7545,6 +7887,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListResource_Subscription_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "subscriptions:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreateCustomer"] | components["schemas"]["SubscriptionCreateExternalCustomer"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "subscriptions:export": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                status?: components["schemas"]["SubscriptionStatus"] | components["schemas"]["SubscriptionStatus"][] | null;
+                cancel_at_period_end?: boolean | null;
+                started_after?: string | null;
+                started_before?: string | null;
+                timezone?: string;
+                columns?: components["schemas"]["SubscriptionExportColumn"] | components["schemas"]["SubscriptionExportColumn"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Unprocessable Entity */
@@ -9190,6 +9603,520 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:list_payment_methods": {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_PaymentMethod_"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:list_payment_methods_external": {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_PaymentMethod_"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "members:list_members": {
+        parameters: {
+            query?: {
+                customer_id?: string | null;
+                external_customer_id?: string | null;
+                role?: components["schemas"]["MemberRole"] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["MemberSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Member_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberCreateFromCustomer"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:create_external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberCreateFromCustomer"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:get_external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_id: string;
+                member_external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:delete_external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_id: string;
+                member_external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers:members:update_external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_id: string;
+                member_external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
                 };
             };
             /** @description Unprocessable Entity */

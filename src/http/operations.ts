@@ -56,7 +56,7 @@ export interface OperationInfo {
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
   query: Map<string, QuerySpec>;
-  /** Path and query parameters that are UUIDs: canonicalized once they are valid. */
+  /** Path and query parameters that are UUIDs (`uuid4` or `uuid`): canonicalized once they are valid. */
   uuidParams: Set<string>;
   operation: Operation;
   validator: OpenAPIBackend;
@@ -136,7 +136,8 @@ export async function loadOperations(
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
       if ("$ref" in parameter) continue;
-      if (hasFormat(parameter.schema, "uuid4")) uuidParams.add(String(parameter.name));
+      if (hasFormat(parameter.schema, "uuid4") || hasFormat(parameter.schema, "uuid"))
+        uuidParams.add(String(parameter.name));
       if (parameter.in !== "query") continue;
       query.set(String(parameter.name), {
         array: accepts(parameter.schema, "array") && !accepts(parameter.schema, "string"),

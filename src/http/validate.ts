@@ -1,7 +1,8 @@
 /**
  * Validates a request against its operation: the body with the model walker (walked operations)
  * or ajv's translated errors, the parameters with ajv, then the checks JSON Schema cannot express
- * (aware datetimes in the query, the NUL character). Returns pydantic's details, empty when valid.
+ * (aware datetimes and the resources' validators in the query, the NUL character). Returns
+ * pydantic's details, empty when valid.
  */
 import type { ErrorObject } from "ajv";
 import type { ValidationDetail } from "../errors.js";

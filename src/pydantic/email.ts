@@ -61,3 +61,26 @@ export function normalizeEmail(value: string): string {
   const at = value.lastIndexOf("@");
   return `${value.slice(0, at)}@${value.slice(at + 1).toLowerCase()}`;
 }
+
+/** pydantic's `pretty_email_regex`: `John Doe <jd@example.com>`, the name quoted or not. */
+const NAME_CHAR = "[\\p{L}\\p{N}_!#$%&'*+\\-/=?^`{|}~]";
+const PRETTY_EMAIL = new RegExp(
+  `^\\s*(?:((?:${NAME_CHAR}+\\s+)*${NAME_CHAR}+)|"((?:[^"]|")+)")?\\s*<(.+)>\\s*$`,
+  "u",
+);
+const MAX_EMAIL_LENGTH = 2048;
+const SURROUNDING_SPACE = /^\s+|\s+$/gu;
+
+/**
+ * pydantic's `EmailStr` (`validate_email`): an address at most 2048 characters long, the
+ * `Name <address>` form taken apart, surrounding spaces dropped, then email-validator's check.
+ * The normalized address it hands on, or the reason it gives.
+ */
+export function pydanticEmail(value: string): { email: string } | { reason: string } {
+  if ([...value].length > MAX_EMAIL_LENGTH)
+    return { reason: `Length must not exceed ${MAX_EMAIL_LENGTH} characters` };
+  const pretty = PRETTY_EMAIL.exec(value);
+  const email = (pretty ? pretty[3] : value).replace(SURROUNDING_SPACE, "");
+  const reason = emailProblem(email);
+  return reason === null ? { email: normalizeEmail(email) } : { reason };
+}

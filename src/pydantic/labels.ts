@@ -1,6 +1,7 @@
 /** How pydantic names the members of a smart union in an error's `loc`. */
 import { isObject } from "../util/is-object.js";
 import { pythonRepr } from "./messages.js";
+import type { TagEnum } from "./rules.js";
 
 /** A schema followed through its local `$ref`s, with the name of the component it reached. */
 export type Resolver = (schema: unknown) => { schema: Record<string, unknown>; name: string | undefined };
@@ -52,4 +53,9 @@ export function unionMemberLabel(member: unknown, resolve: Resolver): string {
     default:
       return String(schema.type);
   }
+}
+
+/** An Enum member as Python's `repr()` shows it: `<BenefitType.custom: 'custom'>`. */
+export function enumMemberRepr(enumeration: TagEnum, value: string): string {
+  return `<${enumeration.name}.${enumeration.members?.[value] ?? value}: '${value}'>`;
 }

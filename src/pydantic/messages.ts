@@ -156,16 +156,24 @@ export function describeError(error: ErrorObject): Described | null {
   }
 }
 
+/** pydantic's `EmailStr` error with email-validator's reason. */
+export function emailError(reason: string): Described {
+  return { type: "value_error", msg: `value is not a valid email address: ${reason}`, ctx: { reason } };
+}
+
+/** pydantic's `EmailStr` error for a string email-validator refuses, or null when it accepts it. */
+export function emailValueError(text: string): Described | null {
+  const reason = emailProblem(text);
+  return reason === null ? null : emailError(reason);
+}
+
 function describeFormat(format: string, data: Json): Described {
   const text = String(data);
   if (format === "uuid4" || format === "uuid") {
     const problem = uuid4Problem(text);
     if (problem) return problem;
   }
-  if (format === "email") {
-    const reason = emailProblem(text) ?? "The email address is not valid.";
-    return { type: "value_error", msg: `value is not a valid email address: ${reason}`, ctx: { reason } };
-  }
+  if (format === "email") return emailValueError(text) ?? emailError("The email address is not valid.");
   if (format === "date-time") {
     return {
       type: "datetime_from_date_parsing",
@@ -260,13 +268,17 @@ export function valueError(message: string): Described {
 }
 
 /** `Literal[...]` (literal_error) or an Enum class (enum): `Input should be 'a', 'b' or 'c'`. */
-export function expectedOneOf(type: "literal_error" | "enum", values: Json[]): Described {
-  const expected = quoteLiterals(values);
+export function expectedOneOf(
+  type: "literal_error" | "enum",
+  values: Json[],
+  repr: (value: Json) => string = pythonRepr,
+): Described {
+  const expected = quoteLiterals(values, repr);
   return { type, msg: `Input should be ${expected}`, ctx: { expected } };
 }
 
-function quoteLiterals(values: Json[]): string {
-  const quoted = values.map(pythonRepr);
+function quoteLiterals(values: Json[], repr: (value: Json) => string): string {
+  const quoted = values.map(repr);
   if (quoted.length <= 1) return quoted.join("");
   return `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
 }

@@ -54,8 +54,9 @@ export interface ModelRules {
    */
   tagEnums?: Record<string, TagEnum>;
   /**
-   * `Literal[Enum.member]` fields (a `const` in JSON Schema), by `Component.field`: pydantic
-   * words a mismatch with the member's repr (`<BenefitType.custom: 'custom'>`).
+   * `Literal[Enum.member]` fields (a `const` in JSON Schema) and `Literal[Enum.a, Enum.b]` fields
+   * (an inline enum), by `Component.field`: pydantic words a mismatch with the members' reprs
+   * (`<BenefitType.custom: 'custom'>`, `<MemberRole.member: 'member'>`).
    */
   literalEnums?: Record<string, TagEnum>;
   /** By the field that holds the union (see InlineUnion). */

@@ -77,10 +77,16 @@ export function pythonDeepEquals(a: unknown, b: unknown): boolean {
   return pythonEquals(a, b);
 }
 
-export function literalOutcome(values: unknown[], data: unknown, loc: Loc): Outcome {
+/** A `Literal[...]`; `repr` names the expected values when they are not plain literals (Enum members). */
+export function literalOutcome(
+  values: unknown[],
+  data: unknown,
+  loc: Loc,
+  repr?: (value: unknown) => string,
+): Outcome {
   const match = values.find((value) => pythonEquals(value, data));
   if (match !== undefined) return ok(match, match === data);
-  return fail(expectedOneOf("literal_error", values), loc, data);
+  return fail(expectedOneOf("literal_error", values, repr), loc, data);
 }
 
 export function numberOutcome(

@@ -55,3 +55,25 @@ export function canonicalUuid(value: string): string {
   const hex = value.replace(/^urn:uuid:|[{}-]/g, "").toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** Python's `int(text, 16)` of a hex string (sign, `0x` prefix, single underscores), or null. */
+const PYTHON_HEX_INT = /^\s*([+-]?)(?:0[xX]_?)?([0-9a-fA-F](?:_?[0-9a-fA-F])*)\s*$/;
+
+/**
+ * Python's `uuid.UUID(text)` (not pydantic's parser): `urn:` and `uuid:` removed wherever they
+ * are, braces stripped from both ends, hyphens dropped, then 32 characters read by `int(…, 16)`.
+ * The canonical spelling, or null where Python raises ValueError.
+ */
+export function pythonUuid(value: string): string | null {
+  const hex = value
+    .replaceAll("urn:", "")
+    .replaceAll("uuid:", "")
+    .replace(/^[{}]+|[{}]+$/g, "")
+    .replaceAll("-", "");
+  if ([...hex].length !== 32) return null;
+  const parsed = PYTHON_HEX_INT.exec(hex);
+  if (!parsed) return null;
+  const number = BigInt(`0x${parsed[2].replaceAll("_", "")}`);
+  if (parsed[1] === "-" && number !== 0n) return null;
+  return canonicalUuid(number.toString(16).padStart(32, "0"));
+}

@@ -8,11 +8,13 @@ import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import { resolvePointer } from "../util/json-pointer.js";
 import { AJV_DATETIME } from "./ajv.js";
-import { unionMemberLabel } from "./labels.js";
+import { pydanticEmail } from "./email.js";
+import { enumMemberRepr, unionMemberLabel } from "./labels.js";
 import { laxBool, laxDatetime, laxFloat, laxInt } from "./lax.js";
 import {
   DICT_TYPE,
   EXTRA_FORBIDDEN,
+  emailError,
   expectedOneOf,
   LIST_TYPE,
   lengthProblem,
@@ -28,7 +30,7 @@ import {
   unionTagNotFound,
   valueError,
 } from "./messages.js";
-import type { FieldKind, InlineUnion, ModelRules, TagEnum } from "./rules.js";
+import type { FieldKind, InlineUnion, ModelRules } from "./rules.js";
 import {
   append,
   decimalOutcome,
@@ -47,11 +49,6 @@ import { HTTP_URL_MAX_LENGTH, httpUrlProblem, normalizedHttpUrl } from "./url.js
 import { canonicalUuid, uuid4Problem } from "./uuid.js";
 
 export type { ModelRules } from "./rules.js";
-
-/** An Enum member as Python's `repr()` shows it: `<BenefitType.custom: 'custom'>`. */
-function enumMemberRepr(enumeration: TagEnum, value: string): string {
-  return `<${enumeration.name}.${enumeration.members?.[value] ?? value}: '${value}'>`;
-}
 
 export { mergeRules } from "./rules.js";
 
@@ -135,7 +132,13 @@ export class ModelWalker {
           ? ok(data)
           : fail(expectedOneOf("enum", schema.enum), loc, data);
       }
-      return literalOutcome(schema.enum, data, loc);
+      const enumeration = field === undefined ? undefined : this.rules.literalEnums?.[field];
+      return literalOutcome(
+        schema.enum,
+        data,
+        loc,
+        enumeration && ((value) => enumMemberRepr(enumeration, String(value))),
+      );
     }
     if (schema.properties !== undefined) return this.model(schema, name, data, loc);
     switch (schema.type) {
@@ -178,6 +181,12 @@ export class ModelWalker {
     if (schema.format === "date-time") return this.datetime(kind, data, loc);
     if (schema.format === "uri") return this.url(schema, data, loc);
     if (typeof data !== "string") return fail(STRING_TYPE, loc, data);
+    if (schema.format === "email") {
+      // pydantic's `EmailStr`: email-validator's reason in a value_error, else the normalized address.
+      const checked = pydanticEmail(data);
+      if ("reason" in checked) return fail(emailError(checked.reason), loc, data);
+      return ok(checked.email, checked.email === data, checked.email.includes("\u0000"));
+    }
     if (kind === "stripped-length") {
       // An AfterValidator strips the name first: the length is checked on the stripped value,
       // as a generic constraint (`too_short`, "Value ...").

@@ -18,6 +18,7 @@ import { discounts } from "./discounts/index.js";
 import { eventTypes } from "./event-types/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
+import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
 import { organizations } from "./organizations/index.js";
@@ -33,6 +34,7 @@ export const RESOURCES = [
   products,
   discounts,
   customers,
+  members,
   subscriptions,
   grants,
   customerMeters,

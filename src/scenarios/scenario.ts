@@ -172,6 +172,8 @@ class Applier implements FixtureApplier {
     const organization = this.partition.organization;
     if (scenario.organization?.name !== undefined) organization.name = scenario.organization.name;
     if (scenario.organization?.slug !== undefined) organization.slug = scenario.organization.slug;
+    if (scenario.organization?.member_model_enabled !== undefined)
+      organization.member_model_enabled = scenario.organization.member_model_enabled;
     for (const entry of scenario.tokens ?? []) {
       this.tokens.push(
         issueToken(this.ctx, this.organizationId, {

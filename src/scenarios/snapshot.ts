@@ -10,6 +10,7 @@
  */
 import {
   array,
+  boolean,
   type Decoder,
   date,
   literal,
@@ -56,12 +57,23 @@ export type DecodedSnapshot = DecodedSections & {
   sections: ReadonlyMap<string, unknown>;
 };
 
-const organizationDecoder = record<Organization>({
+const organizationFields = record<Omit<Organization, "member_model_enabled">>({
   id: string,
   name: string,
   slug: string,
   created_at: date,
 });
+
+/** The organization; `member_model_enabled` is written only when it was set (older snapshots lack it). */
+const organizationDecoder: Decoder<Organization> = (value, path, problems) => {
+  if (!isObject(value) || !Object.hasOwn(value, "member_model_enabled"))
+    return organizationFields(value, path, problems);
+  const { member_model_enabled, ...rest } = value;
+  return {
+    ...organizationFields(rest, path, problems),
+    member_model_enabled: boolean(member_model_enabled, [...path, "member_model_enabled"], problems),
+  };
+};
 
 const tokenDecoder = record<TokenDocument>({
   token: (value, path, problems) => {

@@ -14,6 +14,12 @@ export interface Organization {
   name: string;
   slug: string;
   created_at: Date;
+  /**
+   * Polar's `feature_settings.member_model_enabled`: customers have members, each customer an
+   * owner from its creation on. Off when absent (as for organizations created before Polar turned
+   * it on for new ones); set by a fixture's `organization` or the control plane.
+   */
+  member_model_enabled?: boolean;
 }
 
 export interface AccessToken {

@@ -474,7 +474,15 @@ describe("deleting a customer", () => {
     ]);
     const revoked = events.find((event: ControlEvent) => event.type === "subscription.revoked");
     expect(revoked.data).toMatchObject({ id: subscription.id, status: "canceled" });
-    const gone = await t.http.get(`/v1/subscriptions/${subscription.id}`).set(c.headers);
-    expect(gone.status).toBe(404);
+    // Polar still reads the subscription of a deleted customer (subscription/repository.py
+    // `get_readable_statement`): canceled, with the deleted customer.
+    const kept = await t.http.get(`/v1/subscriptions/${subscription.id}`).set(c.headers);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({
+      id: subscription.id,
+      status: "canceled",
+      customer: { id: c.customer.id },
+    });
+    expect(kept.body.customer.deleted_at).not.toBeNull();
   });
 });

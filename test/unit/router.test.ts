@@ -35,6 +35,17 @@ describe("Router.match", () => {
     expect(nested.kind === "found" && nested.params).toEqual({ external_id: "ext_1" });
   });
 
+  it("routes GET /v1/subscriptions/export to the export, other methods to {id}", () => {
+    const router = new Router<string>();
+    router.add("GET", "/v1/subscriptions/{id}", "subscriptions:get");
+    router.add("DELETE", "/v1/subscriptions/{id}", "subscriptions:revoke");
+    router.add("GET", "/v1/subscriptions/export", "subscriptions:export");
+    const match = router.match("GET", "/v1/subscriptions/export", "");
+    expect(match.kind === "found" && match.route.value).toBe("subscriptions:export");
+    const revoke = router.match("DELETE", "/v1/subscriptions/export", "");
+    expect(revoke.kind === "found" && revoke.route.value).toBe("subscriptions:revoke");
+  });
+
   it("still reaches the parameter route for a method only it has", () => {
     const match = polarRoutes().match("DELETE", "/v1/customers/export", "");
     expect(match.kind === "found" && match.route.value).toBe("customers:delete");

@@ -837,3 +837,64 @@ describe("mergeRules", () => {
     expect(mergeRules([]).plainModels?.size).toBe(0);
   });
 });
+
+describe("EmailStr and Literal of Enum members", () => {
+  // class Invite(Schema): email: EmailStr; role: Literal[Role.member, Role.billing_manager] = Role.member
+  const invites = {
+    components: {
+      schemas: {
+        Invite: {
+          type: "object",
+          title: "Invite",
+          properties: {
+            email: { type: "string", format: "email" },
+            role: { type: "string", enum: ["member", "billing_manager"], title: "Role", default: "member" },
+          },
+          required: ["email"],
+        },
+      },
+    },
+  };
+  const rules: ModelRules = { literalEnums: { "Invite.role": { name: "Role" } } };
+
+  it("reports email-validator's reason and hands on the normalized address (pretty form and spaces taken)", () => {
+    const invite = new ModelWalker(invites, rules);
+    expect(invite.validateModel("Invite", { email: "nope" }).details).toEqual([
+      {
+        type: "value_error",
+        loc: ["body", "email"],
+        msg: "value is not a valid email address: An email address must have an @-sign.",
+        input: "nope",
+        ctx: { reason: "An email address must have an @-sign." },
+      },
+    ]);
+    expect(invite.validateModel("Invite", { email: 5 }).details[0].type).toBe("string_type");
+    // pydantic 2.13.4: `EmailStr` of each gives the address after the arrow.
+    for (const [input, email] of [
+      ["Jane@Example.COM", "Jane@example.com"],
+      [" jane@example.com ", "jane@example.com"],
+      ["Jane Doe <jane@EXAMPLE.com>", "jane@example.com"],
+      ['"Doe, Jane" <jane@example.com>', "jane@example.com"],
+    ]) {
+      expect(invite.validateModel("Invite", { email: input }).value, input).toEqual({ email });
+    }
+  });
+
+  it("names a Literal of Enum members by their repr, a plain Literal by its values", () => {
+    const expected = "<Role.member: 'member'> or <Role.billing_manager: 'billing_manager'>";
+    expect(
+      new ModelWalker(invites, rules).validateModel("Invite", { email: "a@b.co", role: "owner" }).details,
+    ).toEqual([
+      {
+        type: "literal_error",
+        loc: ["body", "role"],
+        msg: `Input should be ${expected}`,
+        input: "owner",
+        ctx: { expected },
+      },
+    ]);
+    const plain = new ModelWalker(invites, {}).validateModel("Invite", { email: "a@b.co", role: "owner" });
+    expect(plain.details[0].msg).toBe("Input should be 'member' or 'billing_manager'");
+    expect(mergeRules([rules, {}]).literalEnums).toEqual(rules.literalEnums);
+  });
+});

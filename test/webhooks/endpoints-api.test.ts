@@ -913,6 +913,27 @@ describe("deliveries", () => {
     expect((await deliveries(stranger.headers, "")).items).toEqual([]);
   });
 
+  it("keeps a deleted endpoint's deliveries in the list, but its id filters nothing in", async () => {
+    const own = tenant(ctx.emulator);
+    const r = await receiver();
+    const endpoint = await createEndpoint(own.headers, {
+      url: r.url,
+      format: "raw",
+      events: ["customer.created"],
+    });
+    await createCustomer(own.headers, "deleted-endpoint@example.com");
+    await r.waitForCount(1);
+    await idle();
+    expect((await ctx.http.delete(`/v1/webhooks/endpoints/${endpoint.id}`).set(own.headers)).status).toBe(
+      204,
+    );
+    expect((await deliveries(own.headers, "")).items).toHaveLength(1);
+    expect(await deliveries(own.headers, `endpoint_id=${endpoint.id}`)).toEqual({
+      items: [],
+      pagination: { total_count: 0, max_page: 0 },
+    });
+  });
+
   it("filters by succeeded, event_type (repeatable) and http_code_class", async () => {
     const ids = (list: Delivery[]) => list.map((delivery) => delivery.id);
     expect(ids((await deliveries(t.headers, "succeeded=true")).items)).toEqual(

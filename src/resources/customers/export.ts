@@ -1,5 +1,6 @@
 /** The customers CSV export (`GET /v1/customers/export`), byte for byte as Polar writes it. */
 
+import { csvRow } from "../../domain/csv.js";
 import { pythonJsonDumps } from "../../domain/python-json.js";
 import { pythonIsoformat } from "../../util/time.js";
 import type { Ctx } from "../context.js";
@@ -21,15 +22,9 @@ const EXPORT_HEADER = [
   "Metadata",
 ];
 
-/** Python's csv module, QUOTE_MINIMAL. */
-function csvField(value: string | null): string {
-  if (value === null) return "";
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** The CSV Polar's export endpoint returns: `\r\n` line ends, empty fields for null. */
 export function exportCustomersCsv(ctx: Ctx, organizationIds: string[]): string {
-  const rows = [EXPORT_HEADER.join(",")];
+  let csv = csvRow(EXPORT_HEADER);
   const customers = liveCustomers(ctx, organizationIds).sort(
     (a, b) => a.created_at.getTime() - b.created_at.getTime(),
   );
@@ -50,7 +45,7 @@ export function exportCustomersCsv(ctx: Ctx, organizationIds: string[]): string 
       address?.country ?? null,
       Object.keys(customer.metadata).length === 0 ? null : pythonJsonDumps(customer.metadata),
     ];
-    rows.push(fields.map(csvField).join(","));
+    csv += csvRow(fields);
   }
-  return `${rows.join("\r\n")}\r\n`;
+  return csv;
 }

@@ -17,12 +17,13 @@ import {
   stripFixtureFields,
 } from "../fixture.js";
 import { applyGrant, checkGrant } from "../grants/fixture.js";
+import { addMember, type MemberCreateBody } from "../members/service.js";
 import { applySubscription, checkSubscription } from "../subscriptions/fixture.js";
 import { type CustomerCreateBody, createCustomer } from "./service.js";
 import type { CustomerRecord } from "./table.js";
 
 export type FixtureCustomer = FixtureSchemas["FixtureCustomer"] & Record<string, unknown>;
-const FIELDS = ["key", "id", "created_at", "subscriptions", "grants", "events", "credits"];
+const FIELDS = ["key", "id", "created_at", "subscriptions", "grants", "events", "credits", "members"];
 
 /** The key a customer is known by: `key`, else its external id, else its email. */
 export function customerKey(customer: FixtureCustomer): string | undefined {
@@ -103,6 +104,9 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
     entry.credits?.forEach((credit, at) => {
       checkCredit(checker, credit, [...path, "credits", at]);
     });
+    entry.members?.forEach((member, at) => {
+      checker.body("MemberCreateFromCustomer", member, [...path, "members", at]);
+    });
   });
 }
 
@@ -129,6 +133,10 @@ export function applyCustomer(
     applyEvents(applier, customer, entry.events, [...path, "events"]);
   entry.credits?.forEach((credit, index) => {
     applyCredit(applier, customer, credit, [...path, "credits", index]);
+  });
+  entry.members?.forEach((member, index) => {
+    const body = applier.coerce<MemberCreateBody>("MemberCreateFromCustomer", member);
+    applier.domain([...path, "members", index], member, () => addMember(applier.ctx, customer, body));
   });
   return customer;
 }

@@ -25,12 +25,19 @@ import {
 import { serializeCustomerState } from "./state.js";
 import type { CustomerRecord } from "./table.js";
 
-type ById = Call<"customers:get" | "customers:update" | "customers:delete" | "customers:get_state">;
+type ById = Call<
+  | "customers:get"
+  | "customers:update"
+  | "customers:delete"
+  | "customers:get_state"
+  | "customers:list_payment_methods"
+>;
 type ByExternalId = Call<
   | "customers:get_external"
   | "customers:update_external"
   | "customers:delete_external"
   | "customers:get_state_external"
+  | "customers:list_payment_methods_external"
 >;
 
 function byId(call: ById): CustomerRecord {
@@ -45,6 +52,21 @@ function state(call: ById | ByExternalId, customer: CustomerRecord) {
   return serializeCustomerState(call.ctx.store.partition(customer.organization_id), customer);
 }
 
+/**
+ * A customer's saved payment methods: the emulator takes no payments, so none, in Polar's list
+ * envelope (customer/service.py `list_payment_methods`); the customer must exist all the same.
+ */
+function paymentMethods(
+  call: Call<"customers:list_payment_methods" | "customers:list_payment_methods_external">,
+  _customer: CustomerRecord,
+) {
+  const none: never[] = [];
+  return json(
+    200,
+    listEnvelope({ items: none, total: 0 }, pageOf(call.query), (item) => item),
+  );
+}
+
 export type CustomerOperation =
   | "customers:list"
   | "customers:create"
@@ -56,7 +78,9 @@ export type CustomerOperation =
   | "customers:update"
   | "customers:update_external"
   | "customers:delete"
-  | "customers:delete_external";
+  | "customers:delete_external"
+  | "customers:list_payment_methods"
+  | "customers:list_payment_methods_external";
 
 export const customerHandlers = (): Handlers<CustomerOperation> => ({
   "customers:list": (call) => {
@@ -92,6 +116,8 @@ export const customerHandlers = (): Handlers<CustomerOperation> => ({
   "customers:get_external": (call) => json(200, serializeCustomer(byExternalId(call))),
   "customers:get_state": (call) => json(200, state(call, byId(call))),
   "customers:get_state_external": (call) => json(200, state(call, byExternalId(call))),
+  "customers:list_payment_methods": (call) => paymentMethods(call, byId(call)),
+  "customers:list_payment_methods_external": (call) => paymentMethods(call, byExternalId(call)),
 
   "customers:update": (call) => json(200, serializeCustomer(updateCustomer(call.ctx, byId(call), call.body))),
   "customers:update_external": (call) => {

@@ -13,6 +13,7 @@ import type { Ctx, Partition } from "../context.js";
 import { attachPendingEvents } from "../events/service.js";
 import { customerMetadata, customerUpdatedMetadata, recordSystemEvent } from "../events/system.js";
 import { revokeBenefit } from "../grants/service.js";
+import { createOwner, deleteCustomerMembers, planOwner, syncOwnerEmail } from "../members/service.js";
 import { revokeCustomerSubscriptions } from "../subscriptions/service.js";
 import { normalizeAddress } from "./address.js";
 import { publishAboutCustomer, publishCustomerState } from "./state.js";
@@ -118,6 +119,9 @@ export function createCustomer(
     taxId = validateTaxId(taxIdInput, billingAddress.country);
     if (taxId === null) throw new PolarRequestValidationError([invalidTaxId(taxIdInput)]);
   }
+  const name = trimmed(body.name) ?? null;
+  // With the member model, the owner member comes with the customer (its checks first).
+  const owner = planOwner(partition, { email, name, external_id: externalId }, body.owner);
 
   const customer: CustomerRecord = {
     id: options.id ?? ctx.random.uuid(),
@@ -125,7 +129,7 @@ export function createCustomer(
     type,
     email,
     email_verified: false,
-    name: trimmed(body.name) ?? null,
+    name,
     billing_name: null,
     billing_address: billingAddress,
     tax_id: taxId,
@@ -140,6 +144,8 @@ export function createCustomer(
   };
   partition.customers.insert(customer);
   if (customer.external_id !== null && partition.usage.events.length > 0) attachPendingEvents(ctx, customer);
+  // Polar sends `member.created` as the owner is made, `customer.created` from a job afterwards.
+  if (owner) createOwner(ctx, customer, owner);
   publish(ctx, customer, "customer.created");
   recordSystemEvent(ctx, customer, "customer.created", customerMetadata(customer), customer.created_at);
   return customer;
@@ -230,6 +236,7 @@ export function updateCustomer(
   if ("type" in body && body.type === "team") customer.type = "team";
   customer.modified_at = ctx.clock.now();
   partition.customers.reindex(customer, before);
+  if (emailChanged) syncOwnerEmail(ctx, customer);
   if (customer.external_id !== null && before.external_id === null && partition.usage.events.length > 0) {
     attachPendingEvents(ctx, customer);
   }
@@ -262,6 +269,17 @@ function updatedFields(previous: CustomerRecord, customer: CustomerRecord): Reco
   return fields;
 }
 
+/**
+ * `upgrade_to_team`: a subscription to a seat-based product makes an individual customer a team,
+ * one way, with `customer.updated` (and the state).
+ */
+export function upgradeToTeam(ctx: Ctx, customer: CustomerRecord): void {
+  if (customer.type !== "individual") return;
+  customer.type = "team";
+  customer.modified_at = ctx.clock.now();
+  publish(ctx, customer, "customer.updated");
+}
+
 function anonymizeValue(value: string, createdAt: Date): string {
   return createHash("sha256").update(pythonIsoformat(createdAt)).update(value).digest("hex");
 }
@@ -273,7 +291,9 @@ function anonymizeValue(value: string, createdAt: Date): string {
  */
 export function deleteCustomer(ctx: Ctx, customer: CustomerRecord, options: { anonymize: boolean }): void {
   const partition = ctx.store.partition(customer.organization_id);
-  // Polar's cancel_customer and revoke_customer: subscriptions end now, then every grant goes.
+  // Polar deletes the members at once (their `member.deleted` first), then its jobs run
+  // cancel_customer and revoke_customer: subscriptions end now, then every grant goes.
+  deleteCustomerMembers(ctx, customer);
   revokeCustomerSubscriptions(ctx, customer);
   for (const grant of [...partition.grants.ofCustomer(customer.id)]) {
     const benefit = partition.benefits.get(grant.benefit_id);

@@ -132,8 +132,13 @@ function validateBatch(partition: Partition, events: EventInput[]): void {
       });
       return;
     }
-    // The emulator has no members: every member_id is unknown.
-    if ("member_id" in event && event.member_id !== undefined && event.member_id !== null) {
+    // A live member of the organization (of any of its customers), as Polar's check reads it.
+    if (
+      "member_id" in event &&
+      event.member_id !== undefined &&
+      event.member_id !== null &&
+      !partition.members.live(event.member_id)
+    ) {
       errors.push({
         type: "member_id",
         loc: ["body", "events", index, "member_id"],

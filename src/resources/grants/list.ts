@@ -9,8 +9,7 @@ import {
   sortingOr,
   within,
 } from "../../domain/list.js";
-import type { Ctx } from "../context.js";
-import { partitionsOf } from "../subscriptions/list.js";
+import { type Ctx, partitionsOf } from "../context.js";
 import type { GrantRecord } from "./table.js";
 
 export interface GrantFilters {
@@ -37,8 +36,10 @@ export function listGrants(
   const found: GrantRecord[] = [];
   for (const partition of partitionsOf(ctx, filters.organizationIds)) {
     for (const grant of partition.grants.values()) {
-      const customer = partition.customers.live(grant.customer_id);
-      if (!customer || !partition.benefits.live(grant.benefit_id)) continue;
+      // Polar joins the customer and the benefit without their deletion (benefit/grant/service.py
+      // `list`, `list_by_organization`): a deleted customer's revoked grants stay listed.
+      const customer = partition.customers.get(grant.customer_id);
+      if (!customer || !partition.benefits.has(grant.benefit_id)) continue;
       if (filters.benefitId !== undefined && grant.benefit_id !== filters.benefitId) continue;
       if (!within(filters.customerIds, grant.customer_id)) continue;
       if (!within(filters.externalCustomerIds, customer.external_id)) continue;

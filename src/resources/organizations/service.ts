@@ -32,6 +32,7 @@ export interface OrganizationInput {
   name?: string;
   slug?: string;
   created_at?: Date;
+  member_model_enabled?: boolean;
 }
 
 /** The slug Polar would derive from a name: lower-case words joined by hyphens. */
@@ -53,6 +54,8 @@ export function createOrganization(ctx: Ctx, input: OrganizationInput = {}): Par
     slug: input.slug ?? slugOf(name, id),
     created_at: input.created_at ?? ctx.clock.now(),
   };
+  if (input.member_model_enabled !== undefined)
+    organization.member_model_enabled = input.member_model_enabled;
   return ctx.store.addOrganization(organization);
 }
 
@@ -87,6 +90,7 @@ export function organizationWire(partition: Partition) {
     name: organization.name,
     slug: organization.slug,
     created_at: iso(organization.created_at),
+    member_model_enabled: organization.member_model_enabled === true,
     customers: liveCustomerCount(partition),
   };
 }

@@ -1,6 +1,7 @@
 /** The subscriptions operations of Polar's API: thin handlers over the service. */
 import { listEnvelope, pageOf } from "../../domain/list.js";
 import { PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
+import { uuid4Problem } from "../../pydantic/uuid.js";
 import {
   type Call,
   dateParam,
@@ -13,6 +14,8 @@ import {
   organizationOf,
   type Reply,
 } from "../operation.js";
+import { createSubscription } from "./create.js";
+import { exportFilename, exportSubscriptionsCsv } from "./export.js";
 import { listSubscriptions } from "./list.js";
 import { serializeSubscription } from "./serialize.js";
 import { cancelAtPeriodEnd, revokeNow, uncancel, updateSubscriptionMetadata } from "./service.js";
@@ -23,7 +26,8 @@ type ById = Call<"subscriptions:get" | "subscriptions:update" | "subscriptions:r
 export function subscriptionOf(call: ById): SubscriptionRecord {
   const partition = call.ctx.store.partition(organizationOf(call));
   const subscription = partition.subscriptions.get(call.params.id);
-  if (!subscription || !partition.customers.live(subscription.customer_id)) throw new ResourceNotFound();
+  // Polar reads a subscription of a deleted customer too (`get_readable_statement`): canceled.
+  if (!subscription || subscription.started_at === null) throw new ResourceNotFound();
   return subscription;
 }
 
@@ -49,6 +53,8 @@ const NOT_EMULATED = [
 
 export type SubscriptionOperation =
   | "subscriptions:list"
+  | "subscriptions:create"
+  | "subscriptions:export"
   | "subscriptions:get"
   | "subscriptions:update"
   | "subscriptions:revoke";
@@ -83,6 +89,45 @@ export const subscriptionHandlers = (): Handlers<SubscriptionOperation> => ({
       200,
       listEnvelope(found, page, (subscription) => serializeSubscription(partition, subscription)),
     );
+  },
+
+  "subscriptions:create": (call) => {
+    const { body } = call;
+    // A smart union of two models with the same other fields: pydantic takes the first,
+    // `SubscriptionCreateCustomer`, whenever its `customer_id` is valid.
+    const byId =
+      "customer_id" in body &&
+      typeof body.customer_id === "string" &&
+      uuid4Problem(body.customer_id) === null;
+    const subscription = createSubscription(
+      call.ctx,
+      organizationOf(call),
+      body,
+      byId ? "customer_id" : "external_customer_id",
+    );
+    return json(
+      201,
+      serializeSubscription(call.ctx.store.partition(subscription.organization_id), subscription),
+    );
+  },
+
+  "subscriptions:export": (call) => {
+    const { query } = call;
+    const filters = {
+      organizationIds: organizationIds(call),
+      productIds: list(query.product_id),
+      statuses: list(query.status),
+      cancelAtPeriodEnd: optional(query.cancel_at_period_end),
+      startedAfter: dateParam(query.started_after),
+      startedBefore: dateParam(query.started_before),
+    };
+    const timeZone = query.timezone ?? "UTC";
+    return {
+      status: 200,
+      text: exportSubscriptionsCsv(call.ctx, filters, timeZone, list(query.columns)),
+      contentType: "text/csv; charset=utf-8",
+      headers: { "Content-Disposition": `attachment; filename="${exportFilename(filters, timeZone)}"` },
+    };
   },
 
   "subscriptions:get": (call) => reply(call, subscriptionOf(call)),

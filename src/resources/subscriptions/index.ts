@@ -1,6 +1,7 @@
 /** Subscriptions and their lifecycle, and the webhook events about them. */
 import { collection, defineResource } from "../resource.js";
 import { subscriptionControl } from "./control.js";
+import { exportQueryRules } from "./export.js";
 import { subscriptionHandlers } from "./handlers.js";
 import { subscriptionRules } from "./rules.js";
 import { serializeSubscription } from "./serialize.js";
@@ -13,7 +14,12 @@ export const subscriptions = defineResource({
   tables: () => ({ subscriptions: new SubscriptionTable() }),
   handlers: subscriptionHandlers,
   control: subscriptionControl,
-  validation: { rules: subscriptionRules, walked: ["subscriptions:update"] },
+  validation: {
+    rules: subscriptionRules,
+    walked: ["subscriptions:update", "subscriptions:create"],
+    awareDatetimeQuery: { "subscriptions:export": ["started_after", "started_before"] },
+    queryRules: { "subscriptions:export": exportQueryRules },
+  },
   snapshot: {
     sections: {
       subscriptions: collection({

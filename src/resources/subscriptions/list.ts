@@ -47,7 +47,8 @@ function subscriptionMatches(
   filters: SubscriptionFilters,
 ): boolean {
   if (subscription.started_at === null) return false;
-  const customer = partition.customers.live(subscription.customer_id);
+  // Deleted customers' subscriptions are listed too: Polar's list joins the customer, deleted or not.
+  const customer = partition.customers.get(subscription.customer_id);
   if (!customer) return false;
   if (!within(filters.productIds, subscription.product_id)) return false;
   if (!within(filters.customerIds, subscription.customer_id)) return false;

@@ -24,11 +24,13 @@ import type { Metadata } from "../../store/store.js";
 import { nextPeriod } from "../../util/period.js";
 import type { Ctx } from "../context.js";
 import { resetCustomerMeter } from "../customer-meters/service.js";
+import { upgradeToTeam } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { recordSystemEvent, type SubscriptionSystemEvent, subscriptionMetadata } from "../events/system.js";
 import { cycleGrant, grantBenefit, revokeBenefit } from "../grants/service.js";
-import type { ProductRecord } from "../products/table.js";
+import { DEFAULT_PRESENTMENT_CURRENCY } from "../products/prices.js";
+import type { PriceRecord, ProductRecord } from "../products/table.js";
 import { serializeSubscription } from "./serialize.js";
 import type { CancellationReason, SubscriptionRecord, SubscriptionStatus } from "./table.js";
 
@@ -43,6 +45,13 @@ export interface StartSubscriptionInput {
   metadata?: Metadata;
   /** A fixed id (fixtures). */
   id?: string;
+  /**
+   * How it came to be: `checkout` (the default: what the control plane and fixtures stand for), or
+   * `api`, Polar's `SubscriptionService.create` for a free product, which also sends
+   * `subscription.updated` after `subscription.active`, makes the customer a team for a seat-based
+   * product and grants such a product's benefits through seats, not to the customer.
+   */
+  origin?: "checkout" | "api";
 }
 
 export const ACTIVE: ReadonlySet<SubscriptionStatus> = new Set(["trialing", "active"]);
@@ -124,11 +133,20 @@ function initializeMeterPeriod(subscription: SubscriptionRecord, product: Produc
   );
 }
 
-/** What the subscription costs per period, in cents, from the product's prices. */
-function amountOf(product: ProductRecord, seats: number | null): number {
+/**
+ * The prices a subscription takes: the product's live prices in the organization's presentment
+ * currency (Polar's `PriceSet.from_product`), or every live price when none is in it.
+ */
+export function subscriptionPrices(product: ProductRecord): PriceRecord[] {
+  const live = product.prices.filter((price) => !price.is_archived);
+  const presented = live.filter((price) => price.price_currency === DEFAULT_PRESENTMENT_CURRENCY);
+  return presented.length > 0 ? presented : live;
+}
+
+/** What the subscription costs per period, in cents, from its prices. */
+function amountOf(prices: readonly PriceRecord[], seats: number | null): number {
   let amount = 0;
-  for (const price of product.prices) {
-    if (price.is_archived) continue;
+  for (const price of prices) {
     if (price.amount_type === "fixed") amount += price.price_amount;
     else if (price.amount_type === "custom") amount += price.preset_amount ?? price.minimum_amount;
     else if (price.amount_type === "seat_based") {
@@ -164,7 +182,7 @@ export function startSubscription(
   const now = ctx.clock.now();
   const start = input.startsAt ?? now;
   const status = input.status ?? "active";
-  const prices = product.prices.filter((price) => !price.is_archived);
+  const prices = subscriptionPrices(product);
   const seatBased = prices.find((price) => price.amount_type === "seat_based");
   const seats =
     seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null;
@@ -183,7 +201,7 @@ export function startSubscription(
     price_ids: prices.map((price) => price.id),
     created_at: now,
     modified_at: null,
-    amount: amountOf(product, seats),
+    amount: amountOf(prices, seats),
     currency: prices[0]?.price_currency ?? "usd",
     recurring_interval: product.recurring_interval,
     recurring_interval_count: product.recurring_interval_count ?? 1,
@@ -224,8 +242,14 @@ export function startSubscription(
   publish(ctx, subscription, "subscription.created");
   record(ctx, customer, subscription, "subscription.created", subscription.created_at);
   if (ACTIVE.has(subscription.status)) publish(ctx, subscription, "subscription.active");
+  if (input.origin === "api") {
+    // "Some users are relying on `subscription.updated` for everything": Polar sends it on purpose.
+    publish(ctx, subscription, "subscription.updated");
+    if (seatBased) upgradeToTeam(ctx, customer);
+  }
   publishCustomerState(ctx, customer);
-  syncBenefits(ctx, subscription, customer);
+  // A seat-based subscription grants its benefits to seat holders (`enqueue_benefits_grants`).
+  if (!(input.origin === "api" && seatBased)) syncBenefits(ctx, subscription, customer);
   return subscription;
 }
 

@@ -88,10 +88,14 @@ export const webhookHandlers = ({ webhooks: engine }: Services): Handlers<Webhoo
     "webhooks:list_webhook_deliveries": (call) => {
       const page = pageOf(call.query);
       const { query } = call;
+      // Polar lists a deleted endpoint's deliveries, but an `endpoint_id` filter keeps only the
+      // endpoints it can read, deleted ones not among them (webhook/service.py `list_deliveries`).
+      const requested = list(query.endpoint_id);
+      const live = new Set(engine.listEndpoints(organizationOf(call)).map((endpoint) => endpoint.id));
       const deliveries = engine.log
         .listDeliveries({
           organizationId: organizationOf(call),
-          endpointIds: list(query.endpoint_id),
+          endpointIds: requested?.filter((id) => live.has(id)),
           types: list(query.event_type),
           succeeded: optional(query.succeeded),
           since: dateParam(query.start_timestamp),
