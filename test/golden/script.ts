@@ -602,8 +602,8 @@ async function protocol(r: Recorder, seed: Seed): Promise<void> {
   await r.req("405 DELETE on products", "DELETE", "/v1/products/");
   await r.req("405 OPTIONS on the export", "OPTIONS", "/v1/customers/export");
   await r.req("405 HEAD on the export", "HEAD", "/v1/customers/export");
-  await r.req("405 PATCH on a meter", "PATCH", `/v1/meters/${str(seed.meters[0]?.id)}`, { json: {} });
-  await r.get("405 GET on events ingest", "/v1/events/ingest");
+  await r.req("405 PUT on a meter", "PUT", `/v1/meters/${str(seed.meters[0]?.id)}`, { json: {} });
+  await r.get("GET on events ingest: an event id that is no UUID", "/v1/events/ingest");
   await r.req("405 POST on subscription", "POST", `/v1/subscriptions/${aliceSubscription}`, { json: {} });
   await r.post("405 on the control plane", "/_emulator/health");
   await r.req("405 on the control plane, PUT", "PUT", "/_emulator/organizations", { json: {} });
