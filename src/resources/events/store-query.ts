@@ -21,6 +21,7 @@
  */
 import { pythonJsonDumps } from "../../domain/python-json.js";
 import { isObject } from "../../util/is-object.js";
+import { compare } from "../meters/filter.js";
 import type { FilterClauseRecord, FilterRecord } from "../meters/table.js";
 import { type EventRecord, isSystemEvent } from "./table.js";
 
@@ -153,29 +154,6 @@ function extractFloat(value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   return 0;
-}
-
-type Operator = FilterClauseRecord["operator"];
-
-function compare(actual: string | number, expected: string | number, operator: Operator): boolean {
-  switch (operator) {
-    case "eq":
-      return actual === expected;
-    case "ne":
-      return actual !== expected;
-    case "gt":
-      return actual > expected;
-    case "gte":
-      return actual >= expected;
-    case "lt":
-      return actual < expected;
-    case "lte":
-      return actual <= expected;
-    case "like":
-      return String(actual).includes(String(expected));
-    case "not_like":
-      return !String(actual).includes(String(expected));
-  }
 }
 
 /** The clause value as the store compares it: a boolean as 1/0, or `t`/`f` for `like`. */

@@ -118,7 +118,12 @@ function valueText(value: string | number | boolean): string {
   return String(value);
 }
 
-function compare<T extends string | number>(actual: T, expected: T, operator: FilterOperator): boolean {
+/** A clause's operator between two values of one kind (`like` is a substring test once the value is a `%…%` pattern). */
+export function compare<T extends string | number>(
+  actual: T,
+  expected: T,
+  operator: FilterOperator,
+): boolean {
   switch (operator) {
     case "eq":
       return actual === expected;
