@@ -20,10 +20,19 @@
 //
 // What v0.16.0 itself cannot do (it would fail against Polar too) is left out narrowly, with the
 // client's file and line next to it: its enums are closed (webhookeventtype.go:131,
-// benefittype.go:47, productprice.go:136), so no test makes an endpoint, benefit or price of a
-// type newer than the client; metadata filters are not sent (queryparams.go:206); grant
-// properties are read from the JSON (benefitgrant.go:88); polargo.WithTimeout is not used
-// (customers.go:80 and :255).
+// benefittype.go:47, productprice.go:136, systemevent.go:596), so no test makes an endpoint,
+// benefit, price or system event of a type newer than the client; metadata filters are not sent
+// (queryparams.go:206); grant properties are read from the JSON (benefitgrant.go:88);
+// polargo.WithTimeout is not used (customers.go:80 and :255); Events.List has no Next()
+// (events.go:39), so its pages are asked for by number; a few of its models are out of date
+// (goneKeys and typedDicts below, eventtypewithstats.go:12 and :16,
+// organizationcustomeremailsettings.go:5), each where it is met.
+//
+// Of the 71 operations the emulator serves, v0.16.0 has a method for 60, all called here. It has
+// none for the other 11: benefits:files, customers:list_payment_methods and
+// customers:list_payment_methods_external, and the eight customers:members:* operations
+// (create, get, update, delete, each by id and by external id, under /v1/customers/{id}/members).
+// Members beyond the owners are made through the control plane (organizations_test.go).
 //
 // KNOWN DIFFERENCES from Polar, found by this suite and not asserted here (src/ is not this
 // suite's to change; each is in the report that came with it):
@@ -33,7 +42,13 @@
 //   - a customer's `locale` is stored as sent, Polar checks and standardizes it as BCP 47
 //     (server/polar/kit/locale.py:7, used by customer/schemas/customer.py:80 and :151);
 //   - a downloadables benefit takes file ids that do not exist, Polar answers 422 "File not found."
-//     at body.properties.files.N (benefit/strategies/downloadables/service.py:149).
+//     at body.properties.files.N (benefit/strategies/downloadables/service.py:149);
+//   - Polar still serves the deprecated member routes POST /v1/members/ and GET, PATCH, DELETE
+//     /v1/members/{id} (server/polar/member/endpoints.py:388, :425, :491, :578; deprecated and
+//     tagged private, so not in its OpenAPI document) that v0.16.0's Members.CreateMember,
+//     GetMember, UpdateMember and DeleteMember call (members.go:336, :597, :1091, :853); the
+//     emulator has no such routes (405 {"detail":"Method Not Allowed"} for the POST, 404
+//     {"detail":"Not Found"} for the others), so those four methods work against Polar only.
 package contract
 
 import (
@@ -94,13 +109,25 @@ type tenant struct {
 // newTenant makes an empty organization (control plane) for one test.
 func newTenant(t *testing.T) tenant {
 	t.Helper()
+	return makeTenant(t, map[string]any{"name": "Go " + t.Name()})
+}
+
+// newMemberTenant makes an empty organization with Polar's member model on (the organization
+// feature `member_model_enabled`, off by default in the emulator): each customer gets its owner.
+func newMemberTenant(t *testing.T) tenant {
+	t.Helper()
+	return makeTenant(t, map[string]any{"name": "Go " + t.Name(), "member_model_enabled": true})
+}
+
+func makeTenant(t *testing.T, body map[string]any) tenant {
+	t.Helper()
 	var created struct {
 		Organization struct {
 			ID string `json:"id"`
 		} `json:"organization"`
 		Token string `json:"token"`
 	}
-	control(t, "POST", "/_emulator/organizations", map[string]any{"name": "Go " + t.Name()}, 201, &created)
+	control(t, "POST", "/_emulator/organizations", body, 201, &created)
 	if !uuid4.MatchString(created.Organization.ID) || !strings.HasPrefix(created.Token, "polar_oat_") {
 		t.Fatalf("unexpected organization: %+v", created)
 	}
@@ -289,6 +316,31 @@ func checkShape(t *testing.T, meta components.HTTPMetadata, decoded any) {
 // BenefitGrantDiscordProperties, so their keys say nothing about the JSON; they are not walked.
 var guessedUnions = map[string]bool{"Properties": true, "CustomerStateBenefitGrantProperties": true}
 
+// typedDicts are the client's models of what Polar keeps as a TypedDict, not a pydantic model: the
+// metadata of its system events (server/polar/event/system.py, e.g. BenefitGrantMetadata at :118,
+// SubscriptionCanceledMetadata at :243, CustomerUpdatedFields at :167) and a license key grant's
+// properties (server/polar/benefit/strategies/license_keys/properties.py:23, total=False). A
+// NotRequired key is absent from the JSON when there is no value for it, and the client tags
+// exactly those keys omitempty (benefitgrantmetadata.go:13, subscriptioncanceledmetadata.go:11,
+// benefitgrantlicensekeysproperties.go:10). Only in these models does omitempty excuse a missing
+// key.
+var typedDicts = map[string]bool{
+	"BenefitGrantMetadata":              true,
+	"CustomerUpdatedFields":             true,
+	"SubscriptionCanceledMetadata":      true,
+	"BenefitGrantLicenseKeysProperties": true,
+}
+
+// goneKeys are keys v0.16.0's models declare that Polar no longer sends: feature flags removed from
+// OrganizationFeatureSettings (server/polar/organization/schemas.py:171; Polar commit d8824373ce
+// "Add script to remove unused feature flags") but still in organizationfeaturesettings.go:15, :21
+// and :23.
+var goneKeys = map[string]bool{
+	"OrganizationFeatureSettings.revops_enabled":   true,
+	"OrganizationFeatureSettings.tinybird_read":    true,
+	"OrganizationFeatureSettings.tinybird_compare": true,
+}
+
 // body is the JSON the client decoded, from HTTPMeta (the client leaves it readable).
 func body(t *testing.T, meta components.HTTPMetadata, into any) {
 	t.Helper()
@@ -348,6 +400,10 @@ func walkShape(value reflect.Value, raw json.RawMessage, path string, missing *[
 			}
 			child, ok := object[name]
 			if !ok {
+				optional := strings.Contains(field.Tag.Get("json"), ",omitempty")
+				if (typedDicts[typ.Name()] && optional) || goneKeys[typ.Name()+"."+name] {
+					continue
+				}
 				*missing = append(*missing, fmt.Sprintf("%s.%s (%s.%s)", path, name, typ.Name(), field.Name))
 				continue
 			}
@@ -390,4 +446,14 @@ func TestCheckShapeSeesAMissingKey(t *testing.T) {
 	var missing []string
 	walkShape(reflect.ValueOf(&decoded), json.RawMessage(raw), "$", &missing)
 	deepEqual(t, "missing", missing, []string{"$.items[0].locale (CustomerIndividual.Locale)"})
+
+	// In a TypedDict's model only the omitempty keys may be absent: canceled_at may not.
+	raw = `{"subscription_id":"s","amount":1,"currency":"usd","recurring_interval":"month","recurring_interval_count":1}`
+	var metadata components.SubscriptionCanceledMetadata
+	if err := json.Unmarshal([]byte(raw), &metadata); err == nil {
+		t.Fatal("the client decoded metadata without canceled_at")
+	}
+	missing = nil
+	walkShape(reflect.ValueOf(&metadata), json.RawMessage(raw), "$", &missing)
+	deepEqual(t, "missing from a TypedDict", missing, []string{"$.canceled_at (SubscriptionCanceledMetadata.CanceledAt)"})
 }

@@ -281,6 +281,76 @@ func TestWebhookDeliveriesAndRedelivery(t *testing.T) {
 	assertNotFound(t, err)
 }
 
+// waitForTypes returns the requests received once one of each type in want has arrived (or after
+// 10 s, failing for each type still missing).
+func (r *receiver) waitForTypes(t *testing.T, want map[string]bool) []received {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	seen := map[string]int{}
+	var requests []received
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		requests = append([]received(nil), r.requests...)
+		r.mu.Unlock()
+		seen = map[string]int{}
+		for _, request := range requests {
+			seen[webhookType(request)]++
+		}
+		missing := false
+		for typ := range want {
+			if seen[typ] == 0 {
+				missing = true
+			}
+		}
+		if !missing {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for typ := range want {
+		if seen[typ] == 0 {
+			t.Errorf("no %s webhook arrived (seen %v)", typ, seen)
+		}
+	}
+	return requests
+}
+
+func webhookType(request received) string {
+	var envelope struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(request.body, &envelope)
+	return envelope.Type
+}
+
+// decodeWebhooks decodes each request into the client's payload model for its type (a type
+// without one is an error: the endpoint was subscribed to those types only), with the same key
+// check as the API answers, and checks its signature.
+func decodeWebhooks(t *testing.T, requests []received, models map[string]func() any, secret string) {
+	t.Helper()
+	for _, request := range requests {
+		typ := webhookType(request)
+		model, known := models[typ]
+		if !known {
+			t.Errorf("an endpoint subscribed to other types got a %s event: %s", typ, request.body)
+			continue
+		}
+		decoded := model()
+		if err := json.Unmarshal(request.body, decoded); err != nil {
+			t.Errorf("%s does not decode into %T: %v\n%s", typ, decoded, err, request.body)
+			continue
+		}
+		var missing []string
+		walkShape(reflect.ValueOf(decoded), json.RawMessage(request.body), "$", &missing)
+		for _, path := range missing {
+			t.Errorf("%s webhook: key %s missing", typ, path)
+		}
+		if !signedBy(request, secret) {
+			t.Errorf("%s webhook: the signature does not verify", typ)
+		}
+	}
+}
+
 // payloadModels are the client's payload models for the events a subscription's life sends.
 var payloadModels = map[string]func() any{
 	"product.created":        func() any { return &components.WebhookProductCreatedPayload{} },
@@ -355,62 +425,8 @@ func TestWebhookPayloadsDecodeIntoTheClientsModels(t *testing.T) {
 	delete(want, "benefit.updated")
 	delete(want, "benefit_grant.updated")
 	delete(want, "customer.updated")
-	deadline := time.Now().Add(10 * time.Second)
-	seen := map[string]int{}
-	var requests []received
-	for time.Now().Before(deadline) {
-		hooks.mu.Lock()
-		requests = append([]received(nil), hooks.requests...)
-		hooks.mu.Unlock()
-		seen = map[string]int{}
-		for _, request := range requests {
-			var envelope struct {
-				Type string `json:"type"`
-			}
-			_ = json.Unmarshal(request.body, &envelope)
-			seen[envelope.Type]++
-		}
-		missing := false
-		for typ := range want {
-			if seen[typ] == 0 {
-				missing = true
-			}
-		}
-		if !missing {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	for typ := range want {
-		if seen[typ] == 0 {
-			t.Errorf("no %s webhook arrived (seen %v)", typ, seen)
-		}
-	}
-
-	for _, request := range requests {
-		var envelope struct {
-			Type string `json:"type"`
-		}
-		ok(t, json.Unmarshal(request.body, &envelope), "reading the envelope")
-		model, known := payloadModels[envelope.Type]
-		if !known {
-			t.Errorf("an endpoint subscribed to %v got a %s event", events, envelope.Type)
-			continue
-		}
-		decoded := model()
-		if err := json.Unmarshal(request.body, decoded); err != nil {
-			t.Errorf("%s does not decode into %T: %v\n%s", envelope.Type, decoded, err, request.body)
-			continue
-		}
-		var missing []string
-		walkShape(reflect.ValueOf(decoded), json.RawMessage(request.body), "$", &missing)
-		for _, path := range missing {
-			t.Errorf("%s webhook: key %s missing", envelope.Type, path)
-		}
-		if !signedBy(request, created.WebhookEndpoint.Secret) {
-			t.Errorf("%s webhook: the signature does not verify", envelope.Type)
-		}
-	}
+	requests := hooks.waitForTypes(t, want)
+	decodeWebhooks(t, requests, payloadModels, created.WebhookEndpoint.Secret)
 
 	// Spot checks on the decoded values.
 	for _, request := range requests {
@@ -440,6 +456,106 @@ func TestWebhookPayloadsDecodeIntoTheClientsModels(t *testing.T) {
 			equal(t, "deleted customer", customerID(payload.Data), customer.ID)
 			if payload.Data.CustomerIndividual == nil || payload.Data.CustomerIndividual.DeletedAt == nil {
 				t.Error("customer.deleted: deleted_at is null")
+			}
+		}
+	}
+}
+
+// TestWebhooksOfTheNewerOperations decodes what the operations added since the first version of
+// this suite send (an organization's update, members made and deleted with their customer, a
+// subscription created through the API, a product's and a benefit's update, a benefit's
+// deletion) into the client's payload models.
+func TestWebhooksOfTheNewerOperations(t *testing.T) {
+	t.Parallel()
+	org := newMemberTenant(t)
+	hooks := newReceiver(t)
+	models := map[string]func() any{
+		"organization.updated":  func() any { return &components.WebhookOrganizationUpdatedPayload{} },
+		"member.created":        func() any { return &components.WebhookMemberCreatedPayload{} },
+		"member.deleted":        func() any { return &components.WebhookMemberDeletedPayload{} },
+		"product.updated":       func() any { return &components.WebhookProductUpdatedPayload{} },
+		"benefit.updated":       func() any { return &components.WebhookBenefitUpdatedPayload{} },
+		"subscription.created":  func() any { return &components.WebhookSubscriptionCreatedPayload{} },
+		"benefit_grant.created": func() any { return &components.WebhookBenefitGrantCreatedPayload{} },
+		"benefit_grant.updated": func() any { return &components.WebhookBenefitGrantUpdatedPayload{} },
+		"benefit_grant.revoked": func() any { return &components.WebhookBenefitGrantRevokedPayload{} },
+	}
+	var events []components.WebhookEventType
+	want := map[string]bool{}
+	for typ := range models {
+		events = append(events, components.WebhookEventType(typ))
+		want[typ] = true
+	}
+	endpoint, err := org.client.Webhooks.CreateWebhookEndpoint(ctx, components.WebhookEndpointCreate{URL: hooks.URL, Format: components.WebhookFormatRaw, Events: events})
+	ok(t, err, "Webhooks.CreateWebhookEndpoint")
+
+	_, err = org.client.Organizations.Update(ctx, org.id, components.OrganizationUpdate{Name: polargo.String("Hooked Shop")})
+	ok(t, err, "Organizations.Update")
+	license := createBenefit(t, org, components.CreateBenefitCreateLicenseKeys(components.BenefitLicenseKeysCreate{
+		Description: "License key", Properties: components.BenefitLicenseKeysCreateProperties{Prefix: polargo.String("ACME")},
+	}))
+	free := monthly(t, org, "Free", 0)
+	_, err = org.client.Products.UpdateBenefits(ctx, free.ID, components.ProductBenefitsUpdate{Benefits: []string{benefitID(*license)}})
+	ok(t, err, "Products.UpdateBenefits")
+	_, err = org.client.Products.Update(ctx, free.ID, components.ProductUpdate{Name: polargo.String("Free plan")})
+	ok(t, err, "Products.Update")
+	created, err := org.client.Customers.Create(ctx, components.CreateCustomerCreateCustomerTeamCreate(components.CustomerTeamCreate{
+		Name: polargo.String("Crew"), Owner: &components.MemberOwnerCreate{Email: unique("boss") + "@example.com"},
+	}))
+	ok(t, err, "Customers.Create team")
+	team := customerID(*created.Customer)
+	sub, err := org.client.Subscriptions.Create(ctx, operations.CreateSubscriptionsCreateSubscriptionCreateSubscriptionCreateCustomer(components.SubscriptionCreateCustomer{
+		ProductID: free.ID, CustomerID: team,
+	}))
+	ok(t, err, "Subscriptions.Create")
+	// A new usage limit reaches the grant (the license keys strategy's requires_update).
+	_, err = org.client.Benefits.Update(ctx, benefitID(*license), operations.CreateBenefitsUpdateBenefitUpdateBenefitLicenseKeysUpdate(components.BenefitLicenseKeysUpdate{
+		Properties: &components.BenefitLicenseKeysCreateProperties{Prefix: polargo.String("ACME"), LimitUsage: polargo.Int64(10)},
+	}))
+	ok(t, err, "Benefits.Update")
+	_, err = org.client.Benefits.Delete(ctx, benefitID(*license))
+	ok(t, err, "Benefits.Delete")
+	_, err = org.client.Customers.Delete(ctx, team, nil)
+	ok(t, err, "Customers.Delete")
+
+	requests := hooks.waitForTypes(t, want)
+	decodeWebhooks(t, requests, models, endpoint.WebhookEndpoint.Secret)
+	for _, request := range requests {
+		switch webhookType(request) {
+		case "organization.updated":
+			var payload components.WebhookOrganizationUpdatedPayload
+			ok(t, json.Unmarshal(request.body, &payload), "organization.updated")
+			equal(t, "organization.updated name", payload.Data.Name, "Hooked Shop")
+		case "member.created", "member.deleted":
+			var payload components.WebhookMemberCreatedPayload
+			if webhookType(request) == "member.created" {
+				ok(t, json.Unmarshal(request.body, &payload), "member.created")
+			} else {
+				var deleted components.WebhookMemberDeletedPayload
+				ok(t, json.Unmarshal(request.body, &deleted), "member.deleted")
+				payload.Data = deleted.Data
+			}
+			equal(t, webhookType(request)+" customer", payload.Data.CustomerID, team)
+			equal(t, webhookType(request)+" role", payload.Data.Role, components.MemberRoleOwner)
+		case "subscription.created":
+			var payload components.WebhookSubscriptionCreatedPayload
+			ok(t, json.Unmarshal(request.body, &payload), "subscription.created")
+			equal(t, "subscription.created id", payload.Data.ID, sub.Subscription.ID)
+		case "benefit_grant.updated":
+			var payload components.WebhookBenefitGrantUpdatedPayload
+			ok(t, json.Unmarshal(request.body, &payload), "benefit_grant.updated")
+			grant := payload.Data.BenefitGrantLicenseKeysWebhook
+			if grant == nil {
+				t.Errorf("benefit_grant.updated decoded as %s, want a license keys grant", payload.Data.Type)
+			} else {
+				equal(t, "updated grant's benefit limit_usage", i64(grant.Benefit.Properties.LimitUsage), "10")
+				equal(t, "updated grant's previous_properties", grant.PreviousProperties != nil, true)
+			}
+		case "benefit_grant.revoked":
+			var payload components.WebhookBenefitGrantRevokedPayload
+			ok(t, json.Unmarshal(request.body, &payload), "benefit_grant.revoked")
+			if grant := payload.Data.BenefitGrantLicenseKeysWebhook; grant == nil || !grant.IsRevoked {
+				t.Errorf("benefit_grant.revoked = %+v, want a revoked license keys grant", payload.Data)
 			}
 		}
 	}
