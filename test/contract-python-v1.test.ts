@@ -2,9 +2,11 @@
  * Polar's official Python client 1.x (`polar-sdk` 1.0.2, `import polar`, pinned in
  * contract/python-v1/requirements.txt) against the emulator, in each of its version modules
  * (polar.v2026_04, polar.v2026_10, polar.v2027_01): every pytest test in contract/python-v1 runs
- * once per module (conftest.py), over customers, products, benefits, benefit grants,
- * subscriptions, meters, customer meters, event ingestion, discounts, webhook endpoints and
- * deliveries, and the module's `validate_event` on what a real receiver got from the emulator.
+ * once per module (conftest.py), over customers (their members and payment methods), products,
+ * benefits (their files), benefit grants, subscriptions (created, exported), meters (updated, their
+ * quantities), customer meters, events (ingested, listed, their names), event types, the
+ * organization, discounts, webhook endpoints and deliveries, and the module's `validate_event` on
+ * what a real receiver got from the emulator.
  *
  * The venv lives in node_modules/.cache/polar-python-v1/venv and is rebuilt when the requirements,
  * the interpreter or the platform change; test/python-venv.ts builds it (atomically). The 0.x
@@ -20,11 +22,11 @@ import { describeRun, ensureVenv, run } from "./python-venv.js";
 const MODULES = ["v2026_04", "v2026_10", "v2027_01"];
 
 /**
- * How many tests contract/python-v1 holds per module (test_customers.py 15, test_catalog.py 10,
- * test_billing.py 7, test_meters.py 4, test_webhooks.py 13): fewer passing means some went
- * missing.
+ * How many tests contract/python-v1 holds per module (test_customers.py 15, test_catalog.py 16,
+ * test_billing.py 11, test_meters.py 8, test_webhooks.py 13, test_members.py 6,
+ * test_organizations.py 5, test_events.py 5): fewer passing means some went missing.
  */
-const PER_MODULE = 49;
+const PER_MODULE = 79;
 const MIN_PASSED = PER_MODULE * MODULES.length;
 
 /** The counts in pytest's closing line, e.g. "1 failed, 27 passed, 2 warnings in 5.17s". */
