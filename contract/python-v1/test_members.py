@@ -3,8 +3,17 @@
 Members exist only in an organization with Polar's member model (`feature_settings.member_model_enabled`,
 off by default in the emulator; conftest.member_tenant turns it on through the control plane). The
 client's `customers.members` covers create, get, update and delete, each by ids and by external ids.
-Its `list` and `list_external` (GET /v1/customers/{id}/members) are left out: the emulator does not
-serve that path (its `members:list_members` is GET /v1/members/, which no 1.x client calls).
+
+What polar-sdk 1.0.2 cannot do, asserted in test_lists_members_through_the_clients_core:
+- `members:list_members` (GET /v1/members/, in Polar's August document and served by the emulator)
+  has no method in any 1.x module (no service of polar/v2026_04, v2026_10 or v2027_01 builds that
+  path). The test sends it through the client's own core (`Polar._client.build_request` and
+  `send_request`, polar/base.py) and loads the answer with its `parse_response_json` as the module's
+  `ListResourceMember`.
+- The client's `customers.members.list` and `list_external` (polar/<module>/services/customers/
+  members.py) call GET /v1/customers/{id}/members and /v1/customers/external/{id}/members, a listing
+  newer than that document, which the emulator does not serve: it answers 405, which the client
+  raises as a plain PolarClientError.
 
 Payment methods: the emulator takes no payments, so a customer's list is always empty; it is read by
 id and by external id, page by page, and an unknown customer is the client's ResourceNotFound. Run
@@ -13,8 +22,11 @@ by test/contract-python-v1.test.ts (see test_customers.py).
 
 from __future__ import annotations
 
+import pathlib
 import uuid
 from typing import Any
+
+import polar
 
 from conftest import Tenant
 from support import raises
@@ -203,6 +215,70 @@ def test_refuses_members_without_the_member_model(tenant: Tenant) -> None:
         tenant, raises(lambda: members.create(str(uuid.uuid4()), email="m@example.com")), "Customer not found"
     )
     assert_resource_not_found(tenant, raises(lambda: members.get_external("crew", "crew")), "Member not found")
+
+
+def test_lists_members_through_the_clients_core(member_tenant: Tenant) -> None:
+    api = member_tenant.api
+    outputs = api.outputs
+    # No method of the module calls GET /v1/members/; its customers' members are listed elsewhere.
+    services = pathlib.Path(polar.__file__).parent / api.name / "services"
+    urls = sorted(
+        {
+            line.split('"')[1]
+            for source in services.rglob("*.py")
+            for line in source.read_text().splitlines()
+            if line.strip().startswith('url="/v1/') and "members" in line
+        }
+    )
+    assert urls == [
+        "/v1/customer-portal/members",
+        "/v1/customer-portal/members/{id}",
+        "/v1/customers/external/{external_id}/members",
+        "/v1/customers/external/{external_id}/members/{member_external_id}",
+        "/v1/customers/{id}/members",
+        "/v1/customers/{id}/members/{member_id}",
+    ]
+
+    members = member_tenant.polar.customers.members
+    team = crew(member_tenant)
+    owner = members.get_external("crew", "crew")
+    jane = members.create(team.id, email="jane@example.com", external_id="u_jane")
+    manager = members.create(team.id, email="bm@example.com", role="billing_manager")
+    other = member_tenant.polar.customers.create(email="solo@example.com", external_id="solo")
+    solo = members.get_external("solo", "solo")
+
+    core = member_tenant.polar._client
+
+    def list_members(**query: Any) -> Any:
+        request = core.build_request(method="GET", url="/v1/members/", query_params=query)
+        response = core.send_request(request)
+        errors = {404: api.errors.ResourceNotFound, 422: api.errors.HTTPValidationError}
+        return polar.base.parse_response_json(response, outputs.ListResourceMember, errors)
+
+    everyone = list_members()
+    assert isinstance(everyone, outputs.ListResourceMember)
+    assert everyone.pagination == outputs.Pagination(total_count=4, max_page=1)
+    assert {member.id for member in everyone.items} == {owner.id, jane.id, manager.id, solo.id}
+    of_team = list_members(customer_id=team.id, sorting=["created_at"])
+    assert of_team.items == [owner, jane, manager]
+    assert list_members(external_customer_id="solo").items == [solo]
+    assert list_members(customer_id=team.id, role="billing_manager").items == [manager]
+    paged = list_members(customer_id=team.id, sorting=["created_at"], page=2, limit=2)
+    assert (paged.items, paged.pagination.total_count, paged.pagination.max_page) == ([manager], 3, 2)
+    assert list_members(customer_id=other.id, role="member").items == []
+    [role] = validation_error(member_tenant, raises(lambda: list_members(role="admin")))
+    assert (role.loc, role.type) == (["query", "role"], "enum")
+
+    # The client's own listing calls a path the emulator does not serve.
+    for call in (lambda: members.list(team.id), lambda: members.list_external("crew")):
+        error = raises(call)
+        assert type(error) is polar.base.PolarClientError, repr(error)
+        assert (error.status_code, error.error) == (405, '{"detail":"Method Not Allowed"}')
+    sent = [response.request for response in member_tenant.recorder.responses[-2:]]
+    assert [(request.method, request.url.path) for request in sent] == [
+        ("GET", f"/v1/customers/{team.id}/members"),
+        ("GET", "/v1/customers/external/crew/members"),
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,15 +1,26 @@
 /**
- * The official `@polar-sh/sdk` 1.0 client (installed as `polar-sdk-v1`) against the emulator, in
- * each of its version modules: `polar-sdk-v1/2026-04`, `/2026-10` and `/2027-01`. The same
- * everyday calls run through each module's `createPolar`, over every operation the emulator serves
- * that the client has a method for: customers (state, external ids, export, payment methods,
- * members), products (updated), benefits (updated, deleted, their files), benefit grants,
- * subscriptions (created, exported), meters (updated, their quantities), customer meters, events
- * (ingested, listed, read, their names), event types, the organization, discounts, webhook
+ * The official `@polar-sh/sdk` 1.0 client (1.0.1, installed as `polar-sdk-v1`) against the
+ * emulator, in each of its version modules: `polar-sdk-v1/2026-04`, `/2026-10` and `/2027-01`. The
+ * same calls run through each module's `createPolar` (23 tests per module, 69 in all) and reach
+ * every one of the 71 operations the emulator serves: customers (state, external ids, export,
+ * payment methods, members), products (updated), benefits (updated, deleted, their files), benefit
+ * grants, subscriptions (created, exported), meters (updated, their quantities), customer meters,
+ * events (ingested, listed, read, their names), event types, the organization, discounts, webhook
  * endpoints, deliveries and redelivery, and the module's `webhooks.validateEvent` on what a real
- * receiver got. Not here: `members:list_members` (GET /v1/members/), which no 1.x client calls, and
- * the client's `customers.members.list`/`listExternal` (GET /v1/customers/{id}/members), which the
- * emulator does not serve.
+ * receiver got.
+ *
+ * What 1.0.1 cannot do, asserted where it is met:
+ * - `members:list_members` (GET /v1/members/) has no method in any module (no service builds that
+ *   path): it is sent through the module's own core (`createPolarCore`: `buildRequest`,
+ *   `sendRequest`, `parseResponse`) and its answer checked as the `ListResourceMember` that
+ *   `customers.members.list` resolves to. That method and `listExternal` call GET
+ *   /v1/customers/{id}/members, newer than Polar's August document, which the emulator does not
+ *   serve: 405, a plain PolarClientError.
+ * - The 2027-01 module types the seat-based price with `seat_tiers` as the earlier versions do,
+ *   not with Polar's 2027-01 `tiers` + `minimum_units` (seatBasedPriceOf202701): the body its types
+ *   ask for is refused (422, as Polar does), and the price Polar's body makes does not fit its
+ *   types. The 2027-01 seat-based price loads in Python's polar.v2027_01 (test_catalog.py).
+ * - `CustomerStateSubscription.status` is typed granted/disabled (CLIENT_BUGS in sdk-v1-shapes.ts).
  *
  * This client validates nothing at runtime, so every value a call resolves to is checked against
  * the type that module declares for it (test/sdk/sdk-v1-shapes.ts reads it from the module's
@@ -18,6 +29,8 @@
  * must echo it. test/sdk/sdk-v1.test.ts goes deeper into customers with the 2026-10 module.
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PolarClientError } from "polar-sdk-v1";
 import * as v202604 from "polar-sdk-v1/2026-04";
@@ -35,6 +48,7 @@ import {
   vi,
 } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/index.js";
+import { ROOT } from "../python-venv.js";
 import { type Received, type Receiver, startReceiver } from "../webhooks/receiver.js";
 import { MODULES, type Module, shapesOf } from "./sdk-v1-shapes.js";
 
@@ -106,9 +120,9 @@ function gravatar(email: string): string {
 /**
  * How many tests each module runs (customers 2, catalog 4, billing 4, usage 1, catalog changes 2,
  * meters 1, events and event types 2, the organization 1, subscriptions created and exported 1,
- * members and payment methods 2, webhooks 2): fewer passing means some went missing.
+ * members and payment methods 3, webhooks 2): fewer passing means some went missing.
  */
-const PER_MODULE = 22;
+const PER_MODULE = 23;
 
 describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
   const sdk = SDK[module];
@@ -150,6 +164,45 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
         },
       });
     return { polar: checked(raw, []) as Client, organizationId, token };
+  }
+
+  /**
+   * A client bug of TS 1.0.1, asserted exactly: its 2027-01 module types the seat-based price as
+   * the earlier versions do (`seat_tiers` in `ProductPriceSeatBasedCreate` and `ProductPriceSeatBased`,
+   * node_modules/polar-sdk-v1/dist/models-B0yaXFSN.d.mts:18540 and :18495), while Polar's 2027-01
+   * document and Python's polar.v2027_01 have `tiers` + `minimum_units`/`maximum_units`
+   * (docs/polar-versions.md §2.2, §4 row 2). So the body its types ask for is refused, as Polar
+   * refuses it, and the body Polar takes (cast past the types) makes a price the module's types do
+   * not describe. `change` creates or updates a product with the given prices through a client of
+   * an organization of its own whose values are not checked (they are checked here).
+   */
+  async function seatBasedPriceOf202701(
+    change: (raw: Client, prices: v202610.models.ProductPriceSeatBasedCreate[]) => Promise<unknown>,
+  ): Promise<void> {
+    const { token } = emulator.createOrganization();
+    const raw = sdk.createPolar({ accessToken: token, baseUrl: emulator.url });
+    const typed: v202610.models.ProductPriceSeatBasedCreate = {
+      amount_type: "seat_based",
+      seat_tiers: { tiers: [{ min_seats: 2, price_per_seat: 900 }] },
+    };
+    // (An update's body also tries the price as an existing one first: the seat-based miss is last.)
+    const missing = (await validationError(change(raw, [typed]))).at(-1);
+    expect(missing).toMatchObject({ type: "missing", msg: "Field required" });
+    expect(missing?.loc.slice(-2)).toEqual(["seat_based", "tiers"]);
+    const polars = {
+      amount_type: "seat_based",
+      tiers: { type: "volume", tiers: [{ unit_amount: 900 }] },
+      minimum_units: 2,
+    } as unknown as v202610.models.ProductPriceSeatBasedCreate;
+    const product = (await change(raw, [polars])) as { prices: unknown[] };
+    expect(product.prices).toMatchObject([
+      { amount_type: "seat_based", tiers: { type: "volume" }, minimum_units: 2, maximum_units: null },
+    ]);
+    // Read as the module's Product, the price is closest to its unit-based price (which has tiers).
+    expect(shapes.problems("products.create", product)).toEqual([
+      '$.prices[0].amount_type: "seat_based" is not "unit_based"',
+      "$.prices[0]: missing required ProductPriceUnitBased.unit_label",
+    ]);
   }
 
   async function notFound(promise: Promise<unknown>): Promise<void> {
@@ -413,9 +466,9 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
     });
     expect(lifetime).toMatchObject({ is_recurring: false, recurring_interval: null });
     if (module !== "2027-01") {
-      // TS 1.0.1 types the 2027-01 seat-based price with seat_tiers, like the earlier versions,
-      // while Polar's 2027-01 document has tiers + minimum_units (docs/polar-versions.md §2.2,
-      // §4 row 2): the Python client's test covers 2027-01.
+      // Until 2026-10 a seat-based price has seat_tiers. In 2027-01 it has tiers + minimum_units,
+      // which TS 1.0.1 does not type (seatBasedPriceOf202701 asserts that client bug); the Python
+      // client's test_catalog.py creates one in 2027-01.
       const team = await polar.products.create({
         name: "Team",
         recurring_interval: "month",
@@ -435,6 +488,10 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
         amount_type: "seat_based",
         seat_tiers: { minimum_seats: 1, maximum_seats: null },
       });
+    } else {
+      await seatBasedPriceOf202701((raw, prices) =>
+        raw.products.create({ name: "Team", recurring_interval: "month", prices }),
+      );
     }
     const withPerk = await polar.products.updateBenefits(pro.id, { benefits: [perk.id] });
     expect(withPerk.benefits).toEqual([perk]);
@@ -701,8 +758,8 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
     expect(archived.is_archived).toBe(true);
     expect((await polar.products.list({ is_archived: true })).items.map((p) => p.id)).toEqual([pro.id]);
     if (module !== "2027-01") {
-      // TS 1.0.1 types the 2027-01 seat-based price with seat_tiers (see the product test above):
-      // test_catalog.py covers a seat-based price added by an update in 2027-01.
+      // As in the product test above: in 2027-01, seatBasedPriceOf202701 asserts the client bug,
+      // and test_catalog.py adds a seat-based price by an update.
       const team = await polar.products.update(pro.id, {
         prices: [
           { amount_type: "seat_based", seat_tiers: { tiers: [{ min_seats: 2, price_per_seat: 900 }] } },
@@ -711,6 +768,15 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
       expect(team.prices).toMatchObject([
         { amount_type: "seat_based", seat_tiers: { minimum_seats: 2, maximum_seats: null } },
       ]);
+    } else {
+      await seatBasedPriceOf202701(async (raw, prices) => {
+        const plain = await raw.products.create({
+          name: "Plain",
+          recurring_interval: "month",
+          prices: [{ amount_type: "fixed", price_amount: 900 }],
+        });
+        return raw.products.update(plain.id, { prices });
+      });
     }
 
     await notFound(polar.products.update(randomUUID(), { name: "Gone" }));
@@ -1387,6 +1453,90 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
     await notFound(polar.customers.listPaymentMethodsExternal("nobody"));
     await polar.customers.delete(team.id);
     await notFound(polar.customers.listPaymentMethods(team.id));
+  });
+
+  it("lists members through the client's core, as no method calls GET /v1/members/", async () => {
+    // The paths with members that this module's services build requests for: GET /v1/members/
+    // (members:list_members) is not one of them.
+    const services = path.join(ROOT, "node_modules", "polar-sdk-v1", "dist", module, "services");
+    const built = new Set<string>();
+    for (const file of readdirSync(services, { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".mjs")) continue;
+      const source = readFileSync(path.join(services, file), "utf8");
+      for (const [, method, url] of source.matchAll(/buildRequest\("(\w+)", "([^"]*members[^"]*)"/g))
+        built.add(`${method} ${url}`);
+    }
+    expect([...built].sort()).toEqual([
+      "DELETE /v1/customer-portal/members/{id}",
+      "DELETE /v1/customers/external/{external_id}/members/{member_external_id}",
+      "DELETE /v1/customers/{id}/members/{member_id}",
+      "GET /v1/customer-portal/members",
+      "GET /v1/customers/external/{external_id}/members",
+      "GET /v1/customers/external/{external_id}/members/{member_external_id}",
+      "GET /v1/customers/{id}/members",
+      "GET /v1/customers/{id}/members/{member_id}",
+      "PATCH /v1/customer-portal/members/{id}",
+      "PATCH /v1/customers/external/{external_id}/members/{member_external_id}",
+      "PATCH /v1/customers/{id}/members/{member_id}",
+      "POST /v1/customer-portal/members",
+      "POST /v1/customers/external/{external_id}/members",
+      "POST /v1/customers/{id}/members",
+    ]);
+
+    const { polar, token } = tenant({ memberModel: true });
+    const members = polar.customers.members;
+    const team = await polar.customers.create({
+      type: "team",
+      name: "Crew",
+      email: "crew@example.com",
+      external_id: "crew",
+    });
+    const owner = await members.getExternal("crew", "crew");
+    const jane = await members.create(team.id, { email: "jane@example.com", external_id: "u_jane" });
+    const manager = await members.create(team.id, { email: "bm@example.com", role: "billing_manager" });
+    const other = await polar.customers.create({ email: "solo@example.com", external_id: "solo" });
+    const solo = await members.getExternal("solo", "solo");
+
+    // The module's own core sends it, with its Polar-Version, and parses it as its methods do;
+    // the answer is checked against the type its `customers.members.list` resolves to.
+    const core = sdk.createPolarCore({ accessToken: token, baseUrl: emulator.url });
+    async function listMembers(query: Record<string, string | number | string[]> = {}) {
+      const request = core.buildRequest("GET", "/v1/members/", {}, query);
+      const response = await core.sendRequest(request);
+      const value = await core.parseResponse<v202610.models.ListResourceMember>(response, "json", {
+        404: sdk.errors.ResourceNotFound,
+        422: sdk.errors.HTTPValidationError,
+      });
+      problems.push(...shapes.problems("customers.members.list", value).map((p) => `GET /v1/members/ ${p}`));
+      return value;
+    }
+    const everyone = await listMembers();
+    expect(everyone.pagination).toEqual({ total_count: 4, max_page: 1 });
+    expect(new Set(everyone.items.map((member) => member.id))).toEqual(
+      new Set([owner.id, jane.id, manager.id, solo.id]),
+    );
+    expect((await listMembers({ customer_id: team.id, sorting: ["created_at"] })).items).toEqual([
+      owner,
+      jane,
+      manager,
+    ]);
+    expect((await listMembers({ external_customer_id: "solo" })).items).toEqual([solo]);
+    expect((await listMembers({ customer_id: team.id, role: "billing_manager" })).items).toEqual([manager]);
+    const paged = await listMembers({ customer_id: team.id, sorting: ["created_at"], page: 2, limit: 2 });
+    expect(paged).toEqual({ items: [manager], pagination: { total_count: 3, max_page: 2 } });
+    expect((await listMembers({ customer_id: other.id, role: "member" })).items).toEqual([]);
+    const [role] = await validationError(listMembers({ role: "admin" }));
+    expect(role).toMatchObject({ loc: ["query", "role"], type: "enum" });
+
+    // The client's own listing (GET /v1/customers/{id}/members, newer than Polar's August document)
+    // is not served: 405, which it rejects with the plain PolarClientError.
+    for (const call of [() => members.list(team.id), () => members.listExternal("crew")]) {
+      const error = await rejectionOf(call());
+      expect(error).toBeInstanceOf(PolarClientError);
+      expect(error).not.toBeInstanceOf(sdk.errors.ResourceNotFound);
+      if (!(error instanceof PolarClientError)) throw error;
+      expect([error.statusCode, error.error]).toEqual([405, '{"detail":"Method Not Allowed"}']);
+    }
   });
 
   // ------------------------------------------------------------------------------------------
