@@ -3,6 +3,7 @@ import { ResourceNotFound } from "../../errors.js";
 import type { Ctx, Partition } from "../context.js";
 import { customerOf, invalid, recording } from "../control.js";
 import type { Handlers } from "../operation.js";
+import { billSubscriptionStart } from "../orders/renewal.js";
 import type { Services } from "../services.js";
 import { changeSubscription } from "./actions.js";
 import { trialEndProblem } from "./rules.js";
@@ -47,6 +48,8 @@ export const subscriptionControl = (services: Services): Handlers<SubscriptionCo
         startsAt,
         trialEnd,
         metadata: body.metadata,
+        // A started subscription stands for a completed checkout, which places its first order.
+        onCreated: (started) => billSubscriptionStart(ctx, customer, started),
       }),
     );
     return { status: 201, json: { subscription: serializeSubscription(partition, result), events } };
