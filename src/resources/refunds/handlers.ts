@@ -28,6 +28,5 @@ export const refundHandlers = (): Handlers<RefundOperation> => ({
     return json(200, listEnvelope(found, page, serializeRefund));
   },
 
-  "refunds:create": (call) =>
-    json(201, serializeRefund(createRefund(call.ctx, organizationOf(call), call.body))),
+  "refunds:create": (call) => json(201, createRefund(call.ctx, organizationOf(call), call.body).answer),
 });

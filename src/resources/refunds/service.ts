@@ -17,7 +17,7 @@ import { revokeBenefit } from "../grants/service.js";
 import { refundableAmount, refundableTaxAmount, totalAmount } from "../orders/serialize.js";
 import { publishOrder } from "../orders/service.js";
 import type { OrderRecord } from "../orders/table.js";
-import { serializeRefund } from "./serialize.js";
+import { type RefundWire, serializeRefund } from "./serialize.js";
 import type { RefundRecord } from "./table.js";
 
 export type RefundCreateBody = Schemas["RefundCreate"];
@@ -52,8 +52,15 @@ function applyRefund(order: OrderRecord, amount: number, taxAmount: number): voi
   order.refunded_tax_amount += taxAmount;
 }
 
-/** `POST /v1/refunds/` for an order of the organization. */
-export function createRefund(ctx: Ctx, organizationId: string, body: RefundCreateBody): RefundRecord {
+/**
+ * `POST /v1/refunds/` for an order of the organization: the refund, and the object the API
+ * answers (as created: Stripe's confirmation comes after the answer).
+ */
+export function createRefund(
+  ctx: Ctx,
+  organizationId: string,
+  body: RefundCreateBody,
+): { refund: RefundRecord; answer: RefundWire } {
   const partition = ctx.store.partition(organizationId);
   const orderId = canonicalUuid(body.order_id);
   const order = partition.orders.get(orderId);
@@ -113,6 +120,7 @@ export function createRefund(ctx: Ctx, organizationId: string, body: RefundCreat
     metadata: { ...(body.metadata ?? {}) },
   };
   partition.refunds.insert(refund);
+  const answer = serializeRefund(refund);
   publishRefund(ctx, refund, "refund.created");
 
   // `_on_succeeded`: the order's refunds, the system event, `order.refunded`.
@@ -147,5 +155,5 @@ export function createRefund(ctx: Ctx, organizationId: string, body: RefundCreat
   // Stripe's `refund.created` event comes back: Polar updates the refund and says so.
   refund.modified_at = ctx.clock.now();
   publishRefund(ctx, refund, "refund.updated");
-  return refund;
+  return { refund, answer };
 }
