@@ -739,6 +739,8 @@ describe("resetting one organization", () => {
       members: 0,
       subscriptions: 0,
       benefit_grants: 0,
+      orders: 0,
+      refunds: 0,
       customer_meters: 0,
       event_types: 0,
       events: 0,

@@ -1120,7 +1120,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.
