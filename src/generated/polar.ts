@@ -5297,6 +5297,8 @@ export interface components {
             receipt_number: string | null;
             /** Seats */
             seats?: number | null;
+            /** Units */
+            units: number | null;
             /**
              * Customer Id
              * Format: uuid4
@@ -5456,6 +5458,10 @@ export interface components {
             proration: boolean;
             /** Product Price Id */
             product_price_id: string | null;
+            /** Start Timestamp */
+            start_timestamp: string | null;
+            /** End Timestamp */
+            end_timestamp: string | null;
         };
         /** OrderNotDraft */
         OrderNotDraft: {
@@ -5740,6 +5746,8 @@ export interface components {
             checkout_id: string | null;
             /** Seats */
             seats?: number | null;
+            /** Units */
+            units: number | null;
             customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
             /** Customer Cancellation Comment */
             customer_cancellation_comment: string | null;

@@ -79,7 +79,12 @@ export function itemsOf(ctx: Ctx, input: PlaceOrderInput): { items: OrderItemRec
   const now = ctx.clock.now();
   const prices = pricesOf(input, subscription);
   const currency = input.currency ?? subscription?.currency ?? prices[0]?.price_currency ?? "usd";
-  const item = (label: string, amount: number, priceId: string | null): OrderItemRecord => ({
+  const item = (
+    label: string,
+    amount: number,
+    priceId: string | null,
+    period: [Date, Date] | null = null,
+  ): OrderItemRecord => ({
     id: ctx.random.uuid(),
     created_at: now,
     modified_at: null,
@@ -88,6 +93,8 @@ export function itemsOf(ctx: Ctx, input: PlaceOrderInput): { items: OrderItemRec
     tax_amount: 0,
     proration: false,
     product_price_id: priceId,
+    start_timestamp: period?.[0] ?? null,
+    end_timestamp: period?.[1] ?? null,
   });
   const creation =
     input.billingReason === "subscription_create" || input.billingReason === "subscription_update";
@@ -99,7 +106,8 @@ export function itemsOf(ctx: Ctx, input: PlaceOrderInput): { items: OrderItemRec
     subscription.trial_end
   ) {
     const period = `${formatDate(subscription.trial_start)} - ${formatDate(subscription.trial_end)}`;
-    return { items: [item(`Trial period for ${product.name} (${period})`, 0, null)], currency };
+    const trial: [Date, Date] = [subscription.trial_start, subscription.trial_end];
+    return { items: [item(`Trial period for ${product.name} (${period})`, 0, null, trial)], currency };
   }
   const seats = input.seats ?? subscription?.seats ?? null;
   const items: OrderItemRecord[] = [];
@@ -107,11 +115,12 @@ export function itemsOf(ctx: Ctx, input: PlaceOrderInput): { items: OrderItemRec
     const amount = staticAmount(price, input.amount ?? null, seats);
     if (amount === null) continue;
     let label = priceLabel(product, price, price.amount_type === "seat_based" ? seats : null);
+    let period: [Date, Date] | null = null;
     if (input.billingReason === "subscription_cycle" && subscription) {
-      const period = `${formatDate(subscription.current_period_start)} to ${formatDate(subscription.current_period_end)}`;
-      label = `${label} — From ${period}`;
+      period = [subscription.current_period_start, subscription.current_period_end];
+      label = `${label} — From ${formatDate(period[0])} to ${formatDate(period[1])}`;
     }
-    items.push(item(label, amount, price.id));
+    items.push(item(label, amount, price.id, period));
   }
   return { items, currency };
 }

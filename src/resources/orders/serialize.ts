@@ -49,6 +49,8 @@ function serializeItem(item: OrderItemRecord): Schemas["OrderItemSchema"] {
     tax_amount: item.tax_amount,
     proration: item.proration,
     product_price_id: item.product_price_id,
+    start_timestamp: isoOrNull(item.start_timestamp),
+    end_timestamp: isoOrNull(item.end_timestamp),
   };
 }
 
@@ -83,6 +85,8 @@ export function serializeOrderSubscription(subscription: SubscriptionRecord): Or
     discount_id: subscription.discount_id,
     checkout_id: subscription.checkout_id,
     seats: subscription.seats,
+    // Units of a unit-based price: the emulator has none.
+    units: null,
     customer_cancellation_reason: subscription.customer_cancellation_reason,
     customer_cancellation_comment: subscription.customer_cancellation_comment,
   };
@@ -126,6 +130,7 @@ export function serializeOrder(partition: Partition, order: OrderRecord): OrderW
     is_invoice_generated: order.invoice_generated,
     receipt_number: order.receipt_number,
     seats: order.seats,
+    units: null,
     customer_id: order.customer_id,
     product_id: order.product_id,
     discount_id: order.discount_id,

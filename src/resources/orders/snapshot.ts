@@ -28,6 +28,8 @@ const item = record<OrderItemRecord>({
   tax_amount: integer,
   proration: boolean,
   product_price_id: nullableString,
+  start_timestamp: nullableDate,
+  end_timestamp: nullableDate,
 });
 
 const customFieldData = jsonObject as Decoder<CustomFieldData>;

@@ -21,6 +21,9 @@ export interface OrderItemRecord {
   tax_amount: number;
   proration: boolean;
   product_price_id: string | null;
+  /** The period the item covers (a renewal's, a trial's), if any. */
+  start_timestamp: Date | null;
+  end_timestamp: Date | null;
 }
 
 export interface OrderRecord {
