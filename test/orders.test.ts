@@ -38,6 +38,7 @@ const ORDER_KEYS = [
   "is_invoice_generated",
   "receipt_number",
   "seats",
+  "units",
   "customer_id",
   "product_id",
   "discount_id",
