@@ -567,3 +567,63 @@ describe("GET /v1/orders/export", () => {
     });
   });
 });
+
+describe("discounts on renewal orders", () => {
+  async function discounted(c: Catalog, body: Record<string, unknown>): Promise<number[]> {
+    const discount = await post(t.http, "/v1/discounts/", c.headers, {
+      name: `Deal ${body.duration}`,
+      type: "percentage",
+      basis_points: 5000,
+      ...body,
+    });
+    expect(discount.status, JSON.stringify(discount.body)).toBe(201);
+    const { subscription } = await startSubscription(c, {
+      starts_at: "2026-01-15T00:00:00Z",
+      discount_id: discount.body.id,
+    });
+    expect(subscription.discount).toMatchObject({ id: discount.body.id });
+    for (let renewal = 0; renewal < 3; renewal += 1) await change(subscription.id, "renew");
+    const list = await t.http
+      .get(`/v1/orders/?subscription_id=${subscription.id}&sorting=created_at`)
+      .set(c.headers);
+    return (list.body.items as Body[]).map((order) => order.discount_amount as number);
+  }
+
+  it("once: the first order only; forever: every order; repeating: its months", async () => {
+    const c = await catalog(t.emulator, t.http);
+    expect(await discounted(c, { duration: "once" })).toEqual([1000, 0, 0, 0]);
+    expect(await discounted(c, { duration: "forever" })).toEqual([1000, 1000, 1000, 1000]);
+    expect(await discounted(c, { duration: "repeating", duration_in_months: 2 })).toEqual([1000, 1000, 0, 0]);
+  });
+
+  it("an expired discount leaves the subscription", async () => {
+    const c = await catalog(t.emulator, t.http);
+    const discount = await post(t.http, "/v1/discounts/", c.headers, {
+      name: "Once",
+      type: "fixed",
+      amount: 500,
+      currency: "usd",
+      duration: "once",
+    });
+    const { subscription } = await startSubscription(c, { discount_id: discount.body.id });
+    const { subscription: renewed, events } = await change(subscription.id, "renew");
+    expect(renewed.discount_id).toBeNull();
+    expect(events[0]?.data).toMatchObject({ discount_id: null, discount: null });
+  });
+
+  it("refuses an unknown discount or one for other products", async () => {
+    const c = await catalog(t.emulator, t.http);
+    const unknown = await post(
+      t.http,
+      "/_emulator/subscriptions",
+      {},
+      {
+        customer_id: c.customer.id,
+        product_id: c.product.id,
+        discount_id: crypto.randomUUID(),
+      },
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.detail[0]).toMatchObject({ loc: ["body", "discount_id"] });
+  });
+});

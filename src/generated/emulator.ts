@@ -668,6 +668,11 @@ export interface components {
              * @description For `trialing`; the product's trial length (else 7 days) by default.
              */
             trial_end?: string;
+            /**
+             * Format: uuid
+             * @description A discount the checkout applied: on the first order, and on renewal orders for as long as its duration says (once, forever, or a number of months).
+             */
+            discount_id?: string;
             metadata?: {
                 [key: string]: string | number | boolean;
             };

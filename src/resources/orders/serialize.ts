@@ -7,7 +7,7 @@ import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { Partition } from "../context.js";
 import { serializeCustomer } from "../customers/serialize.js";
-import { serializeDiscount } from "../discounts/serialize.js";
+import { serializeDiscountBase } from "../discounts/serialize.js";
 import { productBaseWire } from "../products/serialize.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { type OrderItemRecord, type OrderRecord, PAID } from "./table.js";
@@ -92,15 +92,6 @@ export function serializeOrderSubscription(subscription: SubscriptionRecord): Or
   };
 }
 
-/** The discount as an order embeds it: the Discount object without its products. */
-function orderDiscount(partition: Partition, discountId: string | null): OrderWire["discount"] {
-  if (discountId === null) return null;
-  const discount = partition.discounts.get(discountId);
-  if (!discount) return null;
-  const { products: _products, ...base } = serializeDiscount(partition, discount);
-  return base;
-}
-
 export function serializeOrder(partition: Partition, order: OrderRecord): OrderWire {
   const customer = partition.customers.get(order.customer_id);
   if (!customer) throw new Error(`[polar-emulator] order ${order.id} has no customer`);
@@ -143,7 +134,7 @@ export function serializeOrder(partition: Partition, order: OrderRecord): OrderW
     platform_fee_currency: order.platform_fee_currency,
     customer: serializeCustomer(customer),
     product: product ? { metadata: { ...product.metadata }, ...productBaseWire(product) } : null,
-    discount: orderDiscount(partition, order.discount_id),
+    discount: serializeDiscountBase(partition, order.discount_id),
     subscription: subscription ? serializeOrderSubscription(subscription) : null,
     items: order.items.map(serializeItem),
     description: orderDescription(partition, order),

@@ -47,6 +47,8 @@ export interface StartSubscriptionInput {
   metadata?: Metadata;
   /** A fixed id (fixtures). */
   id?: string;
+  /** The discount the checkout applied (already checked as applicable). */
+  discount?: DiscountRecord | null;
   /**
    * How it came to be: `checkout` (the default: what the control plane and fixtures stand for), or
    * `api`, Polar's `SubscriptionService.create` for a free product, which also sends
@@ -231,7 +233,7 @@ export function startSubscription(
     pause_at_period_end: false,
     paused_at: null,
     resumes_at: null,
-    discount_id: null,
+    discount_id: input.discount?.id ?? null,
     checkout_id: null,
     seats,
     customer_cancellation_reason: null,
