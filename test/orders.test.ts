@@ -627,3 +627,77 @@ describe("discounts on renewal orders", () => {
     expect(unknown.body.detail[0]).toMatchObject({ loc: ["body", "discount_id"] });
   });
 });
+
+describe("orders in a fixture, and in a snapshot", () => {
+  const FIXTURE = `
+products:
+  - { key: pro, name: Pro, recurring_interval: month, prices: [{ amount_type: fixed, price_amount: 2000 }] }
+  - { key: book, name: Book, prices: [{ amount_type: fixed, price_amount: 3000 }] }
+discounts:
+  - { key: half, name: Half, type: percentage, basis_points: 5000, duration: once }
+customers:
+  - email: zoe@example.com
+    subscriptions: [{ product: pro, started_at: -45d }]
+    orders:
+      - { product: book, created_at: -10d, discount: half, refunded: 500 }
+      - { product: book, created_at: -5d, paid: false }
+`;
+
+  async function load(text: string) {
+    const { organizationId, headers } = (await import("./helpers.js")).tenant(t.emulator);
+    const response = await t.http
+      .post(`/_emulator/organizations/${organizationId}/fixtures`)
+      .set("Content-Type", "application/yaml")
+      .send(text);
+    return { organizationId, headers, response };
+  }
+
+  it("places purchases (paid, discounted, refunded, pending) beside the subscription's orders", async () => {
+    const { organizationId, headers, response } = await load(FIXTURE);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.changed.orders).toHaveLength(4);
+    expect(response.body.changed.refunds).toHaveLength(1);
+    const snapshot = await t.http.get(`/_emulator/organizations/${organizationId}/snapshot`);
+    const orders = snapshot.body.orders as Body[];
+    expect(orders.map((order) => `${order.billing_reason} ${order.status}`)).toEqual([
+      "subscription_create paid",
+      "subscription_cycle paid",
+      "purchase partially_refunded",
+      "purchase pending",
+    ]);
+    expect(orders[2]).toMatchObject({ discount_amount: 1500, net_amount: 1500, refunded_amount: 500 });
+    expect(snapshot.body.refunds).toHaveLength(1);
+    const list = await t.http.get("/v1/orders/").set(headers);
+    expect(list.body.pagination.total_count).toBe(4);
+
+    // A snapshot restores them as they were.
+    const restored = await t.http
+      .put(`/_emulator/organizations/${organizationId}/snapshot`)
+      .send(snapshot.body);
+    expect(restored.status, JSON.stringify(restored.body).slice(0, 500)).toBe(200);
+    const again = await t.http.get("/v1/orders/").set(headers);
+    expect(again.body).toEqual(list.body);
+  });
+
+  it("refuses an order of a recurring product, an unknown product and a refund of an unpaid one", async () => {
+    const { response } = await load(`
+products:
+  - { key: pro, name: Pro, recurring_interval: month, prices: [{ amount_type: fixed, price_amount: 2000 }] }
+customers:
+  - email: yan@example.com
+    orders:
+      - { product: pro }
+      - { product: nothing }
+      - { product: pro, paid: false, refunded: 5 }
+`);
+    expect(response.status).toBe(422);
+    const locs = (response.body.detail as { loc: unknown[] }[]).map((entry) => entry.loc.join("."));
+    expect(locs).toEqual(
+      expect.arrayContaining([
+        "body.customers.0.orders.0.product",
+        "body.customers.0.orders.1.product",
+        "body.customers.0.orders.2.refunded",
+      ]),
+    );
+  });
+});

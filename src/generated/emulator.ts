@@ -925,6 +925,8 @@ export interface components {
             grants?: (components["schemas"]["FixtureRef"] | components["schemas"]["FixtureGrant"])[];
             events?: components["schemas"]["FixtureEvent"][];
             credits?: components["schemas"]["FixtureCredit"][];
+            /** @description One-time purchases, placed as a completed checkout places them. */
+            orders?: components["schemas"]["FixtureOrder"][];
             /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
             members?: components["schemas"]["FixtureMember"][];
         };
@@ -944,6 +946,21 @@ export interface components {
             trial_end?: components["schemas"]["FixtureDate"];
             /** @description When it went past due or was canceled (default a day before the reference time). */
             changed_at?: components["schemas"]["FixtureDate"];
+            metadata?: components["schemas"]["FixtureMetadata"];
+        };
+        FixtureOrder: {
+            product: components["schemas"]["FixtureRef"];
+            discount?: components["schemas"]["FixtureRef"];
+            /** @description The amount chosen for a pay-what-you-want price. */
+            amount?: number;
+            /**
+             * @description Whether the payment succeeded (paid orders grant the product's benefits).
+             * @default true
+             */
+            paid?: boolean;
+            created_at?: components["schemas"]["FixtureDate"];
+            /** @description An amount refunded (reason `customer_request`), a day after the order. */
+            refunded?: number;
             metadata?: components["schemas"]["FixtureMetadata"];
         };
         FixtureGrant: {
