@@ -126,7 +126,8 @@ export const orderHandlers = (): Handlers<OrderOperation> => ({
 
   "orders:receipt": (call) => {
     const order = getOrder(call.ctx, organizationOf(call), call.params.id);
-    if (!receiptReady(order)) return { status: 202, text: "", contentType: "text/plain" };
+    // Polar's `Response(status_code=202)`: no body, no content type.
+    if (!receiptReady(order)) return { status: 202, json: undefined };
     return json(200, { url: fileUrl(call.headers, order, "receipt.pdf") });
   },
 });
