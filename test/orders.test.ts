@@ -701,3 +701,34 @@ customers:
     );
   });
 });
+
+describe("the control plane's webhooks/send", () => {
+  it("sends order.* about an order and refund.* about a refund, as they are now", async () => {
+    const c = await shop();
+    const { order } = await purchase(c);
+    const refund = await t.http
+      .post("/v1/refunds/")
+      .set(c.headers)
+      .send({ order_id: order.id, reason: "other", amount: 100 });
+    for (const [type, id] of [
+      ["order.paid", order.id],
+      ["order.updated", order.id],
+      ["refund.updated", refund.body.id],
+    ] as const) {
+      const sent = await post(t.http, "/_emulator/webhooks/send", {}, { type, id });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+      expect(types(sent.body.events)).toEqual([type]);
+      expect(sent.body.events[0].data.id).toBe(id);
+    }
+    const got = await t.http.get(`/v1/orders/${order.id}`).set(c.headers);
+    const sent = await post(t.http, "/_emulator/webhooks/send", {}, { type: "order.created", id: order.id });
+    expect(sent.body.events[0].data).toEqual(got.body);
+    const unknown = await post(
+      t.http,
+      "/_emulator/webhooks/send",
+      {},
+      { type: "order.paid", id: crypto.randomUUID() },
+    );
+    expect(unknown.status).toBe(404);
+  });
+});

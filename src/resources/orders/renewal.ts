@@ -38,6 +38,7 @@ export function billSubscriptionStart(
     customer,
     product,
     discount,
+    seats: subscription.seats,
     billingReason: "subscription_create",
     subscription,
     paid: true,

@@ -170,7 +170,8 @@ export function placeOrder(ctx: Ctx, input: PlaceOrderInput): OrderRecord {
     invoice_generated: false,
     receipt_number: null,
     receipt_rendered: false,
-    seats: subscription ? null : (input.seats ?? null),
+    // A checkout's order carries its seats; a renewal's none (`build_subscription_order`).
+    seats: input.billingReason === "subscription_cycle" ? null : (input.seats ?? null),
     product_id: product.id,
     discount_id: discount?.id ?? null,
     subscription_id: subscription?.id ?? null,
