@@ -22,7 +22,7 @@ const country: Decoder<Address["country"]> = (value, path, problems) => {
   return value as Address["country"];
 };
 
-const address = record<Address>({
+export const address = record<Address>({
   line1: nullableString,
   line2: nullableString,
   postal_code: nullableString,
