@@ -59,18 +59,26 @@ export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number
   return descending ? -order : order;
 }
 
-/** A criterion: how two items compare on one field, in the direction asked. */
-export type Criterion<T> = (a: T, b: T, descending: boolean) => number;
+/**
+ * A criterion: how two items compare on one field, in the direction asked. One made by `byKey`
+ * carries its key, so a sort reads each item's key once instead of at every comparison.
+ */
+export type Criterion<T> = ((a: T, b: T, descending: boolean) => number) & {
+  readonly key?: (item: T) => SortKey;
+};
 
 /** A criterion on a key of each item (Postgres NULL order). */
 export function byKey<T>(key: (item: T) => SortKey): Criterion<T> {
-  return (a, b, descending) => compareKeys(key(a), key(b), descending);
+  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), { key });
 }
 
 /** Ties broken by id, as a primary key would. */
 export function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/** Below this many items, decorating them with their keys costs more than it saves. */
+const DECORATE_FROM = 64;
 
 /**
  * Sorts in place by `criteria` (`field` or `-field`), then by `tieBreak` (by default the order
@@ -86,6 +94,9 @@ export function sortBy<T>(
     descending: text.startsWith("-"),
     compare: criterion(text.startsWith("-") ? text.slice(1) : text),
   }));
+  if (items.length >= DECORATE_FROM && parsed.every(({ compare }) => compare.key !== undefined)) {
+    return sortDecorated(items, parsed, tieBreak);
+  }
   return items.sort((a, b) => {
     for (const { descending, compare } of parsed) {
       const result = compare(a, b, descending);
@@ -93,6 +104,31 @@ export function sortBy<T>(
     }
     return tieBreak(a, b);
   });
+}
+
+/**
+ * The same order as comparing with the criteria (same keys, same `compareKeys`, same tie-break,
+ * stable), with each item's keys read once: a list of 10,000 customers sorted by `-created_at`
+ * read two keys per comparison, about 260,000 times.
+ */
+function sortDecorated<T>(
+  items: T[],
+  parsed: { descending: boolean; compare: Criterion<T> }[],
+  tieBreak: (a: T, b: T) => number,
+): T[] {
+  const keys = parsed.map(({ compare }) => items.map((item) => (compare.key as (item: T) => SortKey)(item)));
+  const directions = parsed.map(({ descending }) => descending);
+  const order = items.map((_, index) => index);
+  order.sort((i, j) => {
+    for (let c = 0; c < keys.length; c++) {
+      const result = compareKeys(keys[c][i], keys[c][j], directions[c]);
+      if (result !== 0) return result;
+    }
+    return tieBreak(items[i], items[j]);
+  });
+  const sorted = order.map((index) => items[index]);
+  for (let index = 0; index < sorted.length; index++) items[index] = sorted[index];
+  return items;
 }
 
 /** An item with its creation order in the organization, for ties between equal timestamps. */

@@ -166,6 +166,28 @@ describe("sortBy", () => {
     expect(items.map((row) => row.id)).toEqual(["a", "b", "d", "c", "e"]);
   });
 
+  it("sorts many items with their keys read once, in the order the comparisons give", () => {
+    // Enough rows to take the decorated path, with NULLs and many ties.
+    const many: Row[] = Array.from({ length: 500 }, (_, index) => ({
+      id: `id${(index * 7919) % 500}`,
+      name: ["a", "b", "B", "é"][(index * 31) % 4],
+      amount: index % 9 === 0 ? null : (index * 13) % 17,
+    }));
+    const compared = (criteria: string[], tieBreak?: (a: Row, b: Row) => number) =>
+      sortBy(
+        [...many],
+        criteria,
+        (field) => (a, b, descending) => criterion(field)(a, b, descending),
+        tieBreak,
+      ).map((row) => row.id);
+    for (const criteria of [["-amount", "name"], ["amount"], ["name", "-amount"]]) {
+      expect(sortBy([...many], criteria, criterion, byId).map((row) => row.id)).toEqual(
+        compared(criteria, byId),
+      );
+      expect(sortBy([...many], criteria, criterion).map((row) => row.id)).toEqual(compared(criteria));
+    }
+  });
+
   it("breaks ties by id, by creation time then creation order, or by position", () => {
     expect(byId({ id: "a" }, { id: "b" })).toBe(-1);
     expect(byId({ id: "b" }, { id: "a" })).toBe(1);
