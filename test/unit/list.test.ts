@@ -185,6 +185,28 @@ describe("sortBy", () => {
         compared(criteria, byId),
       );
       expect(sortBy([...many], criteria, criterion).map((row) => row.id)).toEqual(compared(criteria));
+      // Only a first page asked for: that page is exactly the full sort's.
+      for (const needed of [1, 10, 37, 100]) {
+        const head = (tieBreak?: (a: Row, b: Row) => number) =>
+          sortBy([...many], criteria, criterion, tieBreak, needed)
+            .slice(0, needed)
+            .map((row) => row.id);
+        expect(head(byId)).toEqual(compared(criteria, byId).slice(0, needed));
+        expect(head()).toEqual(compared(criteria).slice(0, needed));
+      }
+    }
+    // Rows already in order or in reverse order (customers by creation time).
+    const ascending = Array.from({ length: 300 }, (_, index) => ({
+      id: `r${index}`,
+      name: "x",
+      amount: index,
+    }));
+    for (const rows of [ascending, [...ascending].reverse()]) {
+      for (const criteria of [["amount"], ["-amount"], ["name"]]) {
+        expect(sortBy([...rows], criteria, criterion, undefined, 20).slice(0, 20)).toEqual(
+          sortBy([...rows], criteria, criterion).slice(0, 20),
+        );
+      }
     }
   });
 
