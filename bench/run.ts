@@ -255,7 +255,13 @@ async function main(): Promise<number> {
     const results = new Map<string, Map<string, LoadResult>>();
     let emulator201 = 0;
     let emulatorPostSlices = 0;
-    for (const route of routes) {
+    // The reads first, the creates last: the lists are then measured over the 10,000 seeded
+    // customers, not over those the POSTs add.
+    const measuredOrder = [
+      ...routes.filter((r) => r.method !== "POST"),
+      ...routes.filter((r) => r.method === "POST"),
+    ];
+    for (const route of measuredOrder) {
       const specs = targets.map((target) => spec(target, route));
       if (WARMUP_S > 0) {
         log(`warm-up ${route.name}: ${WARMUP_S} s each`);
