@@ -15,6 +15,8 @@ export interface ChartInput {
 const COLORS = ["#2563eb", "#64748b", "#94a3b8", "#f59e0b", "#10b981"];
 const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const thousands = (value: number) => Math.round(value).toLocaleString("en-US");
+/** Coordinates to a tenth of a pixel. */
+const px = (value: number) => Math.round(value * 10) / 10;
 
 export function renderChart(input: ChartInput): string {
   const width = 860;
@@ -49,13 +51,13 @@ export function renderChart(input: ChartInput): string {
       const height = scale(value);
       const x = groupX + index * barWidth;
       parts.push(
-        `<rect x="${x}" y="${base - height}" width="${barWidth - 3}" height="${height}" fill="${COLORS[index % COLORS.length]}"/>`,
+        `<rect x="${px(x)}" y="${px(base - height)}" width="${px(barWidth - 3)}" height="${px(height)}" fill="${COLORS[index % COLORS.length]}"/>`,
       );
       parts.push(
-        `<text x="${x + (barWidth - 3) / 2}" y="${base - height - 3}" font-size="9" text-anchor="middle">${value > 0 ? thousands(value) : "–"}</text>`,
+        `<text x="${px(x + (barWidth - 3) / 2)}" y="${px(base - height - 3)}" font-size="9" text-anchor="middle">${value > 0 ? thousands(value) : "–"}</text>`,
       );
     });
-    parts.push(`<text x="${groupX}" y="${base + 16}" font-size="11">${xml(route.name)}</text>`);
+    parts.push(`<text x="${px(groupX)}" y="${base + 16}" font-size="11">${xml(route.name)}</text>`);
   });
   // Time to ready, one bar per target.
   const readyTop = base + 50;
@@ -68,10 +70,10 @@ export function renderChart(input: ChartInput): string {
     const length = ((target.readyMs ?? 0) / readyMax) * (width - left - 260);
     parts.push(`<text x="${left}" y="${y + 11}" font-size="11">${xml(target.name)}</text>`);
     parts.push(
-      `<rect x="${left + 170}" y="${y}" width="${length}" height="14" fill="${COLORS[index % COLORS.length]}"/>`,
+      `<rect x="${left + 170}" y="${y}" width="${px(length)}" height="14" fill="${COLORS[index % COLORS.length]}"/>`,
     );
     parts.push(
-      `<text x="${left + 175 + length}" y="${y + 11}" font-size="11">${target.readyMs === null ? "n/a" : thousands(target.readyMs)}</text>`,
+      `<text x="${px(left + 175 + length)}" y="${y + 11}" font-size="11">${target.readyMs === null ? "n/a" : thousands(target.readyMs)}</text>`,
     );
   });
   const height = readyTop + input.targets.length * 20 + 10;
