@@ -15,6 +15,8 @@ COPY tsconfig*.json ./
 COPY src ./src
 COPY spec ./spec
 COPY fixtures ./fixtures
+# The build also prepares the YAML read at startup as JSON (dist/yaml-cache/).
+COPY scripts/dist.js ./scripts/dist.js
 RUN npm run build
 
 # -------------------------------------------------------------- runtime ----

@@ -23,16 +23,21 @@ export interface Spawned {
 
 const OUTPUT_CAP = 1_000_000;
 
-/** `node --import tsx <script> ...args` from the repository root, tracked for cleanup. */
-/** Runs `script` with node: a `.ts` file through tsx, a built `.js` file as it is. */
+/** Runs `script` with node from the repository root: a `.ts` file through tsx, a `.js` file as it is. */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
   const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
-  const child = spawn(process.execPath, [...loader, script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  if (child.pid === undefined) throw new Error(`could not spawn ${script}`);
+  return spawnTracked(
+    spawn(process.execPath, [...loader, script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+}
+
+/** Tracks a spawned child (stdout and stderr piped) for its output and for cleanup. */
+export function spawnTracked(child: ChildProcess): Spawned {
+  if (child.pid === undefined) throw new Error(`could not spawn ${child.spawnargs.join(" ")}`);
   children.add(child);
   let text = "";
   const append = (chunk: Buffer) => {

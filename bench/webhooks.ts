@@ -181,8 +181,9 @@ function runReceiver(): void {
         verifiers = new Map(
           Object.entries(config.secrets).map(([hookPath, secret]) => [
             hookPath,
-            // Polar's key rule (the emulator's default): the UTF-8 bytes of the whole secret.
-            new Webhook(Buffer.from(secret, "utf8").toString("base64")),
+            // The Standard Webhooks key (the emulator runs with --webhook-signing standard): the
+            // base64 after `whsec_`, which standardwebhooks reads from the secret itself.
+            new Webhook(secret),
           ]),
         );
         stats = freshStats();
@@ -305,7 +306,11 @@ const BURST_ENDPOINTS = 10;
 const DELAY_MS = envInt("BENCH_WEBHOOK_DELAY_MS", 50, 0, 10_000);
 const CUSTOMERS = envInt("BENCH_WEBHOOK_CUSTOMERS", 10_000, 0, 1_000_000);
 const CONNECTIONS = 10;
-const EMULATOR_ARGS = ["--webhook-retry-delays", "0"];
+/**
+ * Signing pinned to Standard Webhooks: with `auto`, which key signs depends on the date a secret
+ * was generated (Polar switched on 2026-09-08), and the receiver must know which to verify.
+ */
+const EMULATOR_ARGS = ["--webhook-retry-delays", "0", "--webhook-signing", "standard"];
 
 /** The emulator is measured as shipped: compiled to dist/. */
 function build(): void {

@@ -16,7 +16,7 @@ import { controlHandlers } from "./control/handlers.js";
 import { scenarioHandlers } from "./control/scenarios.js";
 import { EventBus } from "./domain/events.js";
 import type { ApiVersion } from "./domain/versions.js";
-import { createApp, type Surface } from "./http/app.js";
+import { createApp, createHandler, type Surface } from "./http/app.js";
 import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
@@ -59,7 +59,8 @@ export interface OrganizationCreateInput {
 }
 
 export interface Emulator {
-  app: Express;
+  /** The HTTP pipeline as an express app (made on first use; the server runs the pipeline directly). */
+  readonly app: Express;
   config: Config;
   logger: Logger;
   /** The current domain (replaced by a reset). */
@@ -263,7 +264,7 @@ export async function createEmulator(
     announce: (type, id, organizationId) => announce(context, type, id, organizationId),
   };
   const baseSurface: Surface = { router: buildRouter(apiOperations), handlers: apiHandlers(services) };
-  const app = createApp({
+  const handler = createHandler({
     api: apiSurface,
     control: {
       router: buildRouter(controlOperations),
@@ -289,8 +290,12 @@ export async function createEmulator(
   });
 
   let server: Server | undefined;
+  let app: Express | undefined;
   return {
-    app,
+    get app() {
+      app ??= createApp(handler, logger);
+      return app;
+    },
     config,
     logger,
     get context() {
@@ -317,7 +322,7 @@ export async function createEmulator(
     ...scenarios,
     listen: () =>
       new Promise((resolve, reject) => {
-        const listening = createServer(app);
+        const listening = createServer(handler);
         listening.keepAliveTimeout = 65_000;
         listening.once("error", reject);
         listening.listen(config.port, config.host, () => {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { API_VERSIONS, type ApiVersion, isAtLeast } from "./domain/versions.js";
 import { isObject } from "./util/is-object.js";
+import { preparedYaml } from "./util/yaml-cache.js";
 
 type Json = Record<string, unknown>;
 
@@ -43,7 +44,9 @@ const CHANGES_FILE = new URL("../spec/changes.yaml", import.meta.url);
 
 /** spec/changes.yaml, checked enough that a mistake in it names itself. */
 export function readSpecChanges(file: URL | string = CHANGES_FILE): SpecChanges {
-  const document: unknown = parseYaml(readFileSync(file, "utf8"));
+  const text = readFileSync(file, "utf8");
+  const document: unknown =
+    (file === CHANGES_FILE ? preparedYaml("spec/changes.yaml", text) : undefined) ?? parseYaml(text);
   if (!isObject(document) || !Array.isArray(document.changes))
     throw new Error(`${String(file)}: expected a top-level "changes:" list`);
   const versions: Partial<Record<ApiVersion, Change[]>> = {};

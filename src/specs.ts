@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { components } from "./generated/polar.js";
 import { isObject } from "./util/is-object.js";
+import { preparedYaml } from "./util/yaml-cache.js";
 
 const SPEC_DIR = new URL("../spec/", import.meta.url);
 
@@ -17,7 +18,7 @@ export interface Spec {
 
 function read(file: string): Spec {
   const text = readFileSync(new URL(file, SPEC_DIR), "utf8");
-  const document: unknown = parseYaml(text);
+  const document: unknown = preparedYaml(`spec/${file}`, text) ?? parseYaml(text);
   if (!isObject(document)) throw new Error(`[polar-emulator] spec/${file} is not an OpenAPI document`);
   return { text, document };
 }

@@ -59,12 +59,17 @@ export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number
   return descending ? -order : order;
 }
 
-/** A criterion: how two items compare on one field, in the direction asked. */
-export type Criterion<T> = (a: T, b: T, descending: boolean) => number;
+/**
+ * A criterion: how two items compare on one field, in the direction asked. One made by `byKey`
+ * carries its key, so a sort reads each item's key once instead of at every comparison.
+ */
+export type Criterion<T> = ((a: T, b: T, descending: boolean) => number) & {
+  readonly key?: (item: T) => SortKey;
+};
 
 /** A criterion on a key of each item (Postgres NULL order). */
 export function byKey<T>(key: (item: T) => SortKey): Criterion<T> {
-  return (a, b, descending) => compareKeys(key(a), key(b), descending);
+  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), { key });
 }
 
 /** Ties broken by id, as a primary key would. */
@@ -72,20 +77,29 @@ export function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Below this many items, decorating them with their keys costs more than it saves. */
+const DECORATE_FROM = 64;
+
 /**
  * Sorts in place by `criteria` (`field` or `-field`), then by `tieBreak` (by default the order
- * the items came in: the sort is stable).
+ * the items came in: the sort is stable). With `needed`, only the first `needed` items are
+ * guaranteed in that order (the page a list answers with and those before it); the rest keep
+ * their place in the array in no particular order.
  */
 export function sortBy<T>(
   items: T[],
   criteria: readonly string[],
   criterion: (field: string) => Criterion<T>,
   tieBreak: (a: T, b: T) => number = () => 0,
+  needed = Number.POSITIVE_INFINITY,
 ): T[] {
   const parsed = criteria.map((text) => ({
     descending: text.startsWith("-"),
     compare: criterion(text.startsWith("-") ? text.slice(1) : text),
   }));
+  if (items.length >= DECORATE_FROM && parsed.every(({ compare }) => compare.key !== undefined)) {
+    return sortDecorated(items, parsed, tieBreak, needed);
+  }
   return items.sort((a, b) => {
     for (const { descending, compare } of parsed) {
       const result = compare(a, b, descending);
@@ -93,6 +107,71 @@ export function sortBy<T>(
     }
     return tieBreak(a, b);
   });
+}
+
+/**
+ * The same order as comparing with the criteria (same keys, same `compareKeys`, same tie-break,
+ * stable), with each item's keys read once: a list of 10,000 customers sorted by `-created_at`
+ * read two keys per comparison, about 260,000 times.
+ */
+function sortDecorated<T>(
+  items: T[],
+  parsed: { descending: boolean; compare: Criterion<T> }[],
+  tieBreak: (a: T, b: T) => number,
+  needed: number,
+): T[] {
+  const keys = parsed.map(({ compare }) => items.map((item) => (compare.key as (item: T) => SortKey)(item)));
+  const directions = parsed.map(({ descending }) => descending);
+  // The stable order as a total one: equal items keep the order they came in.
+  const compare = (i: number, j: number): number => {
+    for (let c = 0; c < keys.length; c++) {
+      const result = compareKeys(keys[c][i], keys[c][j], directions[c]);
+      if (result !== 0) return result;
+    }
+    return tieBreak(items[i], items[j]) || i - j;
+  };
+  const order = items.map((_, index) => index);
+  if (needed * 4 < order.length) {
+    // Only a first page is read: select its items, then sort just those.
+    selectSmallest(order, needed, compare);
+    const head = order.slice(0, needed).sort(compare);
+    for (let index = 0; index < needed; index++) order[index] = head[index];
+  } else {
+    order.sort(compare);
+  }
+  const sorted = order.map((index) => items[index]);
+  for (let index = 0; index < sorted.length; index++) items[index] = sorted[index];
+  return items;
+}
+
+/**
+ * Rearranges `order` so that its first `count` entries are the `count` smallest by `compare` (a
+ * total order), in no particular order among themselves (Hoare's selection, middle pivot).
+ */
+function selectSmallest(order: number[], count: number, compare: (i: number, j: number) => number): void {
+  if (count <= 0) return;
+  const target = count - 1;
+  let low = 0;
+  let high = order.length - 1;
+  while (low < high) {
+    const pivot = order[(low + high) >> 1];
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (compare(order[i], pivot) < 0) i++;
+      while (compare(order[j], pivot) > 0) j--;
+      if (i <= j) {
+        const swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) high = j;
+    else if (target >= i) low = i;
+    else return;
+  }
 }
 
 /** An item with its creation order in the organization, for ties between equal timestamps. */

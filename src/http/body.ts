@@ -3,7 +3,7 @@
  * 10 MiB (413), JSON that fails to parse is a 422 `json_invalid` worded like Python's `json`, and
  * JSON nested deeper than Python's json module goes is a 400.
  */
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import {
   LengthRequired,
@@ -77,7 +77,7 @@ export function parseJsonBody(text: string): unknown {
  * Reads the raw body; undefined when the request has none. `requireLength`: Polar's API answers
  * 411 to a write without Content-Length; the control plane also takes a bare `curl -X POST`.
  */
-export async function readBody(req: Request, requireLength: boolean): Promise<string | undefined> {
+export async function readBody(req: IncomingMessage, requireLength: boolean): Promise<string | undefined> {
   const length = req.headers["content-length"];
   const write = req.method === "POST" || req.method === "PUT" || req.method === "PATCH";
   if (length === undefined && requireLength) {
@@ -127,11 +127,11 @@ export function parseYamlBody(text: string): unknown {
  * FastAPI parses JSON when the content type is JSON or absent; any other body stays a string.
  * The control plane also reads YAML (`application/yaml`, `application/x-yaml`, `text/yaml`).
  */
-export function decodeBody(req: Request, text: string | undefined): unknown {
+export function decodeBody(req: IncomingMessage, text: string | undefined): unknown {
   if (text === undefined) return undefined;
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type === "" || type === "application/json" || type.endsWith("+json")) return parseJsonBody(text);
-  if (YAML_TYPES.has(type) && req.url.startsWith("/_emulator/")) {
+  if (YAML_TYPES.has(type) && (req.url ?? "").startsWith("/_emulator/")) {
     const parsed = parseYamlBody(text);
     if (depthOf(parsed) > MAX_JSON_DEPTH) throw new BodyParsingError();
     return parsed;

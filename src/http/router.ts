@@ -59,11 +59,38 @@ export class Router<T> {
       value,
     });
     this.routes.sort((a, b) => b.literals - a.literals);
+    this.index = undefined;
+  }
+
+  /**
+   * The routes a path can match, by its number of `/` and its third segment (`customers` in
+   * `/v1/customers/{id}`): a template's regex only matches paths with as many `/` (a parameter
+   * never spans one) and the same literal there. Built on first use, in the routes' order.
+   */
+  private index: Map<string, { order: number; route: Route<T> }[]> | undefined;
+
+  private candidates(path: string): Route<T>[] {
+    if (this.index === undefined) {
+      this.index = new Map();
+      this.routes.forEach((route, order) => {
+        const segments = route.template.split("/");
+        const third = segments[2] ?? "";
+        const key = `${segments.length} ${/^\{.+\}$/.test(third) ? "{}" : third}`;
+        const bucket = this.index?.get(key) ?? [];
+        bucket.push({ order, route });
+        this.index?.set(key, bucket);
+      });
+    }
+    const segments = path.split("/");
+    const literal = this.index.get(`${segments.length} ${segments[2] ?? ""}`) ?? [];
+    const parameter = this.index.get(`${segments.length} {}`) ?? [];
+    if (parameter.length === 0) return literal.map((entry) => entry.route);
+    return [...literal, ...parameter].sort((a, b) => a.order - b.order).map((entry) => entry.route);
   }
 
   private find(path: string): { route: Route<T>; params: Record<string, string> }[] {
     const found: { route: Route<T>; params: Record<string, string> }[] = [];
-    for (const route of this.routes) {
+    for (const route of this.candidates(path)) {
       const match = route.regex.exec(path);
       if (!match) continue;
       const params: Record<string, string> = {};

@@ -6,7 +6,7 @@
  * plane shows: a resource comes after those its records refer to.
  */
 
-import type { ApiVersion } from "../domain/versions.js";
+import { type ApiVersion, isAtLeast } from "../domain/versions.js";
 import { type ModelRules, mergeRules } from "../pydantic/walker.js";
 import type { Organization } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
@@ -124,15 +124,34 @@ const VERSIONED = RESOURCES.flatMap((resource) =>
   "versioned" in resource && resource.versioned ? [resource.versioned] : [],
 );
 
+type Render = (node: Record<string, unknown>, version: ApiVersion) => Record<string, unknown> | undefined;
+
+/** The renderers that apply in each version (none in the versions before the first change). */
+const renderersIn = new Map<ApiVersion, Render[]>();
+
+function renderers(version: ApiVersion) {
+  let found = renderersIn.get(version);
+  if (found === undefined) {
+    found = VERSIONED.filter((entry) => isAtLeast(version, entry.since)).map((entry) => entry.render);
+    renderersIn.set(version, found);
+  }
+  return found;
+}
+
 /**
  * A JSON answer (or a webhook payload's data) as `version` has it: every object in it that a
  * resource answers differently in that version, rewritten. The same value when nothing differs.
  */
 export function renderInVersion(value: unknown, version: ApiVersion): unknown {
+  const active = renderers(version);
+  return active.length === 0 ? value : renderWith(value, version, active);
+}
+
+function renderWith(value: unknown, version: ApiVersion, active: readonly Render[]): unknown {
   if (Array.isArray(value)) {
     let changed = false;
     const items = value.map((item) => {
-      const rendered = renderInVersion(item, version);
+      const rendered = renderWith(item, version, active);
       if (rendered !== item) changed = true;
       return rendered;
     });
@@ -140,10 +159,10 @@ export function renderInVersion(value: unknown, version: ApiVersion): unknown {
   }
   if (!isObject(value)) return value;
   let node: Record<string, unknown> = value;
-  for (const render of VERSIONED) node = render(node, version) ?? node;
+  for (const render of active) node = render(node, version) ?? node;
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(node)) {
-    const rendered = renderInVersion(item, version);
+    const rendered = renderWith(item, version, active);
     if (rendered !== item) {
       copy ??= { ...node };
       copy[key] = rendered;

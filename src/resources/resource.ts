@@ -98,13 +98,14 @@ export interface Resource<Api extends ApiOperationId = never, Control extends Co
     subject(partition: Partition, type: DomainEventType, id: string): Subject | undefined;
   };
   /**
-   * How a later API version answers its objects (spec/changes.yaml, `versions`): each object of an
-   * answer or a webhook payload, as that version has it, or undefined when it is the same.
+   * How a later API version answers its objects (spec/changes.yaml, `versions`): from version
+   * `since` on, each object of an answer or a webhook payload as that version has it, or undefined
+   * when it is the same. Answers in earlier versions are not walked at all.
    */
-  readonly versioned?: (
-    node: Record<string, unknown>,
-    version: ApiVersion,
-  ) => Record<string, unknown> | undefined;
+  readonly versioned?: {
+    since: ApiVersion;
+    render(node: Record<string, unknown>, version: ApiVersion): Record<string, unknown> | undefined;
+  };
 }
 
 /** A resource definition, with its type parameters inferred. */

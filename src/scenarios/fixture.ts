@@ -10,6 +10,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { type Problem, pointer, problem } from "../domain/decode.js";
 import type { components } from "../generated/emulator.js";
 import { isObject } from "../util/is-object.js";
+import { preparedYaml } from "../util/yaml-cache.js";
 import { DATE_HELP, FIXTURE_DATE_PATTERN } from "./dates.js";
 import { emulatorSchemas } from "./schemas.js";
 
@@ -97,7 +98,9 @@ export function readFixtureFile(file: string | URL, trusted = false): FixtureSou
   } catch (error) {
     throw new FixtureError(name, [problem([], "read_error", errorMessage(error), name)], "cannot be read");
   }
-  const data = parseFixtureText(text, name);
+  // The embedded default may have been prepared as JSON by the build (src/util/yaml-cache.ts).
+  const prepared = file === DEFAULT_FIXTURE ? preparedYaml(DEFAULT_FIXTURE_NAME, text) : undefined;
+  const data = prepared ?? parseFixtureText(text, name);
   if (isSnapshotDocument(data)) return { name, snapshot: data };
   if (trusted) return { name, fixture: data as Fixture, trusted };
   const problems = checkFixtureShape(data, "boot");

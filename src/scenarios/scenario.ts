@@ -193,19 +193,19 @@ class Applier implements FixtureApplier {
     const generate = scenario.generate ?? {};
     const count = this.options.customers ?? generate.customers ?? 0;
     if (count === 0) return;
-    const faker = this.options.random.faker;
+    const random = this.options.random;
     const teams = Math.min(generate.teams ?? 0, count);
     const share = generate.external_id_share ?? 0.5;
     const bodies = Array.from({ length: count }, (_, index) =>
-      fakeCustomer(faker, index, index < teams, faker.datatype.boolean(share)),
+      fakeCustomer(random, index, index < teams, random.boolean(share)),
     );
     const from = this.at(-365 * DAY).getTime();
-    const dates = bodies
-      .map(() => faker.date.between({ from, to: this.reference }).getTime())
-      .sort((a, b) => a - b);
+    const to = this.reference.getTime();
+    // `faker.date.between({ from, to })`, drawn the same way.
+    const dates = bodies.map(() => random.int(from, to)).sort((a, b) => a - b);
     const plans = generate.subscriptions ?? [];
     const assigned = assignShares(
-      faker,
+      random,
       count,
       plans.map((plan) => plan.share),
     );
@@ -222,7 +222,7 @@ class Applier implements FixtureApplier {
       if (!product)
         throw new Error(`[polar-emulator] product ${plan.product} vanished while loading a fixture`);
       const period = periodDays(product.recurring_interval, product.recurring_interval_count) ?? 28;
-      const back = faker.number.int({ min: 1, max: Math.max(1, period - 1) }) * DAY;
+      const back = random.int(1, Math.max(1, period - 1)) * DAY;
       const started = new Date(Math.max(created.getTime(), this.reference.getTime() - back));
       applySubscription(
         this,
@@ -232,7 +232,7 @@ class Applier implements FixtureApplier {
         created,
       );
       if (generate.events && generate.events.max > 0) {
-        const events = faker.number.int({ min: 0, max: generate.events.max });
+        const events = random.int(0, generate.events.max);
         if (events > 0) {
           applyEvents(
             this,

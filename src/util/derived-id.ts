@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * A UUID version 4 derived from a text (its SHA-256): the same text gives the same id. For ids an
@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
  * moving the seeded random sequence, so every other id of the emulator stays what it was.
  */
 export function derivedUuid(text: string): string {
-  const hex = createHash("sha256").update(text).digest("hex");
+  // One-shot `hash` (same digest as createHash().update().digest(), about twice as fast).
+  const hex = hash("sha256", text, "hex");
   const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

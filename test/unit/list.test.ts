@@ -166,6 +166,50 @@ describe("sortBy", () => {
     expect(items.map((row) => row.id)).toEqual(["a", "b", "d", "c", "e"]);
   });
 
+  it("sorts many items with their keys read once, in the order the comparisons give", () => {
+    // Enough rows to take the decorated path, with NULLs and many ties.
+    const many: Row[] = Array.from({ length: 500 }, (_, index) => ({
+      id: `id${(index * 7919) % 500}`,
+      name: ["a", "b", "B", "é"][(index * 31) % 4],
+      amount: index % 9 === 0 ? null : (index * 13) % 17,
+    }));
+    const compared = (criteria: string[], tieBreak?: (a: Row, b: Row) => number) =>
+      sortBy(
+        [...many],
+        criteria,
+        (field) => (a, b, descending) => criterion(field)(a, b, descending),
+        tieBreak,
+      ).map((row) => row.id);
+    for (const criteria of [["-amount", "name"], ["amount"], ["name", "-amount"]]) {
+      expect(sortBy([...many], criteria, criterion, byId).map((row) => row.id)).toEqual(
+        compared(criteria, byId),
+      );
+      expect(sortBy([...many], criteria, criterion).map((row) => row.id)).toEqual(compared(criteria));
+      // Only a first page asked for: that page is exactly the full sort's.
+      for (const needed of [1, 10, 37, 100]) {
+        const head = (tieBreak?: (a: Row, b: Row) => number) =>
+          sortBy([...many], criteria, criterion, tieBreak, needed)
+            .slice(0, needed)
+            .map((row) => row.id);
+        expect(head(byId)).toEqual(compared(criteria, byId).slice(0, needed));
+        expect(head()).toEqual(compared(criteria).slice(0, needed));
+      }
+    }
+    // Rows already in order or in reverse order (customers by creation time).
+    const ascending = Array.from({ length: 300 }, (_, index) => ({
+      id: `r${index}`,
+      name: "x",
+      amount: index,
+    }));
+    for (const rows of [ascending, [...ascending].reverse()]) {
+      for (const criteria of [["amount"], ["-amount"], ["name"]]) {
+        expect(sortBy([...rows], criteria, criterion, undefined, 20).slice(0, 20)).toEqual(
+          sortBy([...rows], criteria, criterion).slice(0, 20),
+        );
+      }
+    }
+  });
+
   it("breaks ties by id, by creation time then creation order, or by position", () => {
     expect(byId({ id: "a" }, { id: "b" })).toBe(-1);
     expect(byId({ id: "b" }, { id: "a" })).toBe(1);

@@ -115,6 +115,26 @@ describe("Router.match", () => {
   });
 });
 
+describe("Router, indexed by shape", () => {
+  it("weighs a parameter in the third segment against literal routes, in literal order", () => {
+    const router = new Router<string>();
+    router.add("GET", "/v1/{kind}/{id}", "any:get");
+    router.add("GET", "/v1/customers/{id}", "customers:get");
+    router.add("PUT", "/v1/{kind}/export", "any:export");
+    expect(router.match("GET", "/v1/customers/abc", "")).toMatchObject({ route: { value: "customers:get" } });
+    expect(router.match("GET", "/v1/meters/abc", "")).toMatchObject({ route: { value: "any:get" } });
+    // The most literal template that matches is the first candidate: its methods are the 405's.
+    expect(router.match("POST", "/v1/orders/export", "")).toEqual({
+      kind: "method_not_allowed",
+      allow: ["PUT"],
+    });
+    // A route added after a first match is found too.
+    router.add("GET", "/v1/orders/export", "orders:export");
+    expect(router.match("GET", "/v1/orders/export", "")).toMatchObject({ route: { value: "orders:export" } });
+    expect(router.match("GET", "/v1", "")).toEqual({ kind: "not_found" });
+  });
+});
+
 describe("Router.all", () => {
   it("lists routes with literal counts, most literal first, a copy the caller may change", () => {
     const router = polarRoutes();

@@ -76,7 +76,13 @@ export function listCustomerMeters(
       rows.push({ customerMeter, customer, meter });
     }
   }
-  sortBy(rows, sortingOr(sorting, ["-modified_at"]), (field) => byKey((row) => sortKey(row, field)));
+  sortBy(
+    rows,
+    sortingOr(sorting, ["-modified_at"]),
+    (field) => byKey((row) => sortKey(row, field)),
+    undefined,
+    page.page * page.limit,
+  );
   return paginate(
     rows.map((row) => row.customerMeter),
     page,

@@ -74,6 +74,12 @@ export function listCustomers(
   const found = liveCustomers(ctx, filters.organizationIds).filter((customer) =>
     matches(ctx, customer, filters),
   );
-  sortBy(found, sortingOr(sorting, ["-created_at"]), (field) => byKey(SORT_KEYS[field]), byId);
+  sortBy(
+    found,
+    sortingOr(sorting, ["-created_at"]),
+    (field) => byKey(SORT_KEYS[field]),
+    byId,
+    page.page * page.limit,
+  );
   return paginate(found, page);
 }

@@ -1,5 +1,5 @@
 /** The public Customer object, key for key in the spec's order. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { CustomerRecord } from "./table.js";
@@ -14,7 +14,7 @@ export function avatarUrl(email: string | null): string | null {
   if (email === null) return null;
   let url = avatarCache.get(email);
   if (url === undefined) {
-    const digest = createHash("sha256").update(email.toLowerCase()).digest("hex");
+    const digest = hash("sha256", email.toLowerCase(), "hex");
     url = `https://www.gravatar.com/avatar/${digest}?d=404`;
     if (avatarCache.size >= AVATAR_CACHE_SIZE) avatarCache.clear();
     avatarCache.set(email, url);

@@ -53,6 +53,7 @@ export function listGrants(
     sortingOr(sorting, ["-created_at"]),
     (field) => byKey(SORT_KEYS[field] ?? (() => null)),
     byId,
+    page.page * page.limit,
   );
   return paginate(found, page);
 }

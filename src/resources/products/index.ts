@@ -7,7 +7,7 @@ import { productRules } from "./rules.js";
 import { serializeProduct } from "./serialize.js";
 import { productDecoder } from "./snapshot.js";
 import { ProductTable } from "./table.js";
-import { productObjectIn } from "./versions.js";
+import { productObjectIn, TIERS_SINCE } from "./versions.js";
 
 export const products = defineResource({
   name: "products",
@@ -61,5 +61,5 @@ export const products = defineResource({
       return product && { customerId: null, data: () => serializeProduct(partition, product) };
     },
   },
-  versioned: productObjectIn,
+  versioned: { since: TIERS_SINCE, render: productObjectIn },
 });

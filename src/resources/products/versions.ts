@@ -9,7 +9,8 @@ import { type ApiVersion, isAtLeast } from "../../domain/versions.js";
 import type { Schemas } from "../../domain/wire.js";
 import { isObject } from "../../util/is-object.js";
 
-const TIERS_SINCE: ApiVersion = "2027-01";
+/** The first version whose seat-based prices have the `tiers` shape. */
+export const TIERS_SINCE: ApiVersion = "2027-01";
 
 type SeatTiersWire = Schemas["ProductPriceSeatTiers-Output"];
 type SeatTier = SeatTiersWire["tiers"][number];

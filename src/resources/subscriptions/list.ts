@@ -119,6 +119,7 @@ export function listSubscriptions(
     sortingOr(sorting, ["-started_at"]),
     (field) => byKey(({ partition, subscription }) => sortKey(partition, subscription, field)),
     (a, b) => byId(a.subscription, b.subscription),
+    page.page * page.limit,
   );
   return paginate(
     found.map(({ subscription }) => subscription),
