@@ -12,7 +12,7 @@ describe("configuration", () => {
   it("uses the defaults", () => {
     expect(resolveConfig([], {}).config).toEqual({
       port: 8000,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       seed: 1337,
       logLevel: "info",
       apiVersion: "2026-04",

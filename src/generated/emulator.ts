@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Health
-         * @description 200 once the emulator has loaded its seed and is serving; 503 while it is (re)seeding.
+         * @description 200 once the emulator has loaded its seed and is serving; 503 while it is (re)seeding. The one control-plane operation that needs no control token: without it, the answer has only `status` and `version`.
          */
         get: operations["emulator:health"];
         put?: never;
@@ -540,16 +540,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Without the control token (when `--control-token` is set), only `status` and `version`. */
         Health: {
             /** @enum {string} */
             status: "ready" | "starting";
             /** @description The emulator's version. */
             version: string;
             /** @description The seed ids */
-            seed: number;
-            organizations: number;
+            seed?: number;
+            organizations?: number;
             /** @description Customers held */
-            customers: number;
+            customers?: number;
         };
         Organization: {
             /** Format: uuid4 */

@@ -5,7 +5,7 @@
  *   → auth (401/403) → schema validation (422) → handler → reply
  *
  * The public API (`/v1/...`) and the control plane (`/_emulator/...`) share it; the control plane
- * has no auth and no Polar-Version.
+ * has no Polar-Version, and no auth unless a control token is set (then checked before routing).
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
@@ -16,6 +16,7 @@ import type { AnyHandler, Call, OperationId, Reply } from "../resources/operatio
 import type { AccessToken } from "../store/store.js";
 import { authenticate } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
+import { ControlUnauthorized, controlAuthorized, HEALTH_PATH } from "./control-auth.js";
 import type { OperationInfo } from "./operations.js";
 import { shapeQuery } from "./query.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -42,6 +43,8 @@ export interface AppOptions {
   defaultApiVersion: ApiVersion;
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
+  /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
+  controlToken?: string;
 }
 
 /**
@@ -120,6 +123,14 @@ export function createApp(options: AppOptions): Express {
     try {
       const { path, search } = splitUrl(req.url);
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+      // The control plane's token is checked before routing: without it, nothing under
+      // /_emulator says what exists there.
+      if (
+        control &&
+        path !== HEALTH_PATH &&
+        !controlAuthorized(options.controlToken, req.headers.authorization)
+      )
+        throw new ControlUnauthorized();
       let apiVersion = options.defaultApiVersion;
       if (!control) {
         // An empty header counts as none; a version Polar does not serve is a 404 on every route,

@@ -3,12 +3,13 @@
  * over defaults, clear usage errors), and the real CLI booting endpoints from --webhook-url that
  * get signed deliveries, show in the banner and the API, and survive POST /_emulator/reset.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { validateEvent } from "@polar-sh/sdk/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig, UsageError } from "../../src/config.js";
 import { DEFAULT_DELIVERY_SETTINGS } from "../../src/webhooks/settings.js";
+import { type Booted, boot, stop } from "../cli-process.js";
 import { type Received, type Receiver, startReceiver } from "./receiver.js";
 
 const tsx = ["--import", "tsx", "src/cli.ts"];
@@ -231,58 +232,6 @@ function run(args: string[]): Promise<Run> {
         resolve({ status, stdout, stderr });
       },
     );
-  });
-}
-
-interface Booted {
-  child: ChildProcess;
-  url: string;
-  token: string;
-  banner: string;
-}
-
-/** Starts the CLI and resolves once its banner is out. */
-function boot(args: string[]): Promise<Booted> {
-  const child = spawn(process.execPath, [...tsx, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, POLAR_EMULATOR_WEBHOOK_URL: "", POLAR_EMULATOR_WEBHOOK_SECRET: "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the CLI printed no banner within 60 s:\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the CLI exited (${code}) before its banner:\n${stdout}\n${stderr}`));
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      if (!stdout.includes("control plane")) return;
-      const url = /is listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-      const token = /access token\s+(polar_oat_[A-Za-z0-9]{43})/.exec(stdout)?.[1];
-      if (!url || !token) return;
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      resolve({ child, url, token, banner: stdout });
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }
 
