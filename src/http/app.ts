@@ -205,6 +205,11 @@ export function createApp(options: AppOptions): Express {
         sendError(res, failure);
         return;
       }
+      if (clientGone(req, failure)) {
+        // The client hung up mid-request (mid-body, usually): nothing to answer, nothing wrong here.
+        logger.debug({ method: req.method, url: req.originalUrl }, "client disconnected");
+        return;
+      }
       logger.error(
         { err: failure, method: req.method, url: req.originalUrl },
         "[polar-emulator] unexpected error",
@@ -226,4 +231,17 @@ export function createApp(options: AppOptions): Express {
     res.end(JSON.stringify({ error: "InternalServerError", detail: "Internal Server Error" }));
   });
   return app;
+}
+
+/** Whether a failure is the client closing the connection (aborted body, reset socket). */
+export function clientGone(req: Request, failure: unknown): boolean {
+  const code =
+    typeof failure === "object" && failure !== null && "code" in failure ? failure.code : undefined;
+  return (
+    code === "ECONNRESET" ||
+    code === "ECONNABORTED" ||
+    code === "EPIPE" ||
+    (failure instanceof Error && failure.message === "aborted") ||
+    req.socket.destroyed
+  );
 }

@@ -94,7 +94,24 @@ export async function readBody(req: Request, requireLength: boolean): Promise<st
     if (size > MAX_BODY_BYTES) throw new RequestBodyTooLarge();
     chunks.push(buffer);
   }
-  return size === 0 ? undefined : Buffer.concat(chunks).toString("utf8");
+  if (size === 0) return undefined;
+  // Starlette hands FastAPI the bytes and Python's json.loads decodes them: bytes that are not
+  // UTF-8 raise UnicodeDecodeError, which FastAPI answers 400 (it is not a JSONDecodeError).
+  try {
+    return STRICT_UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyParsingError();
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether yaml refused a document for its aliases (a "billion laughs"): it throws a
+ * ReferenceError, not a YAMLParseError, for that.
+ */
+export function isAliasBomb(error: unknown): error is Error {
+  return error instanceof ReferenceError && /alias/i.test(error.message);
 }
 
 /** Content types the control plane reads as YAML (fixtures and snapshots); Polar's API never does. */
@@ -109,6 +126,16 @@ export function parseYamlBody(text: string): unknown {
   try {
     return parseYaml(text, { maxAliasCount: 1000 }) ?? null;
   } catch (error) {
+    if (isAliasBomb(error))
+      throw new RequestValidationError([
+        {
+          type: "yaml_invalid",
+          loc: ["body"],
+          msg: "YAML decode error",
+          input: {},
+          ctx: { error: error.message },
+        },
+      ]);
     if (!(error instanceof YAMLParseError)) throw error;
     const line = error.linePos?.[0];
     throw new RequestValidationError([
