@@ -77,6 +77,9 @@ Options (each can also be set by the environment variable below it; a flag wins)
                             POLAR_EMULATOR_WEBHOOK_ORDERING
   --webhook-log-size <n>    webhook events and delivery attempts kept (default 10000)
                             POLAR_EMULATOR_WEBHOOK_LOG_SIZE
+  --webhook-max-pending <n> events one endpoint may have waiting (queued or for a retry); past it
+                            new events are skipped, logged and counted (default 10000)
+                            POLAR_EMULATOR_WEBHOOK_MAX_PENDING
   --state-changed-debounce <d>
                             debounce a customer's customer.state_changed like Polar (1s): each
                             change restarts the wait, the latest state goes out, none waits

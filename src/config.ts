@@ -86,6 +86,7 @@ const OPTIONS = {
   "webhook-signing": { type: "string" },
   "webhook-ordering": { type: "string" },
   "webhook-log-size": { type: "string" },
+  "webhook-max-pending": { type: "string" },
   "state-changed-debounce": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -217,6 +218,9 @@ function webhookConfig(
   }
   const ordering = pick(values["webhook-ordering"], "POLAR_EMULATOR_WEBHOOK_ORDERING");
   if (ordering !== undefined) settings.ordering = oneOf("--webhook-ordering", ordering, ["strict", "polar"]);
+  const maxPending = pick(values["webhook-max-pending"], "POLAR_EMULATOR_WEBHOOK_MAX_PENDING");
+  if (maxPending !== undefined)
+    settings.maxPending = integer("--webhook-max-pending", maxPending, 1, 1_000_000);
   const logSize = pick(values["webhook-log-size"], "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");
   if (logSize !== undefined) settings.logSize = integer("--webhook-log-size", logSize, 1, 1_000_000);
   const debounce = pick(values["state-changed-debounce"], "POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE");

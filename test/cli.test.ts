@@ -24,6 +24,7 @@ describe("configuration", () => {
         ordering: "polar",
         stateChangedDebounceMs: 0,
         logSize: 10_000,
+        maxPending: 10_000,
         failureThreshold: 10,
       },
     });

@@ -283,7 +283,7 @@ export interface paths {
         put?: never;
         /**
          * Record usage for a customer
-         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event. Answers with the customer's meters after ingestion.
+         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event; the counts add up to at most 10,000 (422 `too_long`). Answers with the customer's meters after ingestion.
          */
         post: operations["emulator:usage:record"];
         delete?: never;
@@ -921,6 +921,8 @@ export interface components {
             enabled: boolean;
             /** @description Events queued or waiting for a retry. */
             pending: number;
+            /** @description New events skipped since boot because the endpoint already had `max_pending` events waiting (each one logged at warn). */
+            dropped: number;
         };
         WebhookFaultsState: {
             duplicate: boolean;
@@ -945,6 +947,8 @@ export interface components {
                 ordering: "polar" | "strict";
                 state_changed_debounce_ms: number;
                 log_size: number;
+                /** @description Events one endpoint may have waiting. */
+                max_pending: number;
             };
             endpoints: components["schemas"]["WebhookEndpointView"][];
         };
