@@ -46,6 +46,11 @@ import type { EndpointRecord } from "./webhooks/endpoints.js";
 import { WebhookEngine } from "./webhooks/engine.js";
 import { DEFAULT_DELIVERY_SETTINGS } from "./webhooks/settings.js";
 
+/** The random sequence after the nth full reset of a seed (n ≥ 1): never the boot one's. */
+export function epochSeed(seed: number, epoch: number): number {
+  return createHash("sha256").update(`polar-emulator reset ${seed} ${epoch}`).digest().readUInt32BE(0);
+}
+
 /** Whether a listening address is every network interface rather than one. */
 export function isWildcardHost(host: string): boolean {
   return host === "0.0.0.0" || host === "::" || host === "";
@@ -192,18 +197,25 @@ export async function createEmulator(
     return { fresh, ...result };
   }
 
+  /** Full resets so far: each one moves new ids to a sequence of its own (below). */
+  let resets = -1;
   function build(): void {
     ready = false;
+    resets++;
     const started = performance.now();
     const { fresh, ...result } = seeded();
     context = fresh;
+    // The seed's own objects get the same ids after a reset; what is created afterwards must not
+    // get an id handed out before it (a test holding a stale id would read someone else instead
+    // of a 404): after reset n, ids come from the seed's nth sequence, the same on every run.
+    if (resets > 0) context.random.reseed(epochSeed(config.seed, resets));
     organization = result.organization;
     token = result.token;
     states.booted(result.registries, () => {
       const again = seeded();
       return { store: again.fresh.store, registries: again.registries };
     });
-    webhooks.reset();
+    webhooks.reset(resets);
     webhooks.attach(context.events);
     bootEndpoints = (config.webhookUrls ?? []).map((url) =>
       webhooks.createEndpoint(organization.id, {

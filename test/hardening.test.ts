@@ -135,3 +135,53 @@ describe("a client that hangs up mid-body", () => {
     }
   });
 });
+
+describe("ids", () => {
+  it("are global: a fixture cannot give one organization another's customer id", async () => {
+    const a = tenant(ctx.emulator);
+    const b = tenant(ctx.emulator);
+    const created = await ctx.http.post("/v1/customers/").set(a.headers).send({ email: "a@example.com" });
+    const res = await ctx.http
+      .post(`/_emulator/organizations/${b.organizationId}/fixtures`)
+      .send({ customers: [{ id: created.body.id, email: "b@example.com" }] });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toContain("A customer with this id already exists");
+    expect((await ctx.http.get("/v1/customers/").set(b.headers)).body.items).toEqual([]);
+  });
+
+  it("handed out before a reset are never handed out again after it", async () => {
+    const local = await startTestEmulator();
+    try {
+      const create = async (count: number) => {
+        const ids: string[] = [];
+        for (let i = 0; i < count; i++) {
+          const res = await local.http
+            .post("/v1/customers/")
+            .set(local.auth())
+            .send({ email: `r${i}@example.com` });
+          ids.push(res.body.id);
+        }
+        return ids;
+      };
+      const seedIds = (await local.http.get("/v1/customers/?limit=100").set(local.auth())).body.items.map(
+        (item: { id: string }) => item.id,
+      );
+      const before = await create(30);
+      await local.http.post("/_emulator/reset");
+      // The seed's own objects keep their ids (determinism)...
+      const seedAfter = (await local.http.get("/v1/customers/?limit=100").set(local.auth())).body.items.map(
+        (item: { id: string }) => item.id,
+      );
+      expect(seedAfter).toEqual(seedIds);
+      // ...but a stale id is a 404, never someone created since.
+      const after = await create(30);
+      expect(after.filter((id) => before.includes(id))).toEqual([]);
+      expect((await local.http.get(`/v1/customers/${before[0]}`).set(local.auth())).status).toBe(404);
+      await local.http.post("/_emulator/reset");
+      const third = await create(30);
+      expect(third.filter((id) => before.includes(id) || after.includes(id))).toEqual([]);
+    } finally {
+      await local.emulator.close();
+    }
+  });
+});

@@ -42,8 +42,7 @@ import { AgentPool, post } from "./transport.js";
 export class WebhookEngine {
   readonly log: DeliveryLog;
   private readonly lanes = new Map<string, Lane>();
-  /** Sockets per endpoint: one endpoint's hanging receiver never holds another's. */
-  readonly agents = new AgentPool();
+  readonly agents = new AgentPool(); // per endpoint: a hanging receiver never holds another's sockets
   private readonly debounced = new Debouncer((event) => this.fanOut(event));
   private random: Random;
   private unsubscribe: (() => void) | undefined;
@@ -479,13 +478,14 @@ export class WebhookEngine {
   }
 
   /** Back to no endpoints, an empty log and a rewound random sequence (a full reset). */
-  reset(): void {
+  /** Back to no endpoints; after reset n ≥ 1, ids from a sequence of their own. */
+  reset(epoch = 0): void {
     for (const lane of this.lanes.values()) stopLane(lane);
     this.lanes.clear();
     this.agents.releaseAll();
     this.debounced.clear();
     this.log.reset();
-    this.random = new Random(WebhookEngine.seedOf(this.seed));
+    this.random = new Random((WebhookEngine.seedOf(this.seed) + Math.imul(epoch, 0x9e3779b1)) >>> 0);
     this.pausedState = false;
     this.faults = { duplicate: false, outOfOrder: false };
   }
