@@ -98,6 +98,30 @@ describe("bytes that are not UTF-8", () => {
   });
 });
 
+describe("1e309", () => {
+  it("is refused with pydantic's finite_number rather than stored as null", async () => {
+    const t = tenant(ctx.emulator);
+    const res = await ctx.http
+      .post("/v1/customers/")
+      .set(t.headers)
+      .set("Content-Type", "application/json")
+      .send('{"email":"inf@example.com","metadata":{"big":1e309}}');
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: "RequestValidationError",
+      detail: [
+        {
+          type: "finite_number",
+          loc: ["body", "metadata", "big"],
+          msg: "Input should be a finite number",
+          input: "inf",
+        },
+      ],
+    });
+    expect((await ctx.http.get("/v1/customers/").set(t.headers)).body.items).toEqual([]);
+  });
+});
+
 describe("a client that hangs up mid-body", () => {
   it("is logged at debug, never as an unexpected error", async () => {
     const lines: Record<string, unknown>[] = [];
@@ -183,5 +207,53 @@ describe("ids", () => {
     } finally {
       await local.emulator.close();
     }
+  });
+});
+
+describe("metadata keys that are object machinery in JavaScript", () => {
+  it("are data: stored, filtered on, snapshotted and restored like any other key", async () => {
+    const t = tenant(ctx.emulator);
+    const special = JSON.parse('{"__proto__":"x","constructor":"y","toString":"z","hasOwnProperty":1}');
+    const created = await ctx.http
+      .post("/v1/customers/")
+      .set(t.headers)
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify({ email: "proto@example.com", metadata: special }));
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.body.metadata)).toEqual([
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+    ]);
+    await ctx.http
+      .post("/v1/customers/")
+      .set(t.headers)
+      .send({ email: "plain@example.com", metadata: { a: "b" } });
+
+    for (const [query, expected] of [
+      ["metadata[__proto__]=x", 1],
+      ["metadata[__proto__]=nope", 0],
+      ["metadata[constructor]=y", 1],
+      ["metadata[toString]=z", 1],
+      ["metadata[hasOwnProperty]=1", 1],
+      ["metadata[valueOf]=anything", 0],
+    ] as const) {
+      const res = await ctx.http.get(`/v1/customers/?${query}`).set(t.headers);
+      expect(res.status, `${query}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+      expect(res.body.pagination.total_count, query).toBe(expected);
+    }
+
+    const snapshot = ctx.emulator.snapshot(t.organizationId);
+    ctx.emulator.restore(JSON.parse(JSON.stringify(snapshot)));
+    const again = await ctx.http.get(`/v1/customers/${created.body.id}`).set(t.headers);
+    expect(again.status).toBe(200);
+    expect(Object.keys(again.body.metadata)).toEqual([
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+    ]);
+    expect(again.body.metadata.__proto__).toBe("x");
   });
 });

@@ -70,7 +70,33 @@ export function parseJsonBody(text: string): unknown {
     ]);
   }
   if (depthOf(parsed) > MAX_JSON_DEPTH) throw new BodyParsingError();
+  const infinite = nonFinitePath(parsed);
+  if (infinite !== undefined)
+    // Python's json reads 1e309 as inf and pydantic's float takes it, but Polar cannot store it
+    // (JSON `Infinity` is not valid in Postgres' jsonb: a 500 there). No 5xx from user input here:
+    // the 422 pydantic words for a float that must be finite (docs/decisions.md).
+    throw new RequestValidationError([
+      {
+        type: "finite_number",
+        loc: ["body", ...infinite.path],
+        msg: "Input should be a finite number",
+        input: infinite.value > 0 ? "inf" : "-inf",
+      },
+    ]);
   return parsed;
+}
+
+/** Where a parsed body holds a number JSON cannot carry (`1e309` parses to Infinity), if anywhere. */
+function nonFinitePath(value: unknown): { path: (string | number)[]; value: number } | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop() as [unknown, (string | number)[]];
+    if (typeof item === "number" && !Number.isFinite(item)) return { path, value: item };
+    if (Array.isArray(item)) item.forEach((child, index) => stack.push([child, [...path, index]]));
+    else if (typeof item === "object" && item !== null)
+      for (const [key, child] of Object.entries(item)) stack.push([child, [...path, key]]);
+  }
+  return undefined;
 }
 
 /**
