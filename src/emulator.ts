@@ -215,7 +215,7 @@ export async function createEmulator(
       const again = seeded();
       return { store: again.fresh.store, registries: again.registries };
     });
-    webhooks.reset(resets);
+    webhooks.reset();
     webhooks.attach(context.events);
     bootEndpoints = (config.webhookUrls ?? []).map((url) =>
       webhooks.createEndpoint(organization.id, {
@@ -225,6 +225,7 @@ export async function createEmulator(
         secret: config.webhookSecret,
       }),
     );
+    webhooks.epoch(resets);
     ready = true;
     logger.debug({ ms: Math.round(performance.now() - started), customers: customerCount() }, "seeded");
   }

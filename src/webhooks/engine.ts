@@ -20,6 +20,7 @@ import {
   type Job,
   type Lane,
   laneBusy,
+  laneView,
   latestAllFailed,
   logRetry,
   newLane,
@@ -68,9 +69,14 @@ export class WebhookEngine {
     this.random = new Random(WebhookEngine.seedOf(seed));
   }
 
-  /** The engine's own random sequence: endpoints and secrets do not shift the domain's ids. */
-  private static seedOf(seed: number): number {
-    return (seed ^ 0x77686b73) >>> 0;
+  /** The engine's own random sequence (endpoints and secrets do not shift the domain's ids). */
+  private static seedOf(seed: number, epoch = 0): number {
+    return (seed ^ 0x77686b73 ^ Math.imul(epoch, 0x9e3779b1)) >>> 0;
+  }
+
+  /** After full reset n ≥ 1, once the boot endpoints exist: ids from a sequence of that reset's own. */
+  epoch(n: number): void {
+    if (n > 0) this.random = new Random(WebhookEngine.seedOf(this.seed, n));
   }
 
   /** Listens to a domain's event bus (a full reset brings a new one). */
@@ -115,11 +121,7 @@ export class WebhookEngine {
 
   /** Every organization's endpoints, oldest first, with what each has waiting. */
   allEndpoints(): { endpoint: EndpointRecord; pending: number; dropped: number }[] {
-    return [...this.lanes.values()].map((lane) => ({
-      endpoint: lane.endpoint,
-      pending: pendingOf(lane),
-      dropped: lane.dropped,
-    }));
+    return [...this.lanes.values()].map(laneView);
   }
 
   updateEndpoint(organizationId: string, id: string, patch: EndpointPatch): EndpointRecord {
@@ -317,13 +319,8 @@ export class WebhookEngine {
       apiVersion: event.api_version,
     });
     const clock = performance.now();
-    const inFlight = post(
-      endpoint.url,
-      { ...headers },
-      event.payload,
-      this.settings.timeoutMs,
-      this.agents.of(endpoint.id),
-    );
+    const agents = this.agents.of(endpoint.id);
+    const inFlight = post(endpoint.url, { ...headers }, event.payload, this.settings.timeoutMs, agents);
     lane.inflight.add(inFlight);
     const outcome = await inFlight.result;
     lane.inflight.delete(inFlight);
@@ -478,14 +475,13 @@ export class WebhookEngine {
   }
 
   /** Back to no endpoints, an empty log and a rewound random sequence (a full reset). */
-  /** Back to no endpoints; after reset n ≥ 1, ids from a sequence of their own. */
-  reset(epoch = 0): void {
+  reset(): void {
     for (const lane of this.lanes.values()) stopLane(lane);
     this.lanes.clear();
     this.agents.releaseAll();
     this.debounced.clear();
     this.log.reset();
-    this.random = new Random((WebhookEngine.seedOf(this.seed) + Math.imul(epoch, 0x9e3779b1)) >>> 0);
+    this.random = new Random(WebhookEngine.seedOf(this.seed));
     this.pausedState = false;
     this.faults = { duplicate: false, outOfOrder: false };
   }

@@ -30,6 +30,11 @@ export interface Lane {
   dropped: number;
 }
 
+/** What the control plane shows of an endpoint's lane. */
+export function laneView(lane: Lane): { endpoint: EndpointRecord; pending: number; dropped: number } {
+  return { endpoint: lane.endpoint, pending: pendingOf(lane), dropped: lane.dropped };
+}
+
 export function pendingOf(lane: Lane): number {
   return lane.queue.length + lane.parked.length + lane.retries.size;
 }

@@ -105,6 +105,7 @@ describe("resolveConfig: webhook flags", () => {
       stateChangedDebounceMs: 1000,
     });
     expect(resolved(["--state-changed-debounce", "250"]).settings.stateChangedDebounceMs).toBe(250);
+    expect(usageError(["--webhook-max-pending", "0"]).message).toMatch(/--webhook-max-pending must be/);
     expect(resolved(["--webhook-timeout", "2s"]).settings.timeoutMs).toBe(2000);
     expect(usageError(["--webhook-max-attempts", "0"]).message).toMatch(/--webhook-max-attempts must be/);
     expect(usageError(["--webhook-max-attempts", "many"]).message).toMatch(/--webhook-max-attempts/);
@@ -145,6 +146,7 @@ describe("resolveConfig: webhook flags", () => {
       POLAR_EMULATOR_WEBHOOK_SIGNING: "standard",
       POLAR_EMULATOR_WEBHOOK_ORDERING: "polar",
       POLAR_EMULATOR_WEBHOOK_LOG_SIZE: "200",
+      POLAR_EMULATOR_WEBHOOK_MAX_PENDING: "500",
       POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE: "2s",
     };
     expect(resolved([], env)).toEqual({
@@ -159,6 +161,7 @@ describe("resolveConfig: webhook flags", () => {
         stateChangedDebounceMs: 2000,
         logSize: 200,
         failureThreshold: 10,
+        maxPending: 500,
       },
     });
     const flags = [
@@ -178,6 +181,8 @@ describe("resolveConfig: webhook flags", () => {
       "strict",
       "--webhook-log-size",
       "300",
+      "--webhook-max-pending",
+      "2000",
       "--state-changed-debounce",
       "0",
     ];
@@ -193,6 +198,7 @@ describe("resolveConfig: webhook flags", () => {
         stateChangedDebounceMs: 0,
         logSize: 300,
         failureThreshold: 10,
+        maxPending: 2000,
       },
     });
     // An empty variable counts as unset.
