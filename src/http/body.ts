@@ -92,8 +92,9 @@ function nonFinitePath(value: unknown): { path: (string | number)[]; value: numb
   while (stack.length > 0) {
     const [item, path] = stack.pop() as [unknown, (string | number)[]];
     if (typeof item === "number" && !Number.isFinite(item)) return { path, value: item };
-    if (Array.isArray(item)) item.forEach((child, index) => stack.push([child, [...path, index]]));
-    else if (typeof item === "object" && item !== null)
+    if (Array.isArray(item)) {
+      for (const [index, child] of item.entries()) stack.push([child, [...path, index]]);
+    } else if (typeof item === "object" && item !== null)
       for (const [key, child] of Object.entries(item)) stack.push([child, [...path, key]]);
   }
   return undefined;
