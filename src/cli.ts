@@ -4,7 +4,7 @@
  * clean stop on SIGTERM/SIGINT. `polar-emulator healthcheck` probes a running emulator.
  */
 import { DEFAULT_CONFIG, resolveConfig, UsageError } from "./config.js";
-import { createEmulator, VERSION } from "./emulator.js";
+import { createEmulator, isWildcardHost, localUrl, VERSION } from "./emulator.js";
 import { checkHealth } from "./healthcheck.js";
 import { LOG_LEVELS } from "./log.js";
 import { FixtureError } from "./scenarios/fixture.js";
@@ -13,13 +13,19 @@ const HELP = `polar-emulator ${VERSION}: a local, stateful emulator of the Polar
 
 Usage:
   polar-emulator [options]              start the emulator
-  polar-emulator healthcheck [--port]   exit 0 if the emulator on this machine answers /_emulator/health
+  polar-emulator healthcheck [--port] [--host]
+                                        exit 0 if the emulator answers /_emulator/health
 
 Options (each can also be set by the environment variable below it; a flag wins):
   --port <n>                port to listen on; 0 picks a free one (default 8000)
                             POLAR_EMULATOR_PORT, or PORT
-  --host <addr>             address to listen on (default 0.0.0.0)
+  --host <addr>             address to listen on (default 127.0.0.1: this machine only; the
+                            Docker image sets 0.0.0.0). 0.0.0.0 opens it to the network: set
+                            --control-token too (README: Security)
                             POLAR_EMULATOR_HOST
+  --control-token <token>   require Authorization: Bearer <token> on /_emulator/* (health
+                            excepted: it then answers only status and version); default: none
+                            POLAR_EMULATOR_CONTROL_TOKEN
   --seed <n>                seed for ids, tokens and fake data (default ${DEFAULT_CONFIG.seed});
                             the same seed and the same calls give the same bytes
                             POLAR_EMULATOR_SEED
@@ -71,6 +77,9 @@ Options (each can also be set by the environment variable below it; a flag wins)
                             POLAR_EMULATOR_WEBHOOK_ORDERING
   --webhook-log-size <n>    webhook events and delivery attempts kept (default 10000)
                             POLAR_EMULATOR_WEBHOOK_LOG_SIZE
+  --webhook-max-pending <n> events one endpoint may have waiting (queued or for a retry); past it
+                            new events are skipped, logged and counted (default 10000)
+                            POLAR_EMULATOR_WEBHOOK_MAX_PENDING
   --state-changed-debounce <d>
                             debounce a customer's customer.state_changed like Polar (1s): each
                             change restarts the wait, the latest state goes out, none waits
@@ -86,7 +95,7 @@ Point the official SDK at it:
   @polar-sh/sdk 1.x   createPolar({ accessToken, baseUrl: "http://127.0.0.1:8000" })
                       (1.x ignores serverURL and would talk to production)
 
-Control plane (no auth):
+Control plane (no auth unless --control-token):
   GET /_emulator/health   POST /_emulator/reset   GET|POST /_emulator/organizations
   POST /_emulator/organizations/{id}/fixtures   load a fixture (YAML or JSON) into an organization
   POST /_emulator/organizations/{id}/reset      one organization back to its boot state
@@ -114,20 +123,31 @@ Docs: README.md`;
 
 async function healthcheck(argv: string[]): Promise<number> {
   const { config } = resolveConfig(argv, process.env);
-  const result = await checkHealth(`http://127.0.0.1:${config.port}/_emulator/health`);
+  const result = await checkHealth(`${localUrl(config.host, config.port)}/_emulator/health`);
   if (!result.ok) console.error(`[polar-emulator] unhealthy: ${result.error}`);
   return result.ok ? 0 : 1;
 }
 
 function banner(
   url: string,
+  address: { host: string; port: number },
   organization: { id: string; name: string },
   token: string,
   customers: number,
   endpoints: readonly { url: string; secret: string }[],
+  controlToken: boolean,
 ): string {
+  const wildcard = isWildcardHost(address.host);
+  const bound = `${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   return [
     `polar-emulator ${VERSION} is listening on ${url}`,
+    `  address        ${bound} (${wildcard ? "every network interface: other machines can reach it" : "this address only"})`,
+    ...(wildcard && !controlToken
+      ? [
+          "  warning        the control plane (/_emulator) is open to the network: anyone who reaches",
+          "                 the port can read every token and reset the state; set --control-token",
+        ]
+      : []),
     `  organization   ${organization.name} (${organization.id}), ${customers} customers`,
     `  access token   ${token}`,
     ...endpoints.map((endpoint) => `  webhooks       POST ${endpoint.url}  secret ${endpoint.secret}`),
@@ -135,7 +155,9 @@ function banner(
     `  curl -H 'Authorization: Bearer <token>' ${url}/v1/customers/`,
     `  @polar-sh/sdk 0.x   new Polar({ accessToken: "<token>", serverURL: "${url}" })`,
     `  @polar-sh/sdk 1.x   createPolar({ accessToken: "<token>", baseUrl: "${url}" })`,
-    `  control plane       ${url}/_emulator/health · POST ${url}/_emulator/reset`,
+    `  control plane       ${url}/_emulator/health · POST ${url}/_emulator/reset${
+      controlToken ? " (Authorization: Bearer <control token>)" : ""
+    }`,
     "",
   ].join("\n");
 }
@@ -153,11 +175,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   const emulator = await createEmulator(config);
-  const { url } = await emulator.listen();
+  const { url, address } = await emulator.listen();
   process.stdout.write(
-    banner(url, emulator.organization, emulator.token, emulator.customerCount(), emulator.bootEndpoints),
+    banner(
+      url,
+      address,
+      emulator.organization,
+      emulator.token,
+      emulator.customerCount(),
+      emulator.bootEndpoints,
+      config.controlToken !== undefined,
+    ),
   );
-  emulator.logger.info({ url, ms: Math.round(performance.now() - started) }, "ready");
+  emulator.logger.info({ url, address, ms: Math.round(performance.now() - started) }, "ready");
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -7,6 +7,10 @@ import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, parseDuration } from 
 
 export interface Config {
   port: number;
+  /**
+   * The address to listen on: 127.0.0.1 (this machine only) unless told otherwise; the Docker
+   * image sets 0.0.0.0 so a published port reaches it.
+   */
   host: string;
   seed: number;
   /** How many faker-made customers to generate; the fixture's own count when undefined. */
@@ -21,6 +25,11 @@ export interface Config {
   token?: string;
   /** The default organization's id; derived from the seed when undefined. */
   organizationId?: string;
+  /**
+   * When set, every `/_emulator/*` request but the health check must carry
+   * `Authorization: Bearer <controlToken>` (401 otherwise); the control plane is open when undefined.
+   */
+  controlToken?: string;
   /** Requests per minute and organization before 429, as Polar's sandbox (100); off when undefined or 0. */
   rateLimit?: number;
   /** The API version a request without `Polar-Version` is answered in (Polar's current version). */
@@ -37,7 +46,7 @@ export const DEFAULT_SEED = 1337;
 
 export const DEFAULT_CONFIG: Config = {
   port: 8000,
-  host: "0.0.0.0",
+  host: "127.0.0.1",
   seed: DEFAULT_SEED,
   logLevel: "info",
   apiVersion: DEFAULT_API_VERSION,
@@ -60,6 +69,7 @@ function integer(name: string, value: string, min: number, max = Number.MAX_SAFE
 const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
+  "control-token": { type: "string" },
   seed: { type: "string" },
   customers: { type: "string" },
   fixtures: { type: "string", multiple: true },
@@ -76,6 +86,7 @@ const OPTIONS = {
   "webhook-signing": { type: "string" },
   "webhook-ordering": { type: "string" },
   "webhook-log-size": { type: "string" },
+  "webhook-max-pending": { type: "string" },
   "state-changed-debounce": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -98,6 +109,15 @@ export function resolveConfig(
   const port = pick(values.port, "POLAR_EMULATOR_PORT", "PORT");
   if (port !== undefined) config.port = integer("--port", port, 0, 65535);
   config.host = pick(values.host, "POLAR_EMULATOR_HOST") ?? config.host;
+  const controlToken = pick(values["control-token"], "POLAR_EMULATOR_CONTROL_TOKEN");
+  if (controlToken !== undefined) {
+    // What a Bearer credential may hold (RFC 6750's b64token), so any HTTP client can send it.
+    if (!/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(controlToken))
+      throw new UsageError(
+        "--control-token must be at least 16 letters, digits or -._~+/ (e.g. openssl rand -hex 32)",
+      );
+    config.controlToken = controlToken;
+  }
   const seed = pick(values.seed, "POLAR_EMULATOR_SEED");
   if (seed !== undefined) config.seed = integer("--seed", seed, 0, 2 ** 32 - 1);
   const customers = pick(values.customers, "POLAR_EMULATOR_CUSTOMERS");
@@ -198,6 +218,9 @@ function webhookConfig(
   }
   const ordering = pick(values["webhook-ordering"], "POLAR_EMULATOR_WEBHOOK_ORDERING");
   if (ordering !== undefined) settings.ordering = oneOf("--webhook-ordering", ordering, ["strict", "polar"]);
+  const maxPending = pick(values["webhook-max-pending"], "POLAR_EMULATOR_WEBHOOK_MAX_PENDING");
+  if (maxPending !== undefined)
+    settings.maxPending = integer("--webhook-max-pending", maxPending, 1, 1_000_000);
   const logSize = pick(values["webhook-log-size"], "POLAR_EMULATOR_WEBHOOK_LOG_SIZE");
   if (logSize !== undefined) settings.logSize = integer("--webhook-log-size", logSize, 1, 1_000_000);
   const debounce = pick(values["state-changed-debounce"], "POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE");

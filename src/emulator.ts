@@ -17,6 +17,7 @@ import { scenarioHandlers } from "./control/scenarios.js";
 import { EventBus } from "./domain/events.js";
 import type { ApiVersion } from "./domain/versions.js";
 import { createApp, createHandler, type Surface } from "./http/app.js";
+import { controlAuthorized } from "./http/control-auth.js";
 import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
@@ -44,6 +45,22 @@ import { Random } from "./util/random.js";
 import type { EndpointRecord } from "./webhooks/endpoints.js";
 import { WebhookEngine } from "./webhooks/engine.js";
 import { DEFAULT_DELIVERY_SETTINGS } from "./webhooks/settings.js";
+
+/** The random sequence after the nth full reset of a seed (n ≥ 1): never the boot one's. */
+export function epochSeed(seed: number, epoch: number): number {
+  return createHash("sha256").update(`polar-emulator reset ${seed} ${epoch}`).digest().readUInt32BE(0);
+}
+
+/** Whether a listening address is every network interface rather than one. */
+export function isWildcardHost(host: string): boolean {
+  return host === "0.0.0.0" || host === "::" || host === "";
+}
+
+/** The URL this machine reaches a server bound to `host` at (a wildcard: the loopback address). */
+export function localUrl(host: string, port: number): string {
+  const reachable = isWildcardHost(host) ? "127.0.0.1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -93,7 +110,11 @@ export interface Emulator {
   snapshot(organizationId: string): SnapshotDocument;
   /** Replaces an organization's state with a snapshot (or adds it); refused whole when invalid. */
   restore(snapshot: unknown, organizationId?: string): { organizationId: string; created: boolean };
-  listen(): Promise<{ url: string; server: Server }>;
+  /**
+   * Starts serving. `url` is how this machine reaches it; `address` is what the socket is bound
+   * to (`0.0.0.0` or `::`: every network interface).
+   */
+  listen(): Promise<{ url: string; address: { host: string; port: number }; server: Server }>;
   close(): Promise<void>;
 }
 
@@ -177,11 +198,18 @@ export async function createEmulator(
     return { fresh, ...result };
   }
 
+  /** Full resets so far: each one moves new ids to a sequence of its own (below). */
+  let resets = -1;
   function build(): void {
     ready = false;
+    resets++;
     const started = performance.now();
     const { fresh, ...result } = seeded();
     context = fresh;
+    // The seed's own objects get the same ids after a reset; what is created afterwards must not
+    // get an id handed out before it (a test holding a stale id would read someone else instead
+    // of a 404): after reset n, ids come from the seed's nth sequence, the same on every run.
+    if (resets > 0) context.random.reseed(epochSeed(config.seed, resets));
     organization = result.organization;
     token = result.token;
     states.booted(result.registries, () => {
@@ -198,6 +226,7 @@ export async function createEmulator(
         secret: config.webhookSecret,
       }),
     );
+    webhooks.epoch(resets);
     ready = true;
     logger.debug({ ms: Math.round(performance.now() - started), customers: customerCount() }, "seeded");
   }
@@ -222,12 +251,14 @@ export async function createEmulator(
     return { organization: created, token: issued.token, scopes: [...issued.scopes] };
   }
 
-  const health = () => ({
+  // Without the control token (when one is set), health says only whether it is up: the seed
+  // would tell which tokens the emulator made.
+  const health = (full: boolean) => ({
     status: ready ? "ready" : "starting",
     version: VERSION,
-    seed: config.seed,
-    organizations: context.store.partitions.size,
-    customers: customerCount(),
+    ...(full
+      ? { seed: config.seed, organizations: context.store.partitions.size, customers: customerCount() }
+      : {}),
   });
 
   const scenarios = {
@@ -272,6 +303,7 @@ export async function createEmulator(
         ...controlHandlers({
           ready: () => ready,
           health,
+          authorized: (authorization) => controlAuthorized(config.controlToken, authorization),
           reset: build,
           createOrganization: newOrganization,
           specs: { polar: polar.text, emulator: emulator.text },
@@ -287,6 +319,7 @@ export async function createEmulator(
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
     defaultApiVersion: config.apiVersion,
     renderInVersion,
+    controlToken: config.controlToken,
   });
 
   let server: Server | undefined;
@@ -328,9 +361,8 @@ export async function createEmulator(
         listening.listen(config.port, config.host, () => {
           server = listening;
           void warmUp([...apiOperations, ...controlOperations]);
-          const { port } = listening.address() as AddressInfo;
-          const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-          resolve({ url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, server: listening });
+          const { address, port } = listening.address() as AddressInfo;
+          resolve({ url: localUrl(address, port), address: { host: address, port }, server: listening });
         });
       }),
     close: () =>

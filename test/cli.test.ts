@@ -12,7 +12,7 @@ describe("configuration", () => {
   it("uses the defaults", () => {
     expect(resolveConfig([], {}).config).toEqual({
       port: 8000,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       seed: 1337,
       logLevel: "info",
       apiVersion: "2026-04",
@@ -24,6 +24,7 @@ describe("configuration", () => {
         ordering: "polar",
         stateChangedDebounceMs: 0,
         logSize: 10_000,
+        maxPending: 10_000,
         failureThreshold: 10,
       },
     });

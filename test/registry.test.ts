@@ -37,6 +37,7 @@ describe("the registry", () => {
       ...controlHandlers({
         ready: () => true,
         health: () => ({}),
+        authorized: () => true,
         reset: never,
         createOrganization: never,
         specs: { polar: "", emulator: "" },

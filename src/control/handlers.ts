@@ -6,7 +6,10 @@ import type { Organization } from "../store/store.js";
 /** What these operations need from the running emulator. */
 export interface ControlTarget {
   ready(): boolean;
-  health(): Record<string, unknown>;
+  /** The health answer; `full` false: only status and version (a caller without the control token). */
+  health(full: boolean): Record<string, unknown>;
+  /** Whether a request's Authorization header carries the control token (always, when none is set). */
+  authorized(authorization: unknown): boolean;
   reset(): void;
   createOrganization(input: {
     name?: string;
@@ -30,10 +33,11 @@ export type EmulatorControl =
   | "emulator:openapi:emulator";
 
 export const controlHandlers = (target: ControlTarget): Handlers<EmulatorControl> => ({
-  "emulator:health": () => json(target.ready() ? 200 : 503, target.health()),
+  "emulator:health": ({ headers }) =>
+    json(target.ready() ? 200 : 503, target.health(target.authorized(headers.authorization))),
   "emulator:reset": () => {
     target.reset();
-    return json(200, target.health());
+    return json(200, target.health(true));
   },
   "emulator:organizations:list": ({ ctx }) =>
     json(200, { items: [...ctx.store.partitions.values()].map(organizationWire) }),

@@ -7,6 +7,7 @@
  * so one pass over a document lists every problem.
  */
 import { isObject } from "../util/is-object.js";
+import { setOwn } from "../util/own.js";
 
 export type Path = (string | number)[];
 
@@ -204,7 +205,7 @@ export function toJson(value: unknown): unknown {
   if (isObject(value)) {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) result[key] = toJson(item);
+      if (item !== undefined) setOwn(result, key, toJson(item));
     }
     return result;
   }

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Health
-         * @description 200 once the emulator has loaded its seed and is serving; 503 while it is (re)seeding.
+         * @description 200 once the emulator has loaded its seed and is serving; 503 while it is (re)seeding. The one control-plane operation that needs no control token: without it, the answer has only `status` and `version`.
          */
         get: operations["emulator:health"];
         put?: never;
@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Record usage for a customer
-         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event. Answers with the customer's meters after ingestion.
+         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event; the counts add up to at most 10,000 (422 `too_long`). Answers with the customer's meters after ingestion.
          */
         post: operations["emulator:usage:record"];
         delete?: never;
@@ -600,16 +600,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Without the control token (when `--control-token` is set), only `status` and `version`. */
         Health: {
             /** @enum {string} */
             status: "ready" | "starting";
             /** @description The emulator's version. */
             version: string;
             /** @description The seed ids */
-            seed: number;
-            organizations: number;
+            seed?: number;
+            organizations?: number;
             /** @description Customers held */
-            customers: number;
+            customers?: number;
         };
         Organization: {
             /** Format: uuid4 */
@@ -1026,6 +1027,8 @@ export interface components {
             enabled: boolean;
             /** @description Events queued or waiting for a retry. */
             pending: number;
+            /** @description New events skipped since boot because the endpoint already had `max_pending` events waiting (each one logged at warn). */
+            dropped: number;
         };
         WebhookFaultsState: {
             duplicate: boolean;
@@ -1050,6 +1053,8 @@ export interface components {
                 ordering: "polar" | "strict";
                 state_changed_debounce_ms: number;
                 log_size: number;
+                /** @description Events one endpoint may have waiting. */
+                max_pending: number;
             };
             endpoints: components["schemas"]["WebhookEndpointView"][];
         };

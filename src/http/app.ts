@@ -5,7 +5,7 @@
  *   → auth (401/403) → schema validation (422) → handler → reply
  *
  * The public API (`/v1/...`) and the control plane (`/_emulator/...`) share it; the control plane
- * has no auth and no Polar-Version.
+ * has no Polar-Version, and no auth unless a control token is set (then checked before routing).
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -20,6 +20,7 @@ import type { AnyHandler, Call, OperationId, Reply } from "../resources/operatio
 import type { AccessToken } from "../store/store.js";
 import { authenticate } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
+import { ControlUnauthorized, controlAuthorized, HEALTH_PATH } from "./control-auth.js";
 import type { OperationInfo } from "./operations.js";
 import { shapeQuery } from "./query.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -46,6 +47,8 @@ export interface AppOptions {
   defaultApiVersion: ApiVersion;
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
+  /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
+  controlToken?: string;
 }
 
 /**
@@ -141,6 +144,14 @@ export function createHandler(options: AppOptions): RequestHandler {
     try {
       const { path, search } = splitUrl(url);
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+      // The control plane's token is checked before routing: without it, nothing under
+      // /_emulator says what exists there.
+      if (
+        control &&
+        path !== HEALTH_PATH &&
+        !controlAuthorized(options.controlToken, req.headers.authorization)
+      )
+        throw new ControlUnauthorized();
       let apiVersion = options.defaultApiVersion;
       if (!control) {
         // An empty header counts as none; a version Polar does not serve is a 404 on every route,
@@ -215,6 +226,11 @@ export function createHandler(options: AppOptions): RequestHandler {
         sendError(res, failure);
         return;
       }
+      if (clientGone(req, failure)) {
+        // The client hung up mid-request (mid-body, usually): nothing to answer, nothing wrong here.
+        logger.debug({ method: req.method, url: logged }, "client disconnected");
+        return;
+      }
       logger.error({ err: failure, method: req.method, url: logged }, "[polar-emulator] unexpected error");
       if (!res.headersSent) {
         send(res, { status: 500, json: { error: "InternalServerError", detail: "Internal Server Error" } });
@@ -241,4 +257,17 @@ export function createApp(handler: RequestHandler, logger: Logger): Express {
     lastResort(logger, failure, req, res),
   );
   return app;
+}
+
+/** Whether a failure is the client closing the connection (aborted body, reset socket). */
+export function clientGone(req: IncomingMessage, failure: unknown): boolean {
+  const code =
+    typeof failure === "object" && failure !== null && "code" in failure ? failure.code : undefined;
+  return (
+    code === "ECONNRESET" ||
+    code === "ECONNABORTED" ||
+    code === "EPIPE" ||
+    (failure instanceof Error && failure.message === "aborted") ||
+    req.socket.destroyed
+  );
 }

@@ -70,7 +70,34 @@ export function parseJsonBody(text: string): unknown {
     ]);
   }
   if (depthOf(parsed) > MAX_JSON_DEPTH) throw new BodyParsingError();
+  const infinite = nonFinitePath(parsed);
+  if (infinite !== undefined)
+    // Python's json reads 1e309 as inf and pydantic's float takes it, but Polar cannot store it
+    // (JSON `Infinity` is not valid in Postgres' jsonb: a 500 there). No 5xx from user input here:
+    // the 422 pydantic words for a float that must be finite (docs/decisions.md).
+    throw new RequestValidationError([
+      {
+        type: "finite_number",
+        loc: ["body", ...infinite.path],
+        msg: "Input should be a finite number",
+        input: infinite.value > 0 ? "inf" : "-inf",
+      },
+    ]);
   return parsed;
+}
+
+/** Where a parsed body holds a number JSON cannot carry (`1e309` parses to Infinity), if anywhere. */
+function nonFinitePath(value: unknown): { path: (string | number)[]; value: number } | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop() as [unknown, (string | number)[]];
+    if (typeof item === "number" && !Number.isFinite(item)) return { path, value: item };
+    if (Array.isArray(item)) {
+      for (const [index, child] of item.entries()) stack.push([child, [...path, index]]);
+    } else if (typeof item === "object" && item !== null)
+      for (const [key, child] of Object.entries(item)) stack.push([child, [...path, key]]);
+  }
+  return undefined;
 }
 
 /**
@@ -94,7 +121,24 @@ export async function readBody(req: IncomingMessage, requireLength: boolean): Pr
     if (size > MAX_BODY_BYTES) throw new RequestBodyTooLarge();
     chunks.push(buffer);
   }
-  return size === 0 ? undefined : Buffer.concat(chunks).toString("utf8");
+  if (size === 0) return undefined;
+  // Starlette hands FastAPI the bytes and Python's json.loads decodes them: bytes that are not
+  // UTF-8 raise UnicodeDecodeError, which FastAPI answers 400 (it is not a JSONDecodeError).
+  try {
+    return STRICT_UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyParsingError();
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether yaml refused a document for its aliases (a "billion laughs"): it throws a
+ * ReferenceError, not a YAMLParseError, for that.
+ */
+export function isAliasBomb(error: unknown): error is Error {
+  return error instanceof ReferenceError && /alias/i.test(error.message);
 }
 
 /** Content types the control plane reads as YAML (fixtures and snapshots); Polar's API never does. */
@@ -109,6 +153,16 @@ export function parseYamlBody(text: string): unknown {
   try {
     return parseYaml(text, { maxAliasCount: 1000 }) ?? null;
   } catch (error) {
+    if (isAliasBomb(error))
+      throw new RequestValidationError([
+        {
+          type: "yaml_invalid",
+          loc: ["body"],
+          msg: "YAML decode error",
+          input: {},
+          ctx: { error: error.message },
+        },
+      ]);
     if (!(error instanceof YAMLParseError)) throw error;
     const line = error.linePos?.[0];
     throw new RequestValidationError([

@@ -18,7 +18,8 @@ export function shapeQuery(
   const shaped: Record<string, unknown> = {};
   for (const [name, spec] of info.query) {
     if (spec.deepObject) {
-      const object: Record<string, string | string[]> = {};
+      // No prototype: `metadata[__proto__]` and `metadata[constructor]` are keys like any other.
+      const object: Record<string, string | string[]> = Object.create(null);
       for (const [key, value] of search) {
         // Polar reads `metadata[key]` with re.match(r"metadata\[([^\]]+)\]"): the key ends at the first `]`.
         const match = key.startsWith(`${name}[`)

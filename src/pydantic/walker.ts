@@ -7,6 +7,7 @@
 import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import { resolvePointer } from "../util/json-pointer.js";
+import { setOwn } from "../util/own.js";
 import { AJV_DATETIME } from "./ajv.js";
 import { pydanticEmail } from "./email.js";
 import { enumMemberRepr, unionMemberLabel } from "./labels.js";
@@ -297,11 +298,11 @@ export class ModelWalker {
       if (isObject(schema.additionalProperties)) {
         const outcome = this.node(schema.additionalProperties, item, [...loc, key], undefined);
         append(errors, outcome.errors);
-        value[outKey] = outcome.value;
+        setOwn(value, outKey, outcome.value);
         exact &&= outcome.exact && outKey === key;
         nul ||= outcome.nul;
       } else {
-        value[outKey] = item;
+        setOwn(value, outKey, item);
       }
     }
     if (errors.length > 0) return { errors, value: data, exact: false, nul: false };

@@ -66,6 +66,8 @@ export function parseFixtureText(text: string, source: string): unknown {
         "is not valid YAML",
       );
     }
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new FixtureError(source, [problem([], "yaml_invalid", error.message, {})], "is not valid YAML");
     throw error;
   }
 }

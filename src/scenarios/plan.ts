@@ -93,10 +93,10 @@ class Checker implements FixtureChecker {
 
   fixedId(kind: FixtureKind | "subscriptions", id: unknown, path: Path): void {
     if (typeof id !== "string") return;
-    const held =
-      kind === "subscriptions"
-        ? this.partition.subscriptions.has(id)
-        : sectionOf(kind).holds(this.partition, id);
+    // Ids are global in Polar: one held by any organization is taken, not only this one's.
+    const holds = (partition: Partition) =>
+      kind === "subscriptions" ? partition.subscriptions.has(id) : sectionOf(kind).holds(partition, id);
+    const held = [...this.target.store.partitions.values()].some(holds);
     const given = this.ids.get(kind) ?? new Set<string>();
     if (held || given.has(id))
       this.add(path, "value_error", `A ${kind.replace(/s$/, "")} with this id already exists`, id);

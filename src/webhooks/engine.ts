@@ -16,10 +16,13 @@ import {
   usesStandardSignature,
 } from "./endpoints.js";
 import {
+  dropEvent,
   type Job,
   type Lane,
   laneBusy,
+  laneView,
   latestAllFailed,
+  logRetry,
   newLane,
   pendingOf,
   skipPending,
@@ -35,11 +38,12 @@ import {
 import { chatPayload, externalCustomerIdOf, rawPayloads, statusErrorText } from "./payload.js";
 import { type DeliverySettings, type Faults, retryDelay } from "./settings.js";
 import { type SigningKeyRule, signedHeaders } from "./signing.js";
-import { post } from "./transport.js";
+import { AgentPool, post } from "./transport.js";
 
 export class WebhookEngine {
   readonly log: DeliveryLog;
   private readonly lanes = new Map<string, Lane>();
+  readonly agents = new AgentPool(); // per endpoint: a hanging receiver never holds another's sockets
   private readonly debounced = new Debouncer((event) => this.fanOut(event));
   private random: Random;
   private unsubscribe: (() => void) | undefined;
@@ -65,9 +69,14 @@ export class WebhookEngine {
     this.random = new Random(WebhookEngine.seedOf(seed));
   }
 
-  /** The engine's own random sequence: endpoints and secrets do not shift the domain's ids. */
-  private static seedOf(seed: number): number {
-    return (seed ^ 0x77686b73) >>> 0;
+  /** The engine's own random sequence (endpoints and secrets do not shift the domain's ids). */
+  private static seedOf(seed: number, epoch = 0): number {
+    return (seed ^ 0x77686b73 ^ Math.imul(epoch, 0x9e3779b1)) >>> 0;
+  }
+
+  /** After full reset n ≥ 1, once the boot endpoints exist: ids from a sequence of that reset's own. */
+  epoch(n: number): void {
+    if (n > 0) this.random = new Random(WebhookEngine.seedOf(this.seed, n));
   }
 
   /** Listens to a domain's event bus (a full reset brings a new one). */
@@ -111,8 +120,8 @@ export class WebhookEngine {
   }
 
   /** Every organization's endpoints, oldest first, with what each has waiting. */
-  allEndpoints(): { endpoint: EndpointRecord; pending: number }[] {
-    return [...this.lanes.values()].map((lane) => ({ endpoint: lane.endpoint, pending: pendingOf(lane) }));
+  allEndpoints(): { endpoint: EndpointRecord; pending: number; dropped: number }[] {
+    return [...this.lanes.values()].map(laneView);
   }
 
   updateEndpoint(organizationId: string, id: string, patch: EndpointPatch): EndpointRecord {
@@ -140,6 +149,7 @@ export class WebhookEngine {
       stopLane(lane);
     }
     this.lanes.delete(id);
+    this.agents.release(id);
     this.logger.info({ endpointId: id }, "webhook endpoint deleted");
   }
 
@@ -181,6 +191,10 @@ export class WebhookEngine {
         last_http_code: null,
         attempts: 0,
       };
+      if (pendingOf(lane) >= this.settings.maxPending) {
+        dropEvent(lane, record, this.logger, this.settings.maxPending);
+        continue;
+      }
       this.log.addEvent(record);
       lane.events.push(record);
       if (lane.events.length > this.settings.logSize * 1.5) {
@@ -236,7 +250,7 @@ export class WebhookEngine {
         continue;
       }
       const delay = retryDelay(this.settings, job.event.attempts);
-      this.logRetry(lane, job, delivery, delay);
+      logRetry(this.logger, lane, job, delivery, delay);
       if (this.settings.ordering === "strict") {
         lane.backoff = setTimeout(() => {
           lane.backoff = undefined;
@@ -269,25 +283,10 @@ export class WebhookEngine {
         return;
       }
       const next = retryDelay(this.settings, job.event.attempts);
-      this.logRetry(lane, job, delivery, next);
+      logRetry(this.logger, lane, job, delivery, next);
       this.retryLater(lane, job, next);
     }, delay);
     lane.retries.set(timer, job);
-  }
-
-  private logRetry(lane: Lane, job: Job, delivery: DeliveryRecord | undefined, delay: number): void {
-    this.logger.info(
-      {
-        webhookEventId: job.event.id,
-        type: job.event.type,
-        url: lane.endpoint.url,
-        attempt: job.event.attempts,
-        status: delivery?.http_code ?? null,
-        error: delivery?.error ?? null,
-        retryInMs: delay,
-      },
-      "webhook attempt failed, will retry",
-    );
   }
 
   /** Whether an endpoint's deliveries are signed the Standard Webhooks way. */
@@ -320,7 +319,8 @@ export class WebhookEngine {
       apiVersion: event.api_version,
     });
     const clock = performance.now();
-    const inFlight = post(endpoint.url, { ...headers }, event.payload, this.settings.timeoutMs);
+    const agents = this.agents.of(endpoint.id);
+    const inFlight = post(endpoint.url, { ...headers }, event.payload, this.settings.timeoutMs, agents);
     lane.inflight.add(inFlight);
     const outcome = await inFlight.result;
     lane.inflight.delete(inFlight);
@@ -478,6 +478,7 @@ export class WebhookEngine {
   reset(): void {
     for (const lane of this.lanes.values()) stopLane(lane);
     this.lanes.clear();
+    this.agents.releaseAll();
     this.debounced.clear();
     this.log.reset();
     this.random = new Random(WebhookEngine.seedOf(this.seed));

@@ -1,6 +1,8 @@
 /** One endpoint's outbox (a lane) and the jobs in it. */
+
+import type { Logger } from "pino";
 import type { EndpointRecord } from "./endpoints.js";
-import type { DeliveryKind, WebhookEventRecord } from "./log.js";
+import type { DeliveryKind, DeliveryRecord, WebhookEventRecord } from "./log.js";
 import type { InFlight } from "./transport.js";
 
 export interface Job {
@@ -24,6 +26,13 @@ export interface Lane {
   burst: Job[] | undefined;
   /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
   events: WebhookEventRecord[];
+  /** New events skipped because the endpoint had `maxPending` events waiting. */
+  dropped: number;
+}
+
+/** What the control plane shows of an endpoint's lane. */
+export function laneView(lane: Lane): { endpoint: EndpointRecord; pending: number; dropped: number } {
+  return { endpoint: lane.endpoint, pending: pendingOf(lane), dropped: lane.dropped };
 }
 
 export function pendingOf(lane: Lane): number {
@@ -41,6 +50,7 @@ export function newLane(endpoint: EndpointRecord): Lane {
     inflight: new Set(),
     burst: undefined,
     events: [],
+    dropped: 0,
   };
 }
 
@@ -82,4 +92,44 @@ export function latestAllFailed(lane: Lane, threshold: number): boolean {
 /** Whether the lane has anything queued, in flight, waiting for a retry or collecting a burst. */
 export function laneBusy(lane: Lane): boolean {
   return lane.busy || lane.queue.length > 0 || lane.retries.size > 0 || lane.burst !== undefined;
+}
+
+/**
+ * The endpoint has `maxPending` events waiting: a new one is not kept (nor logged as an event,
+ * which would hold its payload); a warning on the first and every 1,000th after.
+ */
+export function dropEvent(lane: Lane, record: WebhookEventRecord, logger: Logger, maxPending: number): void {
+  lane.dropped++;
+  if (lane.dropped % 1000 === 1 || maxPending < 1000)
+    logger.warn(
+      {
+        endpointId: lane.endpoint.id,
+        url: lane.endpoint.url,
+        type: record.type,
+        pending: pendingOf(lane),
+        dropped: lane.dropped,
+      },
+      "webhook backlog full: event skipped (the endpoint has --webhook-max-pending events waiting)",
+    );
+}
+
+export function logRetry(
+  logger: Logger,
+  lane: Lane,
+  job: Job,
+  delivery: DeliveryRecord | undefined,
+  delay: number,
+): void {
+  logger.info(
+    {
+      webhookEventId: job.event.id,
+      type: job.event.type,
+      url: lane.endpoint.url,
+      attempt: job.event.attempts,
+      status: delivery?.http_code ?? null,
+      error: delivery?.error ?? null,
+      retryInMs: delay,
+    },
+    "webhook attempt failed, will retry",
+  );
 }

@@ -33,6 +33,12 @@ export interface DeliverySettings {
   logSize: number;
   /** Completed events in a row that, all failed, disable an endpoint (Polar: 10). */
   failureThreshold: number;
+  /**
+   * Events one endpoint may have pending (queued or waiting for a retry); a new event past it is
+   * skipped, counted in `dropped` and logged. Polar has no such cap (its queue is a database):
+   * this one keeps memory bounded while a dead receiver waits to be disabled (~17 min and more).
+   */
+  maxPending: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -44,6 +50,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   stateChangedDebounceMs: 0,
   logSize: 10_000,
   failureThreshold: 10,
+  maxPending: 10_000,
 };
 
 /** The wait before attempt n + 1, after failed attempt n (1-based). */

@@ -24,16 +24,58 @@ export interface InFlight {
 /** Response bytes kept: 2048 characters of UTF-8 are at most 8 KiB. */
 const KEEP_BYTES = 8 * 1024;
 
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
-};
+interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/**
+ * Keep-alive agents per endpoint, not per origin: 40 receivers on one host:port that never answer
+ * would otherwise hold every socket of a shared agent and starve a healthy endpoint beside them.
+ * One pool per engine, so emulators in one process never close each other's sockets.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, Agents>();
+
+  of(key: string): Agents {
+    let found = this.agents.get(key);
+    if (!found) {
+      found = {
+        http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
+        https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
+      };
+      this.agents.set(key, found);
+    }
+    return found;
+  }
+
+  /** Closes an endpoint's sockets (deleted, or the engine reset or closed). */
+  release(key: string): void {
+    const found = this.agents.get(key);
+    if (!found) return;
+    this.agents.delete(key);
+    found.http.destroy();
+    found.https.destroy();
+  }
+
+  releaseAll(): void {
+    for (const key of [...this.agents.keys()]) this.release(key);
+  }
+
+  get size(): number {
+    return this.agents.size;
+  }
+}
+
+const shared = new AgentPool();
 
 export function post(
   url: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
+  /** The endpoint's own agents (a shared pair when none is given). */
+  agents: Agents = shared.of(""),
 ): InFlight {
   let cancel = () => {};
   const result = new Promise<PostResult>((resolve) => {

@@ -2390,8 +2390,12 @@ async function controlPlane(r: Recorder, seed: Seed, discordId: string): Promise
   await r.get("after the reset: products", "/v1/products/?limit=100");
   await r.get("after the reset: customer meters", "/v1/customer-meters/?limit=100");
   await r.get("after the reset: a created organization's token is gone", "/v1/customers/", asTokenly);
-  await r.post("after the reset: a customer gets the first new id again", "/v1/customers/", {
-    email: "golden.one@example.com",
-  });
+  await r.post(
+    "after the reset: a customer gets a new id, never one handed out before the reset",
+    "/v1/customers/",
+    {
+      email: "golden.one@example.com",
+    },
+  );
   await r.post("after the reset: resume delivery (nothing to send)", "/_emulator/webhooks/resume");
 }

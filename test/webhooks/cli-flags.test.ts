@@ -3,12 +3,13 @@
  * over defaults, clear usage errors), and the real CLI booting endpoints from --webhook-url that
  * get signed deliveries, show in the banner and the API, and survive POST /_emulator/reset.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { validateEvent } from "@polar-sh/sdk/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig, UsageError } from "../../src/config.js";
 import { DEFAULT_DELIVERY_SETTINGS } from "../../src/webhooks/settings.js";
+import { type Booted, boot, stop } from "../cli-process.js";
 import { type Received, type Receiver, startReceiver } from "./receiver.js";
 
 const tsx = ["--import", "tsx", "src/cli.ts"];
@@ -104,6 +105,7 @@ describe("resolveConfig: webhook flags", () => {
       stateChangedDebounceMs: 1000,
     });
     expect(resolved(["--state-changed-debounce", "250"]).settings.stateChangedDebounceMs).toBe(250);
+    expect(usageError(["--webhook-max-pending", "0"]).message).toMatch(/--webhook-max-pending must be/);
     expect(resolved(["--webhook-timeout", "2s"]).settings.timeoutMs).toBe(2000);
     expect(usageError(["--webhook-max-attempts", "0"]).message).toMatch(/--webhook-max-attempts must be/);
     expect(usageError(["--webhook-max-attempts", "many"]).message).toMatch(/--webhook-max-attempts/);
@@ -144,6 +146,7 @@ describe("resolveConfig: webhook flags", () => {
       POLAR_EMULATOR_WEBHOOK_SIGNING: "standard",
       POLAR_EMULATOR_WEBHOOK_ORDERING: "polar",
       POLAR_EMULATOR_WEBHOOK_LOG_SIZE: "200",
+      POLAR_EMULATOR_WEBHOOK_MAX_PENDING: "500",
       POLAR_EMULATOR_STATE_CHANGED_DEBOUNCE: "2s",
     };
     expect(resolved([], env)).toEqual({
@@ -158,6 +161,7 @@ describe("resolveConfig: webhook flags", () => {
         stateChangedDebounceMs: 2000,
         logSize: 200,
         failureThreshold: 10,
+        maxPending: 500,
       },
     });
     const flags = [
@@ -177,6 +181,8 @@ describe("resolveConfig: webhook flags", () => {
       "strict",
       "--webhook-log-size",
       "300",
+      "--webhook-max-pending",
+      "2000",
       "--state-changed-debounce",
       "0",
     ];
@@ -192,6 +198,7 @@ describe("resolveConfig: webhook flags", () => {
         stateChangedDebounceMs: 0,
         logSize: 300,
         failureThreshold: 10,
+        maxPending: 2000,
       },
     });
     // An empty variable counts as unset.
@@ -231,58 +238,6 @@ function run(args: string[]): Promise<Run> {
         resolve({ status, stdout, stderr });
       },
     );
-  });
-}
-
-interface Booted {
-  child: ChildProcess;
-  url: string;
-  token: string;
-  banner: string;
-}
-
-/** Starts the CLI and resolves once its banner is out. */
-function boot(args: string[]): Promise<Booted> {
-  const child = spawn(process.execPath, [...tsx, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, POLAR_EMULATOR_WEBHOOK_URL: "", POLAR_EMULATOR_WEBHOOK_SECRET: "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the CLI printed no banner within 60 s:\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the CLI exited (${code}) before its banner:\n${stdout}\n${stderr}`));
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      if (!stdout.includes("control plane")) return;
-      const url = /is listening on (http:\/\/\S+)/.exec(stdout)?.[1];
-      const token = /access token\s+(polar_oat_[A-Za-z0-9]{43})/.exec(stdout)?.[1];
-      if (!url || !token) return;
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      resolve({ child, url, token, banner: stdout });
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }
 

@@ -11,10 +11,27 @@ import { type EventsIngestBody, ingestEvents } from "./service.js";
 
 export type EventControl = "emulator:usage:record";
 
+/**
+ * Events one usage call may ingest once `count` is expanded: 1,000 × `count: 10000` would be ten
+ * million (minutes of a blocked event loop, then out of memory). 10,000 take ~0.2 s.
+ */
+export const MAX_USAGE_EVENTS = 10_000;
+
 export const eventControl = (services: Services): Handlers<EventControl> => ({
   "emulator:usage:record": ({ ctx, body }) => {
     const customer = customerOf(ctx, services, body);
     const partition = ctx.store.partition(customer.organization_id);
+    const total = body.events.reduce((sum, event) => sum + (event.count ?? 1), 0);
+    if (total > MAX_USAGE_EVENTS)
+      throw new RequestValidationError([
+        {
+          type: "too_long",
+          loc: ["body", "events"],
+          msg: `List should have at most ${MAX_USAGE_EVENTS} items after validation, not ${total}`,
+          input: body.events,
+          ctx: { field_type: "List", max_length: MAX_USAGE_EVENTS, actual_length: total },
+        },
+      ]);
     const batch = body.events.flatMap((event) =>
       Array.from({ length: event.count ?? 1 }, (_, index) => ({
         name: event.name,

@@ -44,8 +44,9 @@ function status(engine: WebhookEngine) {
       ordering: settings.ordering,
       state_changed_debounce_ms: settings.stateChangedDebounceMs,
       log_size: settings.logSize,
+      max_pending: settings.maxPending,
     },
-    endpoints: engine.allEndpoints().map(({ endpoint, pending }) => ({
+    endpoints: engine.allEndpoints().map(({ endpoint, pending, dropped }) => ({
       id: endpoint.id,
       organization_id: endpoint.organization_id,
       url: endpoint.url,
@@ -55,6 +56,7 @@ function status(engine: WebhookEngine) {
       events: [...endpoint.events],
       enabled: endpoint.enabled,
       pending,
+      dropped,
     })),
   };
 }

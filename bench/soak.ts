@@ -1,0 +1,300 @@
+/**
+ * `npm run bench:soak`: the emulator under a long mixed load, watched for memory that keeps
+ * growing. Loopback only (the emulator and every receiver listen on 127.0.0.1) and bounded: it
+ * stops after BENCH_SOAK_DURATION (default 10m; `90s`, `3m`, or seconds) and kills what it started.
+ *
+ * The emulator runs as the real CLI (`src/cli.ts`, --log-level warn, default delivery settings).
+ * BENCH_SOAK_CONCURRENCY workers (default 16) each use an organization of their own and loop over
+ * a mix of calls (create, get, list, update a customer, ingest an event, read its state, a
+ * control-plane usage call), resetting their organization every BENCH_SOAK_RESET (default 60s), as
+ * a test suite does between files. One more organization, never reset, carries the webhook
+ * traffic: a few customers created and updated per second, delivered to a healthy receiver, to
+ * one that answers 500 and to a port where nothing listens (retried on Polar's schedule, held by
+ * --webhook-max-pending).
+ *
+ * Every 10 s: the emulator's RSS (warm-up: the first BENCH_SOAK_WARMUP, default 120s). At the end: a table and a small chart of the samples, the
+ * requests and their latency, errors (unexpected statuses, socket errors) and lost events (events
+ * for the healthy receiver that never reached it). The goal: RSS flat within ±10% after warm-up,
+ * 0 errors, 0 lost events. Exits 1 when anything went wrong.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { freePort, installCleanupHooks, memoryOf, round, spawnTs, stop } from "./children.js";
+import { fmt, printReport, table } from "./format.js";
+
+function seconds(text: string | undefined, fallback: number): number {
+  if (!text) return fallback;
+  const match = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text} (e.g. 90s, 3m, 600)`);
+  return Number(match[1]) * (match[2] === "m" ? 60 : 1);
+}
+
+const DURATION = seconds(process.env.BENCH_SOAK_DURATION, 600);
+const CONCURRENCY = Number(process.env.BENCH_SOAK_CONCURRENCY ?? 16);
+const RESET_EVERY = seconds(process.env.BENCH_SOAK_RESET, 60);
+const SAMPLE_EVERY = 10;
+/** Samples before this are warm-up: the bounded logs (10,000 events, deliveries) fill up first. */
+const WARMUP = seconds(process.env.BENCH_SOAK_WARMUP, 120);
+
+interface Counters {
+  requests: number;
+  errors: number;
+  latencies: number[];
+  errorSamples: string[];
+}
+const counters: Counters = { requests: 0, errors: 0, latencies: [], errorSamples: [] };
+
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  expected: number[],
+): Promise<{ status: number; json: unknown }> {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    counters.requests++;
+    if (counters.latencies.length < 2_000_000) counters.latencies.push(performance.now() - started);
+    if (!expected.includes(res.status)) {
+      counters.errors++;
+      if (counters.errorSamples.length < 10)
+        counters.errorSamples.push(`${method} ${path} → ${res.status} ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  } catch (error) {
+    counters.requests++;
+    counters.errors++;
+    if (counters.errorSamples.length < 10) counters.errorSamples.push(`${method} ${path} → ${String(error)}`);
+    return { status: 0, json: null };
+  }
+}
+
+/** A receiver on 127.0.0.1: counts distinct webhook-ids, answers `status`. */
+async function receiver(status: number): Promise<{ server: Server; url: string; ids: Set<string> }> {
+  const ids = new Set<string>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const id = req.headers["webhook-id"];
+      if (typeof id === "string") ids.add(id);
+      res.writeHead(status).end(status === 200 ? "ok" : "nope");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, ids };
+}
+
+function chart(samples: { t: number; rss: number }[]): string[] {
+  const max = Math.max(...samples.map((s) => s.rss));
+  const min = Math.min(...samples.map((s) => s.rss));
+  return samples.map(
+    (s) =>
+      `  ${String(s.t).padStart(5)} s ${"#".repeat(Math.max(1, Math.round((s.rss / max) * 50)))} ${fmt(s.rss, 0)}${s.rss === min ? " (min)" : s.rss === max ? " (max)" : ""}`,
+  );
+}
+
+async function main(): Promise<void> {
+  installCleanupHooks();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const emulator = spawnTs(
+    "src/cli.ts",
+    ["--port", String(port), "--host", "127.0.0.1", "--log-level", "warn"],
+    {
+      POLAR_EMULATOR_WEBHOOK_URL: "",
+      POLAR_EMULATOR_WEBHOOK_SECRET: "",
+    },
+  );
+  for (let i = 0; ; i++) {
+    if (emulator.hasExited()) throw new Error(`the emulator exited:\n${emulator.output()}`);
+    const ok = await fetch(`${base}/_emulator/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 600) throw new Error("the emulator did not start within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.error(`[soak] emulator pid ${emulator.pid} on ${base}; ${DURATION} s, ${CONCURRENCY} workers`);
+
+  const healthy = await receiver(200);
+  const failing = await receiver(500);
+  const refused = `http://127.0.0.1:${await freePort()}/hook`;
+  const hooks = (await call(base, "POST", "/_emulator/organizations", undefined, { name: "hooks" }, [201]))
+    .json as {
+    organization: { id: string };
+    token: string;
+  };
+  for (const url of [healthy.url, failing.url, refused])
+    await call(
+      base,
+      "POST",
+      "/v1/webhooks/endpoints",
+      hooks.token,
+      { url, format: "raw", events: ["customer.created", "customer.updated"] },
+      [201],
+    );
+  let hookWrites = 0;
+
+  const deadline = Date.now() + DURATION * 1000;
+  const samples: { t: number; rss: number }[] = [];
+  const started = Date.now();
+  const sampler = setInterval(() => {
+    const memory = memoryOf(emulator.pid);
+    if (memory) samples.push({ t: Math.round((Date.now() - started) / 1000), rss: memory.rssMiB });
+    console.error(
+      `[soak] ${Math.round((Date.now() - started) / 1000)} s: RSS ${memory?.rssMiB} MiB, ${counters.requests} requests, ${counters.errors} errors`,
+    );
+  }, SAMPLE_EVERY * 1000);
+
+  const worker = async (n: number) => {
+    const org = (
+      await call(base, "POST", "/_emulator/organizations", undefined, { name: `soak ${n}` }, [201])
+    ).json as {
+      organization: { id: string };
+      token: string;
+    };
+    const customers: string[] = [];
+    let nextReset = Date.now() + RESET_EVERY * 1000;
+    for (let i = 0; Date.now() < deadline; i++) {
+      if (Date.now() > nextReset) {
+        await call(
+          base,
+          "POST",
+          `/_emulator/organizations/${org.organization.id}/reset`,
+          undefined,
+          undefined,
+          [200],
+        );
+        customers.length = 0;
+        nextReset = Date.now() + RESET_EVERY * 1000;
+      }
+      const pick = i % 10;
+      const id = customers[Math.floor(Math.random() * customers.length)];
+      if (pick === 0 || id === undefined) {
+        const res = await call(
+          base,
+          "POST",
+          "/v1/customers/",
+          org.token,
+          { email: `w${n}-${i}@example.com`, metadata: { i } },
+          [201],
+        );
+        if (res.status === 201) customers.push((res.json as { id: string }).id);
+      } else if (pick <= 3) await call(base, "GET", `/v1/customers/${id}`, org.token, undefined, [200]);
+      else if (pick === 4)
+        await call(base, "GET", "/v1/customers/?limit=10&sorting=-created_at", org.token, undefined, [200]);
+      else if (pick === 5)
+        await call(base, "PATCH", `/v1/customers/${id}`, org.token, { metadata: { i } }, [200]);
+      else if (pick === 6)
+        await call(
+          base,
+          "POST",
+          "/v1/events/ingest",
+          org.token,
+          { events: [{ name: "api_call", customer_id: id, metadata: { i } }] },
+          [200],
+        );
+      else if (pick === 7) await call(base, "GET", `/v1/customers/${id}/state`, org.token, undefined, [200]);
+      else if (pick === 8)
+        await call(
+          base,
+          "POST",
+          "/_emulator/usage",
+          undefined,
+          { customer_id: id, events: [{ name: "api_call", count: 5 }] },
+          [200],
+        );
+      else if (n === 0) {
+        // The webhook organization: a create or an update, each one event per endpoint.
+        const res = await call(
+          base,
+          "POST",
+          "/v1/customers/",
+          hooks.token,
+          { email: `h-${i}@example.com` },
+          [201],
+        );
+        if (res.status === 201) hookWrites++;
+        const patched = await call(
+          base,
+          "PATCH",
+          `/v1/customers/${(res.json as { id: string }).id}`,
+          hooks.token,
+          { name: "x" },
+          [200],
+        );
+        if (patched.status === 200) hookWrites++;
+      } else await call(base, "GET", "/v1/customers/?limit=1", org.token, undefined, [200]);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, n) => worker(n)));
+  clearInterval(sampler);
+  const loadSeconds = (Date.now() - started) / 1000;
+
+  // Wait for the healthy receiver to get everything (up to 30 s).
+  for (let i = 0; i < 300 && healthy.ids.size < hookWrites; i++) await new Promise((r) => setTimeout(r, 100));
+  const status = (await call(base, "GET", "/_emulator/webhooks", undefined, undefined, [200])).json as {
+    endpoints: { url: string; pending: number; dropped: number }[];
+  };
+  const final = memoryOf(emulator.pid);
+  await stop(emulator);
+  healthy.server.close();
+  failing.server.close();
+
+  const sorted = counters.latencies.sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  const afterWarmup = samples.filter((s) => s.t >= WARMUP);
+  const flat = afterWarmup.length > 1 ? afterWarmup : samples;
+  const spread =
+    flat.length > 0
+      ? (Math.max(...flat.map((s) => s.rss)) / Math.min(...flat.map((s) => s.rss)) - 1) * 100
+      : Number.NaN;
+  const lost = hookWrites - healthy.ids.size;
+  const out = [
+    `polar-emulator soak: ${round(loadSeconds, 0)} s, ${CONCURRENCY} workers, organizations reset every ${RESET_EVERY} s`,
+    "",
+    table(
+      ["t (s)", "RSS (MiB)"],
+      samples.map((s) => [String(s.t), fmt(s.rss, 1)]),
+    ),
+    "",
+    ...chart(samples),
+    "",
+    `  requests ${counters.requests} (${fmt(counters.requests / loadSeconds, 0)}/s), latency p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(sorted.at(-1))} ms`,
+    `  RSS after warm-up (t ≥ ${WARMUP} s): spread ${fmt(spread)}% (min to max); final ${fmt(final?.rssMiB)} MiB, peak ${fmt(final?.peakMiB)} MiB`,
+    `  webhooks: ${hookWrites} events for the healthy receiver, ${healthy.ids.size} received (lost ${lost}); ${failing.ids.size} attempts reached the 500 receiver`,
+    ...status.endpoints.map((e) => `    ${e.url}: pending ${e.pending}, dropped ${e.dropped}`),
+    `  errors ${counters.errors}`,
+    ...counters.errorSamples.map((s) => `    ${s}`),
+    JSON.stringify({
+      seconds: round(loadSeconds, 0),
+      requests: counters.requests,
+      errors: counters.errors,
+      lost,
+      spreadPct: round(spread, 1),
+      samples,
+    }),
+  ];
+  const problems = [
+    ...(counters.errors > 0 ? [`${counters.errors} errors`] : []),
+    ...(lost !== 0 ? [`${lost} events lost for the healthy receiver`] : []),
+  ];
+  printReport(out, problems, `0 errors, 0 lost events; RSS spread after warm-up ${fmt(spread)}%`);
+  process.exit(problems.length > 0 ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
