@@ -26,6 +26,14 @@ KNOWN_EXTRA_KEYS = {
     "uses_standard_webhook_signature",
     "start_timestamp",
     "end_timestamp",
+    # An order's deprecated fields: hidden from Polar's schema (SkipJsonSchema in
+    # server/polar/order/schemas.py) but sent, and required by @polar-sh/sdk 0.32's Order.
+    "amount",
+    "from_balance_amount",
+    "product_price",
+    "product_price_id",
+    "user",
+    "user_id",
 }
 
 

@@ -68,6 +68,9 @@ const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {
     "embed_hosts_enforced",
   ],
   OrganizationFeatureSettings: ["seat_based_pricing_enabled", "unit_based_pricing_enabled"],
+  // An order's deprecated fields, hidden from Polar's schema (`SkipJsonSchema` in
+  // server/polar/order/schemas.py) but serialized all the same.
+  Order: ["product_price_id", "user_id", "user", "product_price", "amount", "from_balance_amount"],
 };
 
 const PROBE = path.join(ROOT, "test", "sdk", "__sdk_v1_shape_probe__.ts");

@@ -66,12 +66,13 @@ const UNKNOWN_TO_SDK_049 = ["subscription.cycled"];
  * SDK 0.32 cannot parse any payload that carries a product: it requires the legacy price fields
  * `type` and `recurring_interval`, which Polar's current ProductPrice no longer has (only a
  * LegacyRecurringProductPrice does), so product.* and every subscription.* payload (it embeds the
- * product and its prices) fail with SDKValidationError, against Polar as against the emulator;
- * so does every order.* payload (it embeds the product too). Its user subscribes to what the
- * adapter can handle: customers, benefits, benefit grants and refunds.
+ * product and its prices) fail with SDKValidationError, against Polar as against the emulator.
+ * Order payloads parse (their product carries no prices; 0.32 needs the `amount` and `user_id`
+ * Polar still sends). Its user subscribes to what the adapter can handle: customers, benefits,
+ * benefit grants, orders and refunds.
  */
 const EXPRESS_TYPES = DOMAIN_TYPES.filter(
-  (type) => !UNKNOWN_TO_SDK_032.includes(type) && !/^(product|subscription|order)\./.test(type),
+  (type) => !UNKNOWN_TO_SDK_032.includes(type) && !/^(product|subscription)\./.test(type),
 );
 
 const PATH = "/webhooks/polar";

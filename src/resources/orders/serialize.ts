@@ -6,14 +6,39 @@
 import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { Partition } from "../context.js";
-import { serializeCustomer } from "../customers/serialize.js";
+import { avatarUrl, serializeCustomer } from "../customers/serialize.js";
 import { serializeDiscountBase } from "../discounts/serialize.js";
-import { productBaseWire } from "../products/serialize.js";
+import { type PriceWire, productBaseWire, serializePrice } from "../products/serialize.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { type OrderItemRecord, type OrderRecord, PAID } from "./table.js";
 
-export type OrderWire = Schemas["Order"];
+/**
+ * Fields Polar still sends though its schema hides them (`SkipJsonSchema`, deprecated, in
+ * order/schemas.py): older clients require some (`@polar-sh/sdk` 0.32's Order: `amount`,
+ * `user_id`, so `@polar-sh/express` 0.3 parses order webhooks only with them).
+ */
+interface LegacyOrderFields {
+  product_price_id: string | null;
+  user_id: string;
+  user: {
+    id: string;
+    email: string | null;
+    public_name: string;
+    avatar_url: string | null;
+    github_username: null;
+  };
+  product_price: PriceWire | null;
+  amount: number;
+  from_balance_amount: number;
+}
+
+export type OrderWire = Schemas["Order"] & LegacyOrderFields;
 type OrderSubscriptionWire = Schemas["OrderSubscription"];
+
+/** Python's `text[0]`: the first code point, or undefined for no (or empty) text. */
+function firstCharacter(text: string | null): string | undefined {
+  return text ? Array.from(text)[0] : undefined;
+}
 
 export function totalAmount(order: OrderRecord): number {
   return order.net_amount + order.tax_amount;
@@ -98,6 +123,11 @@ export function serializeOrder(partition: Partition, order: OrderRecord): OrderW
   const product = order.product_id === null ? undefined : partition.products.get(order.product_id);
   const subscription =
     order.subscription_id === null ? undefined : partition.subscriptions.get(order.subscription_id);
+  // `legacy_product_price`: the first item's price, for an order of a product.
+  const priceId = product
+    ? (order.items.find((item) => item.product_price_id !== null)?.product_price_id ?? null)
+    : null;
+  const price = priceId === null ? undefined : product?.prices.find((candidate) => candidate.id === priceId);
   return {
     id: order.id,
     created_at: iso(order.created_at),
@@ -124,6 +154,7 @@ export function serializeOrder(partition: Partition, order: OrderRecord): OrderW
     units: null,
     customer_id: order.customer_id,
     product_id: order.product_id,
+    product_price_id: price ? price.id : null,
     discount_id: order.discount_id,
     subscription_id: order.subscription_id,
     checkout_id: order.checkout_id,
@@ -133,11 +164,23 @@ export function serializeOrder(partition: Partition, order: OrderRecord): OrderW
     platform_fee_amount: order.platform_fee_amount,
     platform_fee_currency: order.platform_fee_currency,
     customer: serializeCustomer(customer),
+    // `legacy_user_id`: the customer's own id (the emulator's customers were never users).
+    user_id: customer.id,
+    user: {
+      id: customer.id,
+      email: customer.email,
+      public_name: firstCharacter(customer.name) ?? firstCharacter(customer.email) ?? "?",
+      avatar_url: avatarUrl(customer.email),
+      github_username: null,
+    },
     product: product ? { metadata: { ...product.metadata }, ...productBaseWire(product) } : null,
+    product_price: price ? serializePrice(partition, price) : null,
     discount: serializeDiscountBase(partition, order.discount_id),
     subscription: subscription ? serializeOrderSubscription(subscription) : null,
     items: order.items.map(serializeItem),
     description: orderDescription(partition, order),
+    amount: order.net_amount,
+    from_balance_amount: order.applied_balance_amount,
     refundable_amount: refundableAmount(order),
     refundable_tax_amount: refundableTaxAmount(order),
   };

@@ -136,7 +136,10 @@ function onUpdated(ctx: Ctx, order: OrderRecord, previous: OrderStatus): void {
  *   a `subscription_cycle` order is stored pending, sends `order.created`, and when `paid` (or
  *   nothing is due) becomes paid with `order.updated`, `order.paid`;
  * - a cycle order that is not paid stays pending: the caller marks the subscription past due
- *   (`failRenewalPayment`). Benefits are not granted here (the checkout or subscription does).
+ *   (`billRenewal` in renewal.ts does). A checkout order with `paid: false` stays pending too.
+ * - `checkoutId`, `metadata`, `customFieldData` are stored as given (a subscription's order
+ *   takes the subscription's metadata by default). Benefits are not granted here: the caller
+ *   (the checkout, `startSubscription`) grants them after the order's events, as Polar does.
  */
 export function placeOrder(ctx: Ctx, input: PlaceOrderInput): OrderRecord {
   const { customer, product, subscription } = input;
