@@ -451,6 +451,12 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
   ]);
   await api("POST", "/v1/events/ingest", { events }, 200);
   await control("/usage", { customer_id: customers[2].id, events: [{ name: "fuzz_call", count: 3 }] });
+  // A partial refund of a paid order, so the refunds list has something to page through.
+  const paid = (await listAll(emulator, "orders")).find(
+    (order) => order.status === "paid" && typeof order.total_amount === "number" && order.total_amount > 100,
+  );
+  expect(paid, "a paid order to refund").toBeDefined();
+  await api("POST", "/v1/refunds/", { order_id: paid?.id, reason: "customer_request", amount: 100 }, 201);
 }
 
 /** Every item of a public list, page after page. */
@@ -531,6 +537,8 @@ async function heldIds(
     organizations: [emulator.organizationId],
     customers: Object.fromEntries(customers.map((item) => [item.id, item.external_id ?? null])),
     recurring_products: ids(products.filter((item) => item.is_recurring && !item.is_archived)),
+    // What a one-time purchase (`POST /_emulator/orders`) takes.
+    one_time_products: ids(products.filter((item) => !item.is_recurring && !item.is_archived)),
     // What `POST /v1/subscriptions/` takes: recurring products whose default (not metered) price is free.
     free_products: ids(
       products.filter((item) => {
@@ -591,6 +599,7 @@ async function prepare(
     "customers",
     "products",
     "recurring_products",
+    "one_time_products",
     "free_products",
     "benefits",
     "meters",
@@ -781,8 +790,11 @@ function expectClean(
   expect(result.code, report).toBe(0);
   expect(summary, `no summary in schemathesis' output\n${report}`).not.toBeNull();
   if (!summary) return;
+  // Operations the spec's own toml leaves out of the run (`enabled = false`, each with its reason).
+  const own = path.join(FUZZ, spec.replace(/\.yaml$/, ".toml"));
+  const excluded = existsSync(own) ? (readFileSync(own, "utf8").match(/^enabled = false$/gm) ?? []).length : 0;
   expect(summary.total, `operations in the spec\n${report}`).toBe(expected.operations);
-  expect(summary.tested, `operations tested\n${report}`).toBe(expected.operations);
+  expect(summary.tested, `operations tested\n${report}`).toBe(expected.operations - excluded);
   // So that an empty or truncated run (a spec that no longer loads its operations, generation
   // that gives up) cannot pass.
   expect(summary.generated, `test cases generated\n${report}`).toBeGreaterThanOrEqual(expected.minCases);

@@ -102,7 +102,7 @@ What they add to a plain `schemathesis run`, so that the run gets past validatio
 The test passes the ids in POLAR_FUZZ_IDS (what the run starts with) and POLAR_FUZZ_BOOT_IDS (the
 seed's, what a reset brings back), JSON objects by kind (see `Held.load`): one kind per collection
 section of a snapshot (the registry's SNAPSHOT_SECTIONS in src/resources/index.ts: `customers`,
-`benefit_grants`, `events` for usage events, …), plus those the test adds (`recurring_products`,
+`benefit_grants`, `events` for usage events, …), plus those the test adds (`recurring_products`, `one_time_products`,
 `webhook_endpoints`, `webhook_events`, `deliveries`, `journal_events`, `organizations`,
 `free_products`, `team_customers`, and `members` with their customer, external id and role; see
 `heldIds` in test/fuzz.test.ts); and the kind of each operation's `id` in
@@ -287,9 +287,12 @@ class Held:
                 self.add("recurring_products", identifier)
                 if _is_free(item):
                     self.add("free_products", identifier)
-            elif item.get("is_archived"):
+            elif not item.get("is_archived"):
+                self.add("one_time_products", identifier)
+            else:
                 self.forget("recurring_products", identifier)
                 self.forget("free_products", identifier)
+                self.forget("one_time_products", identifier)
         elif {"type", "properties", "selectable"} <= item.keys() or {"type", "properties", "deletable"} <= item.keys():
             self.add("benefits", identifier)
         elif {"filter", "aggregation"} <= item.keys():
@@ -1188,7 +1191,7 @@ def _body(case: schemathesis.Case) -> None:
         if "customer_id" not in body and "external_customer_id" not in body and _crc(body) % 4 and customers:
             body["customer_id"] = customers[_crc(body) % len(customers)]
         if "product_id" in body:
-            body["product_id"] = _pick("products", body["product_id"])
+            body["product_id"] = _pick("one_time_products", body["product_id"])
         if "discount_id" in body:
             body["discount_id"] = _pick("discounts", body["discount_id"])
         _customer_ref(body)
@@ -1335,10 +1338,10 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
 # --- Checks and deserializers --------------------------------------------------------------------
 
 # Statuses an operation answers, as Polar does, that Polar's published spec leaves out, with the
-# `error` its body carries. `status_code_conformance` is disabled for these operations in
-# schemathesis.toml; `polar_status_code_conformance` runs in its place there: it allows exactly
+# `error` its body carries. `status_code_conformance` is off in schemathesis.toml and
+# `polar_status_code_conformance` runs in its place: for these operations it allows exactly
 # these statuses with a JSON body naming this error, and applies `status_code_conformance` to
-# every other status.
+# every other status (and to every other operation).
 POLAR_STATUSES: dict[str, dict[int, str]] = {
     # Polar's SubscriptionService.uncancel (server/polar/subscription/service.py):
     # `cancel_at_period_end: false` on an ended subscription raises ResourceUnavailable (410), on
@@ -1351,15 +1354,45 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # Polar's `list_members` (server/polar/member/endpoints.py) parses `customer_id`, a plain string
     # in its spec, with Python's UUID() and raises ResourceNotFound("Invalid customer ID format").
     "GET /v1/members/": {404: "ResourceNotFound"},
+    # POST /v1/orders/ with a valid body: OrderService.create_draft_order (server/polar/order/
+    # service.py) raises OffSessionChargesNotEnabled for an organization without the
+    # `off_session_charges_enabled` feature (none of the emulator's has it). Polar's document
+    # lists 201 and 422 only.
+    "POST /v1/orders/": {403: "OffSessionChargesNotEnabled"},
+    # POST /v1/refunds/: RefundService.create (server/polar/refund/service.py) raises
+    # RevokeSubscriptionBenefitsProhibited (revoke_benefits for a subscription's order) and
+    # RefundUnknownPayment (an order no payment settled). Polar's document lists 201, 403 and 422.
+    "POST /v1/refunds/": {400: "RevokeSubscriptionBenefitsProhibited", 404: "RefundUnknownPayment"},
 }
+
+
+def _body_not_utf8(response: Any) -> bool:
+    """Whether the request's body was bytes that are not UTF-8 (schemathesis sends some)."""
+    raw = getattr(getattr(response, "request", None), "body", None)
+    if not isinstance(raw, bytes):
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# FastAPI's answer to a body its `json.loads` cannot decode as text (fastapi/routing.py: any error
+# reading the body but a JSONDecodeError becomes HTTPException(400)), on every operation with a body.
+NOT_UTF8_BODY = {"detail": "There was an error parsing the body"}
 
 
 @schemathesis.check
 def polar_status_code_conformance(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
-    """`status_code_conformance`, plus the statuses of POLAR_STATUSES for their operations."""
+    """`status_code_conformance`, plus FastAPI's 400 for a body that is not UTF-8 on every operation,
+    plus the statuses of POLAR_STATUSES for their operations."""
+    if response.status_code == 400 and _body_not_utf8(response):
+        assert response.json() == NOT_UTF8_BODY, f"a body that is not UTF-8 must get {NOT_UTF8_BODY!r}"
+        return True
     allowed = POLAR_STATUSES.get(case.operation.label)
     if allowed is None:
-        return None  # status_code_conformance itself runs for every other operation
+        return status_code_conformance(ctx, response, case)
     error = allowed.get(response.status_code)
     if error is None:
         return status_code_conformance(ctx, response, case)

@@ -1647,6 +1647,15 @@ export interface operations {
                     "application/json": components["schemas"]["PolarError"];
                 };
             };
+            /** @description The id is not a UUID. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
     "emulator:orders:receipt-pdf": {
@@ -1676,6 +1685,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description The id is not a UUID. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
