@@ -792,7 +792,9 @@ function expectClean(
   if (!summary) return;
   // Operations the spec's own toml leaves out of the run (`enabled = false`, each with its reason).
   const own = path.join(FUZZ, spec.replace(/\.yaml$/, ".toml"));
-  const excluded = existsSync(own) ? (readFileSync(own, "utf8").match(/^enabled = false$/gm) ?? []).length : 0;
+  const excluded = existsSync(own)
+    ? (readFileSync(own, "utf8").match(/^enabled = false$/gm) ?? []).length
+    : 0;
   expect(summary.total, `operations in the spec\n${report}`).toBe(expected.operations);
   expect(summary.tested, `operations tested\n${report}`).toBe(expected.operations - excluded);
   // So that an empty or truncated run (a spec that no longer loads its operations, generation
