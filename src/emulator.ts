@@ -24,6 +24,7 @@ import { ModelWalker } from "./pydantic/walker.js";
 import type { Ctx } from "./resources/context.js";
 import {
   apiHandlers,
+  HIDDEN_ROUTES,
   newPartition,
   renderInVersion,
   resourceControlHandlers,
@@ -159,12 +160,16 @@ export async function createEmulator(
 
   // `reference_time: now` in a fixture means the boot time, also when a reset builds it again.
   const bootTime = clock.now();
+  // Until the server listens, links point at the configured port on this machine.
+  let listenUrl = `http://127.0.0.1:${config.port}`;
+  const publicUrl = () => config.publicUrl ?? listenUrl;
   function seeded() {
     const fresh: Ctx = {
       store: new Store(newPartition),
       clock,
       random: new Random(config.seed),
       events: new EventBus(),
+      publicUrl,
     };
     const result = seed(fresh, {
       sources,
@@ -284,6 +289,7 @@ export async function createEmulator(
     logger,
     version: VERSION,
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
+    hidden: HIDDEN_ROUTES,
     defaultApiVersion: config.apiVersion,
     renderInVersion,
   });
@@ -325,7 +331,8 @@ export async function createEmulator(
           void warmUp([...apiOperations, ...controlOperations]);
           const { port } = listening.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-          resolve({ url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, server: listening });
+          listenUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+          resolve({ url: listenUrl, server: listening });
         });
       }),
     close: () =>

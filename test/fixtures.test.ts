@@ -739,6 +739,8 @@ describe("resetting one organization", () => {
       members: 0,
       subscriptions: 0,
       benefit_grants: 0,
+      checkouts: 0,
+      checkout_links: 0,
       customer_meters: 0,
       event_types: 0,
       events: 0,

@@ -201,6 +201,8 @@ describe("snapshot → reset → restore", () => {
       "members",
       "subscriptions",
       "benefit_grants",
+      "checkouts",
+      "checkout_links",
       "customer_meters",
       "event_types",
       "events",

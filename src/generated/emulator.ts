@@ -212,6 +212,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_emulator/checkouts/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a checkout
+         * @description Finishes a checkout session without a browser, with the effects of the hosted page's Pay button: an open session is confirmed (its customer found by id, email or external id, or created), then its payment succeeds (the default: the subscription or purchase, benefits granted, the session `succeeded`) or fails (the session back to `open`, as Polar leaves a failed payment). A session the page already confirmed gets its outcome. Answers with the checkout and the events emitted, in order.
+         */
+        post: operations["emulator:checkouts:complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_emulator/benefit-grants": {
         parameters: {
             query?: never;
@@ -656,6 +676,26 @@ export interface components {
             subscription: Record<string, never>;
             events: components["schemas"]["Event"][];
         };
+        CheckoutComplete: {
+            /**
+             * @description What the payment does.
+             * @default succeeded
+             * @enum {string}
+             */
+            outcome?: "succeeded" | "failed";
+            /**
+             * Format: email
+             * @description The buyer's email, for a session that has none yet (else the confirmation refuses it).
+             */
+            customer_email?: string;
+            /** @description The buyer's name */
+            customer_name?: string;
+        };
+        CheckoutCompleted: {
+            /** @description The Checkout */
+            checkout: Record<string, never>;
+            events: components["schemas"]["Event"][];
+        };
         GrantChanged: {
             /** @description The BenefitGrant */
             grant: Record<string, never>;
@@ -1036,7 +1076,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.
@@ -1464,6 +1504,68 @@ export interface operations {
                 };
             };
             /** @description The transition does not apply to the subscription's status. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:checkouts:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CheckoutComplete"];
+            };
+        };
+        responses: {
+            /** @description Completed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutCompleted"];
+                };
+            };
+            /** @description Polar's NotOpenCheckout (succeeded or expired) and other checkout refusals. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description No such checkout. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description Polar's CheckoutCustomerDeleted. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description What the checkout lacks (the customer's email), as Polar's confirmation names it. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -52,6 +52,8 @@ export interface StartSubscriptionInput {
    * product and grants such a product's benefits through seats, not to the customer.
    */
   origin?: "checkout" | "api";
+  /** What a checkout decided (checkouts/complete.ts): its id, discount, seats and amount. */
+  fromCheckout?: { checkoutId: string; discountId: string | null; seats: number | null; amount: number };
 }
 
 export const ACTIVE: ReadonlySet<SubscriptionStatus> = new Set(["trialing", "active"]);
@@ -185,7 +187,8 @@ export function startSubscription(
   const prices = subscriptionPrices(product);
   const seatBased = prices.find((price) => price.amount_type === "seat_based");
   const seats =
-    seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null;
+    input.fromCheckout?.seats ??
+    (seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null);
   const anchorDay = start.getUTCDate();
   let trialEnd: Date | null = null;
   if (status === "trialing") {
@@ -201,7 +204,7 @@ export function startSubscription(
     price_ids: prices.map((price) => price.id),
     created_at: now,
     modified_at: null,
-    amount: amountOf(prices, seats),
+    amount: input.fromCheckout?.amount ?? amountOf(prices, seats),
     currency: prices[0]?.price_currency ?? "usd",
     recurring_interval: product.recurring_interval,
     recurring_interval_count: product.recurring_interval_count ?? 1,
@@ -224,8 +227,8 @@ export function startSubscription(
     pause_at_period_end: false,
     paused_at: null,
     resumes_at: null,
-    discount_id: null,
-    checkout_id: null,
+    discount_id: input.fromCheckout?.discountId ?? null,
+    checkout_id: input.fromCheckout?.checkoutId ?? null,
     seats,
     customer_cancellation_reason: null,
     customer_cancellation_comment: null,
