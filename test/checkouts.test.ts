@@ -324,6 +324,36 @@ describe("checkouts:list, get, update", () => {
   });
 });
 
+describe("checkouts:update refusals", () => {
+  it("changes nothing when any part of an update is refused, and keeps non-null fields sent null", async () => {
+    const t = tenant(ctx.emulator);
+    const p = await product(t);
+    const created = await checkout(t, { products: [p.id], metadata: { keep: "me" } });
+    const refused = await ctx.http
+      .patch(`/v1/checkouts/${String(created.id)}`)
+      .set(t.headers)
+      .send({ metadata: { changed: true }, customer_name: "Nope", seats: 3 });
+    expect(refused.body).toEqual(refusal(["body", "seats"], "Seats can only be set for seat-based pricing."));
+    const unknownDiscount = await ctx.http
+      .patch(`/v1/checkouts/${String(created.id)}`)
+      .set(t.headers)
+      .send({ customer_name: "Nope", discount_id: randomUUID() });
+    expect(unknownDiscount.body).toEqual(refusal(["body", "discount_id"], "Discount does not exist."));
+    const after = await ctx.http.get(`/v1/checkouts/${String(created.id)}`).set(t.headers);
+    expect(after.body).toEqual(created);
+    const nulls = await ctx.http
+      .patch(`/v1/checkouts/${String(created.id)}`)
+      .set(t.headers)
+      .send({ allow_discount_codes: null, require_billing_address: null, is_business_customer: null });
+    expect(nulls.status).toBe(200);
+    expect(nulls.body).toMatchObject({
+      allow_discount_codes: true,
+      require_billing_address: false,
+      is_business_customer: false,
+    });
+  });
+});
+
 describe("the client API by client secret", () => {
   it("reads and updates without authentication, as CheckoutPublic", async () => {
     const t = tenant(ctx.emulator);

@@ -167,11 +167,18 @@ export function applyUpdate(
   ] as const;
   const record = next as unknown as Record<string, unknown>;
   const values = body as Record<string, unknown>;
-  for (const field of plain)
-    if (sent(field) && values[field] !== undefined) record[field] = values[field] ?? null;
+  // Columns that cannot be NULL keep their value when sent null (Polar fails on those, a 500).
+  const notNull = new Set<string>([
+    "is_business_customer",
+    "require_billing_address",
+    "allow_discount_codes",
+  ]);
+  for (const field of plain) {
+    if (!sent(field) || values[field] === undefined) continue;
+    if (values[field] === null && notNull.has(field)) continue;
+    record[field] = values[field] ?? null;
+  }
   if (sent("customer_email") && next.customer_id === null) next.customer_email = body.customer_email ?? null;
-  if (next.allow_trial === null) next.allow_trial = true;
-  if (next.is_business_customer === null) next.is_business_customer = false;
   if (merchant?.metadata !== undefined) next.metadata = { ...merchant.metadata };
   if (merchant?.customer_metadata) next.customer_metadata = { ...merchant.customer_metadata };
   if (body.custom_field_data)
