@@ -324,6 +324,53 @@ describe("checkouts:list, get, update", () => {
   });
 });
 
+describe("seat-based and pay-what-you-want prices", () => {
+  it("prices seats by their tier, within the price's bounds, and a custom amount", async () => {
+    const t = tenant(ctx.emulator);
+    const team = await product(t, {
+      name: "Team",
+      recurring_interval: "month",
+      prices: [
+        {
+          amount_type: "seat_based",
+          seat_tiers: {
+            tiers: [
+              { min_seats: 2, max_seats: 10, price_per_seat: 1000 },
+              { min_seats: 11, max_seats: 20, price_per_seat: 800 },
+            ],
+          },
+        },
+      ],
+    });
+    const defaulted = await checkout(t, { products: [team.id] });
+    expect(defaulted).toMatchObject({ seats: 2, amount: 2000, min_seats: 2, max_seats: 20 });
+    const twelve = await checkout(t, { products: [team.id], seats: 12 });
+    expect(twelve.amount).toBe(9600);
+    const tooMany = await ctx.http
+      .post("/v1/checkouts/")
+      .set(t.headers)
+      .send({ products: [team.id], seats: 21 });
+    expect(tooMany.body).toEqual(refusal(["body", "seats"], "Maximum 20 seats allowed."));
+    const updated = await ctx.http
+      .patch(`/v1/checkouts/${String(defaulted.id)}`)
+      .set(t.headers)
+      .send({ seats: 5 });
+    expect(updated.body).toMatchObject({ seats: 5, amount: 5000 });
+
+    const tip = await product(t, {
+      name: "Tip",
+      prices: [{ amount_type: "custom", minimum_amount: 500, maximum_amount: 10000, preset_amount: 1500 }],
+    });
+    expect((await checkout(t, { products: [tip.id] })).amount).toBe(1500);
+    expect((await checkout(t, { products: [tip.id], amount: 4200 })).amount).toBe(4200);
+    const above = await ctx.http
+      .post("/v1/checkouts/")
+      .set(t.headers)
+      .send({ products: [tip.id], amount: 20000 });
+    expect(above.body).toEqual(refusal(["body", "amount"], "Amount is above maximum.", "less_than_equal"));
+  });
+});
+
 describe("checkouts:update refusals", () => {
   it("changes nothing when any part of an update is refused, and keeps non-null fields sent null", async () => {
     const t = tenant(ctx.emulator);
