@@ -157,10 +157,18 @@ describe("checkouts:create", () => {
     expect(Object.keys(body.prices as Body)).toEqual([p.id]);
   });
 
-  it("defaults success_url to the emulator's confirmation page", async () => {
+  it("defaults success_url to the emulator's confirmation page, and fills {CHECKOUT_ID} in a path", async () => {
     const t = tenant(ctx.emulator);
-    const body = await checkout(t, { products: [(await product(t)).id] });
+    const p = await product(t);
+    const body = await checkout(t, { products: [p.id] });
     expect(body.success_url).toBe(`${String(body.url)}/confirmation`);
+    const inPath = await checkout(t, {
+      products: [p.id],
+      success_url: "https://app.example.com/thanks/{CHECKOUT_ID}",
+      return_url: "https://app.example.com",
+    });
+    expect(inPath.success_url).toBe(`https://app.example.com/thanks/${String(inPath.id)}`);
+    expect(inPath.return_url).toBe("https://app.example.com/");
   });
 
   it("prefills a known customer and computes a trial and a discount", async () => {

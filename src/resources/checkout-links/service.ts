@@ -8,7 +8,7 @@ import { PolarRequestValidationError, ResourceNotFound, type ValidationDetail } 
 import { canonicalUuid } from "../../pydantic/uuid.js";
 import { currencyFor, discountApplies, pricesIn, validateCustomAmount } from "../checkouts/pricing.js";
 import type { CheckoutCreateBody } from "../checkouts/service.js";
-import { createCheckout, isRedeemable } from "../checkouts/service.js";
+import { createCheckout, isRedeemable, successUrlOf } from "../checkouts/service.js";
 import type { CheckoutRecord } from "../checkouts/table.js";
 import type { Ctx, Partition } from "../context.js";
 import { codeKey, type DiscountRecord } from "../discounts/table.js";
@@ -130,7 +130,7 @@ export function createCheckoutLink(
     modified_at: null,
     deleted_at: null,
     client_secret: `${CHECKOUT_LINK_CLIENT_SECRET_PREFIX}${ctx.random.alphanumeric(43)}`,
-    success_url: body.success_url ?? null,
+    success_url: successUrlOf(body.success_url),
     return_url: body.return_url ?? null,
     label: body.label ?? null,
     allow_discount_codes: body.allow_discount_codes ?? true,
@@ -198,6 +198,7 @@ export function updateCheckoutLink(
   const record = next as unknown as Record<string, unknown>;
   const values = body as Record<string, unknown>;
   for (const field of plain) if (sent(field)) record[field] = values[field] ?? null;
+  if (sent("success_url")) next.success_url = successUrlOf(body.success_url);
   // Non-nullable columns keep their value when sent null.
   next.allow_discount_codes = next.allow_discount_codes ?? link.allow_discount_codes;
   next.require_billing_address = next.require_billing_address ?? link.require_billing_address;

@@ -40,6 +40,16 @@ export function refuse(detail: Omit<ValidationDetail, "ctx">): never {
   throw new PolarRequestValidationError([detail]);
 }
 
+/**
+ * `SuccessUrl` (kit/http.py): the URL as pydantic's HttpUrl normalized it (the walker did), with
+ * the `{CHECKOUT_ID}` placeholder it percent-encoded put back.
+ */
+export function successUrlOf(value: string | null | undefined): string | null {
+  return value === undefined || value === null
+    ? null
+    : value.replaceAll("%7BCHECKOUT_ID%7D", "{CHECKOUT_ID}");
+}
+
 /** Sends a checkout webhook with the checkout as it is now. */
 export function publishCheckout(
   ctx: Ctx,
@@ -275,7 +285,7 @@ export function createCheckout(
     status: "open",
     client_secret: `${CHECKOUT_CLIENT_SECRET_PREFIX}${ctx.random.alphanumeric(43)}`,
     expires_at: new Date(now.getTime() + CHECKOUT_TTL_MS),
-    success_url: body.success_url ?? null,
+    success_url: successUrlOf(body.success_url),
     return_url: body.return_url ?? null,
     embed_origin: body.embed_origin ?? null,
     locale: "en",

@@ -22,6 +22,7 @@ import {
   type CheckoutUpdatePublicBody,
   publishCheckout,
   refuse,
+  successUrlOf,
   taxIdOf,
   updateTax,
   updateTrialEnd,
@@ -178,6 +179,7 @@ export function applyUpdate(
     if (values[field] === null && notNull.has(field)) continue;
     record[field] = values[field] ?? null;
   }
+  if (merchant && sent("success_url")) next.success_url = successUrlOf(merchant.success_url);
   if (sent("customer_email") && next.customer_id === null) next.customer_email = body.customer_email ?? null;
   if (merchant?.metadata !== undefined) next.metadata = { ...merchant.metadata };
   if (merchant?.customer_metadata) next.customer_metadata = { ...merchant.customer_metadata };
