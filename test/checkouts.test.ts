@@ -491,7 +491,7 @@ describe("the client API by client secret", () => {
 });
 
 describe("completing a checkout", () => {
-  it("sends Polar's sequence for a subscription: customer, confirmed, subscription, benefits, succeeded", async () => {
+  it("sends Polar's sequence for a subscription: customer, confirmed, subscription, order, benefits, succeeded", async () => {
     const t = tenant(ctx.emulator);
     const p = await plan(t);
     const created = await checkout(t, {
@@ -510,11 +510,24 @@ describe("completing a checkout", () => {
       "subscription.created",
       "subscription.active",
       "customer.state_changed",
+      "order.created",
+      "order.updated",
+      "order.paid",
       "benefit_grant.created",
       "customer.state_changed",
       "checkout.updated",
     ]);
     const events = res.body.events as { type: string; data: Body }[];
+    expect(events[8]?.data).toMatchObject({
+      status: "paid",
+      billing_reason: "subscription_create",
+      checkout_id: created.id,
+      subscription_id: events[3]?.data.id,
+      total_amount: 2000,
+      metadata: { ref: "r1" },
+    });
+    const orders = await ctx.http.get("/v1/orders/").set(t.headers);
+    expect(orders.body.items).toHaveLength(1);
     expect(events[2]?.data.status).toBe("confirmed");
     expect(events[3]?.data).toMatchObject({
       checkout_id: created.id,
@@ -559,10 +572,21 @@ describe("completing a checkout", () => {
     expect(done.checkout.customer_id).toBe(customer.body.id);
     expect(done.events.map((event) => event.type)).toEqual([
       "checkout.updated",
+      "order.created",
+      "order.updated",
+      "order.paid",
       "benefit_grant.created",
       "customer.state_changed",
       "checkout.updated",
     ]);
+    expect(done.events[3]?.data).toMatchObject({
+      billing_reason: "purchase",
+      subtotal_amount: 2000,
+      discount_amount: 1000,
+      net_amount: 1000,
+      discount_id: discount.body.id,
+      checkout_id: created.id,
+    });
     const redeemed = await ctx.http.get(`/v1/discounts/${String(discount.body.id)}`).set(t.headers);
     expect(redeemed.body.redemptions_count).toBe(1);
     const spent = await ctx.http

@@ -193,6 +193,8 @@ describe("the event objects", () => {
       "customer.created",
       "customer.updated",
       "subscription.created",
+      // The started subscription's first order, paid.
+      "order.paid",
       "meter.credited",
       "benefit.granted",
       "subscription.canceled",
@@ -204,6 +206,8 @@ describe("the event objects", () => {
       "meter.credited",
       "benefit.granted",
       "subscription.cycled",
+      // The renewal's order, paid.
+      "order.paid",
       "meter.reset",
       "meter.credited",
       "benefit.cycled",

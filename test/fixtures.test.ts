@@ -73,9 +73,19 @@ describe("the embedded default scenario", () => {
     expect(state.active_subscriptions).toHaveLength(1);
     expect(state.active_subscriptions[0]).toMatchObject({ status: "active", amount: 2000, currency: "usd" });
     const types = state.granted_benefits.map((grant: { benefit_type: string }) => grant.benefit_type).sort();
-    expect(types).toEqual(["custom", "feature_flag", "license_keys", "meter_credit"]);
+    // Two license keys: the subscription's, and the one her lifetime purchase granted.
+    expect(types).toEqual(["custom", "feature_flag", "license_keys", "license_keys", "meter_credit"]);
     expect(state.active_meters).toHaveLength(1);
     expect(state.active_meters[0]).toMatchObject({ consumed_units: 120, credited_units: 500, balance: 380 });
+    // Her purchase history: the lifetime purchase, the subscription's first order and its renewals.
+    const orders = await ctx.http
+      .get(`/v1/orders/?customer_id=${state.id}&sorting=created_at&limit=100`)
+      .set(ctx.auth());
+    const reasons = orders.body.items.map((order: { billing_reason: string }) => order.billing_reason);
+    expect(reasons[0]).toBe("subscription_create");
+    expect(reasons).toContain("purchase");
+    expect(reasons.filter((reason: string) => reason === "subscription_cycle").length).toBeGreaterThan(1);
+    expect(orders.body.items.every((order: { status: string }) => order.status === "paid")).toBe(true);
     // Renewed month after month since she subscribed: the current period holds the reference time.
     const { current_period_start: start, current_period_end: end } = state.active_subscriptions[0];
     expect(new Date(start) <= new Date("2026-01-01T00:00:00Z")).toBe(true);
@@ -739,6 +749,8 @@ describe("resetting one organization", () => {
       members: 0,
       subscriptions: 0,
       benefit_grants: 0,
+      orders: 0,
+      refunds: 0,
       checkouts: 0,
       checkout_links: 0,
       customer_meters: 0,

@@ -201,6 +201,8 @@ describe("snapshot → reset → restore", () => {
       "members",
       "subscriptions",
       "benefit_grants",
+      "orders",
+      "refunds",
       "checkouts",
       "checkout_links",
       "customer_meters",
@@ -306,9 +308,15 @@ describe("refusing a bad snapshot", () => {
     expect(orphans.length).toBeGreaterThan(0);
     expect(new Set(orphans.map((detail) => `${detail.loc[1]} ${detail.type}`))).toEqual(
       new Set(
-        ["subscriptions", "benefit_grants", "customer_meters", "events", "system_events", "keys"].map(
-          (name) => `${name} value_error`,
-        ),
+        [
+          "subscriptions",
+          "benefit_grants",
+          "orders",
+          "customer_meters",
+          "events",
+          "system_events",
+          "keys",
+        ].map((name) => `${name} value_error`),
       ),
     );
 

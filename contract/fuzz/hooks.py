@@ -462,6 +462,9 @@ SEND_KINDS = {
     "subscription": "subscriptions",
     "product": "products",
     "benefit": "benefits",
+    "discount": "discounts",
+    "order": "orders",
+    "refund": "refunds",
 }
 # Members are added to team customers (an individual one has its owner only: 403), by id or by
 # external id; the other member operations name a member and its customer together (see `_member`).
@@ -1187,6 +1190,18 @@ def _body(case: schemathesis.Case) -> None:
         _checkout(body, method)
     elif path.startswith("/v1/checkout-links/") and method in ("POST", "PATCH") and isinstance(body, dict):
         _checkout_link(body, method)
+    elif path == "/v1/refunds/" and method == "POST" and body is not None:
+        # A held order, and an amount within what is refundable (refund/service.py): three times
+        # in four, else as generated (a 422 over the refundable amount, or an unknown order).
+        body["order_id"] = _pick("orders", body.get("order_id"))
+        if _crc(body) % 4 and isinstance(body.get("amount"), int):
+            body["amount"] = 1 + _crc(body) % 20
+            if body.get("revoke_benefits"):
+                body["revoke_benefits"] = False  # a subscription's order refuses it (400)
+    elif path == "/v1/orders/{id}" and method == "PATCH" and body is not None:
+        # An order's billing country and state never change once set: kept one time in four.
+        if _crc(body) % 4 and body.get("billing_address") is not None:
+            body.pop("billing_address")
     elif path == "/v1/events/ingest" and body is not None and isinstance(body.get("events"), list):
         events = []
         for event in body["events"]:
@@ -1202,6 +1217,16 @@ def _body(case: schemathesis.Case) -> None:
         _organization_update(body)
     elif path == "/v1/products/{id}/benefits" and body is not None:
         body["benefits"] = _pick_each("benefits", body.get("benefits"))
+    elif path == "/_emulator/orders" and body is not None:
+        # A one-time purchase: a held customer and product (a recurring one is a 422).
+        customers, _ = HELD.pool("customers")
+        if "customer_id" not in body and "external_customer_id" not in body and _crc(body) % 4 and customers:
+            body["customer_id"] = customers[_crc(body) % len(customers)]
+        if "product_id" in body:
+            body["product_id"] = _pick("products", body["product_id"])
+        if "discount_id" in body:
+            body["discount_id"] = _pick("discounts", body["discount_id"])
+        _customer_ref(body)
     elif path in ("/_emulator/subscriptions", "/_emulator/benefit-grants", "/_emulator/benefit-grants/revoke"):
         if body is not None:
             customers, _ = HELD.pool("customers")
@@ -1216,6 +1241,8 @@ def _body(case: schemathesis.Case) -> None:
                 body["benefit_id"] = _pick("benefits", body["benefit_id"])
             if "subscription_id" in body:
                 body["subscription_id"] = _pick("subscriptions", body["subscription_id"])
+            if "discount_id" in body:
+                body["discount_id"] = _pick("discounts", body["discount_id"])
             _customer_ref(body)
     elif path in ("/_emulator/meters/{id}/credit", "/_emulator/usage") and body is not None:
         _customer_ref(body)

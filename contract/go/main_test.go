@@ -322,12 +322,13 @@ var guessedUnions = map[string]bool{"Properties": true, "CustomerStateBenefitGra
 // properties (server/polar/benefit/strategies/license_keys/properties.py:23, total=False). A
 // NotRequired key is absent from the JSON when there is no value for it, and the client tags
 // exactly those keys omitempty (benefitgrantmetadata.go:13, subscriptioncanceledmetadata.go:11,
-// benefitgrantlicensekeysproperties.go:10). Only in these models does omitempty excuse a missing
+// benefitgrantlicensekeysproperties.go:10; OrderPaidMetadata at :460, orderpaidmetadata.go:19). Only in these models does omitempty excuse a missing
 // key.
 var typedDicts = map[string]bool{
 	"BenefitGrantMetadata":              true,
 	"CustomerUpdatedFields":             true,
 	"SubscriptionCanceledMetadata":      true,
+	"OrderPaidMetadata":                 true,
 	"BenefitGrantLicenseKeysProperties": true,
 }
 

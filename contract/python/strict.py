@@ -27,6 +27,8 @@ KNOWN_EXTRA_KEYS = {
     "seats",
     "api_version",
     "uses_standard_webhook_signature",
+    "start_timestamp",
+    "end_timestamp",
 }
 
 

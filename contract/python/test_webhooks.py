@@ -282,6 +282,10 @@ EXPECTED_TYPES = Counter(
         "customer.updated": 1,
         "subscription.created": 1,
         "subscription.active": 1,
+        # The started subscription's first order (parsed into the SDK's Order model).
+        "order.created": 1,
+        "order.updated": 1,
+        "order.paid": 1,
         "benefit_grant.created": 2,
         "benefit_grant.revoked": 1,
         "benefit_grant.updated": 1,

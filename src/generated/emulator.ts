@@ -203,9 +203,69 @@ export interface paths {
         put?: never;
         /**
          * Change a subscription
-         * @description Makes one transition happen now. `activate` ends a trial; `renew` starts the next period (refused while a cancellation is scheduled); `end_period` does what the end of the current period does (renews, or ends a scheduled cancellation); `cancel` cancels at period end, `uncancel` undoes it; `revoke` ends it now; `past_due` marks a failed payment, `recover` a successful retry and `dunning_over` the end of retries. Events, benefit grants and revocations follow as in Polar.
+         * @description Makes one transition happen now. `activate` ends a trial; `renew` starts the next period and bills it (a paid `subscription_cycle` order; refused while a cancellation is scheduled); `renew_failed` does the same but the payment fails: the order stays pending and the subscription goes past due; `end_period` does what the end of the current period does (renews, or ends a scheduled cancellation); `cancel` cancels at period end, `uncancel` undoes it; `revoke` ends it now; `past_due` marks a failed payment, `recover` a successful retry (pending orders are paid) and `dunning_over` the end of retries. Events, orders, benefit grants and revocations follow as in Polar.
          */
         post: operations["emulator:subscriptions:change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_emulator/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place an order
+         * @description A one-time purchase completed as a checkout completes it: a paid `purchase` order for a one-time product (with a discount, or an amount for a pay-what-you-want price), then the product's benefits granted. With `paid: false` the payment fails and the order stays pending. Answers with the order and the events emitted, in order.
+         */
+        post: operations["emulator:orders:place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_emulator/orders/{id}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's invoice
+         * @description The PDF `GET /v1/orders/{id}/invoice` points at, once the invoice was generated (Polar answers a presigned download URL instead).
+         */
+        get: operations["emulator:orders:invoice-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_emulator/orders/{id}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's receipt
+         * @description The PDF `GET /v1/orders/{id}/receipt` points at, once the receipt was rendered.
+         */
+        get: operations["emulator:orders:receipt-pdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -223,7 +283,7 @@ export interface paths {
         put?: never;
         /**
          * Complete a checkout
-         * @description Finishes a checkout session without a browser, with the effects of the hosted page's Pay button: an open session is confirmed (its customer found by id, email or external id, or created), then its payment succeeds (the default: the subscription or purchase, benefits granted, the session `succeeded`) or fails (the session back to `open`, as Polar leaves a failed payment). A session the page already confirmed gets its outcome. Answers with the checkout and the events emitted, in order.
+         * @description Finishes a checkout session without a browser, with the effects of the hosted page's Pay button: an open session is confirmed (its customer found by id, email or external id, or created), then its payment succeeds (the default: the subscription or purchase, its paid order, benefits granted, the session `succeeded`) or fails (the session back to `open`, as Polar leaves a failed payment). A session the page already confirmed gets its outcome. Answers with the checkout and the events emitted, in order.
          */
         post: operations["emulator:checkouts:complete"];
         delete?: never;
@@ -595,7 +655,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -628,9 +688,38 @@ export interface components {
              * @description For `trialing`; the product's trial length (else 7 days) by default.
              */
             trial_end?: string;
+            /**
+             * Format: uuid
+             * @description A discount the checkout applied: on the first order, and on renewal orders for as long as its duration says (once, forever, or a number of months).
+             */
+            discount_id?: string;
             metadata?: {
                 [key: string]: string | number | boolean;
             };
+        };
+        OrderPlace: components["schemas"]["CustomerRef"] & {
+            /**
+             * Format: uuid
+             * @description A one-time product.
+             */
+            product_id: string;
+            /** Format: uuid */
+            discount_id?: string;
+            /** @description The amount chosen for a pay-what-you-want price. */
+            amount?: number;
+            /**
+             * @description Whether the payment succeeds.
+             * @default true
+             */
+            paid?: boolean;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        OrderPlaced: {
+            /** @description The Order */
+            order: Record<string, never>;
+            events: components["schemas"]["Event"][];
         };
         GrantInput: components["schemas"]["CustomerRef"] & {
             /** Format: uuid */
@@ -907,6 +996,8 @@ export interface components {
             grants?: (components["schemas"]["FixtureRef"] | components["schemas"]["FixtureGrant"])[];
             events?: components["schemas"]["FixtureEvent"][];
             credits?: components["schemas"]["FixtureCredit"][];
+            /** @description One-time purchases, placed as a completed checkout places them. */
+            orders?: components["schemas"]["FixtureOrder"][];
             /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
             members?: components["schemas"]["FixtureMember"][];
         };
@@ -926,6 +1017,21 @@ export interface components {
             trial_end?: components["schemas"]["FixtureDate"];
             /** @description When it went past due or was canceled (default a day before the reference time). */
             changed_at?: components["schemas"]["FixtureDate"];
+            metadata?: components["schemas"]["FixtureMetadata"];
+        };
+        FixtureOrder: {
+            product: components["schemas"]["FixtureRef"];
+            discount?: components["schemas"]["FixtureRef"];
+            /** @description The amount chosen for a pay-what-you-want price. */
+            amount?: number;
+            /**
+             * @description Whether the payment succeeded (paid orders grant the product's benefits).
+             * @default true
+             */
+            paid?: boolean;
+            created_at?: components["schemas"]["FixtureDate"];
+            /** @description An amount refunded (reason `customer_request`), a day after the order. */
+            refunded?: number;
             metadata?: components["schemas"]["FixtureMetadata"];
         };
         FixtureGrant: {
@@ -1107,7 +1213,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.
@@ -1483,7 +1589,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                action: "activate" | "renew" | "end_period" | "cancel" | "uncancel" | "revoke" | "past_due" | "recover" | "dunning_over";
+                action: "activate" | "renew" | "renew_failed" | "end_period" | "cancel" | "uncancel" | "revoke" | "past_due" | "recover" | "dunning_over";
             };
             cookie?: never;
         };
@@ -1541,6 +1647,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:orders:place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderPlace"];
+            };
+        };
+        responses: {
+            /** @description Placed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPlaced"];
+                };
+            };
+            /** @description Validation error, or an unknown customer, product or discount. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:orders:invoice-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No such order, or no invoice generated for it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+        };
+    };
+    "emulator:orders:receipt-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No such order, or no receipt rendered for it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
                 };
             };
         };

@@ -416,6 +416,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Orders
+         * @description Lists the organization's orders, newest first by default, with Polar's filters (product, billing type, discount, customer, external customer ID, checkout, subscription, status, creation dates, metadata).
+         */
+        get: operations["orders:list"];
+        put?: never;
+        /**
+         * Create Order
+         * @description Creating a draft order for an off-session charge needs a feature Polar enables per organization; the emulator's organizations do not have it, so a valid body is answered with Polar's 403.
+         */
+        post: operations["orders:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Orders
+         * @description Returns the organization's orders as a CSV document, with the columns asked for (or Polar's default ones), dates in the given time zone.
+         */
+        get: operations["orders:export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order
+         * @description Returns the order with the given ID, with its customer, product, discount and subscription, or 404.
+         */
+        get: operations["orders:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Order
+         * @description Changes the billing name and address shown on the order's invoice; the country and state of an address cannot change.
+         */
+        patch: operations["orders:update"];
+        trace?: never;
+    };
+    "/v1/orders/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize Order
+         * @description Finalizing a draft order is answered as Polar answers it: 412 for an order that is not a draft.
+         */
+        post: operations["orders:finalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order Invoice
+         * @description Returns the URL of the order's invoice PDF, or 404 while none was generated.
+         */
+        get: operations["orders:invoice"];
+        put?: never;
+        /**
+         * Generate Order Invoice
+         * @description Generates the order's invoice (a small PDF the emulator serves) and answers 202; the order then shows `is_invoice_generated` and an `order.updated` webhook is sent.
+         */
+        post: operations["orders:generate_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order Receipt
+         * @description Returns the URL of the paid order's receipt PDF (202 while the receipt is first rendered), or 404 when the order has no receipt number.
+         */
+        get: operations["orders:receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refunds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Refunds
+         * @description Lists the organization's refunds, newest first by default, filtered by ID, order, subscription, customer, external customer ID or success.
+         */
+        get: operations["refunds:list"];
+        put?: never;
+        /**
+         * Create Refund
+         * @description Refunds part or all of a paid order's refundable amount (it succeeds at once), optionally revoking a one-time purchase's benefits, and returns the refund with 201.
+         */
+        post: operations["refunds:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkouts/": {
         parameters: {
             query?: never;
@@ -5573,6 +5729,11 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /**
+         * DisputeStatus
+         * @enum {string}
+         */
+        DisputeStatus: "prevented" | "early_warning" | "needs_response" | "under_review" | "lost" | "won";
         Event: components["schemas"]["SystemEvent"] | components["schemas"]["UserEvent"];
         /** EventCreateCustomer */
         EventCreateCustomer: {
@@ -6007,6 +6168,12 @@ export interface components {
             items: components["schemas"]["Meter"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ListResource[Order] */
+        ListResource_Order_: {
+            /** Items */
+            items: components["schemas"]["Order"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** ListResource[Organization] */
         ListResource_Organization_: {
             /** Items */
@@ -6023,6 +6190,12 @@ export interface components {
         ListResource_Product_: {
             /** Items */
             items: components["schemas"]["Product"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Refund] */
+        ListResource_Refund_: {
+            /** Items */
+            items: components["schemas"]["Refund"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Subscription] */
@@ -6332,6 +6505,16 @@ export interface components {
             /** Is Archived */
             is_archived?: boolean | null;
         };
+        /** MissingInvoiceBillingDetails */
+        MissingInvoiceBillingDetails: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "MissingInvoiceBillingDetails";
+            /** Detail */
+            detail: string;
+        };
         /** NotOpenCheckout */
         NotOpenCheckout: {
             /**
@@ -6349,6 +6532,251 @@ export interface components {
              * @constant
              */
             error: "NotPermitted";
+            /** Detail */
+            detail: string;
+        };
+        /** OffSessionChargesNotEnabled */
+        OffSessionChargesNotEnabled: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "OffSessionChargesNotEnabled";
+            /** Detail */
+            detail: string;
+        };
+        /** Order */
+        Order: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            status: components["schemas"]["OrderStatus"];
+            /** Paid */
+            paid: boolean;
+            /** Subtotal Amount */
+            subtotal_amount: number;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Net Amount */
+            net_amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Total Amount */
+            total_amount: number;
+            /** Applied Balance Amount */
+            applied_balance_amount: number;
+            /** Due Amount */
+            due_amount: number;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Refunded Tax Amount */
+            refunded_tax_amount: number;
+            /** Currency */
+            currency: string;
+            billing_reason: components["schemas"]["OrderBillingReason"];
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Is Invoice Generated */
+            is_invoice_generated: boolean;
+            /** Receipt Number */
+            receipt_number: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Units */
+            units: number | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Product Id */
+            product_id: string | null;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Next Payment Attempt At */
+            next_payment_attempt_at?: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Platform Fee Amount */
+            platform_fee_amount: number;
+            /** Platform Fee Currency */
+            platform_fee_currency: string | null;
+            customer: components["schemas"]["OrderCustomer"];
+            product: components["schemas"]["OrderProduct"] | null;
+            /** Discount */
+            discount: (components["schemas"]["DiscountFixedOnceForeverDurationBase"] | components["schemas"]["DiscountFixedRepeatDurationBase"] | components["schemas"]["DiscountPercentageOnceForeverDurationBase"] | components["schemas"]["DiscountPercentageRepeatDurationBase"]) | null;
+            subscription: components["schemas"]["OrderSubscription"] | null;
+            /** Items */
+            items: components["schemas"]["OrderItemSchema"][];
+            /** Description */
+            description: string;
+            /** Refundable Amount */
+            readonly refundable_amount: number;
+            /** Refundable Tax Amount */
+            readonly refundable_tax_amount: number;
+        };
+        /**
+         * OrderBillingReason
+         * @enum {string}
+         */
+        OrderBillingReason: "purchase" | "subscription_create" | "subscription_cycle" | "subscription_update" | "subscription_meter_cycle";
+        /** OrderCreate */
+        OrderCreate: {
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Organization Id */
+            organization_id?: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Currency */
+            currency?: string | null;
+            /** Amount */
+            amount?: number | null;
+            /** Description */
+            description?: string | null;
+        };
+        /** OrderCustomer */
+        OrderCustomer: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** External Id */
+            external_id?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            type: components["schemas"]["CustomerType"];
+            /** Name */
+            name: string | null;
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Tax Id */
+            tax_id: [
+                string,
+                components["schemas"]["TaxIDFormat"]
+            ] | null;
+            /** Locale */
+            locale?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** First User Event At */
+            first_user_event_at: string | null;
+            /** Avatar Url */
+            avatar_url: string | null;
+        };
+        /**
+         * OrderExportColumn
+         * @enum {string}
+         */
+        OrderExportColumn: "email" | "created_at" | "product" | "net_amount" | "currency" | "status" | "invoice_number" | "customer_name" | "billing_name" | "billing_country" | "subtotal_amount" | "discount_amount" | "tax_amount" | "total_amount" | "refunded_amount" | "billing_reason";
+        /** OrderFinalize */
+        OrderFinalize: {
+            /** Payment Method Id */
+            payment_method_id?: string | null;
+        };
+        /** OrderInvoice */
+        OrderInvoice: {
+            /** Url */
+            url: string;
+        };
+        /** OrderItemSchema */
+        OrderItemSchema: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Label */
+            label: string;
+            /** Amount */
+            amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Proration */
+            proration: boolean;
+            /** Product Price Id */
+            product_price_id: string | null;
+            /** Start Timestamp */
+            start_timestamp: string | null;
+            /** End Timestamp */
+            end_timestamp: string | null;
+        };
+        /** OrderNotDraft */
+        OrderNotDraft: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "OrderNotDraft";
+            /** Detail */
+            detail: string;
+        };
+        /** OrderNotEligibleForInvoice */
+        OrderNotEligibleForInvoice: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "OrderNotEligibleForInvoice";
             /** Detail */
             detail: string;
         };
@@ -6430,6 +6858,50 @@ export interface components {
             /** Recurring Interval Count */
             recurring_interval_count?: number;
         };
+        /** OrderProduct */
+        OrderProduct: {
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
+        /** OrderReceipt */
+        OrderReceipt: {
+            /** Url */
+            url: string;
+        };
         /** OrderRefundedEvent */
         OrderRefundedEvent: {
             /**
@@ -6486,6 +6958,97 @@ export interface components {
             /** Currency */
             currency: string;
         };
+        /**
+         * OrderSortProperty
+         * @enum {string}
+         */
+        OrderSortProperty: "created_at" | "-created_at" | "status" | "-status" | "invoice_number" | "-invoice_number" | "amount" | "-amount" | "net_amount" | "-net_amount" | "customer" | "-customer" | "product" | "-product" | "discount" | "-discount" | "subscription" | "-subscription";
+        /**
+         * OrderStatus
+         * @enum {string}
+         */
+        OrderStatus: "draft" | "pending" | "paid" | "refunded" | "partially_refunded" | "void";
+        /** OrderSubscription */
+        OrderSubscription: {
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            status: components["schemas"]["SubscriptionStatus"];
+            /**
+             * Current Period Start
+             * Format: date-time
+             */
+            current_period_start: string;
+            /**
+             * Current Period End
+             * Format: date-time
+             */
+            current_period_end: string;
+            /** Current Meter Period Start */
+            current_meter_period_start: string | null;
+            /** Current Meter Period End */
+            current_meter_period_end: string | null;
+            /** Trial Start */
+            trial_start: string | null;
+            /** Trial End */
+            trial_end: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Canceled At */
+            canceled_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Past Due At */
+            past_due_at?: string | null;
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Resumes At */
+            resumes_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Units */
+            units: number | null;
+            customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment: string | null;
+        };
         /** OrderUnvoidedEvent */
         OrderUnvoidedEvent: {
             /**
@@ -6541,6 +7104,12 @@ export interface components {
             amount: number;
             /** Currency */
             currency: string;
+        };
+        /** OrderUpdate */
+        OrderUpdate: {
+            /** Billing Name */
+            billing_name?: string | null;
+            billing_address?: components["schemas"]["AddressInput"] | null;
         };
         /** OrderVoidedEvent */
         OrderVoidedEvent: {
@@ -6901,6 +7470,16 @@ export interface components {
              */
             type: "individual";
         };
+        /** OrganizationNotReadyForPayments */
+        OrganizationNotReadyForPayments: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "OrganizationNotReadyForPayments";
+            /** Detail */
+            detail: string;
+        };
         /** OrganizationSocialLink */
         OrganizationSocialLink: {
             platform: components["schemas"]["OrganizationSocialPlatforms"];
@@ -6973,6 +7552,16 @@ export interface components {
             total_count: number;
             /** Max Page */
             max_page: number;
+        };
+        /** PaymentActionRequired */
+        PaymentActionRequired: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentActionRequired";
+            /** Detail */
+            detail: string;
         };
         /** PaymentError */
         PaymentError: {
@@ -7108,6 +7697,11 @@ export interface components {
             /** Benefits */
             benefits: string[];
         };
+        /**
+         * ProductBillingType
+         * @enum {string}
+         */
+        ProductBillingType: "one_time" | "recurring";
         ProductCreate: components["schemas"]["ProductCreateRecurring"] | components["schemas"]["ProductCreateOneTime"];
         /** ProductCreateOneTime */
         ProductCreateOneTime: {
@@ -7523,6 +8117,143 @@ export interface components {
          * @enum {string}
          */
         RecurringInterval: "day" | "week" | "month" | "year";
+        /** Refund */
+        Refund: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            metadata: components["schemas"]["MetadataOutputType"];
+            status: components["schemas"]["RefundStatus"];
+            reason: components["schemas"]["RefundReason"];
+            /** Amount */
+            amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Order Id
+             * Format: uuid4
+             */
+            order_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Revoke Benefits */
+            revoke_benefits: boolean;
+            dispute: components["schemas"]["RefundDispute"] | null;
+        };
+        /** RefundCreate */
+        RefundCreate: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Order Id
+             * Format: uuid4
+             */
+            order_id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "duplicate" | "fraudulent" | "customer_request" | "service_disruption" | "satisfaction_guarantee" | "other";
+            /** Amount */
+            amount: number;
+            /** Comment */
+            comment?: string | null;
+            /**
+             * Revoke Benefits
+             * @default false
+             */
+            revoke_benefits?: boolean;
+        };
+        /** RefundDispute */
+        RefundDispute: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            status: components["schemas"]["DisputeStatus"];
+            /** Resolved */
+            resolved: boolean;
+            /** Closed */
+            closed: boolean;
+            /** Amount */
+            amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Currency */
+            currency: string;
+            /** Reason */
+            reason: string | null;
+            /** Evidence Due By */
+            evidence_due_by: string | null;
+            /** Past Due */
+            past_due: boolean;
+            /**
+             * Order Id
+             * Format: uuid4
+             */
+            order_id: string;
+            /**
+             * Payment Id
+             * Format: uuid4
+             */
+            payment_id: string;
+        };
+        /**
+         * RefundReason
+         * @enum {string}
+         */
+        RefundReason: "duplicate" | "fraudulent" | "customer_request" | "service_disruption" | "satisfaction_guarantee" | "dispute_prevention" | "other";
+        /**
+         * RefundSortProperty
+         * @enum {string}
+         */
+        RefundSortProperty: "created_at" | "-created_at" | "amount" | "-amount";
+        /**
+         * RefundStatus
+         * @enum {string}
+         */
+        RefundStatus: "pending" | "succeeded" | "failed" | "canceled";
+        /** RefundedAlready */
+        RefundedAlready: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "RefundedAlready";
+            /** Detail */
+            detail: string;
+        };
         /** ResourceNotFound */
         ResourceNotFound: {
             /**
@@ -10315,6 +11046,494 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                product_billing_type?: components["schemas"]["ProductBillingType"] | components["schemas"]["ProductBillingType"][] | null;
+                discount_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                checkout_id?: string | string[] | null;
+                subscription_id?: string | string[] | null;
+                status?: components["schemas"]["OrderStatus"] | components["schemas"]["OrderStatus"][] | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["OrderSortProperty"][] | null;
+                metadata?: components["schemas"]["MetadataQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Order_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:export": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                status?: components["schemas"]["OrderStatus"] | components["schemas"]["OrderStatus"][] | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                timezone?: string;
+                columns?: components["schemas"]["OrderExportColumn"] | components["schemas"]["OrderExportColumn"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OrderFinalize"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentFailed"] | components["schemas"]["PaymentActionRequired"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OffSessionChargesNotEnabled"] | components["schemas"]["OrganizationNotReadyForPayments"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNotDraft"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderInvoice"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orders:generate_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNotEligibleForInvoice"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissingInvoiceBillingDetails"];
+                };
+            };
+        };
+    };
+    "orders:receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderReceipt"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "refunds:list": {
+        parameters: {
+            query?: {
+                id?: string | string[] | null;
+                organization_id?: string | string[] | null;
+                order_id?: string | string[] | null;
+                subscription_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                succeeded?: boolean | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["RefundSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Refund_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "refunds:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundedAlready"];
                 };
             };
             /** @description Unprocessable Entity */

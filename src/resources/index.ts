@@ -23,8 +23,10 @@ import { grants } from "./grants/index.js";
 import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId, HiddenRoute } from "./operation.js";
+import { orders } from "./orders/index.js";
 import { organizations } from "./organizations/index.js";
 import { products } from "./products/index.js";
+import { refunds } from "./refunds/index.js";
 import type { AnySection, ReferenceCheck, Validation } from "./resource.js";
 import type { Services } from "./services.js";
 import { subscriptions } from "./subscriptions/index.js";
@@ -39,6 +41,8 @@ export const RESOURCES = [
   members,
   subscriptions,
   grants,
+  orders,
+  refunds,
   checkouts,
   checkoutLinks,
   customerMeters,

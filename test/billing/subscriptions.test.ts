@@ -49,6 +49,9 @@ async function state(c: Catalog) {
   return response.body;
 }
 
+/** A paid order's webhooks (order/service.py `_on_order_created`, `_on_order_paid`). */
+const ORDER_PAID = ["order.created", "order.updated", "order.paid"];
+
 /** Four benefits: each grant or revocation is followed by the state. */
 const grantEvents = (type: string) =>
   Array.from({ length: 4 }, () => [type, "customer.state_changed"]).flat();
@@ -86,6 +89,8 @@ describe("starting a subscription", () => {
       "subscription.created",
       "subscription.active",
       "customer.state_changed",
+      // The checkout's order, before the benefits are granted.
+      ...ORDER_PAID,
       ...grantEvents("benefit_grant.created"),
     ]);
     expect(events.every((event) => event.customer_id === c.customer.id)).toBe(true);
@@ -205,6 +210,7 @@ describe("transitions", () => {
       "subscription.cycled",
       "subscription.updated",
       "customer.state_changed",
+      ...ORDER_PAID,
       ...grantEvents("benefit_grant.cycled"),
     ]);
     await change(active.id, "activate", 422);
@@ -223,6 +229,7 @@ describe("transitions", () => {
       "subscription.cycled",
       "subscription.updated",
       "customer.state_changed",
+      ...ORDER_PAID,
       ...grantEvents("benefit_grant.cycled"),
     ]);
     // Meter credits start over each period.

@@ -76,7 +76,16 @@ describe("@polar-sh/sdk 0.49", () => {
     const listed = await polar.events.list({ limit: 100 });
     const items = listed.items;
     expect(items.map((event) => event.name).sort()).toEqual(
-      ["benefit.granted", "customer.created", "meter.credited", "run", "step", "subscription.created"].sort(),
+      [
+        "benefit.granted",
+        "customer.created",
+        "meter.credited",
+        // The started subscription's first order.
+        "order.paid",
+        "run",
+        "step",
+        "subscription.created",
+      ].sort(),
     );
     const run = items.find((event) => event.name === "run");
     expect(run).toMatchObject({ source: "user", childCount: 1, label: "run" });

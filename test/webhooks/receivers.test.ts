@@ -50,6 +50,12 @@ const DOMAIN_TYPES = [
   "product.updated",
   "benefit.created",
   "benefit.updated",
+  "order.created",
+  "order.updated",
+  "order.paid",
+  "order.refunded",
+  "refund.created",
+  "refund.updated",
 ];
 /** Sent by Polar, unknown to the SDK 0.32 inside `@polar-sh/express` 0.3 (its validateEvent throws). */
 const UNKNOWN_TO_SDK_032 = ["subscription.past_due", "subscription.cycled"];
@@ -60,11 +66,12 @@ const UNKNOWN_TO_SDK_049 = ["subscription.cycled"];
  * SDK 0.32 cannot parse any payload that carries a product: it requires the legacy price fields
  * `type` and `recurring_interval`, which Polar's current ProductPrice no longer has (only a
  * LegacyRecurringProductPrice does), so product.* and every subscription.* payload (it embeds the
- * product and its prices) fail with SDKValidationError, against Polar as against the emulator.
- * Its user subscribes to what the adapter can handle: customers, benefits and benefit grants.
+ * product and its prices) fail with SDKValidationError, against Polar as against the emulator;
+ * so does every order.* payload (it embeds the product too). Its user subscribes to what the
+ * adapter can handle: customers, benefits, benefit grants and refunds.
  */
 const EXPRESS_TYPES = DOMAIN_TYPES.filter(
-  (type) => !UNKNOWN_TO_SDK_032.includes(type) && !/^(product|subscription)\./.test(type),
+  (type) => !UNKNOWN_TO_SDK_032.includes(type) && !/^(product|subscription|order)\./.test(type),
 );
 
 const PATH = "/webhooks/polar";
@@ -549,6 +556,17 @@ describe("the official clients as webhook receivers", () => {
     await moment(org, "recovered");
     await control("/_emulator/usage", { customer_id: org.adaId, events: [{ name: "api_call", count: 3 }] });
 
+    // The renewal's order is partly refunded.
+    const orders = await t.http.get(`/v1/orders/?subscription_id=${a}`).set(org.tenant.headers);
+    await api(
+      org,
+      "post",
+      "/v1/refunds/",
+      { order_id: orders.body.items[0].id, reason: "other", amount: 500 },
+      201,
+    );
+    await moment(org, "refunded");
+
     // Subscription B is revoked.
     const second = await control(
       "/_emulator/subscriptions",
@@ -758,6 +776,7 @@ describe("the official clients as webhook receivers", () => {
         "cancel at period end",
         "past due",
         "recovered",
+        "refunded",
         "final",
       ]);
       for (const entry of org.moments) {

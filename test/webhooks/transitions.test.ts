@@ -215,6 +215,9 @@ function expectSubjects(
       expect(idOf(body.benefit), where).toBe(body.benefit_id);
     } else if (event.type.startsWith("customer.")) {
       expect(body.id, where).toBe(expected.customerId);
+    } else if (event.type.startsWith("order.")) {
+      expect(body.customer_id, where).toBe(expected.customerId);
+      expect(body.subscription_id, where).toBe(expected.subscriptionId);
     }
   }
 }
@@ -268,16 +271,20 @@ async function startWebhooks(s: Scene, c: Catalog, body: Record<string, unknown>
   return { events, subscription: subscription as Changed["subscription"] };
 }
 
+/** A paid order (the checkout's, or a renewal's), before the benefits move. */
+const ORDER_PAID = ["order.created", "order.updated", "order.paid"];
 const START = [
   "subscription.created",
   "subscription.active",
   "customer.state_changed",
+  ...ORDER_PAID,
   ...perBenefit("benefit_grant.created"),
 ];
 const CYCLE = [
   "subscription.cycled",
   "subscription.updated",
   "customer.state_changed",
+  ...ORDER_PAID,
   ...perBenefit("benefit_grant.cycled"),
 ];
 const REVOKED_WITH_BENEFITS = [

@@ -8,9 +8,9 @@
  * `confirmed` (`checkout.updated`).
  *
  * success: a recurring product starts a subscription (trialing when the checkout has a trial;
- * `subscription.created`, `subscription.active`, its benefits granted), then the order
- * (`orderForCheckout`); a one-time product gets its order and its benefits → `succeeded`
- * (`checkout.updated`).
+ * `subscription.created`, `subscription.active`), then its first order (`orderForCheckout`:
+ * `order.created`, `order.updated`, `order.paid`), then its benefits; a one-time product gets its
+ * order, then its benefits → `succeeded` (`checkout.updated`).
  *
  * failure: back to `open` (Polar never leaves a checkout `failed`: the buyer may try another
  * card), the discount redemption freed (`checkout.updated`).
@@ -21,7 +21,10 @@ import type { Ctx, Partition } from "../context.js";
 import { createCustomer } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import type { DiscountRecord } from "../discounts/table.js";
 import { grantBenefit } from "../grants/service.js";
+import { placeOrder } from "../orders/service.js";
+import type { OrderRecord } from "../orders/table.js";
 import { startSubscription } from "../subscriptions/service.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import {
@@ -225,17 +228,41 @@ export function confirmCheckout(
 }
 
 /**
- * The order a successful checkout makes (billing reason `purchase` for a one-time product,
- * `subscription_create` for a subscription's first). Orders are not part of the emulator yet:
- * this is where one will be placed, so no order exists and no `order.*` webhook is sent.
+ * The order a successful checkout makes (`_create_order_from_checkout`): billing reason
+ * `purchase` for a one-time product, `subscription_create` for a subscription's first; paid, with
+ * the checkout's prices, amount, seats, discount and metadata (`order.created`, `order.updated`,
+ * `order.paid`).
  */
 export function orderForCheckout(
-  _ctx: Ctx,
-  _checkout: CheckoutRecord,
-  _customer: CustomerRecord,
-  _subscription: SubscriptionRecord | null,
-  _billingReason: "purchase" | "subscription_create",
-): void {}
+  ctx: Ctx,
+  checkout: CheckoutRecord,
+  customer: CustomerRecord,
+  subscription: SubscriptionRecord | null,
+  billingReason: "purchase" | "subscription_create",
+): OrderRecord {
+  const partition = ctx.store.partition(checkout.organization_id);
+  const priced = pricedOf(partition, checkout);
+  const custom = priced.prices.some((price) => price.amount_type === "custom");
+  return placeOrder(ctx, {
+    customer,
+    product: priced.product,
+    prices: priced.prices,
+    amount: custom ? checkout.amount : null,
+    seats: checkout.seats,
+    currency: checkout.currency,
+    discount: checkoutDiscount(partition, checkout),
+    billingReason,
+    subscription,
+    checkoutId: checkout.id,
+    paid: true,
+    metadata: checkout.metadata,
+    customFieldData: checkout.custom_field_data,
+  });
+}
+
+function checkoutDiscount(partition: Partition, checkout: CheckoutRecord): DiscountRecord | null {
+  return checkout.discount_id ? (partition.discounts.get(checkout.discount_id) ?? null) : null;
+}
 
 /** `handle_success`: the subscription or the purchase, its order and benefits, then `succeeded`. */
 export function succeedCheckout(
@@ -251,15 +278,14 @@ export function succeedCheckout(
       status: checkout.trial_end !== null ? "trialing" : "active",
       trialEnd: checkout.trial_end ?? undefined,
       metadata: checkout.metadata,
-      fromCheckout: {
-        checkoutId: checkout.id,
-        discountId: checkout.discount_id,
-        seats: checkout.seats,
-        amount: checkout.amount,
+      discount: checkoutDiscount(partition, checkout),
+      fromCheckout: { checkoutId: checkout.id, seats: checkout.seats, amount: checkout.amount },
+      // Its first order, once the subscription's events are out and before its benefits.
+      onCreated: (started) => {
+        orderForCheckout(ctx, checkout, customer, started, "subscription_create");
       },
     });
     checkout.created_subscription_id = subscription.id;
-    orderForCheckout(ctx, checkout, customer, subscription, "subscription_create");
   } else {
     orderForCheckout(ctx, checkout, customer, null, "purchase");
     let granted = false;

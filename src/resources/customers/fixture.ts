@@ -18,12 +18,23 @@ import {
 } from "../fixture.js";
 import { applyGrant, checkGrant } from "../grants/fixture.js";
 import { addMember, type MemberCreateBody } from "../members/service.js";
+import { applyOrder, checkOrder } from "../orders/fixture.js";
 import { applySubscription, checkSubscription } from "../subscriptions/fixture.js";
 import { type CustomerCreateBody, createCustomer } from "./service.js";
 import type { CustomerRecord } from "./table.js";
 
 export type FixtureCustomer = FixtureSchemas["FixtureCustomer"] & Record<string, unknown>;
-const FIELDS = ["key", "id", "created_at", "subscriptions", "grants", "events", "credits", "members"];
+const FIELDS = [
+  "key",
+  "id",
+  "created_at",
+  "subscriptions",
+  "grants",
+  "events",
+  "credits",
+  "orders",
+  "members",
+];
 
 /** The key a customer is known by: `key`, else its external id, else its email. */
 export function customerKey(customer: FixtureCustomer): string | undefined {
@@ -104,6 +115,9 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
     entry.credits?.forEach((credit, at) => {
       checkCredit(checker, credit, [...path, "credits", at]);
     });
+    entry.orders?.forEach((order, at) => {
+      checkOrder(checker, order, [...path, "orders", at]);
+    });
     entry.members?.forEach((member, at) => {
       checker.body("MemberCreateFromCustomer", member, [...path, "members", at]);
     });
@@ -133,6 +147,9 @@ export function applyCustomer(
     applyEvents(applier, customer, entry.events, [...path, "events"]);
   entry.credits?.forEach((credit, index) => {
     applyCredit(applier, customer, credit, [...path, "credits", index]);
+  });
+  entry.orders?.forEach((order, index) => {
+    applyOrder(applier, customer, order, [...path, "orders", index], created);
   });
   entry.members?.forEach((member, index) => {
     const body = applier.coerce<MemberCreateBody>("MemberCreateFromCustomer", member);

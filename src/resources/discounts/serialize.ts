@@ -77,3 +77,15 @@ export function serializeDiscount(
     ? { duration, duration_in_months: months, ...percentage, ...common }
     : { duration, ...percentage, ...common };
 }
+
+/** The discount as an order or a subscription embeds it: the Discount object without its products. */
+export function serializeDiscountBase(
+  partition: Partition,
+  discountId: string | null,
+): Schemas["Order"]["discount"] {
+  if (discountId === null) return null;
+  const discount = partition.discounts.get(discountId);
+  if (!discount) return null;
+  const { products: _products, ...base } = serializeDiscount(partition, discount);
+  return base;
+}

@@ -127,12 +127,12 @@ export function productBaseWire(product: ProductRecord): Omit<Schemas["DiscountP
 
 /**
  * `Product.is_deletable`: whether the product can be deleted for good, which Polar refuses for a
- * product an order, a subscription, a trial or a discount refers to. The emulator's orders and
- * trials come with subscriptions, so those are the subscriptions it ever had, and the discounts
- * (not deleted) that name it.
+ * product an order, a subscription, a trial or a discount refers to: the subscriptions and
+ * orders it ever had, and the discounts (not deleted) that name it.
  */
 function isDeletable(partition: Partition, product: ProductRecord): boolean {
   if (partition.subscriptions.hasProduct(product.id)) return false;
+  for (const order of partition.orders.values()) if (order.product_id === product.id) return false;
   for (const discount of partition.discounts.values()) {
     if (discount.deleted_at === null && discount.product_ids.includes(product.id)) return false;
   }

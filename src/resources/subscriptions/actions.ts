@@ -5,11 +5,13 @@
  */
 import { PolarRequestValidationError } from "../../errors.js";
 import type { Ctx } from "../context.js";
+import { abandonDunning, billRenewal, settleDunning } from "../orders/renewal.js";
 import {
   ACTIVE,
   advancePeriod,
   cancelAtPeriodEnd,
   endPeriod,
+  markPastDue,
   revokeNow,
   uncancel,
   update,
@@ -19,6 +21,7 @@ import type { SubscriptionRecord } from "./table.js";
 export type SubscriptionAction =
   | "activate"
   | "renew"
+  | "renew_failed"
   | "cancel"
   | "uncancel"
   | "end_period"
@@ -30,6 +33,7 @@ export type SubscriptionAction =
 export const SUBSCRIPTION_ACTIONS: readonly SubscriptionAction[] = [
   "activate",
   "renew",
+  "renew_failed",
   "cancel",
   "uncancel",
   "end_period",
@@ -64,8 +68,12 @@ export function changeSubscription(
         subscription.trial_end = now;
         subscription.current_period_end = now;
       }
-      return update(ctx, subscription, () => advancePeriod(ctx, subscription), { cycled: true });
+      return update(ctx, subscription, () => advancePeriod(ctx, subscription), {
+        cycled: true,
+        bill: (renewed) => billRenewal(ctx, renewed, true),
+      });
     case "renew":
+    case "renew_failed":
       if (!ACTIVE.has(status)) {
         throw illegal(action, `Only an active or trialing subscription renews; this one is ${status}.`);
       }
@@ -75,7 +83,7 @@ export function changeSubscription(
           "This subscription is set to cancel at the end of its period; use end_period to end it.",
         );
       }
-      return endPeriod(ctx, subscription);
+      return endPeriod(ctx, subscription, (renewed) => billRenewal(ctx, renewed, action === "renew"));
     case "end_period":
       if (!ACTIVE.has(status)) {
         throw illegal(
@@ -83,7 +91,7 @@ export function changeSubscription(
           `Only an active or trialing subscription has a period to end; this one is ${status}.`,
         );
       }
-      return endPeriod(ctx, subscription);
+      return endPeriod(ctx, subscription, (renewed) => billRenewal(ctx, renewed, true));
     case "cancel":
       return cancelAtPeriodEnd(ctx, subscription);
     case "uncancel":
@@ -97,18 +105,18 @@ export function changeSubscription(
           `Only an active or trialing subscription can go past due; this one is ${status}.`,
         );
       }
-      return update(ctx, subscription, (now) => {
-        subscription.status = "past_due";
-        subscription.past_due_at = now;
-      });
+      return markPastDue(ctx, subscription);
     case "recover":
       if (status !== "past_due") {
         throw illegal(action, `Only a past_due subscription can recover; this one is ${status}.`);
       }
-      return update(ctx, subscription, () => {
+      // Polar's `handle_payment`: the subscription is active again, then its order is paid.
+      update(ctx, subscription, () => {
         subscription.status = "active";
         subscription.past_due_at = null;
       });
+      settleDunning(ctx, subscription);
+      return subscription;
     case "dunning_over":
       if (status !== "past_due") {
         throw illegal(
@@ -116,6 +124,7 @@ export function changeSubscription(
           `Only a past_due subscription reaches the end of dunning; this one is ${status}.`,
         );
       }
+      abandonDunning(ctx, subscription);
       return update(ctx, subscription, (now) => {
         subscription.canceled_at = now;
         subscription.ends_at = now;

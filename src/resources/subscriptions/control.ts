@@ -3,6 +3,7 @@ import { ResourceNotFound } from "../../errors.js";
 import type { Ctx, Partition } from "../context.js";
 import { customerOf, invalid, recording } from "../control.js";
 import type { Handlers } from "../operation.js";
+import { billSubscriptionStart } from "../orders/renewal.js";
 import type { Services } from "../services.js";
 import { changeSubscription } from "./actions.js";
 import { trialEndProblem } from "./rules.js";
@@ -40,6 +41,15 @@ export const subscriptionControl = (services: Services): Handlers<SubscriptionCo
       const problem = trialEndProblem(body.status, trialEnd, startsAt ?? ctx.clock.now());
       if (problem !== null) throw invalid(["body", "trial_end"], problem, body.trial_end);
     }
+    const discount = body.discount_id === undefined ? null : partition.discounts.live(body.discount_id);
+    if (discount === undefined)
+      throw invalid(["body", "discount_id"], "No discount with this id.", body.discount_id);
+    if (discount && discount.product_ids.length > 0 && !discount.product_ids.includes(product.id))
+      throw invalid(
+        ["body", "discount_id"],
+        "This discount does not apply to the product.",
+        body.discount_id,
+      );
     const { result, events } = recording(ctx, () =>
       startSubscription(ctx, customer, {
         product,
@@ -47,6 +57,9 @@ export const subscriptionControl = (services: Services): Handlers<SubscriptionCo
         startsAt,
         trialEnd,
         metadata: body.metadata,
+        discount,
+        // A started subscription stands for a completed checkout, which places its first order.
+        onCreated: (started) => billSubscriptionStart(ctx, customer, started),
       }),
     );
     return { status: 201, json: { subscription: serializeSubscription(partition, result), events } };

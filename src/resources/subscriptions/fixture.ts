@@ -12,6 +12,7 @@ import {
   type FixtureSchemas,
   MAX_RENEWALS,
 } from "../fixture.js";
+import { billSubscriptionStart } from "../orders/renewal.js";
 import { changeSubscription, type SubscriptionAction } from "./actions.js";
 import { trialEndProblem } from "./rules.js";
 import { startSubscription } from "./service.js";
@@ -152,6 +153,7 @@ export function applySubscription(
       trialEnd: applier.date(entry.trial_end),
       metadata: entry.metadata,
       id: entry.id,
+      onCreated: (started) => billSubscriptionStart(applier.ctx, customer, started),
     }),
   );
   if (status === "active" || status === "trialing") {

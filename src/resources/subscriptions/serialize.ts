@@ -3,6 +3,7 @@ import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { Partition } from "../context.js";
 import { serializeCustomer } from "../customers/serialize.js";
+import { serializeDiscountBase } from "../discounts/serialize.js";
 import { serializeMeter } from "../meters/serialize.js";
 import { serializePrice, serializeProduct } from "../products/serialize.js";
 import type { MeteredUnitPriceRecord } from "../products/table.js";
@@ -99,7 +100,7 @@ export function serializeSubscription(
     custom_field_data: { ...subscription.custom_field_data },
     customer: serializeCustomer(customer),
     product: serializeProduct(partition, product),
-    discount: null,
+    discount: serializeDiscountBase(partition, subscription.discount_id),
     prices: prices.map((price) => serializePrice(partition, price)),
     meters: subscription.meters.map((meter) => serializeSubscriptionMeter(partition, subscription, meter)),
     pending_update: null,

@@ -27,6 +27,8 @@ import { resetCustomerMeter } from "../customer-meters/service.js";
 import { upgradeToTeam } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
+import { isRepetitionExpired } from "../discounts/duration.js";
+import type { DiscountRecord } from "../discounts/table.js";
 import { recordSystemEvent, type SubscriptionSystemEvent, subscriptionMetadata } from "../events/system.js";
 import { cycleGrant, grantBenefit, revokeBenefit } from "../grants/service.js";
 import { DEFAULT_PRESENTMENT_CURRENCY } from "../products/prices.js";
@@ -45,6 +47,8 @@ export interface StartSubscriptionInput {
   metadata?: Metadata;
   /** A fixed id (fixtures). */
   id?: string;
+  /** The discount the checkout applied (already checked as applicable). */
+  discount?: DiscountRecord | null;
   /**
    * How it came to be: `checkout` (the default: what the control plane and fixtures stand for), or
    * `api`, Polar's `SubscriptionService.create` for a free product, which also sends
@@ -52,8 +56,13 @@ export interface StartSubscriptionInput {
    * product and grants such a product's benefits through seats, not to the customer.
    */
   origin?: "checkout" | "api";
-  /** What a checkout decided (checkouts/complete.ts): its id, discount, seats and amount. */
-  fromCheckout?: { checkoutId: string; discountId: string | null; seats: number | null; amount: number };
+  /** What a checkout decided (checkouts/complete.ts): its id, seats and amount. */
+  fromCheckout?: { checkoutId: string; seats: number | null; amount: number };
+  /**
+   * What the checkout does once the subscription exists and its events are out, before its
+   * benefits are granted: the control plane and fixtures place its first order here.
+   */
+  onCreated?: (subscription: SubscriptionRecord) => void;
 }
 
 export const ACTIVE: ReadonlySet<SubscriptionStatus> = new Set(["trialing", "active"]);
@@ -227,7 +236,7 @@ export function startSubscription(
     pause_at_period_end: false,
     paused_at: null,
     resumes_at: null,
-    discount_id: input.fromCheckout?.discountId ?? null,
+    discount_id: input.discount?.id ?? null,
     checkout_id: input.fromCheckout?.checkoutId ?? null,
     seats,
     customer_cancellation_reason: null,
@@ -251,6 +260,7 @@ export function startSubscription(
     if (seatBased) upgradeToTeam(ctx, customer);
   }
   publishCustomerState(ctx, customer);
+  input.onCreated?.(subscription);
   // A seat-based subscription grants its benefits to seat holders (`enqueue_benefits_grants`).
   if (!(input.origin === "api" && seatBased)) syncBenefits(ctx, subscription, customer);
   return subscription;
@@ -259,6 +269,11 @@ export function startSubscription(
 export interface UpdateOptions {
   /** A renewal: `subscription.cycled` goes first, and granted benefits cycle afterwards. */
   cycled?: boolean;
+  /**
+   * A renewal's billing, once the subscription's events are out (Polar's
+   * `order.create_subscription_order` job): whether it was paid. Benefits cycle only then.
+   */
+  bill?: (subscription: SubscriptionRecord) => boolean;
 }
 
 /**
@@ -306,7 +321,8 @@ export function update(
   }
   publishCustomerState(ctx, customer);
 
-  if (options.cycled && ACTIVE.has(status)) {
+  const paid = options.bill ? options.bill(subscription) : true;
+  if (options.cycled && ACTIVE.has(status) && paid) {
     const resetMeters = new Set(subscription.meters.map((meter) => meter.meter_id));
     const partition = ctx.store.partition(subscription.organization_id);
     for (const grant of [...partition.grants.ofCustomer(customer.id)]) {
@@ -317,6 +333,17 @@ export function update(
   }
   if (status !== previousStatus) syncBenefits(ctx, subscription, customer);
   return subscription;
+}
+
+/**
+ * `_clear_expired_discount`: a discount whose repetition is over leaves the subscription. It was
+ * first applied to the first paid period (the trial's end, or the start).
+ */
+function clearExpiredDiscount(subscription: SubscriptionRecord, discount: DiscountRecord | undefined): void {
+  if (!discount) return;
+  const appliedAt = subscription.trial_end ?? subscription.started_at ?? subscription.created_at;
+  if (isRepetitionExpired(discount, appliedAt, subscription.current_period_start))
+    subscription.discount_id = null;
 }
 
 /** The next period, as Polar's cycle computes it; a trial converts to active. */
@@ -336,6 +363,7 @@ export function advancePeriod(ctx: Ctx, subscription: SubscriptionRecord): void 
     subscription.anchor_day,
   );
   if (product) initializeMeterPeriod(subscription, product, subscription.current_period_start);
+  clearExpiredDiscount(subscription, partition.discounts.get(subscription.discount_id ?? ""));
   // Usage is billed per period: the customer's meters behind metered prices start over.
   const customer = customerOf(ctx, subscription);
   record(ctx, customer, subscription, "subscription.cycled");
@@ -408,14 +436,26 @@ export function revokeNow(
 }
 
 /** What happens at `current_period_end`: a scheduled cancellation ends it, otherwise it renews. */
-export function endPeriod(ctx: Ctx, subscription: SubscriptionRecord): SubscriptionRecord {
+export function endPeriod(
+  ctx: Ctx,
+  subscription: SubscriptionRecord,
+  bill?: UpdateOptions["bill"],
+): SubscriptionRecord {
   if (subscription.cancel_at_period_end) {
     return update(ctx, subscription, (now) => {
       subscription.ended_at = now;
       subscription.status = "canceled";
     });
   }
-  return update(ctx, subscription, () => advancePeriod(ctx, subscription), { cycled: true });
+  return update(ctx, subscription, () => advancePeriod(ctx, subscription), { cycled: true, bill });
+}
+
+/** A renewal's payment failed (Polar's `mark_past_due`): past due, benefits revoked. */
+export function markPastDue(ctx: Ctx, subscription: SubscriptionRecord): SubscriptionRecord {
+  return update(ctx, subscription, (now) => {
+    subscription.status = "past_due";
+    subscription.past_due_at = now;
+  });
 }
 
 /** `PATCH {metadata}`: replaces the subscription's metadata. */
