@@ -311,6 +311,20 @@ describe("checkouts:list, get, update", () => {
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     expect(updated.body).toMatchObject({ product_id: b.id, amount: 5000, metadata: { plan: "big" } });
     expect(updated.body.modified_at).not.toBeNull();
+    const euro = await product(t, {
+      name: "Euro",
+      prices: [
+        { amount_type: "fixed", price_amount: 1000 },
+        { amount_type: "fixed", price_amount: 900, price_currency: "eur" },
+      ],
+    });
+    const multi = await checkout(t, { products: [a.id, euro.id] });
+    const eurPrice = (euro.prices as Body[]).find((price) => price.price_currency === "eur");
+    const inEuros = await ctx.http
+      .patch(`/v1/checkouts/${String(multi.id)}`)
+      .set(t.headers)
+      .send({ product_id: euro.id, product_price_id: eurPrice?.id });
+    expect(inEuros.body).toMatchObject({ currency: "eur", amount: 900, product_price_id: eurPrice?.id });
     const outside = await ctx.http
       .patch(`/v1/checkouts/${String(created.id)}`)
       .set(t.headers)

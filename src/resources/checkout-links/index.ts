@@ -1,4 +1,5 @@
 /** Checkout links: reusable links whose URL opens a new checkout session (no webhook events). */
+import { ResourceNotFound } from "../../errors.js";
 import { checkoutUrl, FALLBACK_PUBLIC_URL, publicBase } from "../checkouts/serialize.js";
 import { collection, defineResource } from "../resource.js";
 import { checkoutLinkFixture } from "./fixture.js";
@@ -21,7 +22,13 @@ export const checkoutLinks = defineResource({
       method: "GET",
       pattern: /^\/v1\/checkout-links\/([^/]+)\/redirect$/,
       handle: (ctx, [secret], query) => {
-        const checkout = checkoutFromLink(ctx, decodeURIComponent(secret ?? ""), query);
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(secret ?? "");
+        } catch {
+          throw new ResourceNotFound();
+        }
+        const checkout = checkoutFromLink(ctx, decoded, query);
         const url = new URL(checkoutUrl(publicBase(ctx), checkout));
         for (const [key, value] of query) {
           if (!(PREFILL_PARAMETERS as readonly string[]).includes(key)) url.searchParams.append(key, value);

@@ -5,6 +5,7 @@
 import { canonicalUuid } from "../../pydantic/uuid.js";
 import type { Ctx } from "../context.js";
 import { normalizeAddress } from "../customers/address.js";
+import { visiblePrices } from "../products/serialize.js";
 import { NotOpenCheckout } from "./errors.js";
 import {
   currencyFor,
@@ -60,8 +61,19 @@ export function applyUpdate(
       });
     if (product.is_archived)
       refuse({ type: "value_error", loc: ["body", "product_id"], msg: "Product is archived.", input: id });
-    let currency = newCurrency ?? next.currency;
-    if (pricesIn(product, currency).length === 0) {
+    // An explicit price: the checkout's currency follows it (as creation by price does).
+    const explicit = body.product_price_id
+      ? visiblePrices(product).find((price) => price.id === canonicalUuid(body.product_price_id ?? ""))
+      : undefined;
+    if (body.product_price_id && !explicit)
+      refuse({
+        type: "value_error",
+        loc: ["body", "product_price_id"],
+        msg: "Price is not available in this checkout.",
+        input: body.product_price_id,
+      });
+    let currency = explicit?.price_currency ?? newCurrency ?? next.currency;
+    if (!explicit && pricesIn(product, currency).length === 0) {
       if (newCurrency !== null)
         refuse({
           type: "value_error",
@@ -72,15 +84,13 @@ export function applyUpdate(
       currency = currencyFor(product, null) ?? currency;
     }
     const prices = pricesIn(product, currency);
-    const chosen = body.product_price_id
-      ? prices.find((price) => price.id === canonicalUuid(body.product_price_id ?? ""))
-      : defaultPrice(prices);
+    const chosen = explicit ?? defaultPrice(prices);
     if (!chosen)
       refuse({
         type: "value_error",
-        loc: ["body", "product_price_id"],
-        msg: "Price is not available in this checkout.",
-        input: body.product_price_id ?? null,
+        loc: ["body", "product_id"],
+        msg: "Product is not available in the specified currency.",
+        input: id,
       });
     Object.assign(next, { product_id: id, price_id: chosen.id, currency });
     next.seats = seatPrice(prices) ? (next.seats ?? seatPrice(prices)?.seat_tiers.minimum_seats ?? 1) : null;
