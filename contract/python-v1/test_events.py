@@ -135,6 +135,8 @@ def test_records_the_system_events_of_a_subscription_and_its_grants(tenant: Tena
     assert [(type(event), event.name) for event in listed] == [
         (outputs.CustomerCreatedEvent, "customer.created"),
         (outputs.SubscriptionCreatedEvent, "subscription.created"),
+        # The subscription's first order (billing_reason subscription_create), paid at once.
+        (outputs.OrderPaidEvent, "order.paid"),
         (outputs.MeterCreditEvent, "meter.credited"),
         (outputs.BenefitGrantedEvent, "benefit.granted"),
         (outputs.SubscriptionCanceledEvent, "subscription.canceled"),
@@ -142,7 +144,7 @@ def test_records_the_system_events_of_a_subscription_and_its_grants(tenant: Tena
         (outputs.MeterCreditEvent, "meter.credited"),
         (outputs.BenefitRevokedEvent, "benefit.revoked"),
     ]
-    created, credited = listed[1], listed[2]
+    created, credited = listed[1], listed[3]
     assert (created.metadata.subscription_id, created.metadata.product_id, created.metadata.amount) == (
         subscription_id,
         product.id,
@@ -150,7 +152,7 @@ def test_records_the_system_events_of_a_subscription_and_its_grants(tenant: Tena
     )
     assert (created.metadata.currency, created.metadata.recurring_interval) == ("usd", "month")
     assert (credited.metadata.meter_id, credited.metadata.units, credited.metadata.rollover) == (calls.id, 100, False)
-    assert (listed[3].metadata.benefit_id, listed[3].metadata.benefit_type) == (credit.id, "meter_credit")
+    assert (listed[4].metadata.benefit_id, listed[4].metadata.benefit_type) == (credit.id, "meter_credit")
     assert {event.customer_id for event in listed} == {customer.id}
     for event in listed:
         assert tenant.polar.events.get(event.id) == event
