@@ -610,6 +610,34 @@ describe("completing a checkout", () => {
     expect(spent.body).toEqual(refusal(["body", "discount_id"], "Discount does not exist."));
   });
 
+  it("refuses a second subscription of a buyer when the organization allows one (Polar's default)", async () => {
+    const t = tenant(ctx.emulator);
+    const p = await plan(t);
+    const first = await checkout(t, { products: [p.id], customer_email: "once@example.com" });
+    ctx.emulator.checkouts.complete(String(first.id));
+    const second = await checkout(t, { products: [p.id], customer_email: "ONCE@example.com" });
+    const refused = await ctx.http.post(`/_emulator/checkouts/${String(second.id)}/complete`).send({});
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({
+      error: "AlreadyActiveSubscriptionError",
+      detail: "You already have an active subscription.",
+    });
+    const after = await ctx.http.get(`/v1/checkouts/${String(second.id)}`).set(t.headers);
+    expect(after.body.status).toBe("open");
+    const organization = await ctx.http.get(`/v1/organizations/${t.organizationId}`).set(t.headers);
+    const allowed = await ctx.http
+      .patch(`/v1/organizations/${t.organizationId}`)
+      .set(t.headers)
+      .send({
+        subscription_settings: {
+          ...organization.body.subscription_settings,
+          allow_multiple_subscriptions: true,
+        },
+      });
+    expect(allowed.status, allowed.text).toBe(200);
+    expect(ctx.emulator.checkouts.complete(String(second.id)).checkout.status).toBe("succeeded");
+  });
+
   it("a failed payment puts the session back to open, as Polar's handle_failure does", async () => {
     const t = tenant(ctx.emulator);
     const p = await product(t);

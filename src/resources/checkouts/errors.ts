@@ -58,3 +58,13 @@ export class CheckoutCustomerExternalIdMismatch extends PolarHttpError {
     });
   }
 }
+
+/** 403: the organization allows one subscription per customer, and the buyer has one. */
+export class AlreadyActiveSubscriptionError extends PolarHttpError {
+  constructor() {
+    super(403, {
+      error: "AlreadyActiveSubscriptionError",
+      detail: "You already have an active subscription.",
+    });
+  }
+}

@@ -3,10 +3,11 @@
  * the checkout page with its client secret. Every check comes before any change.
  */
 import { canonicalUuid } from "../../pydantic/uuid.js";
-import type { Ctx } from "../context.js";
+import type { Ctx, Partition } from "../context.js";
 import { normalizeAddress } from "../customers/address.js";
 import { visiblePrices } from "../products/serialize.js";
-import { NotOpenCheckout } from "./errors.js";
+import { isBillable } from "../subscriptions/service.js";
+import { AlreadyActiveSubscriptionError, NotOpenCheckout } from "./errors.js";
 import {
   currencyFor,
   defaultPrice,
@@ -199,8 +200,30 @@ export function applyUpdate(
   next.locale = "en";
   const now = ctx.clock.now();
   updateTrialEnd(now, next, priced.product);
+  assertSubscriptionUniqueness(partition, next);
   Object.assign(checkout, next, { modified_at: now });
   updateTax(partition, checkout);
+}
+
+/**
+ * `_validate_subscription_uniqueness`: when the organization allows one subscription per
+ * customer, a recurring product's checkout of a buyer (by customer, else by email) who has a
+ * billable subscription is refused.
+ */
+function assertSubscriptionUniqueness(partition: Partition, checkout: CheckoutRecord): void {
+  if (partition.organizationProfile.profile.subscription_settings.allow_multiple_subscriptions) return;
+  if (partition.products.get(checkout.product_id)?.recurring_interval == null) return;
+  if (checkout.customer_id === null && checkout.customer_email === null) return;
+  const email = checkout.customer_email?.toLowerCase();
+  for (const subscription of partition.subscriptions.values()) {
+    if (!isBillable(subscription)) continue;
+    const customer = partition.customers.get(subscription.customer_id);
+    const same =
+      checkout.customer_id !== null
+        ? subscription.customer_id === checkout.customer_id
+        : customer !== undefined && customer.deleted_at === null && customer.email?.toLowerCase() === email;
+    if (same) throw new AlreadyActiveSubscriptionError();
+  }
 }
 
 /** CheckoutService.update: the change, then `checkout.updated`. */
