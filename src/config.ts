@@ -32,6 +32,11 @@ export interface Config {
   controlToken?: string;
   /** Requests per minute and organization before 429, as Polar's sandbox (100); off when undefined or 0. */
   rateLimit?: number;
+  /**
+   * The base URL a browser reaches the emulator at (`--public-url`), what a checkout's `url` and a
+   * checkout link's `url` start with; the address it listens on when undefined.
+   */
+  publicUrl?: string;
   /** The API version a request without `Polar-Version` is answered in (Polar's current version). */
   apiVersion: ApiVersion;
   /** Endpoints registered for the default organization at boot, subscribed to every event type. */
@@ -78,6 +83,7 @@ const OPTIONS = {
   "log-level": { type: "string" },
   "rate-limit": { type: "string" },
   "api-version": { type: "string" },
+  "public-url": { type: "string" },
   "webhook-url": { type: "string", multiple: true },
   "webhook-secret": { type: "string" },
   "webhook-retry-delays": { type: "string" },
@@ -147,12 +153,32 @@ export function resolveConfig(
   if (rateLimit !== undefined) config.rateLimit = integer("--rate-limit", rateLimit, 0, 1_000_000);
   const apiVersion = pick(values["api-version"], "POLAR_EMULATOR_API_VERSION");
   if (apiVersion !== undefined) config.apiVersion = oneOf("--api-version", apiVersion, API_VERSIONS);
+  const publicUrl = pick(values["public-url"], "POLAR_EMULATOR_PUBLIC_URL");
+  if (publicUrl !== undefined) config.publicUrl = publicUrlOf(publicUrl);
   webhookConfig(config, values, env, pick);
   const level = pick(values["log-level"], "POLAR_EMULATOR_LOG_LEVEL");
   if (level !== undefined) {
     config.logLevel = oneOf("--log-level", level, LOG_LEVELS);
   }
   return { config, help: values.help === true, version: values.version === true };
+}
+
+/** An http(s) URL with no query or fragment, without its trailing slash. */
+function publicUrlOf(value: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value.trim());
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !parsed ||
+    (parsed.protocol !== "http:" && parsed.protocol !== "https:") ||
+    parsed.search ||
+    parsed.hash
+  )
+    throw new UsageError(`--public-url must be an http:// or https:// URL without a query, got "${value}"`);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
 }
 
 function duration(name: string, value: string, max: number): number {

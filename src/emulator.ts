@@ -25,6 +25,7 @@ import { ModelWalker } from "./pydantic/walker.js";
 import type { Ctx } from "./resources/context.js";
 import {
   apiHandlers,
+  HIDDEN_ROUTES,
   newPartition,
   renderInVersion,
   resourceControlHandlers,
@@ -181,12 +182,16 @@ export async function createEmulator(
 
   // `reference_time: now` in a fixture means the boot time, also when a reset builds it again.
   const bootTime = clock.now();
+  // Until the server listens, links point at the configured port on this machine.
+  let listenUrl = localUrl(config.host, config.port);
+  const publicUrl = () => config.publicUrl ?? listenUrl;
   function seeded() {
     const fresh: Ctx = {
       store: new Store(newPartition),
       clock,
       random: new Random(config.seed),
       events: new EventBus(),
+      publicUrl,
     };
     const result = seed(fresh, {
       sources,
@@ -317,6 +322,7 @@ export async function createEmulator(
     logger,
     version: VERSION,
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
+    hidden: HIDDEN_ROUTES,
     defaultApiVersion: config.apiVersion,
     renderInVersion,
     controlToken: config.controlToken,
@@ -362,7 +368,8 @@ export async function createEmulator(
           server = listening;
           void warmUp([...apiOperations, ...controlOperations]);
           const { address, port } = listening.address() as AddressInfo;
-          resolve({ url: localUrl(address, port), address: { host: address, port }, server: listening });
+          listenUrl = localUrl(address, port);
+          resolve({ url: listenUrl, address: { host: address, port }, server: listening });
         });
       }),
     close: () =>

@@ -12,6 +12,8 @@ import { DEFAULT_CONFIG } from "./config.js";
 import type { ApiVersion } from "./domain/versions.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { interceptPolar } from "./intercept.js";
+import { completeById } from "./resources/checkouts/control.js";
+import type { WireEvent } from "./resources/control.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
 import type { FixtureLoaded } from "./scenarios/organizations.js";
 import type { SnapshotDocument } from "./scenarios/snapshot.js";
@@ -111,6 +113,18 @@ export interface RunningEmulator {
   close(): Promise<void>;
   /** Webhook endpoints, the delivery log and `waitFor`. */
   webhooks: RunningWebhooks;
+  /** Checkout sessions, finished without a browser. */
+  checkouts: {
+    /**
+     * What `POST /_emulator/checkouts/{id}/complete` does: the session confirmed, then its payment
+     * succeeds (the default) or fails. Answers with the Checkout as the API returns it and the events
+     * emitted, in order; throws Polar's error (e.g. a 403 NotOpenCheckout) like the API answers it.
+     */
+    complete(
+      id: string,
+      input?: { outcome?: "succeeded" | "failed"; customer_email?: string; customer_name?: string },
+    ): { checkout: Record<string, unknown>; events: WireEvent[] };
+  };
   /** The engine itself, for what the control plane also offers. */
   emulator: Emulator;
 }
@@ -174,6 +188,10 @@ export async function startEmulator(
       return emulator.close();
     },
     webhooks: runningWebhooks(emulator),
+    checkouts: {
+      complete: (id, input) =>
+        completeById(emulator.context, id, input) as ReturnType<RunningEmulator["checkouts"]["complete"]>,
+    },
     emulator,
   };
 }

@@ -751,6 +751,8 @@ describe("resetting one organization", () => {
       benefit_grants: 0,
       orders: 0,
       refunds: 0,
+      checkouts: 0,
+      checkout_links: 0,
       customer_meters: 0,
       event_types: 0,
       events: 0,

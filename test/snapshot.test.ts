@@ -203,6 +203,8 @@ describe("snapshot → reset → restore", () => {
       "benefit_grants",
       "orders",
       "refunds",
+      "checkouts",
+      "checkout_links",
       "customer_meters",
       "event_types",
       "events",

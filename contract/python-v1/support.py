@@ -362,6 +362,15 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("POST", "/v1/discounts/", "Discount"),
     ("GET|PATCH", rf"/v1/discounts/{UUID}", "Discount"),
     ("DELETE", rf"/v1/discounts/{UUID}", None),
+    ("GET", "/v1/checkouts/", "ListResourceCheckout"),
+    ("POST", "/v1/checkouts/", "Checkout"),
+    ("GET|PATCH", rf"/v1/checkouts/{UUID}", "Checkout"),
+    ("GET|PATCH", r"/v1/checkouts/client/[^/]+", "CheckoutPublic"),
+    ("POST", r"/v1/checkouts/client/[^/]+/confirm", "CheckoutPublicConfirmed"),
+    ("GET", "/v1/checkout-links/", "ListResourceCheckoutLink"),
+    ("POST", "/v1/checkout-links/", "CheckoutLink"),
+    ("GET|PATCH", rf"/v1/checkout-links/{UUID}", "CheckoutLink"),
+    ("DELETE", rf"/v1/checkout-links/{UUID}", None),
 ]
 # The error model of each status, by the body's `error` where one status has several. A 401
 # (organizations.create with an organization token) and a 405 (customers.members.list, a path the

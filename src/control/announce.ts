@@ -19,7 +19,7 @@ export function announce(ctx: Ctx, type: DomainEventType, id: string, organizati
   if (resource?.events) {
     for (const partition of ctx.store.partitions.values()) {
       if (organizationId !== undefined && partition.organization.id !== organizationId) continue;
-      const subject = resource.events.subject(partition, type, id);
+      const subject = resource.events.subject(partition, type, id, ctx);
       if (!subject) continue;
       emit(
         ctx,

@@ -12,4 +12,9 @@ export interface DomainContext<P extends PartitionBase = PartitionBase> {
   clock: Clock;
   random: Random;
   events: EventBus;
+  /**
+   * The base URL a browser reaches the emulator at (`--public-url`, else the address it listens
+   * on): what links the emulator hands out (a checkout's `url`) start with.
+   */
+  publicUrl?: () => string;
 }

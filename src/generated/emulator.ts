@@ -272,6 +272,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_emulator/checkouts/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a checkout
+         * @description Finishes a checkout session without a browser, with the effects of the hosted page's Pay button: an open session is confirmed (its customer found by id, email or external id, or created), then its payment succeeds (the default: the subscription or purchase, its paid order, benefits granted, the session `succeeded`) or fails (the session back to `open`, as Polar leaves a failed payment). A session the page already confirmed gets its outcome. Answers with the checkout and the events emitted, in order.
+         */
+        post: operations["emulator:checkouts:complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_emulator/benefit-grants": {
         parameters: {
             query?: never;
@@ -636,7 +656,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -746,6 +766,26 @@ export interface components {
             subscription: Record<string, never>;
             events: components["schemas"]["Event"][];
         };
+        CheckoutComplete: {
+            /**
+             * @description What the payment does.
+             * @default succeeded
+             * @enum {string}
+             */
+            outcome?: "succeeded" | "failed";
+            /**
+             * Format: email
+             * @description The buyer's email, for a session that has none yet (else the confirmation refuses it).
+             */
+            customer_email?: string;
+            /** @description The buyer's name */
+            customer_name?: string;
+        };
+        CheckoutCompleted: {
+            /** @description The Checkout */
+            checkout: Record<string, never>;
+            events: components["schemas"]["Event"][];
+        };
         GrantChanged: {
             /** @description The BenefitGrant */
             grant: Record<string, never>;
@@ -835,6 +875,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
         /** @description A fixture file loaded at boot (`--fixtures`): a Fixture for the default organization, plus more organizations. */
@@ -847,6 +889,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
             /** @description More organizations, each with its own tokens. */
             organizations?: components["schemas"]["FixtureTenant"][];
@@ -860,6 +904,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
         /** @description A date (`2025-06-01`, `2025-06-01T09:30:00Z`, years 1970 to 2099; UTC without an offset) or a time relative to the reference time (`now`, `-30d`, `now-2w`, `+1mo`, `-1d12h`; units s, m, h, d, w, mo, y; up to four parts of up to 999 each, or 99 years). */
@@ -914,6 +960,31 @@ export interface components {
             created_at?: components["schemas"]["FixtureDate"];
             /** @description The products the discount applies to; every product when left out. */
             products?: components["schemas"]["FixtureRef"][];
+        };
+        /** @description A CheckoutCreate body, plus the fields below. `products` names the products by key (or id); `customer` and `discount` stand for `customer_id` and `discount_id`. */
+        FixtureCheckout: {
+            key?: components["schemas"]["FixtureKey"];
+            /** Format: uuid4 */
+            id?: string;
+            created_at?: components["schemas"]["FixtureDate"];
+            products: components["schemas"]["FixtureRef"][];
+            customer?: components["schemas"]["FixtureRef"];
+            discount?: components["schemas"]["FixtureRef"];
+            /**
+             * @description `succeeded`: completed at its creation, as `POST /_emulator/checkouts/{id}/complete` does (its customer found or created, a subscription started for a recurring product, benefits granted).
+             * @default open
+             * @enum {string}
+             */
+            status?: "open" | "succeeded";
+        };
+        /** @description A CheckoutLinkCreate body (`payment_processor` may be left out), plus the fields below. `products` names the products by key (or id); `discount` stands for `discount_id`. */
+        FixtureCheckoutLink: {
+            key?: components["schemas"]["FixtureKey"];
+            /** Format: uuid4 */
+            id?: string;
+            created_at?: components["schemas"]["FixtureDate"];
+            products: components["schemas"]["FixtureRef"][];
+            discount?: components["schemas"]["FixtureRef"];
         };
         /** @description A CustomerCreate body, plus: */
         FixtureCustomer: {
@@ -1147,7 +1218,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.
@@ -1688,6 +1759,68 @@ export interface operations {
                 };
             };
             /** @description The id is not a UUID. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:checkouts:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CheckoutComplete"];
+            };
+        };
+        responses: {
+            /** @description Completed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutCompleted"];
+                };
+            };
+            /** @description Polar's NotOpenCheckout (succeeded or expired) and other checkout refusals. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description No such checkout. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description Polar's CheckoutCustomerDeleted. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description What the checkout lacks (the customer's email), as Polar's confirmation names it. */
             422: {
                 headers: {
                     [name: string]: unknown;

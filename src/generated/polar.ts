@@ -572,6 +572,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/checkouts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Checkout Sessions
+         * @description Lists the organization's checkout sessions, newest first by default, with filters on product, customer, external customer id, status and the customer's email.
+         */
+        get: operations["checkouts:list"];
+        put?: never;
+        /**
+         * Create Checkout Session
+         * @description Opens a checkout session for one or more products and returns it with 201: its amounts, its client secret and the URL of the emulator's hosted checkout page.
+         */
+        post: operations["checkouts:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Checkout Session
+         * @description Returns the checkout session with the given ID, or 404.
+         */
+        get: operations["checkouts:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Checkout Session
+         * @description Changes the fields present in the body of an open checkout session and recomputes its amounts; a session that is no longer open answers 403.
+         */
+        patch: operations["checkouts:update"];
+        trace?: never;
+    };
+    "/v1/checkouts/client/{client_secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Checkout Session from Client
+         * @description Returns a checkout session by its client secret, as the checkout page reads it, without authentication; an expired one answers 410.
+         */
+        get: operations["checkouts:client_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Checkout Session from Client
+         * @description Changes an open checkout session by its client secret, as the checkout page does (customer details, seats, amount, discount code).
+         */
+        patch: operations["checkouts:client_update"];
+        trace?: never;
+    };
+    "/v1/checkouts/client/{client_secret}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Checkout Session from Client
+         * @description Confirms a checkout session by its client secret and completes the purchase in the emulator; a `confirmation_token_id` naming a declined test card fails the payment with 400.
+         */
+        post: operations["checkouts:client_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout-links/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Checkout Links
+         * @description Lists the organization's checkout links that are not deleted, newest first by default, optionally for some products.
+         */
+        get: operations["checkout-links:list"];
+        put?: never;
+        /**
+         * Create Checkout Link
+         * @description Creates a reusable checkout link for one or more products and returns it with 201; opening its URL starts a new checkout session.
+         */
+        post: operations["checkout-links:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkout-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Checkout Link
+         * @description Returns the checkout link with the given ID, or 404.
+         */
+        get: operations["checkout-links:get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Checkout Link
+         * @description Deletes the checkout link: it answers 404 from then on and its URL no longer opens checkouts. Answers 204 with no body.
+         */
+        delete: operations["checkout-links:delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Checkout Link
+         * @description Changes the fields present in the body of a checkout link.
+         */
+        patch: operations["checkout-links:update"];
+        trace?: never;
+    };
     "/v1/discounts/": {
         parameters: {
             query?: never;
@@ -1208,6 +1352,16 @@ export interface components {
          * @enum {string}
          */
         AggregationFunction: "count" | "sum" | "max" | "min" | "avg" | "unique";
+        /** AlreadyActiveSubscriptionError */
+        AlreadyActiveSubscriptionError: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "AlreadyActiveSubscriptionError";
+            /** Detail */
+            detail: string;
+        };
         /** AlreadyCanceledSubscription */
         AlreadyCanceledSubscription: {
             /**
@@ -2584,6 +2738,35 @@ export interface components {
             type: "meter_credit";
             properties?: components["schemas"]["BenefitMeterCreditCreateProperties"] | null;
         };
+        /** BenefitPublic */
+        BenefitPublic: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            type: components["schemas"]["BenefitType"];
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+        };
         /** BenefitRevokedEvent */
         BenefitRevokedEvent: {
             /**
@@ -2812,6 +2995,11 @@ export interface components {
          * @enum {string}
          */
         BenefitVisibility: "draft" | "private" | "public";
+        /**
+         * BillingAddressFieldMode
+         * @enum {string}
+         */
+        BillingAddressFieldMode: "required" | "optional" | "disabled";
         /** CannotCreateOrganizationError */
         CannotCreateOrganizationError: {
             /**
@@ -2822,6 +3010,203 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** Checkout */
+        Checkout: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            payment_processor: components["schemas"]["PaymentProcessor"];
+            status: components["schemas"]["CheckoutStatus"];
+            /** Client Secret */
+            client_secret: string;
+            /** Url */
+            url: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Success Url */
+            success_url: string;
+            /** Return Url */
+            return_url: string | null;
+            /** Embed Origin */
+            embed_origin: string | null;
+            /** Amount */
+            amount: number;
+            /** Seats */
+            seats?: number | null;
+            /** Min Seats */
+            min_seats?: number | null;
+            /** Max Seats */
+            max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Net Amount */
+            net_amount: number;
+            /** Tax Amount */
+            tax_amount: number | null;
+            tax_behavior: components["schemas"]["TaxBehavior"] | null;
+            /** Total Amount */
+            total_amount: number;
+            /** Currency */
+            currency: string;
+            /** Allow Trial */
+            allow_trial: boolean | null;
+            active_trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Active Trial Interval Count */
+            active_trial_interval_count: number | null;
+            /** Trial End */
+            trial_end: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Product Id */
+            product_id: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id: string | null;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes: boolean;
+            /** Require Billing Address */
+            require_billing_address: boolean;
+            /** Is Discount Applicable */
+            is_discount_applicable: boolean;
+            /** Is Free Product Price */
+            is_free_product_price: boolean;
+            /** Is Payment Required */
+            is_payment_required: boolean;
+            /** Is Payment Setup Required */
+            is_payment_setup_required: boolean;
+            /** Is Payment Form Required */
+            is_payment_form_required: boolean;
+            /** Customer Id */
+            customer_id: string | null;
+            /** Is Business Customer */
+            is_business_customer: boolean;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Ip Address */
+            customer_ip_address: string | null;
+            /** Customer Billing Name */
+            customer_billing_name: string | null;
+            customer_billing_address: components["schemas"]["Address"] | null;
+            /** Customer Tax Id */
+            customer_tax_id: string | null;
+            /** Locale */
+            locale?: string | null;
+            /** Payment Method Type */
+            payment_method_type: string | null;
+            /** Payment Processor Metadata */
+            payment_processor_metadata: {
+                [key: string]: string;
+            };
+            billing_address_fields: components["schemas"]["CheckoutBillingAddressFields"];
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** External Customer Id */
+            external_customer_id: string | null;
+            /** Products */
+            products: components["schemas"]["CheckoutProduct"][];
+            product: components["schemas"]["CheckoutProduct"] | null;
+            /**
+             * Product Price
+             * @deprecated
+             */
+            product_price: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"]) | null;
+            /** Prices */
+            prices: {
+                [key: string]: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            } | null;
+            /** Discount */
+            discount: (components["schemas"]["CheckoutDiscountFixedOnceForeverDuration"] | components["schemas"]["CheckoutDiscountFixedRepeatDuration"] | components["schemas"]["CheckoutDiscountPercentageOnceForeverDuration"] | components["schemas"]["CheckoutDiscountPercentageRepeatDuration"]) | null;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Attached Custom Fields */
+            attached_custom_fields: components["schemas"]["AttachedCustomField"][] | null;
+            /** Customer Metadata */
+            customer_metadata: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        /** CheckoutBillingAddressFields */
+        CheckoutBillingAddressFields: {
+            country: components["schemas"]["BillingAddressFieldMode"];
+            state: components["schemas"]["BillingAddressFieldMode"];
+            city: components["schemas"]["BillingAddressFieldMode"];
+            postal_code: components["schemas"]["BillingAddressFieldMode"];
+            line1: components["schemas"]["BillingAddressFieldMode"];
+            line2: components["schemas"]["BillingAddressFieldMode"];
+        };
+        /** CheckoutConfirmStripe */
+        CheckoutConfirmStripe: {
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Product Id */
+            product_id?: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id?: string | null;
+            /** Amount */
+            amount?: number | null;
+            /** Seats */
+            seats?: number | null;
+            /** Is Business Customer */
+            is_business_customer?: boolean | null;
+            /** Customer Name */
+            customer_name?: string | null;
+            /** Customer Email */
+            customer_email?: string | null;
+            /** Customer Billing Name */
+            customer_billing_name?: string | null;
+            customer_billing_address?: components["schemas"]["AddressInput"] | null;
+            /** Customer Tax Id */
+            customer_tax_id?: string | null;
+            /** Locale */
+            locale?: string | null;
+            /** Payment Method Type */
+            payment_method_type?: string | null;
+            /** Discount Code */
+            discount_code?: string | null;
+            /** Allow Trial */
+            allow_trial?: false | null;
+            /** Confirmation Token Id */
+            confirmation_token_id?: string | null;
+        };
+        CheckoutCreate: components["schemas"]["CheckoutProductsCreate"];
         /** CheckoutCreatedEvent */
         CheckoutCreatedEvent: {
             /**
@@ -2877,6 +3262,876 @@ export interface components {
             checkout_status: string;
             /** Product Id */
             product_id?: string;
+        };
+        /** CheckoutDiscountFixedOnceForeverDuration */
+        CheckoutDiscountFixedOnceForeverDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+        };
+        /** CheckoutDiscountFixedRepeatDuration */
+        CheckoutDiscountFixedRepeatDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /**
+             * Amount
+             * @deprecated
+             */
+            amount: number;
+            /**
+             * Currency
+             * @deprecated
+             */
+            currency: string;
+            /** Amounts */
+            amounts: {
+                [key: string]: number;
+            };
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+        };
+        /** CheckoutDiscountPercentageOnceForeverDuration */
+        CheckoutDiscountPercentageOnceForeverDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+        };
+        /** CheckoutDiscountPercentageRepeatDuration */
+        CheckoutDiscountPercentageRepeatDuration: {
+            duration: components["schemas"]["DiscountDuration"];
+            /** Duration In Months */
+            duration_in_months: number;
+            type: components["schemas"]["DiscountType"];
+            /** Basis Points */
+            basis_points: number;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Code */
+            code: string | null;
+        };
+        CheckoutForbiddenError: components["schemas"]["AlreadyActiveSubscriptionError"] | components["schemas"]["NotOpenCheckout"] | components["schemas"]["PaymentNotReady"] | components["schemas"]["TrialAlreadyRedeemed"] | components["schemas"]["DiscountRedemptionLimitReached"];
+        /** CheckoutLink */
+        CheckoutLink: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            payment_processor: components["schemas"]["PaymentProcessor"];
+            /** Client Secret */
+            client_secret: string;
+            /** Success Url */
+            success_url: string | null;
+            /** Return Url */
+            return_url: string | null;
+            /** Label */
+            label: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes: boolean;
+            /** Require Billing Address */
+            require_billing_address: boolean;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Seats */
+            seats: number | null;
+            /** Units */
+            units: number | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Products */
+            products: components["schemas"]["CheckoutLinkProduct"][];
+            /** Discount */
+            discount: (components["schemas"]["DiscountFixedOnceForeverDurationBase"] | components["schemas"]["DiscountFixedRepeatDurationBase"] | components["schemas"]["DiscountPercentageOnceForeverDurationBase"] | components["schemas"]["DiscountPercentageRepeatDurationBase"]) | null;
+            /** Url */
+            readonly url: string;
+        };
+        CheckoutLinkCreate: components["schemas"]["CheckoutLinkCreateProductPrice"] | components["schemas"]["CheckoutLinkCreateProduct"] | components["schemas"]["CheckoutLinkCreateProducts"];
+        /** CheckoutLinkCreateProduct */
+        CheckoutLinkCreateProduct: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /**
+             * Payment Processor
+             * @constant
+             */
+            payment_processor: "stripe";
+            /** Label */
+            label?: string | null;
+            /**
+             * Allow Discount Codes
+             * @default true
+             */
+            allow_discount_codes?: boolean;
+            /**
+             * Require Billing Address
+             * @default false
+             */
+            require_billing_address?: boolean;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+        };
+        /** CheckoutLinkCreateProductPrice */
+        CheckoutLinkCreateProductPrice: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /**
+             * Payment Processor
+             * @constant
+             */
+            payment_processor: "stripe";
+            /** Label */
+            label?: string | null;
+            /**
+             * Allow Discount Codes
+             * @default true
+             */
+            allow_discount_codes?: boolean;
+            /**
+             * Require Billing Address
+             * @default false
+             */
+            require_billing_address?: boolean;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /**
+             * Product Price Id
+             * Format: uuid4
+             */
+            product_price_id: string;
+        };
+        /** CheckoutLinkCreateProducts */
+        CheckoutLinkCreateProducts: {
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /**
+             * Payment Processor
+             * @constant
+             */
+            payment_processor: "stripe";
+            /** Label */
+            label?: string | null;
+            /**
+             * Allow Discount Codes
+             * @default true
+             */
+            allow_discount_codes?: boolean;
+            /**
+             * Require Billing Address
+             * @default false
+             */
+            require_billing_address?: boolean;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /** Products */
+            products: string[];
+        };
+        /** CheckoutLinkProduct */
+        CheckoutLinkProduct: {
+            metadata: components["schemas"]["MetadataOutputType"];
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** BenefitPublic */
+            benefits: components["schemas"]["BenefitPublic"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+        };
+        /**
+         * CheckoutLinkSortProperty
+         * @enum {string}
+         */
+        CheckoutLinkSortProperty: "created_at" | "-created_at" | "label" | "-label" | "success_url" | "-success_url" | "allow_discount_codes" | "-allow_discount_codes";
+        /** CheckoutLinkUpdate */
+        CheckoutLinkUpdate: {
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Products */
+            products?: string[] | null;
+            /** Label */
+            label?: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes?: boolean | null;
+            /** Require Billing Address */
+            require_billing_address?: boolean | null;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+        };
+        /** CheckoutOrganization */
+        CheckoutOrganization: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Avatar Url */
+            avatar_url: string | null;
+            proration_behavior: components["schemas"]["SubscriptionProrationBehavior"];
+            /** Allow Customer Updates */
+            allow_customer_updates: boolean;
+        };
+        /** CheckoutProduct */
+        CheckoutProduct: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** BenefitPublic */
+            benefits: components["schemas"]["BenefitPublic"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+        };
+        /** CheckoutProductsCreate */
+        CheckoutProductsCreate: {
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Discount Id */
+            discount_id?: string | null;
+            /**
+             * Allow Discount Codes
+             * @default true
+             */
+            allow_discount_codes?: boolean;
+            /**
+             * Require Billing Address
+             * @default false
+             */
+            require_billing_address?: boolean;
+            /** Amount */
+            amount?: number | null;
+            /** Seats */
+            seats?: number | null;
+            /** Min Seats */
+            min_seats?: number | null;
+            /** Max Seats */
+            max_seats?: number | null;
+            /**
+             * Allow Trial
+             * @default true
+             */
+            allow_trial?: boolean;
+            /** Customer Id */
+            customer_id?: string | null;
+            /**
+             * Is Business Customer
+             * @default false
+             */
+            is_business_customer?: boolean;
+            /** External Customer Id */
+            external_customer_id?: string | null;
+            /** Customer Name */
+            customer_name?: string | null;
+            /** Customer Email */
+            customer_email?: string | null;
+            /** Customer Ip Address */
+            customer_ip_address?: string | null;
+            /** Customer Billing Name */
+            customer_billing_name?: string | null;
+            customer_billing_address?: components["schemas"]["AddressInput"] | null;
+            /** Customer Tax Id */
+            customer_tax_id?: string | null;
+            /** Customer Metadata */
+            customer_metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Subscription Id */
+            subscription_id?: string | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /** Embed Origin */
+            embed_origin?: string | null;
+            /** Locale */
+            locale?: string | null;
+            currency?: components["schemas"]["PresentmentCurrency"] | null;
+            /** Products */
+            products: string[];
+            /** Prices */
+            prices?: {
+                [key: string]: (components["schemas"]["ProductPriceFixedCreate"] | components["schemas"]["ProductPriceCustomCreate"] | components["schemas"]["ProductPriceSeatBasedCreate"] | components["schemas"]["ProductPriceMeteredUnitCreate"])[];
+            } | null;
+        };
+        /** CheckoutPublic */
+        CheckoutPublic: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            payment_processor: components["schemas"]["PaymentProcessor"];
+            status: components["schemas"]["CheckoutStatus"];
+            /** Client Secret */
+            client_secret: string;
+            /** Url */
+            url: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Success Url */
+            success_url: string;
+            /** Return Url */
+            return_url: string | null;
+            /** Embed Origin */
+            embed_origin: string | null;
+            /** Amount */
+            amount: number;
+            /** Seats */
+            seats?: number | null;
+            /** Min Seats */
+            min_seats?: number | null;
+            /** Max Seats */
+            max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Net Amount */
+            net_amount: number;
+            /** Tax Amount */
+            tax_amount: number | null;
+            tax_behavior: components["schemas"]["TaxBehavior"] | null;
+            /** Total Amount */
+            total_amount: number;
+            /** Currency */
+            currency: string;
+            /** Allow Trial */
+            allow_trial: boolean | null;
+            active_trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Active Trial Interval Count */
+            active_trial_interval_count: number | null;
+            /** Trial End */
+            trial_end: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Product Id */
+            product_id: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id: string | null;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes: boolean;
+            /** Require Billing Address */
+            require_billing_address: boolean;
+            /** Is Discount Applicable */
+            is_discount_applicable: boolean;
+            /** Is Free Product Price */
+            is_free_product_price: boolean;
+            /** Is Payment Required */
+            is_payment_required: boolean;
+            /** Is Payment Setup Required */
+            is_payment_setup_required: boolean;
+            /** Is Payment Form Required */
+            is_payment_form_required: boolean;
+            /** Customer Id */
+            customer_id: string | null;
+            /** Is Business Customer */
+            is_business_customer: boolean;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Ip Address */
+            customer_ip_address: string | null;
+            /** Customer Billing Name */
+            customer_billing_name: string | null;
+            customer_billing_address: components["schemas"]["Address"] | null;
+            /** Customer Tax Id */
+            customer_tax_id: string | null;
+            /** Locale */
+            locale?: string | null;
+            /** Payment Method Type */
+            payment_method_type: string | null;
+            /** Payment Processor Metadata */
+            payment_processor_metadata: {
+                [key: string]: string;
+            };
+            billing_address_fields: components["schemas"]["CheckoutBillingAddressFields"];
+            /** Products */
+            products: components["schemas"]["CheckoutProduct"][];
+            product: components["schemas"]["CheckoutProduct"] | null;
+            /**
+             * Product Price
+             * @deprecated
+             */
+            product_price: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"]) | null;
+            /** Prices */
+            prices: {
+                [key: string]: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            } | null;
+            /** Discount */
+            discount: (components["schemas"]["CheckoutDiscountFixedOnceForeverDuration"] | components["schemas"]["CheckoutDiscountFixedRepeatDuration"] | components["schemas"]["CheckoutDiscountPercentageOnceForeverDuration"] | components["schemas"]["CheckoutDiscountPercentageRepeatDuration"]) | null;
+            organization: components["schemas"]["CheckoutOrganization"];
+            /** Attached Custom Fields */
+            attached_custom_fields: components["schemas"]["AttachedCustomField"][] | null;
+        };
+        /** CheckoutPublicConfirmed */
+        CheckoutPublicConfirmed: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            payment_processor: components["schemas"]["PaymentProcessor"];
+            /**
+             * Status
+             * @constant
+             */
+            status: "confirmed";
+            /** Client Secret */
+            client_secret: string;
+            /** Url */
+            url: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Success Url */
+            success_url: string;
+            /** Return Url */
+            return_url: string | null;
+            /** Embed Origin */
+            embed_origin: string | null;
+            /** Amount */
+            amount: number;
+            /** Seats */
+            seats?: number | null;
+            /** Min Seats */
+            min_seats?: number | null;
+            /** Max Seats */
+            max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Net Amount */
+            net_amount: number;
+            /** Tax Amount */
+            tax_amount: number | null;
+            tax_behavior: components["schemas"]["TaxBehavior"] | null;
+            /** Total Amount */
+            total_amount: number;
+            /** Currency */
+            currency: string;
+            /** Allow Trial */
+            allow_trial: boolean | null;
+            active_trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Active Trial Interval Count */
+            active_trial_interval_count: number | null;
+            /** Trial End */
+            trial_end: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Product Id */
+            product_id: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id: string | null;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes: boolean;
+            /** Require Billing Address */
+            require_billing_address: boolean;
+            /** Is Discount Applicable */
+            is_discount_applicable: boolean;
+            /** Is Free Product Price */
+            is_free_product_price: boolean;
+            /** Is Payment Required */
+            is_payment_required: boolean;
+            /** Is Payment Setup Required */
+            is_payment_setup_required: boolean;
+            /** Is Payment Form Required */
+            is_payment_form_required: boolean;
+            /** Customer Id */
+            customer_id: string | null;
+            /** Is Business Customer */
+            is_business_customer: boolean;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer Email */
+            customer_email: string | null;
+            /** Customer Ip Address */
+            customer_ip_address: string | null;
+            /** Customer Billing Name */
+            customer_billing_name: string | null;
+            customer_billing_address: components["schemas"]["Address"] | null;
+            /** Customer Tax Id */
+            customer_tax_id: string | null;
+            /** Locale */
+            locale?: string | null;
+            /** Payment Method Type */
+            payment_method_type: string | null;
+            /** Payment Processor Metadata */
+            payment_processor_metadata: {
+                [key: string]: string;
+            };
+            billing_address_fields: components["schemas"]["CheckoutBillingAddressFields"];
+            /** Products */
+            products: components["schemas"]["CheckoutProduct"][];
+            product: components["schemas"]["CheckoutProduct"] | null;
+            /**
+             * Product Price
+             * @deprecated
+             */
+            product_price: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"]) | null;
+            /** Prices */
+            prices: {
+                [key: string]: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            } | null;
+            /** Discount */
+            discount: (components["schemas"]["CheckoutDiscountFixedOnceForeverDuration"] | components["schemas"]["CheckoutDiscountFixedRepeatDuration"] | components["schemas"]["CheckoutDiscountPercentageOnceForeverDuration"] | components["schemas"]["CheckoutDiscountPercentageRepeatDuration"]) | null;
+            organization: components["schemas"]["CheckoutOrganization"];
+            /** Attached Custom Fields */
+            attached_custom_fields: components["schemas"]["AttachedCustomField"][] | null;
+            /** Customer Session Token */
+            customer_session_token: string | null;
+        };
+        /**
+         * CheckoutSortProperty
+         * @enum {string}
+         */
+        CheckoutSortProperty: "created_at" | "-created_at" | "expires_at" | "-expires_at" | "status" | "-status";
+        /**
+         * CheckoutStatus
+         * @enum {string}
+         */
+        CheckoutStatus: "open" | "expired" | "confirmed" | "succeeded" | "failed";
+        /** CheckoutUpdate */
+        CheckoutUpdate: {
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Product Id */
+            product_id?: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id?: string | null;
+            /** Amount */
+            amount?: number | null;
+            /** Seats */
+            seats?: number | null;
+            /** Is Business Customer */
+            is_business_customer?: boolean | null;
+            /** Customer Name */
+            customer_name?: string | null;
+            /** Customer Email */
+            customer_email?: string | null;
+            /** Customer Billing Name */
+            customer_billing_name?: string | null;
+            customer_billing_address?: components["schemas"]["AddressInput"] | null;
+            /** Customer Tax Id */
+            customer_tax_id?: string | null;
+            /** Locale */
+            locale?: string | null;
+            trial_interval?: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count?: number | null;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            currency?: components["schemas"]["PresentmentCurrency"] | null;
+            /** Discount Id */
+            discount_id?: string | null;
+            /** Allow Discount Codes */
+            allow_discount_codes?: boolean | null;
+            /** Require Billing Address */
+            require_billing_address?: boolean | null;
+            /** Allow Trial */
+            allow_trial?: boolean | null;
+            /** Customer Ip Address */
+            customer_ip_address?: string | null;
+            /** Customer Metadata */
+            customer_metadata?: {
+                [key: string]: string | number | boolean;
+            } | null;
+            /** Success Url */
+            success_url?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /** Embed Origin */
+            embed_origin?: string | null;
+        };
+        /** CheckoutUpdatePublic */
+        CheckoutUpdatePublic: {
+            /** Custom Field Data */
+            custom_field_data?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Product Id */
+            product_id?: string | null;
+            /**
+             * Product Price Id
+             * @deprecated
+             */
+            product_price_id?: string | null;
+            /** Amount */
+            amount?: number | null;
+            /** Seats */
+            seats?: number | null;
+            /** Is Business Customer */
+            is_business_customer?: boolean | null;
+            /** Customer Name */
+            customer_name?: string | null;
+            /** Customer Email */
+            customer_email?: string | null;
+            /** Customer Billing Name */
+            customer_billing_name?: string | null;
+            customer_billing_address?: components["schemas"]["AddressInput"] | null;
+            /** Customer Tax Id */
+            customer_tax_id?: string | null;
+            /** Locale */
+            locale?: string | null;
+            /** Payment Method Type */
+            payment_method_type?: string | null;
+            /** Discount Code */
+            discount_code?: string | null;
+            /** Allow Trial */
+            allow_trial?: false | null;
         };
         /** CostMetadata */
         "CostMetadata-Input": {
@@ -4406,6 +5661,16 @@ export interface components {
              */
             organization_id: string;
         };
+        /** DiscountRedemptionLimitReached */
+        DiscountRedemptionLimitReached: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "DiscountRedemptionLimitReached";
+            /** Detail */
+            detail: string;
+        };
         /**
          * DiscountSortProperty
          * @enum {string}
@@ -4658,6 +5923,16 @@ export interface components {
              */
             id: string;
         };
+        /** ExpiredCheckoutError */
+        ExpiredCheckoutError: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "ExpiredCheckoutError";
+            /** Detail */
+            detail: string;
+        };
         /** Filter */
         Filter: {
             conjunction: components["schemas"]["FilterConjunction"];
@@ -4831,6 +6106,18 @@ export interface components {
         ListResource_Benefit_: {
             /** Items */
             items: components["schemas"]["Benefit"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CheckoutLink] */
+        ListResource_CheckoutLink_: {
+            /** Items */
+            items: components["schemas"]["CheckoutLink"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[Checkout] */
+        ListResource_Checkout_: {
+            /** Items */
+            items: components["schemas"]["Checkout"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[CustomerMeter] */
@@ -5225,6 +6512,16 @@ export interface components {
              * @constant
              */
             error: "MissingInvoiceBillingDetails";
+            /** Detail */
+            detail: string;
+        };
+        /** NotOpenCheckout */
+        NotOpenCheckout: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "NotOpenCheckout";
             /** Detail */
             detail: string;
         };
@@ -6266,6 +7563,16 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** PaymentError */
+        PaymentError: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentError";
+            /** Detail */
+            detail: string;
+        };
         /** PaymentFailed */
         PaymentFailed: {
             /**
@@ -6289,6 +7596,16 @@ export interface components {
             exp_year: number;
             /** Wallet */
             wallet?: string | null;
+        };
+        /** PaymentNotReady */
+        PaymentNotReady: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentNotReady";
+            /** Detail */
+            detail: string;
         };
         /**
          * PaymentProcessor
@@ -8185,6 +9502,11 @@ export interface components {
         };
         SystemEvent: components["schemas"]["MeterCreditEvent"] | components["schemas"]["MeterResetEvent"] | components["schemas"]["BenefitGrantedEvent"] | components["schemas"]["BenefitCycledEvent"] | components["schemas"]["BenefitUpdatedEvent"] | components["schemas"]["BenefitRevokedEvent"] | components["schemas"]["SubscriptionCreatedEvent"] | components["schemas"]["SubscriptionUpdatedEvent"] | components["schemas"]["SubscriptionCycledEvent"] | components["schemas"]["SubscriptionCanceledEvent"] | components["schemas"]["SubscriptionRevokedEvent"] | components["schemas"]["SubscriptionPastDueEvent"] | components["schemas"]["SubscriptionReactivatedEvent"] | components["schemas"]["SubscriptionReinstatedEvent"] | components["schemas"]["SubscriptionPausedEvent"] | components["schemas"]["SubscriptionResumedEvent"] | components["schemas"]["SubscriptionUncanceledEvent"] | components["schemas"]["SubscriptionProductUpdatedEvent"] | components["schemas"]["SubscriptionSeatsUpdatedEvent"] | components["schemas"]["SubscriptionBillingPeriodUpdatedEvent"] | components["schemas"]["SubscriptionUpdateClearedEvent"] | components["schemas"]["OrderPaidEvent"] | components["schemas"]["OrderRefundedEvent"] | components["schemas"]["OrderVoidedEvent"] | components["schemas"]["OrderUnvoidedEvent"] | components["schemas"]["CheckoutCreatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["CustomerDeletedEvent"] | components["schemas"]["BalanceOrderEvent"] | components["schemas"]["BalanceCreditOrderEvent"] | components["schemas"]["BalanceRefundEvent"] | components["schemas"]["BalanceRefundReversalEvent"] | components["schemas"]["BalanceDisputeEvent"] | components["schemas"]["BalanceDisputeReversalEvent"];
         /**
+         * TaxBehavior
+         * @enum {string}
+         */
+        TaxBehavior: "inclusive" | "exclusive";
+        /**
          * TaxBehaviorOption
          * @enum {string}
          */
@@ -8199,6 +9521,16 @@ export interface components {
          * @enum {string}
          */
         TimeInterval: "year" | "month" | "week" | "day" | "hour";
+        /** TrialAlreadyRedeemed */
+        TrialAlreadyRedeemed: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "TrialAlreadyRedeemed";
+            /** Detail */
+            detail: string;
+        };
         /**
          * TrialInterval
          * @enum {string}
@@ -10202,6 +11534,543 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefundedAlready"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                customer_id?: string | string[] | null;
+                external_customer_id?: string | string[] | null;
+                status?: components["schemas"]["CheckoutStatus"] | components["schemas"]["CheckoutStatus"][] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CheckoutSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_Checkout_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutForbiddenError"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:client_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutPublic"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiredCheckoutError"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:client_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutUpdatePublic"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutPublic"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutForbiddenError"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiredCheckoutError"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkouts:client_confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutConfirmStripe"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutPublicConfirmed"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutForbiddenError"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiredCheckoutError"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkout-links:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                product_id?: string | string[] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CheckoutLinkSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CheckoutLink_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkout-links:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutLink"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkout-links:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutLink"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkout-links:delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checkout-links:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutLinkUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutLink"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
                 };
             };
             /** @description Unprocessable Entity */

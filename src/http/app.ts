@@ -16,7 +16,7 @@ import type { Logger } from "pino";
 import { type ApiVersion, parseApiVersion } from "../domain/versions.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
-import type { AnyHandler, Call, OperationId, Reply } from "../resources/operation.js";
+import type { AnyHandler, Call, HiddenRoute, OperationId, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
 import { authenticate } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
@@ -45,6 +45,8 @@ export interface AppOptions {
   rateLimiter: RateLimiter;
   /** What a request without `Polar-Version` gets (Polar's current version unless configured). */
   defaultApiVersion: ApiVersion;
+  /** Polar's routes its document leaves out (the resources' `hidden`), tried before the spec's. */
+  hidden?: readonly HiddenRoute[];
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
   /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
@@ -62,6 +64,12 @@ function send(res: ServerResponse, reply: Reply): void {
     for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   }
   let payload: string | undefined;
+  if ("redirect" in reply) {
+    res.setHeader("Location", reply.redirect);
+    res.setHeader("Content-Length", 0);
+    res.end();
+    return;
+  }
   if ("json" in reply && reply.json !== undefined) {
     payload = JSON.stringify(reply.json) ?? "null";
     res.setHeader("Content-Type", "application/json");
@@ -165,6 +173,16 @@ export function createHandler(options: AppOptions): RequestHandler {
         res.setHeader("Polar-Version", apiVersion);
       }
 
+      if (!control) {
+        for (const route of options.hidden ?? []) {
+          const found = req.method === route.method ? route.pattern.exec(path) : null;
+          if (!found) continue;
+          operationId = "hidden";
+          send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search)));
+          return;
+        }
+      }
+
       const surface = control ? options.control : await options.api(apiVersion);
       const match = surface.router.match(req.method ?? "GET", path, search);
       if (match.kind === "not_found") throw new RouteNotFound();
@@ -184,7 +202,7 @@ export function createHandler(options: AppOptions): RequestHandler {
       const body = decodeBody(req, await readBody(req, !control));
       const ctx = options.context();
       let token: AccessToken | undefined;
-      if (!control) {
+      if (!control && !info.anonymous) {
         token = authenticate(ctx.store, req.headers.authorization, info.scopes);
         organizationId = token.organizationId;
         options.rateLimiter.hit(organizationId);

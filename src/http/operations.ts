@@ -52,6 +52,12 @@ export interface OperationInfo {
    * call it), so an organization token is refused as no token would be.
    */
   scopes: string[] | null;
+  /**
+   * Anyone may call it (the checkout page's client API): no security requirement, or Polar's
+   * `x-polar-allowed-subjects` names Anonymous, whose Authenticator takes any other subject as
+   * anonymous. The Authorization header is not read.
+   */
+  anonymous: boolean;
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
@@ -106,6 +112,40 @@ function rawBodySchema(document: Schema, path: string, method: string): unknown 
   return json.schema;
 }
 
+/**
+ * The document with every reference to an alias schema (a component that is only a `$ref` to
+ * another, as Polar's `CheckoutCreate` is) pointing at its target: openapi-backend's dereferencing
+ * leaves a chain of two references unresolved, which ajv then cannot compile.
+ */
+function withoutAliases(document: Schema): Schema {
+  const components = isObject(document.components) ? document.components : {};
+  const schemas = isObject(components.schemas) ? components.schemas : {};
+  const target = (ref: string): string => {
+    const seen = new Set<string>();
+    let current = ref;
+    while (!seen.has(current)) {
+      seen.add(current);
+      const name = current.replace("#/components/schemas/", "");
+      const schema = schemas[name];
+      if (!isObject(schema) || typeof schema.$ref !== "string" || Object.keys(schema).length !== 1) break;
+      current = schema.$ref;
+    }
+    return current;
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "$ref" && typeof value === "string") node.$ref = target(value);
+        else visit(value);
+      }
+    }
+  };
+  visit(document.paths);
+  visit(schemas);
+  return document;
+}
+
 /** Loads one spec into openapi-backend and describes its operations. */
 export async function loadOperations(
   document: Schema,
@@ -116,7 +156,7 @@ export async function loadOperations(
   // use or by warmUp() after the server listens, and response validators (which the emulator never
   // uses) are never compiled. Compiling eagerly would make startup grow with the spec.
   const backend = new OpenAPIBackend({
-    definition: structuredClone(document) as unknown as Document,
+    definition: withoutAliases(structuredClone(document)) as unknown as Document,
     quick: true,
     strict: true,
     validate: true,
@@ -153,6 +193,14 @@ export async function loadOperations(
       method: operation.method.toUpperCase(),
       path: operation.path,
       scopes: oat,
+      anonymous:
+        operation.security === undefined ||
+        security.length === 0 ||
+        (
+          (operation as { "x-polar-allowed-subjects"?: unknown })["x-polar-allowed-subjects"] as
+            | string[]
+            | undefined
+        )?.includes("Anonymous") === true,
       bodySchema: requestBody?.content["application/json"]?.schema,
       query,
       uuidParams,

@@ -3,6 +3,7 @@
  * request pipeline's and the fixtures'): `uuid4` and `uuid` (pydantic-core's parser), `email`
  * (email-validator), `date-time` (the spellings the walker hands on), the rest unchecked.
  */
+import { isIP } from "node:net";
 import type { Ajv } from "ajv";
 import { emailProblem } from "./email.js";
 import { uuid4Problem } from "./uuid.js";
@@ -18,6 +19,7 @@ export function customizeAjv(ajv: Ajv): Ajv {
   });
   ajv.addFormat("email", { type: "string", validate: (value: string) => emailProblem(value) === null });
   ajv.addFormat("date-time", { type: "string", validate: (value: string) => AJV_DATETIME.test(value) });
+  ajv.addFormat("ipvanyaddress", { type: "string", validate: (value: string) => isIP(value) !== 0 });
   for (const name of ["uri", "date", "binary", "int64", "int32", "path", "color"]) ajv.addFormat(name, true);
   return ajv;
 }

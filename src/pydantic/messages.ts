@@ -251,6 +251,11 @@ export const MODEL_ATTRIBUTES_TYPE: Described = {
   msg: "Input should be a valid dictionary or object to extract fields from",
 };
 export const STRING_TYPE: Described = { type: "string_type", msg: "Input should be a valid string" };
+/** pydantic's `IPvAnyAddress`. */
+export const IP_ANY_ADDRESS: Described = {
+  type: "ip_any_address",
+  msg: "value is not a valid IPv4 or IPv6 address",
+};
 export const URL_TYPE: Described = { type: "url_type", msg: "URL input should be a string or URL" };
 export const UUID_TYPE: Described = {
   type: "uuid_type",

@@ -4,6 +4,7 @@
  * classes). What JSON Schema cannot say about a model comes in as `ModelRules`; the walker itself
  * knows pydantic, not Polar.
  */
+import { isIP } from "node:net";
 import type { ValidationDetail } from "../errors.js";
 import { isObject } from "../util/is-object.js";
 import { resolvePointer } from "../util/json-pointer.js";
@@ -17,6 +18,7 @@ import {
   EXTRA_FORBIDDEN,
   emailError,
   expectedOneOf,
+  IP_ANY_ADDRESS,
   LIST_TYPE,
   lengthProblem,
   MISSING,
@@ -182,6 +184,8 @@ export class ModelWalker {
     if (schema.format === "date-time") return this.datetime(kind, data, loc);
     if (schema.format === "uri") return this.url(schema, data, loc);
     if (typeof data !== "string") return fail(STRING_TYPE, loc, data);
+    if (schema.format === "ipvanyaddress")
+      return isIP(data) === 0 ? fail(IP_ANY_ADDRESS, loc, data) : ok(data, true);
     if (schema.format === "email") {
       // pydantic's `EmailStr`: email-validator's reason in a value_error, else the normalized address.
       const checked = pydanticEmail(data);

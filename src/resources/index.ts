@@ -11,6 +11,8 @@ import { type ModelRules, mergeRules } from "../pydantic/walker.js";
 import type { Organization } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
 import { benefits } from "./benefits/index.js";
+import { checkoutLinks } from "./checkout-links/index.js";
+import { checkouts } from "./checkouts/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
 import { customers } from "./customers/index.js";
@@ -20,7 +22,7 @@ import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
 import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
-import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
+import type { AnyHandler, ApiOperationId, ControlOperationId, HiddenRoute } from "./operation.js";
 import { orders } from "./orders/index.js";
 import { organizations } from "./organizations/index.js";
 import { products } from "./products/index.js";
@@ -41,6 +43,8 @@ export const RESOURCES = [
   grants,
   orders,
   refunds,
+  checkouts,
+  checkoutLinks,
   customerMeters,
   eventTypes,
   events,
@@ -86,6 +90,11 @@ export function newPartition(organization: Organization): Partition {
 export function apiHandlers(services: Services): Record<string, AnyHandler> {
   return Object.assign({}, ...RESOURCES.map((resource) => resource.handlers?.(services) ?? {}));
 }
+
+/** Every resource's routes that Polar's document leaves out. */
+export const HIDDEN_ROUTES: readonly HiddenRoute[] = RESOURCES.flatMap((resource) =>
+  "hidden" in resource && resource.hidden ? resource.hidden : [],
+);
 
 /** Every resource's control-plane handlers, by operationId. */
 export function resourceControlHandlers(services: Services): Record<string, AnyHandler> {

@@ -60,7 +60,19 @@ export interface Call<K extends OperationId> {
 export type Reply =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
-  | { status: 204 };
+  | { status: 204 }
+  | { status: 307; redirect: string };
+
+/**
+ * A route of Polar's server that its published document leaves out (`include_in_schema=False`),
+ * such as a checkout link's redirect: matched by path before the spec's routes, no auth.
+ */
+export interface HiddenRoute {
+  method: "GET";
+  /** The path, its parameters as capture groups. */
+  pattern: RegExp;
+  handle(ctx: Ctx, groups: string[], query: URLSearchParams): Reply;
+}
 
 export type Handler<K extends OperationId> = (call: Call<K>) => Reply | Promise<Reply>;
 

@@ -10,9 +10,9 @@ import type { DomainEventType } from "../domain/events.js";
 import type { ApiVersion } from "../domain/versions.js";
 import type { QueryRule } from "../pydantic/rules.js";
 import type { ModelRules } from "../pydantic/walker.js";
-import type { DecodedSections, Partition, PartitionTables } from "./context.js";
+import type { Ctx, DecodedSections, Partition, PartitionTables } from "./context.js";
 import type { FixtureSection } from "./fixture.js";
-import type { ApiOperationId, ControlOperationId, Handlers } from "./operation.js";
+import type { ApiOperationId, ControlOperationId, Handlers, HiddenRoute } from "./operation.js";
 import type { Services } from "./services.js";
 
 /** How the request pipeline validates a resource's operations beyond their JSON Schema. */
@@ -85,6 +85,8 @@ export interface Resource<Api extends ApiOperationId = never, Control extends Co
   /** Its control-plane verbs (spec/emulator.yaml). */
   readonly control?: (services: Services) => Handlers<Control>;
   readonly validation?: Validation;
+  /** Its routes Polar's document leaves out (a checkout link's redirect). */
+  readonly hidden?: readonly HiddenRoute[];
   /** Its top-level section of a fixture (`meters:`, `customers:`), checked and applied. */
   readonly fixture?: FixtureSection<object>;
   /** Its sections of a snapshot document, in document order. */
@@ -95,7 +97,7 @@ export interface Resource<Api extends ApiOperationId = never, Control extends Co
    */
   readonly events?: {
     prefix: string;
-    subject(partition: Partition, type: DomainEventType, id: string): Subject | undefined;
+    subject(partition: Partition, type: DomainEventType, id: string, ctx: Ctx): Subject | undefined;
   };
   /**
    * How a later API version answers its objects (spec/changes.yaml, `versions`): from version

@@ -33,7 +33,7 @@ export const address = record<Address>({
 
 const taxIdFormat = literal(TAX_ID_FORMATS);
 
-const taxId: Decoder<[string, TaxIdFormat]> = (value, path, problems) => {
+export const taxId: Decoder<[string, TaxIdFormat]> = (value, path, problems) => {
   if (Array.isArray(value) && value.length === 2) {
     return [string(value[0], [...path, 0], problems), taxIdFormat(value[1], [...path, 1], problems)];
   }

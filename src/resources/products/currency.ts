@@ -153,3 +153,14 @@ export function priceAmountProblem(
   if (amount > maximum) return { type: "maximum_price", msg: `Amount must be at most ${maximumText}` };
   return null;
 }
+
+/** A currency's bounds: the smallest and largest amount a processor charges, each as Polar formats it. */
+export function currencyBounds(currency: string): {
+  minimum: number;
+  minimumText: string;
+  maximum: number;
+  maximumText: string;
+} {
+  const [minimum, minimumText, maximum, maximumText] = BOUNDS[currency as PresentmentCurrency] ?? BOUNDS.usd;
+  return { minimum, minimumText, maximum, maximumText };
+}

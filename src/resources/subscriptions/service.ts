@@ -56,6 +56,8 @@ export interface StartSubscriptionInput {
    * product and grants such a product's benefits through seats, not to the customer.
    */
   origin?: "checkout" | "api";
+  /** What a checkout decided (checkouts/complete.ts): its id, seats and amount. */
+  fromCheckout?: { checkoutId: string; seats: number | null; amount: number };
   /**
    * What the checkout does once the subscription exists and its events are out, before its
    * benefits are granted: the control plane and fixtures place its first order here.
@@ -194,7 +196,8 @@ export function startSubscription(
   const prices = subscriptionPrices(product);
   const seatBased = prices.find((price) => price.amount_type === "seat_based");
   const seats =
-    seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null;
+    input.fromCheckout?.seats ??
+    (seatBased?.amount_type === "seat_based" ? Math.max(1, seatBased.seat_tiers.minimum_seats) : null);
   const anchorDay = start.getUTCDate();
   let trialEnd: Date | null = null;
   if (status === "trialing") {
@@ -210,7 +213,7 @@ export function startSubscription(
     price_ids: prices.map((price) => price.id),
     created_at: now,
     modified_at: null,
-    amount: amountOf(prices, seats),
+    amount: input.fromCheckout?.amount ?? amountOf(prices, seats),
     currency: prices[0]?.price_currency ?? "usd",
     recurring_interval: product.recurring_interval,
     recurring_interval_count: product.recurring_interval_count ?? 1,
@@ -234,7 +237,7 @@ export function startSubscription(
     paused_at: null,
     resumes_at: null,
     discount_id: input.discount?.id ?? null,
-    checkout_id: null,
+    checkout_id: input.fromCheckout?.checkoutId ?? null,
     seats,
     customer_cancellation_reason: null,
     customer_cancellation_comment: null,
