@@ -20,6 +20,7 @@ import { createApp, type Surface } from "./http/app.js";
 import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
+import { PAGE_ROUTES } from "./pages/index.js";
 import { ModelWalker } from "./pydantic/walker.js";
 import type { Ctx } from "./resources/context.js";
 import {
@@ -290,6 +291,7 @@ export async function createEmulator(
     version: VERSION,
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
     hidden: HIDDEN_ROUTES,
+    pages: PAGE_ROUTES,
     defaultApiVersion: config.apiVersion,
     renderInVersion,
   });

@@ -42,6 +42,8 @@ export interface AppOptions {
   defaultApiVersion: ApiVersion;
   /** Polar's routes its document leaves out (the resources' `hidden`), tried before the spec's. */
   hidden?: readonly HiddenRoute[];
+  /** The HTML pages served to a browser (src/pages/): outside the API, no auth, no Polar-Version. */
+  pages?: readonly HiddenRoute[];
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
 }
@@ -127,6 +129,14 @@ export function createApp(options: AppOptions): Express {
     res.setHeader("X-Polar-Emulator", `polar-emulator/${options.version}`);
     try {
       const { path, search } = splitUrl(req.url);
+      const method = req.method === "HEAD" ? "GET" : req.method;
+      for (const route of options.pages ?? []) {
+        const found = method === route.method ? route.pattern.exec(path) : null;
+        if (!found) continue;
+        operationId = "page";
+        send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search)));
+        return;
+      }
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
       let apiVersion = options.defaultApiVersion;
       if (!control) {
