@@ -31,6 +31,7 @@ const LINK_KEYS = [
   "require_billing_address",
   "discount_id",
   "seats",
+  "units",
   "organization_id",
   "products",
   "discount",

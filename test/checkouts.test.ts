@@ -34,6 +34,9 @@ const CHECKOUT_KEYS = [
   "seats",
   "min_seats",
   "max_seats",
+  "units",
+  "min_units",
+  "max_units",
   "discount_amount",
   "net_amount",
   "tax_amount",
@@ -572,5 +575,51 @@ describe("--public-url", () => {
     } finally {
       await local.emulator.close();
     }
+  });
+});
+
+describe("fixtures and snapshots", () => {
+  it("loads checkouts (open, and succeeded at load) and checkout links, and restores them byte for byte", async () => {
+    const t = tenant(ctx.emulator);
+    const loaded = ctx.emulator.loadFixture(
+      `
+reference_time: now
+products:
+  - { key: pro, name: Pro, recurring_interval: month, prices: [{ amount_type: fixed, price_amount: 2000 }] }
+discounts:
+  - { key: launch, name: Launch, type: percentage, basis_points: 1000, duration: once }
+customers:
+  - { key: ann, email: ann@example.com }
+checkouts:
+  - { key: cart, products: [pro], customer_email: cart@example.com }
+  - { key: bought, products: [pro], customer: ann, discount: launch, status: succeeded }
+checkout_links:
+  - { key: promo, products: [pro], discount: launch, label: Promo }
+`,
+      t.organizationId,
+    );
+    const cart = loaded.keys.checkouts?.cart;
+    const bought = loaded.keys.checkouts?.bought;
+    const promo = loaded.keys.checkout_links?.promo;
+    const got = await ctx.http.get(`/v1/checkouts/${String(bought)}`).set(t.headers);
+    expect(got.body).toMatchObject({
+      status: "succeeded",
+      discount_amount: 200,
+      customer_email: "ann@example.com",
+    });
+    const subscriptions = await ctx.http.get("/v1/subscriptions/").set(t.headers);
+    expect(subscriptions.body.items.map((item: Body) => item.checkout_id)).toEqual([bought]);
+    const link = await ctx.http.get(`/v1/checkout-links/${String(promo)}`).set(t.headers);
+    expect(link.body).toMatchObject({ label: "Promo", discount_id: loaded.keys.discounts?.launch });
+
+    const before = await ctx.http.get(`/v1/checkouts/${String(cart)}`).set(t.headers);
+    const snapshot = ctx.emulator.snapshot(t.organizationId);
+    ctx.emulator.resetOrganization(t.organizationId);
+    expect((await ctx.http.get(`/v1/checkouts/${String(cart)}`).set(t.headers)).status).toBe(404);
+    ctx.emulator.restore(snapshot);
+    const after = await ctx.http.get(`/v1/checkouts/${String(cart)}`).set(t.headers);
+    expect(after.text).toBe(before.text);
+    const client = await ctx.http.get(`/v1/checkouts/client/${String(before.body.client_secret)}`);
+    expect(client.status).toBe(200);
   });
 });

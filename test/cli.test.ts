@@ -46,6 +46,17 @@ describe("configuration", () => {
     expect(resolveConfig(["--port", "0", "--seed", "8"], env).config).toMatchObject({ port: 0, seed: 8 });
   });
 
+  it("takes --public-url or POLAR_EMULATOR_PUBLIC_URL, without its trailing slash, and refuses what is not one", () => {
+    expect(resolveConfig(["--public-url", "http://localhost:8000/"], {}).config.publicUrl).toBe(
+      "http://localhost:8000",
+    );
+    expect(
+      resolveConfig([], { POLAR_EMULATOR_PUBLIC_URL: "https://polar.test/emulator/" }).config.publicUrl,
+    ).toBe("https://polar.test/emulator");
+    expect(() => resolveConfig(["--public-url", "localhost:8000"], {})).toThrow(/--public-url must be/);
+    expect(() => resolveConfig(["--public-url", "http://a.test/?x=1"], {})).toThrow(/--public-url must be/);
+  });
+
   it("takes --fixtures several times, or several paths in POLAR_EMULATOR_FIXTURES", () => {
     expect(resolveConfig(["--fixtures", "a.yaml", "--fixtures", "dir"], {}).config.fixtures).toEqual([
       "a.yaml",

@@ -595,7 +595,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -785,6 +785,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
         /** @description A fixture file loaded at boot (`--fixtures`): a Fixture for the default organization, plus more organizations. */
@@ -797,6 +799,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
             /** @description More organizations, each with its own tokens. */
             organizations?: components["schemas"]["FixtureTenant"][];
@@ -810,6 +814,8 @@ export interface components {
             products?: components["schemas"]["FixtureProduct"][];
             discounts?: components["schemas"]["FixtureDiscount"][];
             customers?: components["schemas"]["FixtureCustomer"][];
+            checkouts?: components["schemas"]["FixtureCheckout"][];
+            checkout_links?: components["schemas"]["FixtureCheckoutLink"][];
             generate?: components["schemas"]["FixtureGenerate"];
         };
         /** @description A date (`2025-06-01`, `2025-06-01T09:30:00Z`, years 1970 to 2099; UTC without an offset) or a time relative to the reference time (`now`, `-30d`, `now-2w`, `+1mo`, `-1d12h`; units s, m, h, d, w, mo, y; up to four parts of up to 999 each, or 99 years). */
@@ -864,6 +870,31 @@ export interface components {
             created_at?: components["schemas"]["FixtureDate"];
             /** @description The products the discount applies to; every product when left out. */
             products?: components["schemas"]["FixtureRef"][];
+        };
+        /** @description A CheckoutCreate body, plus the fields below. `products` names the products by key (or id); `customer` and `discount` stand for `customer_id` and `discount_id`. */
+        FixtureCheckout: {
+            key?: components["schemas"]["FixtureKey"];
+            /** Format: uuid4 */
+            id?: string;
+            created_at?: components["schemas"]["FixtureDate"];
+            products: components["schemas"]["FixtureRef"][];
+            customer?: components["schemas"]["FixtureRef"];
+            discount?: components["schemas"]["FixtureRef"];
+            /**
+             * @description `succeeded`: completed at its creation, as `POST /_emulator/checkouts/{id}/complete` does (its customer found or created, a subscription started for a recurring product, benefits granted).
+             * @default open
+             * @enum {string}
+             */
+            status?: "open" | "succeeded";
+        };
+        /** @description A CheckoutLinkCreate body (`payment_processor` may be left out), plus the fields below. `products` names the products by key (or id); `discount` stands for `discount_id`. */
+        FixtureCheckoutLink: {
+            key?: components["schemas"]["FixtureKey"];
+            /** Format: uuid4 */
+            id?: string;
+            created_at?: components["schemas"]["FixtureDate"];
+            products: components["schemas"]["FixtureRef"][];
+            discount?: components["schemas"]["FixtureRef"];
         };
         /** @description A CustomerCreate body, plus: */
         FixtureCustomer: {

@@ -2897,6 +2897,12 @@ export interface components {
             min_seats?: number | null;
             /** Max Seats */
             max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
             /** Discount Amount */
             discount_amount: number;
             /** Net Amount */
@@ -3229,6 +3235,8 @@ export interface components {
             discount_id: string | null;
             /** Seats */
             seats: number | null;
+            /** Units */
+            units: number | null;
             /**
              * Organization Id
              * Format: uuid4
@@ -3626,6 +3634,12 @@ export interface components {
             min_seats?: number | null;
             /** Max Seats */
             max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
             /** Discount Amount */
             discount_amount: number;
             /** Net Amount */
@@ -3761,6 +3775,12 @@ export interface components {
             min_seats?: number | null;
             /** Max Seats */
             max_seats?: number | null;
+            /** Units */
+            units: number | null;
+            /** Min Units */
+            min_units: number | null;
+            /** Max Units */
+            max_units: number | null;
             /** Discount Amount */
             discount_amount: number;
             /** Net Amount */

@@ -14,7 +14,14 @@ import type { Ctx, Partition } from "./context.js";
 export type FixtureSchemas = components["schemas"];
 
 /** The kinds of object a fixture defines keys for (`product: pro`). */
-export type FixtureKind = "meters" | "benefits" | "products" | "discounts" | "customers";
+export type FixtureKind =
+  | "meters"
+  | "benefits"
+  | "products"
+  | "discounts"
+  | "customers"
+  | "checkouts"
+  | "checkout_links";
 
 /** What the checker knows of an existing object a fixture refers to. */
 export interface RefInfo {

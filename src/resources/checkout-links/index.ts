@@ -1,6 +1,7 @@
 /** Checkout links: reusable links whose URL opens a new checkout session (no webhook events). */
 import { checkoutUrl, FALLBACK_PUBLIC_URL, publicBase } from "../checkouts/serialize.js";
 import { collection, defineResource } from "../resource.js";
+import { checkoutLinkFixture } from "./fixture.js";
 import { checkoutLinkHandlers } from "./handlers.js";
 import { serializeCheckoutLink } from "./serialize.js";
 import { checkoutFromLink, PREFILL_PARAMETERS } from "./service.js";
@@ -29,6 +30,7 @@ export const checkoutLinks = defineResource({
       },
     },
   ],
+  fixture: checkoutLinkFixture,
   snapshot: {
     sections: {
       checkout_links: collection({

@@ -73,6 +73,7 @@ export function serializeCheckoutLink(
     require_billing_address: link.require_billing_address,
     discount_id: discountWire ? link.discount_id : null,
     seats: link.seats,
+    units: null,
     organization_id: link.organization_id,
     products,
     discount: discountWire,

@@ -112,6 +112,7 @@ export function createCheckoutLink(
   ctx: Ctx,
   organizationId: string,
   body: CheckoutLinkCreateBody,
+  options: { id?: string } = {},
 ): CheckoutLinkRecord {
   const partition = ctx.store.partition(organizationId);
   let products: ProductRecord[];
@@ -123,7 +124,7 @@ export function createCheckoutLink(
   const discount = body.discount_id ? validatedDiscount(partition, body.discount_id, products) : undefined;
   if (body.seats !== undefined && body.seats !== null) validateSeats(body.seats, products);
   const link: CheckoutLinkRecord = {
-    id: ctx.random.uuid(),
+    id: options.id ?? ctx.random.uuid(),
     organization_id: organizationId,
     created_at: ctx.clock.now(),
     modified_at: null,

@@ -177,6 +177,7 @@ export function confirmCheckout(
   if (checkout.status !== "open") throw new NotOpenCheckout(checkout);
   const partition = ctx.store.partition(checkout.organization_id);
   const before = { ...checkout };
+  let customer: CustomerRecord;
   try {
     applyUpdate(ctx, checkout, body, "public");
     const discount = checkout.discount_id ? partition.discounts.get(checkout.discount_id) : undefined;
@@ -206,11 +207,12 @@ export function confirmCheckout(
       )
         throw new DiscountRedemptionLimitReached();
     }
+    // A customer that cannot be made (its rules refuse it) refuses the confirmation whole.
+    customer = customerFor(ctx, partition, checkout);
   } catch (failure) {
     Object.assign(checkout, before);
     throw failure;
   }
-  const customer = customerFor(ctx, partition, checkout);
   checkout.customer_id = customer.id;
   const discount = checkout.discount_id ? partition.discounts.get(checkout.discount_id) : undefined;
   if (discount) discount.redemptions_count += 1;

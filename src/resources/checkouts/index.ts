@@ -1,6 +1,7 @@
 /** Checkout sessions, their client API, their completion, and the webhook events about them. */
 import { collection, defineResource } from "../resource.js";
 import { checkoutControl } from "./control.js";
+import { checkoutFixture } from "./fixture.js";
 import { checkoutHandlers } from "./handlers.js";
 import { publicBase, serializeCheckout } from "./serialize.js";
 import { checkoutDecoder } from "./snapshot.js";
@@ -15,6 +16,7 @@ export const checkouts = defineResource({
   validation: {
     walked: ["checkouts:create", "checkouts:update", "checkouts:client_update", "checkouts:client_confirm"],
   },
+  fixture: checkoutFixture,
   snapshot: {
     sections: {
       checkouts: collection({

@@ -166,7 +166,12 @@ function prefillFromCustomer(checkout: CheckoutRecord, customer: CustomerRecord)
 }
 
 /** Creates a checkout session and sends `checkout.created`. */
-export function createCheckout(ctx: Ctx, organizationId: string, body: CheckoutCreateBody): CheckoutRecord {
+export function createCheckout(
+  ctx: Ctx,
+  organizationId: string,
+  body: CheckoutCreateBody,
+  options: { id?: string } = {},
+): CheckoutRecord {
   const partition = ctx.store.partition(organizationId);
   const products = validatedProducts(partition, body.products);
   const product = products[0] as ProductRecord;
@@ -263,7 +268,7 @@ export function createCheckout(ctx: Ctx, organizationId: string, body: CheckoutC
       address.postal_code !== null ||
       (address.state !== null && address.country !== "US" && address.country !== "CA"));
   const checkout: CheckoutRecord = {
-    id: ctx.random.uuid(),
+    id: options.id ?? ctx.random.uuid(),
     organization_id: organizationId,
     created_at: now,
     modified_at: null,
