@@ -392,6 +392,22 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
     );
   }
 
+  // Checkout sessions: one open, one completed (a customer, a subscription), and a checkout link.
+  await api("POST", "/v1/checkouts/", { products: [products.monthly.id, products.yearly.id] }, 201);
+  const bought = await api(
+    "POST",
+    "/v1/checkouts/",
+    { products: [products.yearly.id], customer_id: customers[1]?.id, metadata: { fuzz: true } },
+    201,
+  );
+  await control(`/checkouts/${String(bought.id)}/complete`, {});
+  await api(
+    "POST",
+    "/v1/checkout-links/",
+    { payment_processor: "stripe", products: [products.monthly.id], label: "Fuzz link" },
+    201,
+  );
+
   // Team customers with members (the organization has Polar's member model, see `prepare`): an
   // owner each, made with the customer, and members with external ids to name them by.
   for (let index = 1; index <= 2; index++) {

@@ -908,6 +908,37 @@ def _product(body: dict[str, Any]) -> None:
     body["prices"] = prices
 
 
+def _checkout(body: dict[str, Any], method: str) -> None:
+    """Checkout bodies that can succeed most of the time, for the rules Polar's service adds to its
+    JSON Schema (checkout/service.py): held products, no seats, amount or currency the fuzz
+    products' prices do not take, no upgrade of a subscription, no tax id to check."""
+    if isinstance(body.get("products"), list):
+        body["products"] = _pick_each("products", body["products"], always=True)
+    if "customer_id" in body:
+        body["customer_id"] = _pick("customers", body["customer_id"])
+    if _crc(body) % 8 == 0:
+        return
+    for key in ("seats", "min_seats", "max_seats", "amount", "currency", "subscription_id", "prices",
+                "discount_id", "customer_tax_id", "product_id", "product_price_id"):
+        body.pop(key, None)
+
+
+def _checkout_link(body: dict[str, Any], method: str) -> None:
+    """Checkout link bodies with held products (`products`, or one `product_id`), no seat lock and
+    no discount (checkout_link/service.py)."""
+    if method == "POST" and "products" not in body and "product_id" not in body:
+        body.pop("product_price_id", None)
+        body["products"] = [_pick("products", "", always=True)]
+    if isinstance(body.get("products"), list):
+        body["products"] = _pick_each("products", body["products"], always=True)
+    if "product_id" in body:
+        body["product_id"] = _pick("products", body["product_id"], always=True)
+    if _crc(body) % 8 == 0:
+        return
+    body.pop("seats", None)
+    body.pop("discount_id", None)
+
+
 def _discount(body: dict[str, Any], method: str) -> None:
     """Discount bodies that can succeed seven times in eight, for the rules Polar's model and
     service add to its JSON Schema (discount/schemas.py, service.py)."""
@@ -1152,6 +1183,10 @@ def _body(case: schemathesis.Case) -> None:
         body.pop("organization_id", None)
     elif path.startswith("/v1/discounts/") and method in ("POST", "PATCH") and body is not None:
         _discount(body, method)
+    elif path.startswith("/v1/checkouts/") and method in ("POST", "PATCH") and isinstance(body, dict):
+        _checkout(body, method)
+    elif path.startswith("/v1/checkout-links/") and method in ("POST", "PATCH") and isinstance(body, dict):
+        _checkout_link(body, method)
     elif path == "/v1/events/ingest" and body is not None and isinstance(body.get("events"), list):
         events = []
         for event in body["events"]:
