@@ -4,11 +4,14 @@
  * `confirmation_token_id`), shows Polar's errors next to their fields, redraws the summary from
  * the page the server draws, and sends a paid checkout to its success URL.
  */
-export const CHECKOUT_SCRIPT = `(function () {
+export const CHECKOUT_SCRIPT = String.raw`(function () {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var page = $("page"), form = $("checkout-form"), pay = $("pay"), formError = $("form-error");
-  var api = "/v1/checkouts/client/" + encodeURIComponent(page.dataset.secret);
+  // Relative to where the page is served, so a public URL with a path (a proxy) works too.
+  var root = location.pathname.replace(/\/checkout\/[^/]+\/?$/, "");
+  var secret = encodeURIComponent(page.dataset.secret);
+  var api = root + "/v1/checkouts/client/" + secret;
 
   function call(method, path, body) {
     var init = { method: method, headers: { Accept: "application/json" } };
@@ -127,7 +130,8 @@ export const CHECKOUT_SCRIPT = `(function () {
       call("GET", "").then(function (res) {
         var status = res.body && res.body.status;
         if (status === "succeeded" || tries++ > 20) {
-          setTimeout(function () { location.assign(page.dataset.redirect); }, 800);
+          var target = page.dataset.redirect || root + "/checkout/" + secret + "/confirmation";
+          setTimeout(function () { location.assign(target); }, 800);
           return;
         }
         setTimeout(wait, 500);

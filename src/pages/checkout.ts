@@ -123,7 +123,10 @@ function addressFields(view: CheckoutPublicWire): string {
 ${input("state", "State / province", state, "address-level1", ' data-address="state"')}`;
 }
 
-/** The whole page of an open checkout. `redirect` is where a paid checkout sends the buyer. */
+/**
+ * The whole page of an open checkout. `redirect` is where a paid checkout sends the buyer: the
+ * merchant's success URL, or empty for the emulator's confirmation page.
+ */
 export function renderCheckoutPage(view: CheckoutPublicWire, redirect: string) {
   const org = view.organization;
   const payment = view.is_payment_form_required;

@@ -88,14 +88,15 @@ function checkoutPage(ctx: Ctx, [secret = ""]: string[]): Reply {
   if (checkout.status !== "open") return statusPage(ctx, checkout);
   const partition = ctx.store.partition(checkout.organization_id);
   const view = serializeCheckoutPublic(partition, checkout, publicBase(ctx));
-  // Relative unless the merchant gave a success URL: the page works behind any host and port.
-  return renderCheckoutPage(view, successUrl("", checkout));
+  // Without the merchant's success URL, the page finds its confirmation relative to itself.
+  return renderCheckoutPage(view, checkout.success_url === null ? "" : successUrl("", checkout));
 }
 
 function confirmationPage(ctx: Ctx, [secret = ""]: string[]): Reply {
   const checkout = findCheckout(ctx, secret);
   if (!checkout) return notFound();
-  if (checkout.status === "open") return { status: 307, redirect: `/checkout/${secret}` };
+  // Relative (to /checkout/{secret}/), so it holds behind a proxy with a path too.
+  if (checkout.status === "open") return { status: 307, redirect: "." };
   return statusPage(ctx, checkout);
 }
 

@@ -38,6 +38,7 @@ const received: Body[] = [];
 beforeAll(async () => {
   emulator = await startEmulator({ webhooks: { retryDelays: [0] } });
   browser = await chromium.launch({ executablePath: chromiumPath() });
+  mkdirSync(ARTIFACTS, { recursive: true });
   // The merchant's app: a success page, and a webhook endpoint that keeps what it receives.
   app = createServer((req, res) => {
     if (req.url?.startsWith("/success")) {
@@ -159,7 +160,6 @@ describe("the checkout page", () => {
       .poll(() => page.locator('[data-test="breakdown"] .row').nth(3).textContent())
       .toBe("Taxes$0.00");
     await page.fill("#card", "4242 4242 4242 4242");
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "checkout-page.png"), fullPage: true });
 
     await page.click("#pay");
@@ -229,6 +229,7 @@ describe("the checkout page", () => {
     await expect
       .poll(() => page.locator("#form-error").textContent())
       .toBe("The payment failed: Your card was declined. Please try again with a different payment method.");
+    await page.screenshot({ path: join(ARTIFACTS, "checkout-page-declined.png"), fullPage: true });
     expect(await page.locator("#pay").isEnabled()).toBe(true);
     // Polar's checkout stays open after a declined card, for another one; no customer was made.
     const declined = await api(t, "GET", `/v1/checkouts/${String(checkout.id)}`);
@@ -245,6 +246,110 @@ describe("the checkout page", () => {
     const paid = await api(t, "GET", `/v1/checkouts/${String(checkout.id)}`);
     expect(paid.status).toBe("succeeded");
     await page.context().close();
+  });
+
+  it("asks for a US address as Polar does, and gives a free product without a card", async () => {
+    const t = tenant(emulator);
+    const paid = await product(t, "Desk", 1500);
+    const checkout = await api(t, "POST", "/v1/checkouts/", {
+      products: [paid.id],
+      customer_email: "us@example.com",
+    });
+    const page = await newPage();
+    await page.goto(String(checkout.url));
+    expect(await page.locator('[data-address="lines"]').isVisible()).toBe(false);
+    await page.selectOption("#country", "US");
+    expect(await page.locator('[data-address="lines"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-address="state"]').isVisible()).toBe(true);
+    await page.fill("#card", "4242 4242 4242 4242");
+    await page.click("#pay");
+    const error = (field: string) => page.locator(`[data-error="customer_billing_address.${field}"]`);
+    await expect.poll(() => error("line1").textContent()).toBe("Field is required.");
+    expect(await error("state").textContent()).toBe("Field is required.");
+    await page.fill("#line1", "1 Main St");
+    await page.fill("#postal_code", "94105");
+    await page.fill("#city", "San Francisco");
+    await page.fill("#state", "CA");
+    await page.click("#pay");
+    await page.waitForURL(/\/confirmation$/);
+    const after = await api(t, "GET", `/v1/checkouts/${String(checkout.id)}`);
+    expect(after.customer_billing_address).toMatchObject({
+      country: "US",
+      state: "US-CA",
+      city: "San Francisco",
+    });
+
+    const free = await product(t, "Starter", 0);
+    const gift = await api(t, "POST", "/v1/checkouts/", { products: [free.id] });
+    await page.goto(String(gift.url));
+    expect(await page.locator('[data-test="price"]').textContent()).toBe("Free");
+    expect(await page.locator("#pay").textContent()).toBe("Get for free");
+    expect(await page.locator("#card").isVisible()).toBe(false);
+    await page.fill("#email", "free@example.com");
+    await page.click("#pay");
+    await page.waitForURL(/\/confirmation$/);
+    expect(await page.locator("h1").textContent()).toBe("Your order was successful!");
+    await page.context().close();
+  });
+
+  it("works behind another host, port and path (--public-url), with relative links", async () => {
+    // A proxy that serves the emulator under /polar on another port, as a Docker mapping or a
+    // reverse proxy would.
+    let target = "";
+    const proxy = createServer((req, res) => {
+      const upstream = new URL((req.url ?? "/").replace(/^\/polar/, "") || "/", target);
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", async () => {
+        const answer = await fetch(upstream, {
+          method: req.method,
+          headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+          redirect: "manual",
+        });
+        res.statusCode = answer.status;
+        for (const name of ["content-type", "location", "content-security-policy"]) {
+          const value = answer.headers.get(name);
+          if (value) res.setHeader(name, value);
+        }
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const publicUrl = `http://localhost:${(proxy.address() as AddressInfo).port}/polar`;
+    const behind = await startEmulator({ publicUrl });
+    target = behind.url;
+    try {
+      const created = behind.createOrganization();
+      const t: Tenant = { ...created, headers: { Authorization: `Bearer ${created.token}` } };
+      const res = await fetch(`${behind.url}/v1/products/`, {
+        method: "POST",
+        headers: { ...t.headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "Proxied", prices: [{ amount_type: "fixed", price_amount: 700 }] }),
+      });
+      const p = (await res.json()) as Body;
+      const opened = await fetch(`${behind.url}/v1/checkouts/`, {
+        method: "POST",
+        headers: { ...t.headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ products: [p.id], customer_email: "proxy@example.com" }),
+      });
+      const checkout = (await opened.json()) as Body;
+      expect(String(checkout.url)).toBe(`${publicUrl}/checkout/${String(checkout.client_secret)}`);
+      const html = await (await fetch(String(checkout.url))).text();
+      expect(html).not.toContain(behind.url);
+      const page = await newPage();
+      await page.goto(String(checkout.url));
+      await page.selectOption("#country", "NL");
+      await page.fill("#card", "4242 4242 4242 4242");
+      await page.click("#pay");
+      await page.waitForURL(/\/confirmation$/);
+      expect(page.url()).toBe(`${publicUrl}/checkout/${String(checkout.client_secret)}/confirmation`);
+      expect(await page.locator("h1").textContent()).toBe("Your order was successful!");
+      await page.context().close();
+    } finally {
+      await behind.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("escapes what the merchant wrote: a <script> product name stays text", async () => {
