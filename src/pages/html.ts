@@ -89,6 +89,7 @@ button.light{background:#fff;color:#111827;border:1px solid #d1d5db;font-weight:
 .applied button{padding:4px 10px}
 .done{text-align:center;display:flex;flex-direction:column;gap:12px;align-items:center;padding:32px 0}
 .check{width:56px;height:56px;border-radius:50%;background:#dcfce7;color:#15803d;display:grid;place-items:center;font-size:28px}
+.check.muted{background:#f3f4f6;color:#6b7280}
 .card{max-width:520px;margin:10vh auto;background:#fff;border-radius:20px;padding:48px;text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .card h1{font-size:22px;margin:16px 0 8px}
 .card p{color:#6b7280;margin:0}
@@ -141,6 +142,6 @@ export function messagePage(
   return htmlPage(
     status,
     title,
-    `<main class="card"><div class="check" style="margin:0 auto">${escapeHtml(mark)}</div><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(text)}</p>${extra}<div class="foot">Polar emulator · test mode</div></main>`,
+    `<main class="card"><div class="check${mark === "✓" ? "" : " muted"}" style="margin:0 auto">${escapeHtml(mark)}</div><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(text)}</p>${extra}<div class="foot">Polar emulator · test mode</div></main>`,
   );
 }

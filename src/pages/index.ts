@@ -53,7 +53,9 @@ function statusPage(ctx: Ctx, checkout: CheckoutRecord): Reply {
       200,
       "Order successful",
       "Your order was successful!",
-      product ? `Thank you for your purchase of ${product.name} from ${organization}.` : "Thank you!",
+      product
+        ? `Thank you for your purchase of ${product.name} from ${organization.replace(/\.$/, "")}.`
+        : "Thank you!",
       back(target, `Continue to ${organization}`),
       "✓",
     );

@@ -90,7 +90,7 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-describe("the checkout page", () => {
+describe("the checkout page", { timeout: 60_000 }, () => {
   it("shows the checkout, applies a discount code, pays with 4242… and lands on the success URL", async () => {
     const created = emulator.createOrganization({ name: "Acme Software" });
     const t: Tenant = { ...created, headers: { Authorization: `Bearer ${created.token}` } };
@@ -278,6 +278,19 @@ describe("the checkout page", () => {
       state: "US-CA",
       city: "San Francisco",
     });
+
+    // A pay-what-you-want price: the amount goes to the checkout through the client API.
+    const tip = await api(t, "POST", "/v1/products/", {
+      name: "Tip jar",
+      prices: [{ amount_type: "custom", preset_amount: 500, minimum_amount: 100 }],
+    });
+    const tipping = await api(t, "POST", "/v1/checkouts/", { products: [tip.id] });
+    await page.goto(String(tipping.url));
+    expect(await page.locator('[data-test="price"]').textContent()).toBe("$5.00");
+    await page.fill("#amount", "12.50");
+    await page.locator("#amount").blur();
+    await expect.poll(() => page.locator('[data-test="price"]').textContent()).toBe("$12.50");
+    expect((await api(t, "GET", `/v1/checkouts/${String(tipping.id)}`)).amount).toBe(1250);
 
     const free = await product(t, "Starter", 0);
     const gift = await api(t, "POST", "/v1/checkouts/", { products: [free.id] });
