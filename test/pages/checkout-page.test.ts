@@ -391,6 +391,9 @@ describe("the checkout page", { timeout: 60_000 }, () => {
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await unknown.text()).toContain("This checkout does not exist");
+    expect(unknown.headers.get("polar-version")).toBeNull();
+    const head = await fetch(`${emulator.url}/checkout/polar_c_nothing`, { method: "HEAD" });
+    expect(head.status).toBe(404);
 
     const clock = new FixedClock(new Date("2026-11-01T10:00:00Z"));
     const timed = await startEmulator({ clock });
