@@ -11,6 +11,7 @@ import type { Config } from "./config.js";
 import { DEFAULT_CONFIG } from "./config.js";
 import type { ApiVersion } from "./domain/versions.js";
 import { createEmulator, type Emulator } from "./emulator.js";
+import { interceptPolar } from "./intercept.js";
 import { completeById } from "./resources/checkouts/control.js";
 import type { WireEvent } from "./resources/control.js";
 import { parseFixtureText } from "./scenarios/fixture.js";
@@ -25,6 +26,7 @@ import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from "./webhooks/set
 export type { Config } from "./config.js";
 export type { Emulator } from "./emulator.js";
 export { createEmulator, VERSION } from "./emulator.js";
+export { interceptPolar, POLAR_API_HOSTS, uninterceptPolar } from "./intercept.js";
 export type { Fixture } from "./scenarios/fixture.js";
 export { FixtureError } from "./scenarios/fixture.js";
 export type { FixtureLoaded } from "./scenarios/organizations.js";
@@ -136,9 +138,15 @@ export async function startEmulator(
     webhooks?: Partial<DeliverySettings>;
     /** The clock every timestamp the domain writes comes from (e.g. a FixedClock); the system's by default. */
     clock?: Clock;
+    /**
+     * Send this process's requests to Polar's API (`api.polar.sh`, `sandbox-api.polar.sh`, through
+     * `fetch` or `node:https`) to this emulator until `close()`: code that only knows
+     * `server: "sandbox"` runs against it unmodified (what `polar-emulator/register` does).
+     */
+    intercept?: boolean;
   } = {},
 ): Promise<RunningEmulator> {
-  const { fixtures, webhooks, clock, ...rest } = options;
+  const { fixtures, webhooks, clock, intercept, ...rest } = options;
   const emulator = await createEmulator(
     {
       ...DEFAULT_CONFIG,
@@ -152,6 +160,7 @@ export async function startEmulator(
     { clock },
   );
   const { url } = await emulator.listen();
+  const uninstall = intercept ? interceptPolar(url) : undefined;
   return {
     url,
     get token() {
@@ -174,7 +183,10 @@ export async function startEmulator(
       emulator.resetOrganization(organizationId),
     snapshot: (organizationId = emulator.organization.id) => emulator.snapshot(organizationId),
     restore: (snapshot) => emulator.restore(snapshot),
-    close: () => emulator.close(),
+    close: () => {
+      uninstall?.();
+      return emulator.close();
+    },
     webhooks: runningWebhooks(emulator),
     checkouts: {
       complete: (id, input) =>

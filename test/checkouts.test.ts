@@ -521,6 +521,24 @@ describe("completing a checkout", () => {
   });
 });
 
+describe("webhooks", () => {
+  it("sends checkout.created on create with the checkout as data, and checkout.* on demand", async () => {
+    const t = tenant(ctx.emulator);
+    const p = await product(t);
+    const created = await checkout(t, { products: [p.id] });
+    const journal = await ctx.http.get(
+      `/_emulator/events?organization_id=${t.organizationId}&type=checkout.created`,
+    );
+    const items = (journal.body.items ?? journal.body) as { data: Body }[];
+    expect(items.map((event) => event.data)).toEqual([created]);
+    const sent = await ctx.http
+      .post("/_emulator/webhooks/send")
+      .send({ type: "checkout.updated", id: created.id });
+    expect(sent.status, sent.text).toBe(200);
+    expect(sent.body.events[0]).toMatchObject({ type: "checkout.updated", data: created });
+  });
+});
+
 describe("expiry on the emulator's clock", () => {
   it("expires a session a day later: checkout.expired, 410 on the client API", async () => {
     const clock = new FixedClock(new Date("2026-11-01T10:00:00Z"));

@@ -46,8 +46,8 @@ class Tenant:
     recorder: Recorder
 
 
-def new_tenant(api: Api, control: httpx.Client, base_url: str) -> Tenant:
-    response = control.post("/_emulator/organizations", json={})
+def new_tenant(api: Api, control: httpx.Client, base_url: str, **organization: Any) -> Tenant:
+    response = control.post("/_emulator/organizations", json=organization)
     assert response.status_code == 201, response.text
     created = response.json()
     recorder = Recorder()
@@ -65,6 +65,18 @@ def tenant(request: pytest.FixtureRequest, api: Api, control: httpx.Client, base
         yield made
         # After a failed test its own error says what went wrong; the responses are checked after
         # every test that passed.
+        call = request.node.stash.get(CALL_REPORT, None)
+        if call is not None and call.passed:
+            made.recorder.check(api)
+
+
+@pytest.fixture
+def member_tenant(request: pytest.FixtureRequest, api: Api, control: httpx.Client, base_url: str) -> Iterator[Tenant]:
+    """A tenant whose organization has Polar's member model (`member_model_enabled`), which the
+    emulator leaves off unless the control plane sets it; checked like `tenant`."""
+    made = new_tenant(api, control, base_url, member_model_enabled=True)
+    with made.polar:
+        yield made
         call = request.node.stash.get(CALL_REPORT, None)
         if call is not None and call.passed:
             made.recorder.check(api)

@@ -210,7 +210,35 @@ def describe_load_error(error: BaseException) -> str:
 # Keys Polar sends that the clients' models leave out. `error` on a 422 is Polar's
 # {"error": "PolarRequestValidationError", "detail": [...]} (server kit/routing), which the
 # HTTPValidationError model of every client declares without `error`.
-KNOWN_EXTRA_KEYS: dict[str, set[str]] = {"HTTPValidationError": {"error"}}
+#
+# Organization: Polar's server serializes deprecated fields it hides from its schema with
+# SkipJsonSchema, so no client has them: `bio` ... `default_upfront_split_to_contributors` on
+# OrganizationBase and the computed `notification_settings` ("Still serialized with a static default
+# for backward compatibility", server/polar/organization/schemas.py:428-449 and :566-576 at the
+# mirror's HEAD c6c3645e).
+#
+# Not settled: `Organization.embed_hosts_enforced` and `OrganizationFeatureSettings.seat_based_pricing_enabled`
+# / `.unit_based_pricing_enabled` are plain fields of Polar's server at that HEAD (schemas.py:548,
+# :175, :178) and of the SDK generated from it then (sdk/python/polar/v2026_10/outputs.py:8078, :8206,
+# 1.0.0a17), but polar-sdk 1.0.2, generated later, has none of them (polar/v2026_10/outputs.py:8584
+# `Organization`, :8776 `OrganizationFeatureSettings`; the same in v2026_04 and v2027_01). Polar may
+# have dropped them since, or only hidden them; the emulator sends them as that HEAD does.
+KNOWN_EXTRA_KEYS: dict[str, set[str]] = {
+    "HTTPValidationError": {"error"},
+    "Organization": {
+        "bio",
+        "company",
+        "blog",
+        "location",
+        "twitter_username",
+        "pledge_minimum_amount",
+        "pledge_badge_show_amount",
+        "default_upfront_split_to_contributors",
+        "notification_settings",
+        "embed_hosts_enforced",
+    },
+    "OrganizationFeatureSettings": {"seat_based_pricing_enabled", "unit_based_pricing_enabled"},
+}
 # Models of open objects: pydantic's error `ctx` ({"gt": 0}, {"reason": ...}), an empty dataclass
 # in the client for `{"type": "object"}` in the OpenAPI document.
 OPEN_MODELS = {"Context"}
@@ -274,7 +302,8 @@ def drift(api: Api, tp: Any, raw: Any, where: str = "$") -> list[str]:
 # Responses, recorded and checked after every test
 # --------------------------------------------------------------------------------------------
 
-UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# Any case: Polar reads path ids with UUID(), which takes upper case too.
+UUID = "(?i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 
 # (method, path, the output model the client loads a 2xx with). Models are looked up by name in
 # the version module's outputs.
@@ -285,23 +314,43 @@ ROUTES: list[tuple[str, str, str | None]] = [
     (r"GET|PATCH", rf"/v1/customers/({UUID}|external/[^/]+)", "Customer"),
     ("DELETE", rf"/v1/customers/({UUID}|external/[^/]+)", None),
     ("GET", rf"/v1/customers/({UUID}|external/[^/]+)/state", "CustomerState"),
+    ("GET", rf"/v1/customers/({UUID}|external/[^/]+)/payment-methods", "ListResourcePaymentMethod"),
+    ("POST", rf"/v1/customers/({UUID}|external/[^/]+)/members", "Member"),
+    ("GET|PATCH", rf"/v1/customers/({UUID}/members/{UUID}|external/[^/]+/members/[^/]+)", "Member"),
+    ("DELETE", rf"/v1/customers/({UUID}/members/{UUID}|external/[^/]+/members/[^/]+)", None),
+    # No method of any 1.x module calls it: test_members.py sends it through the client's own core.
+    ("GET", "/v1/members/", "ListResourceMember"),
     ("GET", "/v1/products/", "ListResourceProduct"),
     ("POST", "/v1/products/", "Product"),
-    ("GET", rf"/v1/products/{UUID}", "Product"),
+    ("GET|PATCH", rf"/v1/products/{UUID}", "Product"),
     ("POST", rf"/v1/products/{UUID}/benefits", "Product"),
     ("GET", "/v1/benefits/", "ListResourceBenefit"),
     ("POST", "/v1/benefits/", "Benefit"),
-    ("GET", rf"/v1/benefits/{UUID}", "Benefit"),
+    ("GET|PATCH", rf"/v1/benefits/{UUID}", "Benefit"),
+    ("DELETE", rf"/v1/benefits/{UUID}", None),
     ("GET", rf"/v1/benefits/{UUID}/grants", "ListResourceBenefitGrant"),
+    ("GET", rf"/v1/benefits/{UUID}/files", "ListResourceBenefitDownloadableFile"),
     ("GET", "/v1/benefit-grants/", "ListResourceBenefitGrant"),
     ("GET", "/v1/subscriptions/", "ListResourceSubscription"),
+    ("POST", "/v1/subscriptions/", "Subscription"),
+    ("GET", "/v1/subscriptions/export", None),
     ("GET|PATCH|DELETE", rf"/v1/subscriptions/{UUID}", "Subscription"),
     ("GET", "/v1/meters/", "ListResourceMeter"),
     ("POST", "/v1/meters/", "Meter"),
-    ("GET", rf"/v1/meters/{UUID}", "Meter"),
+    ("GET|PATCH", rf"/v1/meters/{UUID}", "Meter"),
+    ("GET", rf"/v1/meters/{UUID}/quantities", "MeterQuantities"),
     ("GET", "/v1/customer-meters/", "ListResourceCustomerMeter"),
     ("GET", rf"/v1/customer-meters/{UUID}", "CustomerMeter"),
     ("POST", "/v1/events/ingest", "EventsIngestResponse"),
+    # The client's own return type: a page of events, or a page with a cursor.
+    ("GET", "/v1/events/", "ListResourceEvent | ListResourceWithCursorPaginationEvent"),
+    ("GET", "/v1/events/names", "ListResourceEventName"),
+    ("GET", rf"/v1/events/{UUID}", "Event"),
+    ("GET", "/v1/event-types/", "ListResourceEventTypeWithStats"),
+    ("PATCH", rf"/v1/event-types/{UUID}", "EventType"),
+    ("GET", "/v1/organizations/", "ListResourceOrganization"),
+    ("POST", "/v1/organizations/", "Organization"),
+    ("GET|PATCH", rf"/v1/organizations/{UUID}", "Organization"),
     ("GET", "/v1/webhooks/endpoints", "ListResourceWebhookEndpoint"),
     ("POST", "/v1/webhooks/endpoints", "WebhookEndpoint"),
     ("GET|PATCH", rf"/v1/webhooks/endpoints/{UUID}", "WebhookEndpoint"),
@@ -314,22 +363,43 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("GET|PATCH", rf"/v1/discounts/{UUID}", "Discount"),
     ("DELETE", rf"/v1/discounts/{UUID}", None),
 ]
-ERROR_MODELS = {
+# The error model of each status, by the body's `error` where one status has several. A 401
+# (organizations.create with an organization token) and a 405 (customers.members.list, a path the
+# emulator does not serve) have no model in any client: they raise a plain PolarClientError with
+# the text, so their bodies are not loaded.
+ERROR_MODELS: dict[int, str | dict[str, str] | None] = {
     400: "BadRequest",
-    403: "AlreadyCanceledSubscription",
+    401: None,
+    405: None,
+    403: {
+        "AlreadyCanceledSubscription": "AlreadyCanceledSubscription",
+        "NotPermitted": "NotPermitted",
+        "DisputeAutoAcceptNotEnabled": "DisputeAutoAcceptNotEnabled",
+    },
     404: "ResourceNotFound",
     422: "HTTPValidationError",
 }
 
 
+def named_model(api: Api, name: str) -> Any:
+    """A model of the module's outputs by name, or a union written `A | B`."""
+    members = [getattr(api.outputs, part.strip()) for part in name.split("|")]
+    return members[0] if len(members) == 1 else typing.Union[tuple(members)]  # noqa: UP007
+
+
 def model_of(api: Api, response: httpx.Response) -> Any:
     if response.status_code >= 300:
-        name = ERROR_MODELS.get(response.status_code)
-        return getattr(api.outputs, name) if name else None
+        assert response.status_code in ERROR_MODELS, f"no error model for {response.status_code}: {response.text}"
+        name = ERROR_MODELS[response.status_code]
+        if isinstance(name, dict):
+            error = response.json().get("error")
+            assert error in name, f"no error model for {response.status_code} {error!r}: add it to ERROR_MODELS"
+            name = name[error]
+        return named_model(api, name) if name else None
     method, path = response.request.method, response.request.url.path
     for methods, pattern, name in ROUTES:
         if re.fullmatch(methods, method) and re.fullmatch(pattern, path):
-            return getattr(api.outputs, name) if name else None
+            return named_model(api, name) if name else None
     raise AssertionError(f"no route for {method} {path}: add it to support.ROUTES")
 
 

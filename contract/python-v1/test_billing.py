@@ -1,6 +1,7 @@
 """Subscriptions, benefit grants and the customer state of a subscriber, through polar-sdk 1.x in
-each version module. Subscriptions are started through the emulator's control plane (as a
-completed checkout would); everything else goes through the client.
+each version module. Paid subscriptions are started through the emulator's control plane (as a
+completed checkout would); subscriptions to free products are created through the client, and
+everything else goes through it too, the CSV export included.
 
 The customer state of a subscriber meets the client's bug in CustomerStateSubscription.status (see
 support.py): get_state must fail on exactly that, and the body must load once that one field is
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -19,7 +21,7 @@ import pytest
 from conftest import Tenant
 from support import assert_fails_only_on_state_status, call, load_state, raises
 from test_catalog import recurring
-from test_customers import assert_not_found, parse_time
+from test_customers import assert_not_found, parse_time, validation_error
 
 
 @dataclass
@@ -205,3 +207,169 @@ def test_customer_state_of_a_subscriber(tenant: Tenant, control: httpx.Client, s
     [granted] = state.granted_benefits
     assert (granted.benefit_id, granted.benefit_type) == (perk.id, "custom")
     assert state.active_meters == []
+
+
+# --------------------------------------------------------------------------------------------
+# Creating subscriptions through the API, and exporting them
+# --------------------------------------------------------------------------------------------
+
+PAID = "Product is not free. The customer should go through a checkout to create a paid subscription."
+
+
+def free_product(tenant: Tenant, name: str = "Free", **fields: Any) -> Any:
+    return tenant.polar.products.create(
+        name=name, recurring_interval="month", prices=[{"amount_type": "fixed", "price_amount": 0}], **fields
+    )
+
+
+def test_creates_a_subscription_to_a_free_product(tenant: Tenant) -> None:
+    outputs = tenant.api.outputs
+    subscriptions = tenant.polar.subscriptions
+    perk = tenant.polar.benefits.create(type="custom", description="Community", properties={})
+    free = tenant.polar.products.update_benefits(free_product(tenant).id, benefits=[perk.id])
+    customer = tenant.polar.customers.create(email="free@example.com", external_id="free-1")
+    created = subscriptions.create(product_id=free.id, customer_id=customer.id, metadata={"source": "api", "seats": 2})
+    assert isinstance(created, outputs.Subscription)
+    assert (created.status, created.amount, created.currency, created.recurring_interval) == (
+        "active",
+        0,
+        "usd",
+        "month",
+    )
+    assert (created.customer_id, created.customer.id, created.product_id) == (customer.id, customer.id, free.id)
+    assert created.product == dataclasses.replace(free, is_deletable=False)
+    assert created.metadata == {"source": "api", "seats": 2}
+    assert created.started_at == created.created_at == created.current_period_start
+    assert parse_time(created.current_period_end) > parse_time(created.current_period_start)
+    assert (created.modified_at, created.trial_start, created.trial_end, created.ended_at) == (None, None, None, None)
+    assert (created.cancel_at_period_end, created.seats, created.discount) == (False, None, None)
+    assert subscriptions.get(created.id) == created
+    assert [s.id for s in subscriptions.list(customer_id=customer.id).items] == [created.id]
+    # What the product grants is granted.
+    [grant] = tenant.polar.benefit_grants.list(customer_id=customer.id).items
+    assert (grant.benefit_id, grant.subscription_id, grant.is_granted) == (perk.id, created.id, True)
+
+    other = tenant.polar.customers.create(email="other@example.com", external_id="free-2")
+    by_external = subscriptions.create(product_id=free.id, external_customer_id="free-2")
+    assert (by_external.customer_id, by_external.product_id, by_external.metadata) == (other.id, free.id, {})
+
+
+def test_refuses_a_subscription_polar_would_need_a_checkout_for(tenant: Tenant) -> None:
+    subscriptions = tenant.polar.subscriptions
+    customer = tenant.polar.customers.create(email="refused@example.com")
+    paid = recurring(tenant, "Paid", 500)
+    once = tenant.polar.products.create(name="Once", prices=[{"amount_type": "fixed", "price_amount": 0}])
+    missing = str(uuid.uuid4())
+
+    def refusal(**body: Any) -> tuple[list[Any], str, Any]:
+        [detail] = validation_error(tenant, raises(lambda: subscriptions.create(**body)))
+        assert detail.type == "value_error"
+        return detail.loc, detail.msg, detail.input
+
+    assert refusal(product_id=paid.id, customer_id=customer.id) == (["body", "product_id"], PAID, paid.id)
+    assert refusal(product_id=once.id, customer_id=customer.id) == (
+        ["body", "product_id"],
+        "Product is not a recurring product.",
+        once.id,
+    )
+    assert refusal(product_id=missing, customer_id=customer.id) == (
+        ["body", "product_id"],
+        "Product does not exist.",
+        missing,
+    )
+    free = free_product(tenant)
+    assert refusal(product_id=free.id, customer_id=missing) == (
+        ["body", "customer_id"],
+        "Customer does not exist.",
+        missing,
+    )
+    assert refusal(product_id=free.id, external_customer_id="nobody") == (
+        ["body", "external_customer_id"],
+        "Customer does not exist.",
+        "nobody",
+    )
+    assert subscriptions.list().items == []
+
+
+def test_creates_a_free_seat_based_subscription_in_the_versions_shape(tenant: Tenant) -> None:
+    """A free seat-based product: the subscription has one seat, the customer becomes a team, and the
+    embedded product's price is in the version's shape (`tiers` from 2027-01, `seat_tiers` before)."""
+    outputs = tenant.api.outputs
+    if tenant.api.number >= 202701:
+        price = {"amount_type": "seat_based", "tiers": {"type": "volume", "tiers": [{"unit_amount": 0}]}}
+    else:
+        price = {"amount_type": "seat_based", "seat_tiers": {"tiers": [{"min_seats": 1, "price_per_seat": 0}]}}
+    seats = tenant.polar.products.create(name="Free seats", recurring_interval="month", prices=[price])
+    customer = tenant.polar.customers.create(email="crew@example.com")
+    assert customer.type == "individual"
+    created = tenant.polar.subscriptions.create(product_id=seats.id, customer_id=customer.id)
+    assert (created.seats, created.amount, created.status) == (1, 0, "active")
+    assert (created.customer.id, created.customer.type) == (customer.id, "team")
+    assert isinstance(tenant.polar.customers.get(customer.id), outputs.CustomerTeam)
+    [embedded] = created.product.prices
+    assert isinstance(embedded, outputs.ProductPriceSeatBased)
+    if tenant.api.number >= 202701:
+        assert (embedded.tiers.type, [(t.bound, Decimal(t.unit_amount)) for t in embedded.tiers.tiers]) == (
+            "volume",
+            [(None, 0)],
+        )
+        assert (embedded.minimum_units, embedded.maximum_units) == (1, None)
+    else:
+        assert [(t.min_seats, t.max_seats, t.price_per_seat) for t in embedded.seat_tiers.tiers] == [(1, None, 0)]
+    assert created.product == dataclasses.replace(seats, is_deletable=False)
+    assert tenant.polar.subscriptions.get(created.id) == created
+
+
+def test_exports_subscriptions_as_csv(tenant: Tenant, control: httpx.Client) -> None:
+    subscriptions = tenant.polar.subscriptions
+    header = "Email,Started At,Product,Amount,Currency,Status,Billing Interval\r\n"
+    assert subscriptions.export() == header
+    pro = recurring(tenant, "Pro, monthly", 1999)
+    quarterly = tenant.polar.products.create(
+        name="Quarterly",
+        recurring_interval="month",
+        recurring_interval_count=3,
+        prices=[{"amount_type": "fixed", "price_amount": 6000}],
+    )
+    ann = tenant.polar.customers.create(email="ann@example.com", name="Ann", billing_address={"country": "FR"})
+    crew = tenant.polar.customers.create(type="team", name="Crew", email="crew@example.com")
+    start(control, ann.id, pro.id, starts_at="2026-03-01T00:00:00Z")
+    canceling = start(control, crew.id, quarterly.id, starts_at="2026-02-10T08:00:00Z")
+    subscriptions.update(canceling["id"], cancel_at_period_end=True, customer_cancellation_reason="too_expensive")
+
+    text = subscriptions.export()
+    assert text == (
+        header
+        + 'ann@example.com,2026-03-01T00:00:00+00:00,"Pro, monthly",19.99,usd,active,month\r\n'
+        + "crew@example.com,2026-02-10T08:00:00+00:00,Quarterly,60.0,usd,active,3 months\r\n"
+    )
+    [response] = tenant.recorder.responses[-1:]
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    # The client's defaults go on the wire: the time zone only.
+    assert response.request.url.params.multi_items() == [("timezone", "UTC")]
+    assert subscriptions.export(organization_id=tenant.organization_id) == text
+
+    paris = subscriptions.export(
+        timezone="Europe/Paris",
+        columns=["customer_name", "billing_country", "current_period_start", "cancel_at_period_end"],
+    )
+    assert paris == (
+        "Customer Name,Billing Country,Current Period Start,Cancels At Period End\r\n"
+        "Ann,FR,2026-03-01T01:00:00+01:00,false\r\n"
+        "Crew,,2026-02-10T09:00:00+01:00,true\r\n"
+    )
+    assert subscriptions.export(product_id=quarterly.id, columns="product") == "Product\r\nQuarterly\r\n"
+    assert subscriptions.export(cancel_at_period_end=True, columns=["cancellation_reason"]) == (
+        "Cancellation Reason\r\ntoo_expensive\r\n"
+    )
+    assert subscriptions.export(status="canceled", columns=["product"]) == "Product\r\n"
+    started_in_march = subscriptions.export(started_after="2026-02-28T00:00:00Z", columns=["email"])
+    assert started_in_march == "Email\r\nann@example.com\r\n"
+
+    invalid = validation_error(
+        tenant, raises(lambda: subscriptions.export(timezone="utc", started_after="2026-01-01T00:00:00"))
+    )
+    assert sorted((tuple(detail.loc), detail.type) for detail in invalid) == [
+        (("query", "started_after"), "timezone_aware"),
+        (("query", "timezone"), "value_error"),
+    ]

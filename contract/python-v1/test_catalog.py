@@ -1,9 +1,11 @@
 """Products, benefits and discounts through polar-sdk 1.x, in each version module.
 
 Products: create (recurring and one-time, each price type the emulator serves), get, list with its
-filters, update_benefits. Benefits: create each type an organization token may create, get, list
-with its filters, and a benefit's grants. Discounts: create (fixed and percentage), get, list,
-update, delete. Run by test/contract-python-v1.test.ts (see test_customers.py).
+filters, update_benefits, update (fields, archiving, prices kept, added and archived, a seat-based
+price in the version's shape). Benefits: create each type an organization token may create, get,
+list with its filters, a benefit's grants, update, delete (off products, grants revoked), and a
+downloadables benefit's files. Discounts: create (fixed and percentage), get, list, update, delete.
+Run by test/contract-python-v1.test.ts (see test_customers.py).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from conftest import Tenant
-from support import raises
-from test_customers import assert_not_found, assert_recent, validation_error
+from support import call, raises
+from test_customers import assert_not_found, assert_recent, parse_time, validation_error
 
 
 def recurring(tenant: Tenant, name: str = "Pro", amount: int = 1500, **fields: Any) -> Any:
@@ -344,3 +347,255 @@ def test_discounts_create_list_get_update_delete(tenant: Tenant) -> None:
     assert_not_found(tenant, raises(lambda: discounts.update(half.id, name="x")))
     assert_not_found(tenant, raises(lambda: discounts.delete(half.id)))
     assert [item.id for item in discounts.list().items] == [fixed.id]
+
+
+# --------------------------------------------------------------------------------------------
+# Updating products and benefits, deleting benefits, a benefit's files
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_CURRENCY = "The organization's default presentment currency must be present in the prices."
+
+
+def test_updates_a_product_field_by_field(tenant: Tenant) -> None:
+    products = tenant.polar.products
+    pro = recurring(tenant, "Pro", 2000, description="Old", metadata={"tier": "pro"})
+    updated = products.update(
+        pro.id,
+        name="  Pro plan  ",
+        description="Everything",
+        visibility="private",
+        metadata={"tier": "gold", "seats": 5},
+        trial_interval="day",
+        trial_interval_count=14,
+    )
+    assert isinstance(updated, tenant.api.outputs.Product)
+    assert (updated.id, updated.created_at, updated.name, updated.description, updated.visibility) == (
+        pro.id,
+        pro.created_at,
+        "Pro plan",
+        "Everything",
+        "private",
+    )
+    assert (updated.metadata, updated.trial_interval, updated.trial_interval_count) == (
+        {"tier": "gold", "seats": 5},
+        "day",
+        14,
+    )
+    assert (updated.recurring_interval, updated.is_archived, updated.prices) == ("month", False, pro.prices)
+    assert updated.modified_at is not None and parse_time(updated.modified_at) >= parse_time(pro.created_at)
+    assert products.get(pro.id) == updated
+    # A field left out stays; an update that changes no column keeps modified_at.
+    assert products.update(pro.id, name="Pro plan") == updated
+
+    archived = products.update(pro.id, is_archived=True)
+    assert archived.is_archived is True
+    assert [product.id for product in products.list(is_archived=True).items] == [pro.id]
+    assert products.update(pro.id, is_archived=False).is_archived is False
+
+    assert_not_found(tenant, raises(lambda: products.update(str(uuid.uuid4()), name="Gone")))
+    [interval] = validation_error(tenant, raises(lambda: products.update(pro.id, recurring_interval="year")))
+    assert (interval.loc, interval.type, interval.msg, interval.input) == (
+        ["body", "recurring_interval"],
+        "value_error",
+        "Recurring interval cannot be changed.",
+        "year",
+    )
+    # Polar's product name is stripped, then measured by its own validator.
+    [short] = validation_error(tenant, raises(lambda: products.update(pro.id, name=" ab ")))
+    assert (short.loc, short.type, short.msg) == (
+        ["body", "name"],
+        "too_short",
+        "Value should have at least 3 items after validation, not 2",
+    )
+
+
+def test_updates_a_products_prices_kept_added_and_archived(tenant: Tenant) -> None:
+    outputs = tenant.api.outputs
+    products = tenant.polar.products
+    pro = recurring(tenant, "Pro", 2000)
+    [usd] = pro.prices
+    updated = products.update(
+        pro.id, prices=[{"id": usd.id}, {"amount_type": "fixed", "price_amount": 1800, "price_currency": "eur"}]
+    )
+    kept, eur = updated.prices
+    assert kept == usd
+    assert isinstance(eur, outputs.ProductPriceFixed)
+    assert (eur.price_amount, eur.price_currency, eur.product_id, eur.is_archived, eur.modified_at) == (
+        1800,
+        "eur",
+        pro.id,
+        False,
+        None,
+    )
+    # Only prices changed: the product's own row, and its modified_at, stay as they were.
+    assert updated.modified_at is None
+    assert products.get(pro.id) == updated
+
+    # A price left out is archived and leaves the product; it cannot be named again.
+    euro_only = validation_error(tenant, raises(lambda: products.update(pro.id, prices=[{"id": eur.id}])))
+    assert [(detail.loc, detail.msg) for detail in euro_only] == [(["body", "prices"], DEFAULT_CURRENCY)]
+    replaced = products.update(pro.id, prices=[{"amount_type": "fixed", "price_amount": 2500}])
+    [new] = replaced.prices
+    assert (new.price_amount, new.price_currency) == (2500, "usd")
+    assert new.id not in {usd.id, eur.id}
+    again = validation_error(tenant, raises(lambda: products.update(pro.id, prices=[{"id": usd.id}])))
+    assert (again[0].loc, again[0].msg, again[0].input) == (["body", "prices", 0], "Price does not exist.", usd.id)
+
+
+def test_updates_a_product_to_a_seat_based_price_in_the_versions_shape(tenant: Tenant) -> None:
+    """A price added by an update takes the version's seat-based shape, like one on create:
+    `tiers` + `minimum_units` from 2027-01, `seat_tiers` before (test_creates_a_seat_based_product...)."""
+    outputs = tenant.api.outputs
+    team = recurring(tenant, "Team", 1000)
+    if tenant.api.number >= 202701:
+        updated = tenant.polar.products.update(
+            team.id,
+            prices=[
+                {
+                    "amount_type": "seat_based",
+                    "tiers": {"type": "volume", "tiers": [{"bound": 10, "unit_amount": 900}, {"unit_amount": "700"}]},
+                    "minimum_units": 3,
+                }
+            ],
+        )
+        [price] = updated.prices
+        assert isinstance(price, outputs.ProductPriceSeatBased)
+        assert price.tiers.type == "volume"
+        assert [(tier.bound, Decimal(tier.unit_amount)) for tier in price.tiers.tiers] == [(10, 900), (None, 700)]
+        assert (price.minimum_units, price.maximum_units) == (3, None)
+    else:
+        updated = tenant.polar.products.update(
+            team.id,
+            prices=[
+                {
+                    "amount_type": "seat_based",
+                    "seat_tiers": {
+                        "seat_tier_type": "volume",
+                        "tiers": [
+                            {"min_seats": 3, "max_seats": 10, "price_per_seat": 900},
+                            {"min_seats": 11, "price_per_seat": 700},
+                        ],
+                    },
+                }
+            ],
+        )
+        [price] = updated.prices
+        assert isinstance(price, outputs.ProductPriceSeatBased)
+        assert (price.seat_tiers.seat_tier_type, price.seat_tiers.minimum_seats, price.seat_tiers.maximum_seats) == (
+            "volume",
+            3,
+            None,
+        )
+        assert [(t.min_seats, t.max_seats, t.price_per_seat) for t in price.seat_tiers.tiers] == [
+            (3, 10, 900),
+            (11, None, 700),
+        ]
+    assert price.id != team.prices[0].id
+    assert tenant.polar.products.get(team.id) == updated
+
+
+def test_updates_benefits_of_their_own_type_only(tenant: Tenant) -> None:
+    outputs = tenant.api.outputs
+    benefits = tenant.polar.benefits
+    support = benefits.create(
+        type="custom", description="Support", metadata={"level": "gold"}, properties={"note": "Old"}
+    )
+    updated = benefits.update(
+        support.id,
+        type="custom",
+        description="Priority support",
+        visibility="private",
+        metadata={"level": "platinum"},
+        properties={"note": "Write to us"},
+    )
+    assert isinstance(updated, outputs.BenefitCustom)
+    assert (updated.id, updated.created_at, updated.description, updated.visibility, updated.metadata) == (
+        support.id,
+        support.created_at,
+        "Priority support",
+        "private",
+        {"level": "platinum"},
+    )
+    assert updated.properties == outputs.BenefitCustomProperties(note="Write to us")
+    assert updated.modified_at is not None
+    assert benefits.get(support.id) == updated
+    # Nothing to change: answered as it is.
+    assert benefits.update(support.id, type="custom") == updated
+
+    keys = benefits.create(type="license_keys", description="License key", properties={"prefix": "ACME"})
+    more = benefits.update(
+        keys.id,
+        type="license_keys",
+        description="License keys",
+        properties={"prefix": " PRO ", "limit_usage": 5, "activations": {"limit": 2, "enable_customer_admin": False}},
+    )
+    assert isinstance(more, outputs.BenefitLicenseKeys)
+    assert (more.description, more.properties.prefix, more.properties.limit_usage) == ("License keys", "PRO", 5)
+    assert more.properties.activations == outputs.BenefitLicenseKeyActivationProperties(
+        limit=2, enable_customer_admin=False
+    )
+
+    [changed] = validation_error(
+        tenant, raises(lambda: benefits.update(support.id, type="feature_flag", description="Flag"))
+    )
+    assert (changed.loc, changed.type, changed.msg, changed.input) == (
+        ["body", "type"],
+        "value_error",
+        "Benefit type cannot be changed.",
+        "custom",
+    )
+    assert benefits.get(support.id) == updated
+    short = validation_error(tenant, raises(lambda: benefits.update(support.id, type="custom", description="ab")))
+    assert (short[0].loc, short[0].type) == (["body", "BenefitCustomUpdate", "description"], "string_too_short")
+    assert_not_found(tenant, raises(lambda: benefits.update(str(uuid.uuid4()), type="custom", description="Gone")))
+
+
+def test_deletes_a_benefit_from_products_and_grants(tenant: Tenant, control: httpx.Client) -> None:
+    benefits = tenant.polar.benefits
+    beta = benefits.create(type="feature_flag", description="Beta access", properties={})
+    swag = benefits.create(type="custom", description="Swag", properties={})
+    pro = tenant.polar.products.update_benefits(recurring(tenant).id, benefits=[beta.id, swag.id])
+    customer = tenant.polar.customers.create(email="granted@example.com")
+    call(control, "/_emulator/benefit-grants", {"customer_id": customer.id, "benefit_id": beta.id})
+    [grant] = benefits.grants(beta.id).items
+    assert grant.is_granted is True
+
+    assert benefits.delete(beta.id) is None
+    for gone in (
+        lambda: benefits.get(beta.id),
+        lambda: benefits.delete(beta.id),
+        lambda: benefits.update(beta.id, type="feature_flag", description="Back"),
+        lambda: benefits.grants(beta.id),
+    ):
+        assert_not_found(tenant, raises(gone))
+    assert [benefit.id for benefit in benefits.list().items] == [swag.id]
+    product = tenant.polar.products.get(pro.id)
+    assert [benefit.id for benefit in product.benefits] == [swag.id]
+    assert tenant.polar.products.list(benefit_id=beta.id).items == []
+    # Its grant is revoked, and the customer's state no longer has it.
+    [revoked] = tenant.polar.benefit_grants.list(customer_id=customer.id).items
+    assert (revoked.id, revoked.is_granted, revoked.is_revoked) == (grant.id, False, True)
+    assert revoked.benefit.is_deleted is True
+    assert tenant.polar.customers.get_state(customer.id).granted_benefits == []
+
+
+def test_lists_a_downloadables_benefits_files(tenant: Tenant) -> None:
+    outputs = tenant.api.outputs
+    benefits = tenant.polar.benefits
+    files = benefits.create(
+        type="downloadables", description="E-book", properties={"files": [str(uuid.uuid4()), str(uuid.uuid4())]}
+    )
+    assert isinstance(files, outputs.BenefitDownloadables)
+    # The emulator holds no uploaded file: the list is empty, on any page.
+    empty = outputs.ListResourceBenefitDownloadableFile(
+        items=[], pagination=outputs.Pagination(total_count=0, max_page=0)
+    )
+    assert benefits.files(files.id) == empty
+    assert benefits.files(files.id, page=3, limit=100) == empty
+    assert list(benefits.iter_files(files.id)) == []
+    assert tenant.recorder.responses[1].request.url.params.multi_items() == [("page", "1"), ("limit", "10")]
+    custom = benefits.create(type="custom", description="Swag", properties={})
+    assert_not_found(tenant, raises(lambda: benefits.files(custom.id)))
+    assert_not_found(tenant, raises(lambda: benefits.files(str(uuid.uuid4()))))
+    [limit] = validation_error(tenant, raises(lambda: benefits.files(files.id, limit=0)))
+    assert (limit.loc, limit.type) == (["query", "limit"], "greater_than")

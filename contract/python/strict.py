@@ -15,10 +15,13 @@ from pydantic import BaseModel, TypeAdapter
 from polar_sdk import models
 
 # Keys the emulator sends that polar-sdk 0.32.0's models do not declare: Polar added them after
-# this client (first_user_event_at is in Polar's published document; the others are in
-# spec/changes.yaml, with their sources). The client ignores them.
+# this client (first_user_event_at and a checkout's payment_method_type are in Polar's published
+# document; the others are in spec/changes.yaml, with their sources). The client ignores them.
 KNOWN_EXTRA_KEYS = {
     "first_user_event_at",
+    "payment_method_type",
+    "min_units",
+    "max_units",
     "is_deletable",
     "units",
     "seats",

@@ -39,8 +39,36 @@ function literalValues(type: ts.Type): string[] {
     : [];
 }
 
-/** Keys Polar sends that a type leaves out: none known for the 2xx bodies checked here. */
-const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {};
+/**
+ * Keys Polar sends that a type leaves out. Organization: Polar's server serializes deprecated fields
+ * it hides from its schema with SkipJsonSchema, so no client has them: `bio` …
+ * `default_upfront_split_to_contributors` on OrganizationBase and the computed
+ * `notification_settings` (server/polar/organization/schemas.py:428-449 and :566-576 at the
+ * mirror's HEAD c6c3645e). Not settled: `Organization.embed_hosts_enforced` and
+ * `OrganizationFeatureSettings.seat_based_pricing_enabled` / `.unit_based_pricing_enabled` are plain
+ * fields of Polar's server at that HEAD (schemas.py:548, :175, :178) and of the SDK generated from it
+ * then (sdk/typescript/src/2026-10/models.ts:17353, 1.0.0-alpha.17), but @polar-sh/sdk 1.0.1 has
+ * none of them in any module (`interface Organization` and `interface OrganizationFeatureSettings`
+ * at models-772bIFO1.d.mts:16284 and :16755 (2026-04), models-DHD3CJOb.d.mts:16325 and :16796
+ * (2026-10), models-B0yaXFSN.d.mts:16391 and :16862 (2027-01)): Polar may have dropped
+ * them since, or only hidden them; the emulator sends them as that HEAD does. The Python contract
+ * test (contract/python-v1/support.py KNOWN_EXTRA_KEYS) allows the same keys.
+ */
+const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {
+  Organization: [
+    "bio",
+    "company",
+    "blog",
+    "location",
+    "twitter_username",
+    "pledge_minimum_amount",
+    "pledge_badge_show_amount",
+    "default_upfront_split_to_contributors",
+    "notification_settings",
+    "embed_hosts_enforced",
+  ],
+  OrganizationFeatureSettings: ["seat_based_pricing_enabled", "unit_based_pricing_enabled"],
+};
 
 const PROBE = path.join(ROOT, "test", "sdk", "__sdk_v1_shape_probe__.ts");
 
@@ -226,7 +254,10 @@ function problemsOf(type: ts.Type, value: unknown, where: string): string[] {
 }
 
 export interface Shapes {
-  /** Problems of `value` as what `method` ("customers.create") of this module's client resolves to. */
+  /**
+   * Problems of `value` as what `method` ("customers.create", "customers.members.get") of this
+   * module's client resolves to.
+   */
   problems(method: string, value: unknown): string[];
   /** Problems of `value` as what this module's `webhooks.validateEvent` resolves to. */
   payloadProblems(value: unknown): string[];
@@ -240,10 +271,15 @@ export function shapesOf(module: Module): Shapes {
   const known = cache.get(module);
   if (known) return known;
   const index = MODULES.indexOf(module);
+  /** The method at a dotted path of the client ("customers.members.create"). */
   const returned = (method: string) => {
-    const [service, name] = method.split(".");
-    const client = exported(`Client${index}`);
-    return resolvedReturn(property(property(client, service, module), name, `${module} ${service}`), method);
+    let type = exported(`Client${index}`);
+    let where: string = module;
+    for (const name of method.split(".")) {
+      type = property(type, name, where);
+      where = `${where} ${name}`;
+    }
+    return resolvedReturn(type, method);
   };
   const shapes: Shapes = {
     problems: (method, value) => problemsOf(returned(method), value, "$"),

@@ -9,9 +9,9 @@ import { serializeBenefit } from "../benefits/serialize.js";
 import type { Ctx, Partition } from "../context.js";
 import { legacyAmount } from "../discounts/serialize.js";
 import type { DiscountRecord } from "../discounts/table.js";
-import { productBaseWire, serializePrice } from "../products/serialize.js";
+import { productBaseWire, serializePrice, visiblePrices } from "../products/serialize.js";
 import type { ProductRecord } from "../products/table.js";
-import { amountsOf, pricedOf, pricesIn, seatPrice } from "./pricing.js";
+import { amountsOf, pricedOf, seatPrice } from "./pricing.js";
 import type { CheckoutRecord } from "./table.js";
 
 export type CheckoutWire = Schemas["Checkout"];
@@ -39,11 +39,7 @@ export function successUrl(base: string, checkout: CheckoutRecord): string {
   return checkout.success_url.replaceAll("{CHECKOUT_ID}", checkout.id);
 }
 
-function checkoutProduct(
-  partition: Partition,
-  product: ProductRecord,
-  currency: string,
-): Schemas["CheckoutProduct"] {
+function checkoutProduct(partition: Partition, product: ProductRecord): Schemas["CheckoutProduct"] {
   const benefits: Schemas["BenefitPublic"][] = [];
   for (const id of product.benefit_ids) {
     const benefit = partition.benefits.get(id);
@@ -71,10 +67,10 @@ function checkoutProduct(
       organization_id,
     });
   }
-  const prices = pricesIn(product, currency);
+  // The product's prices (models/product.py `Product.prices`): every currency's.
   return {
     ...productBaseWire(product),
-    prices: prices.map((price) => serializePrice(partition, price)),
+    prices: visiblePrices(product).map((price) => serializePrice(partition, price)),
     benefits,
     medias: [],
   };
@@ -191,7 +187,7 @@ function checkoutTail(partition: Partition, checkout: CheckoutRecord) {
     const product = partition.products.get(id);
     return product ? [product] : [];
   });
-  const wires = products.map((product) => checkoutProduct(partition, product, checkout.currency));
+  const wires = products.map((product) => checkoutProduct(partition, product));
   const selected = partition.products.get(checkout.product_id);
   const price = selected?.prices.find((candidate) => candidate.id === checkout.price_id);
   const discount = checkout.discount_id ? partition.discounts.get(checkout.discount_id) : undefined;

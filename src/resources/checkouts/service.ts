@@ -314,7 +314,6 @@ export function createCheckout(
   };
   if (customer) {
     prefillFromCustomer(checkout, customer);
-    if (customer.external_id !== null) checkout.external_customer_id ??= customer.external_id;
   }
   updateTrialEnd(now, checkout, product);
   updateTax(partition, checkout);
