@@ -21,6 +21,7 @@ import { controlAuthorized } from "./http/control-auth.js";
 import { buildRouter, loadOperations, walkedModels, warmUp } from "./http/operations.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./log.js";
+import { PAGE_ROUTES } from "./pages/index.js";
 import { ModelWalker } from "./pydantic/walker.js";
 import type { Ctx } from "./resources/context.js";
 import {
@@ -323,6 +324,7 @@ export async function createEmulator(
     version: VERSION,
     rateLimiter: new RateLimiter(config.rateLimit ?? 0),
     hidden: HIDDEN_ROUTES,
+    pages: PAGE_ROUTES,
     defaultApiVersion: config.apiVersion,
     renderInVersion,
     controlToken: config.controlToken,

@@ -47,6 +47,8 @@ export interface AppOptions {
   defaultApiVersion: ApiVersion;
   /** Polar's routes its document leaves out (the resources' `hidden`), tried before the spec's. */
   hidden?: readonly HiddenRoute[];
+  /** The HTML pages served to a browser (src/pages/): outside the API, no auth, no Polar-Version. */
+  pages?: readonly HiddenRoute[];
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
   /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
@@ -151,6 +153,14 @@ export function createHandler(options: AppOptions): RequestHandler {
     res.setHeader("X-Polar-Emulator", `polar-emulator/${options.version}`);
     try {
       const { path, search } = splitUrl(url);
+      const pageMethod = req.method === "HEAD" ? "GET" : req.method;
+      for (const route of options.pages ?? []) {
+        const found = pageMethod === route.method ? route.pattern.exec(path) : null;
+        if (!found) continue;
+        operationId = "page";
+        send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search)));
+        return;
+      }
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
       // The control plane's token is checked before routing: without it, nothing under
       // /_emulator says what exists there.
