@@ -199,8 +199,11 @@ describe("snapshot → reset → restore", () => {
       "discounts",
       "customers",
       "members",
+      "customer_sessions",
       "subscriptions",
       "benefit_grants",
+      "license_keys",
+      "license_key_activations",
       "customer_meters",
       "event_types",
       "events",
@@ -304,9 +307,15 @@ describe("refusing a bad snapshot", () => {
     expect(orphans.length).toBeGreaterThan(0);
     expect(new Set(orphans.map((detail) => `${detail.loc[1]} ${detail.type}`))).toEqual(
       new Set(
-        ["subscriptions", "benefit_grants", "customer_meters", "events", "system_events", "keys"].map(
-          (name) => `${name} value_error`,
-        ),
+        [
+          "subscriptions",
+          "benefit_grants",
+          "license_keys",
+          "customer_meters",
+          "events",
+          "system_events",
+          "keys",
+        ].map((name) => `${name} value_error`),
       ),
     );
 

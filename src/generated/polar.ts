@@ -416,6 +416,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/license-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List License Keys
+         * @description Lists the organization's license keys, oldest first, optionally by benefit or status.
+         */
+        get: operations["license_keys:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get License Key
+         * @description Returns a license key with its current activations.
+         */
+        get: operations["license_keys:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update License Key
+         * @description Changes a license key's status, usage, limits or expiry; only the fields sent change.
+         */
+        patch: operations["license_keys:update"];
+        trace?: never;
+    };
+    "/v1/license-keys/{id}/activations/{activation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Activation
+         * @description Returns one activation of a license key.
+         */
+        get: operations["license_keys:get_activation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate License Key
+         * @description Checks a key of the organization: granted, not expired, and matching the activation, conditions, benefit and customer given; counts the validation and adds `increment_usage` within the usage limit.
+         */
+        post: operations["license_keys:validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate License Key
+         * @description Records a new activation (label, conditions, meta) of a key that allows activations, up to its limit.
+         */
+        post: operations["license_keys:activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate License Key
+         * @description Removes an activation of a key, freeing its place. Answers 204.
+         */
+        post: operations["license_keys:deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/discounts/": {
         parameters: {
             query?: never;
@@ -762,6 +886,26 @@ export interface paths {
          * @description Same as updating a member by ID, with the customer and the member looked up by their external IDs.
          */
         patch: operations["customers:members:update_external"];
+        trace?: never;
+    };
+    "/v1/customer-sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Customer Session
+         * @description Opens a customer session for a customer (by ID or external ID) and returns its `polar_cst_` token, valid for an hour, with the URL of the emulator's customer portal page. With the member model on, the session is the owner member's (`polar_mst_`).
+         */
+        post: operations["customer-sessions:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/events/": {
@@ -3289,6 +3433,63 @@ export interface components {
             /** Show */
             show: boolean;
         };
+        /** CustomerSession */
+        CustomerSession: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Token */
+            token: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Return Url */
+            return_url: string | null;
+            /** Customer Portal Url */
+            customer_portal_url: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["Customer"];
+        };
+        /** CustomerSessionCustomerExternalIDCreate */
+        CustomerSessionCustomerExternalIDCreate: {
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /** External Customer Id */
+            external_customer_id: string;
+        };
+        /** CustomerSessionCustomerIDCreate */
+        CustomerSessionCustomerIDCreate: {
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+        };
         /**
          * CustomerSortProperty
          * @enum {string}
@@ -4648,6 +4849,282 @@ export interface components {
              */
             readonly legacy: true;
         };
+        /** LicenseKeyActivate */
+        LicenseKeyActivate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Label */
+            label: string;
+            /** Conditions */
+            conditions?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Meta */
+            meta?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        /** LicenseKeyActivationBase */
+        LicenseKeyActivationBase: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * License Key Id
+             * Format: uuid4
+             */
+            license_key_id: string;
+            /** Label */
+            label: string;
+            /** Meta */
+            meta: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+        };
+        /** LicenseKeyActivationRead */
+        LicenseKeyActivationRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * License Key Id
+             * Format: uuid4
+             */
+            license_key_id: string;
+            /** Label */
+            label: string;
+            /** Meta */
+            meta: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            license_key: components["schemas"]["LicenseKeyRead"];
+        };
+        /** LicenseKeyCustomer */
+        LicenseKeyCustomer: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** External Id */
+            external_id?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            type: components["schemas"]["CustomerType"];
+            /** Name */
+            name: string | null;
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Tax Id */
+            tax_id: [
+                string,
+                components["schemas"]["TaxIDFormat"]
+            ] | null;
+            /** Locale */
+            locale?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** First User Event At */
+            first_user_event_at: string | null;
+            /** Avatar Url */
+            avatar_url: string | null;
+        };
+        /** LicenseKeyDeactivate */
+        LicenseKeyDeactivate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Activation Id
+             * Format: uuid4
+             */
+            activation_id: string;
+        };
+        /** LicenseKeyRead */
+        LicenseKeyRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+        };
+        /**
+         * LicenseKeyStatus
+         * @enum {string}
+         */
+        LicenseKeyStatus: "granted" | "revoked" | "disabled";
+        /** LicenseKeyUpdate */
+        LicenseKeyUpdate: {
+            status?: components["schemas"]["LicenseKeyStatus"] | null;
+            /**
+             * Usage
+             * @default 0
+             */
+            usage?: number;
+            /** Limit Activations */
+            limit_activations?: number | null;
+            /** Limit Usage */
+            limit_usage?: number | null;
+            /** Expires At */
+            expires_at?: string | null;
+        };
+        /** LicenseKeyValidate */
+        LicenseKeyValidate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Activation Id */
+            activation_id?: string | null;
+            /** Benefit Id */
+            benefit_id?: string | null;
+            /** Customer Id */
+            customer_id?: string | null;
+            /** Increment Usage */
+            increment_usage?: number | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        /** LicenseKeyWithActivations */
+        LicenseKeyWithActivations: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /** Activations */
+            activations: components["schemas"]["LicenseKeyActivationBase"][];
+        };
         /** ListResourceWithCursorPagination[Event] */
         ListResourceWithCursorPagination_Event_: {
             /** Items */
@@ -4706,6 +5183,12 @@ export interface components {
         ListResource_Event_: {
             /** Items */
             items: components["schemas"]["Event"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[LicenseKeyRead] */
+        ListResource_LicenseKeyRead_: {
+            /** Items */
+            items: components["schemas"]["LicenseKeyRead"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Member] */
@@ -7473,6 +7956,16 @@ export interface components {
          * @enum {string}
          */
         TrialInterval: "day" | "week" | "month" | "year";
+        /** Unauthorized */
+        Unauthorized: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "Unauthorized";
+            /** Detail */
+            detail: string;
+        };
         /** UniqueAggregation */
         UniqueAggregation: {
             /**
@@ -7526,6 +8019,55 @@ export interface components {
              */
             source: "user";
             metadata: components["schemas"]["EventMetadataOutput"];
+        };
+        /** ValidatedLicenseKey */
+        ValidatedLicenseKey: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            activation?: components["schemas"]["LicenseKeyActivationBase"] | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -8996,6 +9538,344 @@ export interface operations {
             };
         };
     };
+    "license_keys:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                benefit_id?: string | string[] | null;
+                status?: components["schemas"]["LicenseKeyStatus"] | components["schemas"]["LicenseKeyStatus"][] | null;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_LicenseKeyRead_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyWithActivations"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:get_activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                activation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyActivationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyValidate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedLicenseKey"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyActivate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyActivationRead"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyDeactivate"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "discounts:list": {
         parameters: {
             query?: {
@@ -10117,6 +10997,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer-sessions:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerSessionCustomerIDCreate"] | components["schemas"]["CustomerSessionCustomerExternalIDCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSession"];
                 };
             };
             /** @description Unprocessable Entity */

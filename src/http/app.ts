@@ -9,12 +9,14 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { publicBaseUrl } from "../domain/public-url.js";
 import { type ApiVersion, parseApiVersion } from "../domain/versions.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
+import type { PortalSubject } from "../resources/customer-sessions/service.js";
 import type { AnyHandler, Call, OperationId, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
-import { authenticate } from "./auth.js";
+import { authenticate, authenticateCustomer } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
 import type { OperationInfo } from "./operations.js";
 import { shapeQuery } from "./query.js";
@@ -139,9 +141,7 @@ export function createApp(options: AppOptions): Express {
       if (match.kind === "method_not_allowed") throw new MethodNotAllowed(match.allow);
       if (match.kind === "redirect") {
         // Starlette answers with an absolute URL and an empty body.
-        res
-          .status(307)
-          .setHeader("Location", `${req.protocol}://${req.headers.host ?? "localhost"}${match.location}`);
+        res.status(307).setHeader("Location", `${publicBaseUrl(req.headers)}${match.location}`);
         res.end();
         return;
       }
@@ -152,7 +152,12 @@ export function createApp(options: AppOptions): Express {
       const body = decodeBody(req, await readBody(req, !control));
       const ctx = options.context();
       let token: AccessToken | undefined;
-      if (!control) {
+      let portal: PortalSubject | undefined;
+      if (!control && info.customerScopes !== null) {
+        portal = authenticateCustomer(ctx, req.headers.authorization);
+        organizationId = portal.organizationId;
+        options.rateLimiter.hit(organizationId);
+      } else if (!control && !info.anonymous) {
         token = authenticate(ctx.store, req.headers.authorization, info.scopes);
         organizationId = token.organizationId;
         options.rateLimiter.hit(organizationId);
@@ -174,6 +179,7 @@ export function createApp(options: AppOptions): Express {
       // The request matches the operation's spec: the call has the shape its handler declares.
       const call = {
         token,
+        portal,
         params: coerced.params,
         query: coerced.query,
         body,

@@ -52,6 +52,13 @@ export interface OperationInfo {
    * call it), so an organization token is refused as no token would be.
    */
   scopes: string[] | null;
+  /**
+   * Scopes of the customer-session security requirement (the customer portal API), or null when
+   * the operation does not take customer sessions.
+   */
+  customerScopes: string[] | null;
+  /** No security requirement at all: Polar serves it to anyone (a public client's license check). */
+  anonymous: boolean;
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
   bodySchema: unknown;
   /** Query parameters by name, with how their raw strings must be shaped before validation. */
@@ -132,6 +139,8 @@ export async function loadOperations(
     const security = operation.security ?? [];
     const oat =
       security.find((requirement) => "oat" in requirement)?.oat ?? (security.length > 0 ? null : []);
+    const customerScopes =
+      security.find((requirement) => "customer_session" in requirement)?.customer_session ?? null;
     const query = new Map<string, QuerySpec>();
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
@@ -153,6 +162,8 @@ export async function loadOperations(
       method: operation.method.toUpperCase(),
       path: operation.path,
       scopes: oat,
+      customerScopes,
+      anonymous: security.length === 0,
       bodySchema: requestBody?.content["application/json"]?.schema,
       query,
       uuidParams,

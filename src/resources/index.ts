@@ -13,11 +13,13 @@ import { isObject } from "../util/is-object.js";
 import { benefits } from "./benefits/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
+import { customerSessions } from "./customer-sessions/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
 import { eventTypes } from "./event-types/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
+import { licenseKeys } from "./license-keys/index.js";
 import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
@@ -35,8 +37,10 @@ export const RESOURCES = [
   discounts,
   customers,
   members,
+  customerSessions,
   subscriptions,
   grants,
+  licenseKeys,
   customerMeters,
   eventTypes,
   events,
