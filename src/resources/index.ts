@@ -13,6 +13,7 @@ import { isObject } from "../util/is-object.js";
 import { benefits } from "./benefits/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
+import { customerPortal } from "./customer-portal/index.js";
 import { customerSessions } from "./customer-sessions/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
@@ -46,6 +47,7 @@ export const RESOURCES = [
   events,
   webhooks,
   organizations,
+  customerPortal,
 ] as const;
 
 type Registry = (typeof RESOURCES)[number];
