@@ -25,6 +25,8 @@ const KEY_KEYS = [
   "customer_id",
   "user",
   "customer",
+  "member_id",
+  "member",
   "benefit_id",
   "key",
   "display_key",

@@ -3164,6 +3164,16 @@ export interface components {
              */
             meter_id: string;
         };
+        /** BenefitMeterCreditPublicProperties */
+        BenefitMeterCreditPublicProperties: {
+            /** Units */
+            units: number;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+        };
         /** BenefitMeterCreditSubscriber */
         BenefitMeterCreditSubscriber: {
             /**
@@ -3255,6 +3265,7 @@ export interface components {
              * Format: uuid4
              */
             organization_id: string;
+            properties?: components["schemas"]["BenefitMeterCreditPublicProperties"];
         };
         /** BenefitRevokedEvent */
         BenefitRevokedEvent: {
@@ -5222,6 +5233,8 @@ export interface components {
             checkout_id: string | null;
             /** Seats */
             seats?: number | null;
+            /** Units */
+            units: number | null;
             customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
             /** Customer Cancellation Comment */
             customer_cancellation_comment: string | null;
@@ -6653,6 +6666,18 @@ export interface components {
              */
             activation_id: string;
         };
+        /** LicenseKeyMember */
+        LicenseKeyMember: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** External Id */
+            external_id: string | null;
+        };
         /** LicenseKeyRead */
         LicenseKeyRead: {
             /**
@@ -6678,6 +6703,9 @@ export interface components {
              */
             customer_id: string;
             customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
             /**
              * Benefit Id
              * Format: uuid4
@@ -6768,6 +6796,9 @@ export interface components {
              */
             customer_id: string;
             customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
             /**
              * Benefit Id
              * Format: uuid4
@@ -9848,6 +9879,9 @@ export interface components {
              */
             customer_id: string;
             customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
             /**
              * Benefit Id
              * Format: uuid4

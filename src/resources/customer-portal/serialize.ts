@@ -75,6 +75,9 @@ function benefitPublic(benefit: BenefitRecord): Schemas["BenefitPublic"] {
     deletable: benefit.deletable,
     is_deleted: benefit.is_deleted,
     organization_id: benefit.organization_id,
+    ...(benefit.type === "meter_credit"
+      ? { properties: { units: benefit.properties.units, meter_id: benefit.properties.meter_id } }
+      : {}),
   };
 }
 
@@ -138,6 +141,7 @@ const SUBSCRIPTION_KEYS = [
   "discount_id",
   "checkout_id",
   "seats",
+  "units",
   "customer_cancellation_reason",
   "customer_cancellation_comment",
 ] as const;

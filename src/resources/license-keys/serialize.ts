@@ -13,6 +13,7 @@ import type { ActivationRecord, LicenseKeyRecord } from "./table.js";
 export function serializeLicenseKey(partition: Partition, key: LicenseKeyRecord): Schemas["LicenseKeyRead"] {
   const customer = partition.customers.get(key.customer_id);
   if (!customer) throw new Error(`[polar-emulator] customer ${key.customer_id} vanished`);
+  const member = key.member_id === null ? undefined : partition.members.get(key.member_id);
   const wire = {
     id: key.id,
     created_at: iso(key.created_at),
@@ -27,6 +28,8 @@ export function serializeLicenseKey(partition: Partition, key: LicenseKeyRecord)
       avatar_url: avatarUrl(customer.email),
     },
     customer: serializeCustomer(customer),
+    member_id: member ? member.id : null,
+    member: member ? { id: member.id, email: member.email, external_id: member.external_id } : null,
     benefit_id: key.benefit_id,
     key: key.key,
     display_key: displayKey(key.key),
