@@ -349,3 +349,86 @@ describe("license keys", () => {
     expect(write.body.error).toBe("insufficient_scope");
   });
 });
+
+describe("license keys in fixtures and snapshots", () => {
+  const FIXTURE = `
+benefits:
+  - key: app
+    type: license_keys
+    description: Desktop app
+    properties: { prefix: acme, activations: { limit: 2, enable_customer_admin: true } }
+products:
+  - key: pro
+    name: Pro
+    recurring_interval: month
+    prices: [{ amount_type: fixed, price_amount: 1000, price_currency: usd }]
+    benefits: [app]
+customers:
+  - email: ada@example.com
+    subscriptions: [{ product: pro }]
+    license_keys:
+      - benefit: app
+        key: ACME-TEST-0001
+        usage: 3
+        activations:
+          - { label: laptop, conditions: { major: 1 }, meta: { os: macos } }
+`;
+
+  function load(organizationId: string, text: string) {
+    return t.http
+      .post(`/_emulator/organizations/${organizationId}/fixtures`)
+      .set("Content-Type", "application/yaml")
+      .send(text);
+  }
+
+  it("gives a granted key its text, usage and activations, and a snapshot keeps them", async () => {
+    const { organizationId, headers } = tenant(t.emulator);
+    const loaded = await load(organizationId, FIXTURE);
+    expect(loaded.status, loaded.text).toBe(200);
+    const key = (await t.http.get("/v1/license-keys/").set(headers)).body.items[0];
+    expect(key).toMatchObject({ key: "ACME-TEST-0001", display_key: "****-T-0001", usage: 3 });
+    const body = { key: "ACME-TEST-0001", organization_id: organizationId };
+    const full = await t.http.get(`/v1/license-keys/${key.id}`).set(headers);
+    const activation = full.body.activations[0];
+    expect(activation).toMatchObject({ label: "laptop", meta: { os: "macos" } });
+    const matched = await post(t.http, "/v1/license-keys/validate", headers, {
+      ...body,
+      activation_id: activation.id,
+      conditions: { major: 1 },
+    });
+    expect(matched.status).toBe(200);
+
+    const snapshot = await t.http.get(`/_emulator/organizations/${organizationId}/snapshot`);
+    expect(snapshot.body.license_keys).toHaveLength(1);
+    expect(snapshot.body.license_key_activations).toHaveLength(1);
+    await t.http.post(`/_emulator/organizations/${organizationId}/reset`);
+    expect((await t.http.get("/v1/license-keys/").set(headers)).body.items).toEqual([]);
+    const restored = await t.http
+      .put(`/_emulator/organizations/${organizationId}/snapshot`)
+      .send(snapshot.body);
+    expect(restored.status, restored.text).toBe(200);
+    expect((await post(t.http, "/v1/license-keys/validate", headers, body)).status).toBe(200);
+  });
+
+  it("refuses a key the customer does not hold, a taken key and activations over the limit", async () => {
+    const { organizationId } = tenant(t.emulator);
+    const without = await load(
+      organizationId,
+      FIXTURE.replace("    subscriptions: [{ product: pro }]\n", ""),
+    );
+    expect(without.status).toBe(422);
+    expect(JSON.stringify(without.body)).toContain("The customer holds no license key of this benefit");
+    const over = await load(
+      organizationId,
+      `${FIXTURE}          - { label: desktop }\n          - { label: phone }\n`,
+    );
+    expect(over.status).toBe(422);
+    expect(JSON.stringify(over.body)).toContain("License key activation limit already reached");
+    const twice = await load(
+      organizationId,
+      `${FIXTURE}  - email: bo@example.com\n    subscriptions: [{ product: pro }]\n    license_keys: [{ benefit: app, key: ACME-TEST-0001 }]\n`,
+    );
+    expect(twice.status).toBe(422);
+    expect(JSON.stringify(twice.body)).toContain("A license key with this key already exists.");
+  });
+});

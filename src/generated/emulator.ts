@@ -838,6 +838,8 @@ export interface components {
             credits?: components["schemas"]["FixtureCredit"][];
             /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
             members?: components["schemas"]["FixtureMember"][];
+            /** @description The license keys its `license_keys` benefits granted (through `subscriptions` or `grants` above), as they are now: their text, status, usage and activations. */
+            license_keys?: components["schemas"]["FixtureLicenseKey"][];
         };
         /** @description A MemberCreateFromCustomer body (`email`, `name`, `external_id`, `role`: member or billing_manager), checked against it. */
         FixtureMember: Record<string, never>;
@@ -861,6 +863,25 @@ export interface components {
             benefit: components["schemas"]["FixtureRef"];
             granted_at?: components["schemas"]["FixtureDate"];
             revoked_at?: components["schemas"]["FixtureDate"];
+        };
+        FixtureLicenseKey: {
+            /** @description The license_keys benefit whose key this is; the customer must hold its grant. */
+            benefit: components["schemas"]["FixtureRef"];
+            /** @description The key's text, unique in the organization (generated, `PREFIX-UUID`, when left out). */
+            key?: string;
+            /**
+             * @description `revoked` revokes the benefit grant too, as the API's update does.
+             * @enum {string}
+             */
+            status?: "granted" | "disabled" | "revoked";
+            usage?: number;
+            expires_at?: components["schemas"]["FixtureDate"];
+            /** @description Activations, in order, up to the key's limit. */
+            activations?: {
+                label: string;
+                conditions?: components["schemas"]["FixtureMetadata"];
+                meta?: components["schemas"]["FixtureMetadata"];
+            }[];
         };
         FixtureEvent: {
             name: string;

@@ -17,13 +17,24 @@ import {
   stripFixtureFields,
 } from "../fixture.js";
 import { applyGrant, checkGrant } from "../grants/fixture.js";
+import { applyLicenseKey, checkLicenseKey } from "../license-keys/fixture.js";
 import { addMember, type MemberCreateBody } from "../members/service.js";
 import { applySubscription, checkSubscription } from "../subscriptions/fixture.js";
 import { type CustomerCreateBody, createCustomer } from "./service.js";
 import type { CustomerRecord } from "./table.js";
 
 export type FixtureCustomer = FixtureSchemas["FixtureCustomer"] & Record<string, unknown>;
-const FIELDS = ["key", "id", "created_at", "subscriptions", "grants", "events", "credits", "members"];
+const FIELDS = [
+  "key",
+  "id",
+  "created_at",
+  "subscriptions",
+  "grants",
+  "events",
+  "credits",
+  "members",
+  "license_keys",
+];
 
 /** The key a customer is known by: `key`, else its external id, else its email. */
 export function customerKey(customer: FixtureCustomer): string | undefined {
@@ -53,6 +64,7 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
   }
   const emails = new Set<string>();
   const externalIds = new Set<string>();
+  const licenseKeys = new Set<string>();
   customers.forEach((entry, index) => {
     const path: Path = ["customers", index];
     checker.fixedId("customers", entry.id, [...path, "id"]);
@@ -107,6 +119,9 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
     entry.members?.forEach((member, at) => {
       checker.body("MemberCreateFromCustomer", member, [...path, "members", at]);
     });
+    entry.license_keys?.forEach((licenseKey, at) => {
+      checkLicenseKey(checker, licenseKey, [...path, "license_keys", at], licenseKeys);
+    });
   });
 }
 
@@ -137,6 +152,9 @@ export function applyCustomer(
   entry.members?.forEach((member, index) => {
     const body = applier.coerce<MemberCreateBody>("MemberCreateFromCustomer", member);
     applier.domain([...path, "members", index], member, () => addMember(applier.ctx, customer, body));
+  });
+  entry.license_keys?.forEach((licenseKey, index) => {
+    applyLicenseKey(applier, customer, licenseKey, [...path, "license_keys", index]);
   });
   return customer;
 }

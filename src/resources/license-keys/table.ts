@@ -43,6 +43,13 @@ export class LicenseKeyTable extends CustomerRowsTable<LicenseKeyRecord> {
   /** Keys by their text (`UniqueConstraint("organization_id", "key")`). */
   readonly byKey = new Map<string, LicenseKeyRecord>();
 
+  /** Gives a key another text (a fixture's own key). */
+  rekey(row: LicenseKeyRecord, key: string): void {
+    if (this.byKey.get(row.key) === row) this.byKey.delete(row.key);
+    row.key = key;
+    this.byKey.set(key, row);
+  }
+
   protected override indexed(row: LicenseKeyRecord): void {
     super.indexed(row);
     this.byKey.set(row.key, row);
