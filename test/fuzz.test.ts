@@ -451,7 +451,28 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
   ]);
   await api("POST", "/v1/events/ingest", { events }, 200);
   await control("/usage", { customer_id: customers[2].id, events: [{ name: "fuzz_call", count: 3 }] });
+
+  // The customer portal's customer: a customer session of customers[1] (its owner member's, with
+  // the member model), with more subscriptions, and an activation of each license key it holds.
+  const portalCustomer = customers[1];
+  await start(portalCustomer, products.monthly);
+  await start(portalCustomer, products.free);
+  const session = await api("POST", "/v1/customer-sessions/", { customer_id: portalCustomer.id }, 201);
+  portal = { customerId: portalCustomer.id, token: String(session.token) };
+  const keys = (await listAll(emulator, "license-keys")) as (Body & { key: string; customer_id: string })[];
+  for (const key of keys.filter((item) => item.customer_id === portalCustomer.id)) {
+    await api("PATCH", `/v1/license-keys/${key.id}`, { limit_activations: 5 }, 200);
+    await api(
+      "POST",
+      "/v1/license-keys/activate",
+      { key: key.key, organization_id: emulator.organizationId, label: "fuzz laptop", meta: { os: "linux" } },
+      200,
+    );
+  }
 }
+
+/** The customer session the customer portal's operations are fuzzed with (POLAR_FUZZ_PORTAL_TOKEN). */
+let portal: { customerId: string; token: string } | undefined;
 
 /** Every item of a public list, page after page. */
 async function listAll(emulator: RunningEmulator, resource: string): Promise<Body[]> {
@@ -526,10 +547,40 @@ async function heldIds(
     await log("events"),
   ];
   const ids = (items: { id: string }[]) => items.map((item) => item.id);
+  // The portal customer's objects (what its session reads), and license keys by their text.
+  const mine = <T extends { id: string; customer_id: string }>(rows: Iterable<T>) =>
+    [...rows].filter((row) => row.customer_id === portal?.customerId).map((row) => row.id);
+  const liveKeys = [...partition.licenseKeys.values()].filter((key) => key.status === "granted");
+  const portalIds = {
+    customer_portal_subscriptions: mine(partition.subscriptions.values()),
+    customer_portal_benefit_grants: mine(
+      [...partition.grants.values()].filter(
+        (grant) =>
+          grant.revoked_at === null && partition.benefits.get(grant.benefit_id)?.visibility === "public",
+      ),
+    ),
+    customer_portal_license_keys: mine(partition.licenseKeys.values()),
+    customer_portal_meters: mine(partition.customerMeters.values()),
+    // Not a bare UUID (a key without a prefix): the hooks would take it for an id and respell it.
+    license_key_texts: liveKeys.filter((key) => !/^[0-9A-F-]{36}$/.test(key.key)).map((key) => key.key),
+    // `<activation id>|<its key's id>|<its key's text>`: an activation named with its own key.
+    license_key_activation_pairs: [...partition.licenseKeyActivations.values()]
+      .filter((activation) => activation.deleted_at === null)
+      .flatMap((activation) => {
+        const key = partition.licenseKeys.get(activation.license_key_id);
+        return key ? [`${activation.id}|${key.id}|${key.key}`] : [];
+      }),
+  };
   return {
     ...sections,
+    ...portalIds,
     organizations: [emulator.organizationId],
-    customers: Object.fromEntries(customers.map((item) => [item.id, item.external_id ?? null])),
+    // Not the portal's customer: deleting it would end its session, and the portal run with it.
+    customers: Object.fromEntries(
+      customers
+        .filter((item) => item.id !== portal?.customerId)
+        .map((item) => [item.id, item.external_id ?? null]),
+    ),
     recurring_products: ids(products.filter((item) => item.is_recurring && !item.is_archived)),
     // What `POST /v1/subscriptions/` takes: recurring products whose default (not metered) price is free.
     free_products: ids(
@@ -635,6 +686,9 @@ async function prepare(
     POLAR_FUZZ_RESOURCE_PATHS: JSON.stringify(resources),
     POLAR_FUZZ_WEBHOOK_URLS: JSON.stringify([receiverUrl, DEAD_URL]),
     POLAR_FUZZ_TOKEN: emulator.token,
+    // The customer portal's operations take a customer session, not the organization's token
+    // (contract/fuzz/polar.toml sends it on their paths).
+    POLAR_FUZZ_PORTAL_TOKEN: portal?.token ?? "",
   };
   let scenarioOrganizations = [emulator.organizationId];
   if (options.snapshots) {

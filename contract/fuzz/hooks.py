@@ -648,6 +648,44 @@ def _is_negative(case: schemathesis.Case, location: ParameterLocation) -> bool:
 _TOPPED = itertools.count(1)
 
 
+def _activation_pair(value: Any, *, vary: bool = False) -> tuple[str, str, str] | None:
+    """A held license key activation with its key, `(activation id, key id, key text)`, chosen by
+    `value` three times in four (the fourth keeps what was generated: a 404)."""
+    pool, _ = HELD.pool("license_key_activation_pairs")
+    if not pool or not isinstance(value, str):
+        return None
+    checksum = _crc([value, next(_PICK_SERIAL)] if vary else value)
+    if checksum % 4 == 0 and not vary:
+        return None
+    activation, key_id, key = pool[(checksum // 4) % len(pool)].split("|", 2)
+    return activation, key_id, key
+
+
+def _activation(parameters: dict[str, Any], *, vary: bool) -> None:
+    """`GET /v1/license-keys/{id}/activations/{activation_id}`: an activation and its own key."""
+    pair = _activation_pair(parameters["activation_id"], vary=vary)
+    if pair is None:
+        parameters["id"] = _pick("license_keys", parameters["id"], vary=vary)
+        return
+    activation, key_id, _ = pair
+    parameters["activation_id"] = _respell(activation, _spelling(parameters["activation_id"])) if _canonical(
+        parameters["activation_id"]
+    ) else activation
+    parameters["id"] = key_id
+
+
+def _license_key_body(body: dict[str, Any]) -> None:
+    """`POST /v1/license-keys/{validate,activate,deactivate}` (and the portal's): a key the emulator
+    holds, in its organization; an `activation_id` with its own key."""
+    if "organization_id" in body:
+        body["organization_id"] = _pick("organizations", body["organization_id"], always=True)
+    pair = _activation_pair(body.get("activation_id")) if "activation_id" in body else None
+    if pair is not None:
+        body["activation_id"], _, body["key"] = pair
+    elif "key" in body:
+        body["key"] = _pick("license_key_texts", body["key"])
+
+
 def _add_team_member(*, with_external: bool) -> None:
     """One more member (with an external id) of a team customer held, through the API; a new team
     customer first when the run deleted those it had (with an external id, if one is needed)."""
@@ -728,6 +766,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             parameters[name] = _pick(team_kind, parameters[name], vary=vary)
         elif "member_id" in parameters or "member_external_id" in parameters:
             _member(parameters, vary=vary)
+        elif "activation_id" in parameters and "id" in parameters:
+            _activation(parameters, vary=vary)
         elif kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
@@ -1195,6 +1235,8 @@ def _body(case: schemathesis.Case) -> None:
             # As JSON: PyYAML writes YAML 1.1, where `08194` (a postal code) is a plain string; the
             # emulator reads YAML 1.2, where it is the integer 8194.
             case.media_type = "application/json"
+    elif re.fullmatch(r"/v1/(customer-portal/)?license-keys/(validate|activate|deactivate)", path) and body is not None:
+        _license_key_body(body)
     elif path.startswith("/v1/webhooks/endpoints") and method in ("POST", "PATCH") and body is not None:
         if method == "POST":
             body.pop("organization_id", None)
@@ -1292,7 +1334,7 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
         HELD.deleted_member(externals=(parameters.get("external_id"), parameters.get("member_external_id")))
     elif label == "DELETE /v1/customers/{id}":
         HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
-    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS:
+    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS and not case.path.startswith("/v1/customer-portal/"):
         HELD.forget(RESOURCE_PATHS[label], _canonical(parameters.get("id")))
     elif label == "DELETE /v1/customers/external/{external_id}":
         HELD.deleted_customer(external_id=parameters.get("external_id"))
@@ -1324,6 +1366,12 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # Polar's `list_members` (server/polar/member/endpoints.py) parses `customer_id`, a plain string
     # in its spec, with Python's UUID() and raises ResourceNotFound("Invalid customer ID format").
     "GET /v1/members/": {404: "ResourceNotFound"},
+    # License key validation with `increment_usage` over what `limit_usage` leaves: BadRequest (400)
+    # "License key only has N more usages." (server/polar/license_key/service.py `validate`).
+    "POST /v1/license-keys/validate": {400: "BadRequest"},
+    "POST /v1/customer-portal/license-keys/validate": {400: "BadRequest"},
+    # The portal's uncancel is the subscription service's (customer_portal/service/subscription.py).
+    "PATCH /v1/customer-portal/subscriptions/{id}": {410: "ResourceUnavailable", 400: "BadRequest"},
 }
 
 

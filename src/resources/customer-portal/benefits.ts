@@ -23,7 +23,7 @@ import type { PortalSubject } from "../customer-sessions/service.js";
 import type { GrantRecord } from "../grants/table.js";
 import { type Handlers, json, list, optional } from "../operation.js";
 import { serializeCustomerCustomerMeter, serializeCustomerGrant } from "./serialize.js";
-import { portalSubject } from "./subject.js";
+import { ownsRow, portalSubject } from "./subject.js";
 
 export type PortalBenefitOperation =
   | "customer_portal:benefit-grants:list"
@@ -42,10 +42,7 @@ function readableGrants(partition: Partition, subject: PortalSubject): GrantReco
   return partition.grants.ofCustomer(subject.customer.id).filter((grant) => {
     const benefit = partition.benefits.get(grant.benefit_id);
     if (benefit?.visibility !== "public" || grant.revoked_at !== null) return false;
-    if (!subject.member) return true;
-    return (
-      grant.member_id === subject.member.id || (grant.member_id === null && subject.member.role === "owner")
-    );
+    return ownsRow(subject, grant);
   });
 }
 

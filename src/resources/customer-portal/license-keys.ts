@@ -19,7 +19,7 @@ import {
   validateLicenseKey,
 } from "../license-keys/service.js";
 import { type Handlers, json, NO_CONTENT, optional } from "../operation.js";
-import { portalSubject } from "./subject.js";
+import { ownsRow, portalSubject } from "./subject.js";
 
 export type PortalLicenseKeyOperation =
   | "customer_portal:license_keys:list"
@@ -39,7 +39,7 @@ export const portalLicenseKeyHandlers = (): Handlers<PortalLicenseKeyOperation> 
       {
         organizationIds: [subject.organizationId],
         customerId: subject.customer.id,
-        memberId: subject.member?.id,
+        visible: (key) => ownsRow(subject, key),
         benefitIds: benefitId === undefined ? undefined : [benefitId],
       },
       page,
@@ -54,9 +54,7 @@ export const portalLicenseKeyHandlers = (): Handlers<PortalLicenseKeyOperation> 
     const subject = portalSubject(call);
     const partition = call.ctx.store.partition(subject.organizationId);
     const key = partition.licenseKeys.get(call.params.id);
-    const readable =
-      key && (subject.member ? key.member_id === subject.member.id : key.customer_id === subject.customer.id);
-    if (!key || !readable) throw new ResourceNotFound();
+    if (!key || !ownsRow(subject, key)) throw new ResourceNotFound();
     const benefit = partition.benefits.get(key.benefit_id);
     const customerAdmin =
       benefit?.type === "license_keys" && benefit.properties.activations?.enable_customer_admin === true;

@@ -25,3 +25,17 @@ export function pick<T extends object, K extends keyof T>(value: T, keys: readon
   for (const key of keys) picked[key] = value[key];
   return picked;
 }
+
+/**
+ * Whether a row of a customer (a grant, a license key) is the subject's: a customer session's
+ * customer's; a member session's own (`member_id`), and, for the owner, the customer's rows made
+ * for no member (the emulator grants benefits to the customer as a whole).
+ */
+export function ownsRow(
+  subject: PortalSubject,
+  row: { customer_id: string; member_id: string | null },
+): boolean {
+  if (row.customer_id !== subject.customer.id) return false;
+  if (!subject.member) return true;
+  return row.member_id === subject.member.id || (row.member_id === null && subject.member.role === "owner");
+}

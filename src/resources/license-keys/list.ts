@@ -8,7 +8,8 @@ export interface LicenseKeyFilter {
   benefitIds?: string[];
   statuses?: LicenseKeyStatus[];
   customerId?: string;
-  memberId?: string;
+  /** Which of the customer's keys the caller may see (the customer portal's member sessions). */
+  visible?: (key: LicenseKeyRecord) => boolean;
 }
 
 export function listLicenseKeys(ctx: Ctx, filter: LicenseKeyFilter, page: Page): Paginated<LicenseKeyRecord> {
@@ -20,7 +21,7 @@ export function listLicenseKeys(ctx: Ctx, filter: LicenseKeyFilter, page: Page):
         : partition.licenseKeys.ofCustomer(filter.customerId);
     for (const key of source) {
       if (!within(filter.benefitIds, key.benefit_id) || !within(filter.statuses, key.status)) continue;
-      if (filter.memberId !== undefined && key.member_id !== filter.memberId) continue;
+      if (filter.visible && !filter.visible(key)) continue;
       rows.push(key);
     }
   }
