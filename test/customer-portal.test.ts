@@ -290,4 +290,69 @@ describe("customer portal", () => {
     });
     void tenant;
   });
+
+  it("lets a team's owner manage its members with a member session", async () => {
+    const created = t.emulator.createOrganization({ member_model_enabled: true });
+    const headers = { Authorization: `Bearer ${created.token}` };
+    const team = await post(t.http, "/v1/customers/", headers, {
+      type: "team",
+      email: "team@example.com",
+      owner: { email: "boss@example.com", name: "Boss" },
+    });
+    const owner = (await t.http.get(`/v1/members/?customer_id=${team.body.id}`).set(headers)).body.items[0];
+    const session = await post(t.http, "/v1/customer-sessions/", headers, {
+      customer_id: team.body.id,
+      member_id: owner.id,
+    });
+    const boss = { Authorization: `Bearer ${session.body.token}` };
+    const added = await post(t.http, "/v1/customer-portal/members", boss, {
+      email: "m@example.com",
+      name: "M",
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(Object.keys(added.body)).toEqual(["created_at", "modified_at", "id", "email", "name", "role"]);
+    expect(added.body.role).toBe("member");
+    const asOwner = await post(t.http, "/v1/customer-portal/members", boss, {
+      email: "o@example.com",
+      role: "owner",
+    });
+    expect(asOwner.body.detail[0].msg).toBe("Cannot add a member as owner. There must be exactly one owner.");
+    const listed = await t.http.get("/v1/customer-portal/members").set(boss);
+    expect(listed.body.items.map((item: Body) => item.email)).toEqual(["boss@example.com", "m@example.com"]);
+    const self = await t.http
+      .patch(`/v1/customer-portal/members/${owner.id}`)
+      .set(boss)
+      .send({ role: "member" });
+    expect(self.body.detail[0]).toMatchObject({
+      loc: ["path", "id"],
+      msg: "You cannot modify your own role.",
+    });
+    const promoted = await t.http
+      .patch(`/v1/customer-portal/members/${added.body.id}`)
+      .set(boss)
+      .send({ role: "billing_manager", name: "Mia" });
+    expect(promoted.body).toMatchObject({ role: "billing_manager", name: "Mia" });
+    const removeSelf = await t.http.delete(`/v1/customer-portal/members/${owner.id}`).set(boss);
+    expect(removeSelf.body.detail[0].msg).toBe("You cannot remove yourself from the team.");
+    expect((await t.http.delete(`/v1/customer-portal/members/${added.body.id}`).set(boss)).status).toBe(204);
+    expect((await t.http.delete(`/v1/customer-portal/members/${added.body.id}`).set(boss)).status).toBe(404);
+
+    // A plain member may not, and a customer session is no member session.
+    const plain = await post(t.http, `/v1/customers/${team.body.id}/members`, headers, {
+      email: "p@example.com",
+    });
+    const plainSession = await post(t.http, "/v1/customer-sessions/", headers, {
+      customer_id: team.body.id,
+      member_id: plain.body.id,
+    });
+    const refused = await t.http
+      .get("/v1/customer-portal/members")
+      .set({ Authorization: `Bearer ${plainSession.body.token}` });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ error: "NotPermitted", detail: "Insufficient role for this operation" });
+    const p = await portal();
+    expect((await t.http.get("/v1/customer-portal/members").set(p.headers)).status).toBe(401);
+    expect((await t.http.get("/v1/customer-portal/wallets/").set(p.headers)).body.items).toEqual([]);
+    expect((await t.http.get(`/v1/customer-portal/wallets/${randomUUID()}`).set(p.headers)).status).toBe(404);
+  });
 });

@@ -458,7 +458,29 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
   await start(portalCustomer, products.monthly);
   await start(portalCustomer, products.free);
   const session = await api("POST", "/v1/customer-sessions/", { customer_id: portalCustomer.id }, 201);
-  portal = { customerId: portalCustomer.id, token: String(session.token) };
+  // And a team's owner, who manages its members in the portal (a member session of its own).
+  const team = (await listAll(emulator, "customers")).find((item) => item.external_id === "fuzz_team_1");
+  const members = (await api(
+    "GET",
+    `/v1/members/?customer_id=${team?.id}&limit=100`,
+    undefined,
+    200,
+  )) as unknown as {
+    items: Body[];
+  };
+  const owner = members.items.find((item) => item.role === "owner");
+  const teamSession = await api(
+    "POST",
+    "/v1/customer-sessions/",
+    { customer_id: team?.id, member_id: owner?.id },
+    201,
+  );
+  portal = {
+    customerId: portalCustomer.id,
+    token: String(session.token),
+    teamId: String(team?.id),
+    teamToken: String(teamSession.token),
+  };
   const keys = (await listAll(emulator, "license-keys")) as (Body & { key: string; customer_id: string })[];
   for (const key of keys.filter((item) => item.customer_id === portalCustomer.id)) {
     await api("PATCH", `/v1/license-keys/${key.id}`, { limit_activations: 5 }, 200);
@@ -472,7 +494,7 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
 }
 
 /** The customer session the customer portal's operations are fuzzed with (POLAR_FUZZ_PORTAL_TOKEN). */
-let portal: { customerId: string; token: string } | undefined;
+let portal: { customerId: string; token: string; teamId: string; teamToken: string } | undefined;
 
 /** Every item of a public list, page after page. */
 async function listAll(emulator: RunningEmulator, resource: string): Promise<Body[]> {
@@ -561,6 +583,11 @@ async function heldIds(
     ),
     customer_portal_license_keys: mine(partition.licenseKeys.values()),
     customer_portal_meters: mine(partition.customerMeters.values()),
+    // The team's members its owner may change (not the owner itself).
+    customer_portal_members: [...partition.members.values()]
+      .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)
+      .filter((member) => member.role !== "owner")
+      .map((member) => member.id),
     // Not a bare UUID (a key without a prefix): the hooks would take it for an id and respell it.
     license_key_texts: liveKeys.filter((key) => !/^[0-9A-F-]{36}$/.test(key.key)).map((key) => key.key),
     // `<activation id>|<its key's id>|<its key's text>`: an activation named with its own key.
@@ -575,10 +602,10 @@ async function heldIds(
     ...sections,
     ...portalIds,
     organizations: [emulator.organizationId],
-    // Not the portal's customer: deleting it would end its session, and the portal run with it.
+    // Not the portal's customers: deleting one would end its session, and the portal run with it.
     customers: Object.fromEntries(
       customers
-        .filter((item) => item.id !== portal?.customerId)
+        .filter((item) => item.id !== portal?.customerId && item.id !== portal?.teamId)
         .map((item) => [item.id, item.external_id ?? null]),
     ),
     recurring_products: ids(products.filter((item) => item.is_recurring && !item.is_archived)),
@@ -689,6 +716,7 @@ async function prepare(
     // The customer portal's operations take a customer session, not the organization's token
     // (contract/fuzz/polar.toml sends it on their paths).
     POLAR_FUZZ_PORTAL_TOKEN: portal?.token ?? "",
+    POLAR_FUZZ_TEAM_TOKEN: portal?.teamToken ?? "",
   };
   let scenarioOrganizations = [emulator.organizationId];
   if (options.snapshots) {

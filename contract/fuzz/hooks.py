@@ -1334,7 +1334,7 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
         HELD.deleted_member(externals=(parameters.get("external_id"), parameters.get("member_external_id")))
     elif label == "DELETE /v1/customers/{id}":
         HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
-    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS and not case.path.startswith("/v1/customer-portal/"):
+    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS and not case.path.startswith("/v1/customer-portal/subscriptions/"):
         HELD.forget(RESOURCE_PATHS[label], _canonical(parameters.get("id")))
     elif label == "DELETE /v1/customers/external/{external_id}":
         HELD.deleted_customer(external_id=parameters.get("external_id"))

@@ -154,7 +154,7 @@ export function createApp(options: AppOptions): Express {
       let token: AccessToken | undefined;
       let portal: PortalSubject | undefined;
       if (!control && info.customerScopes !== null) {
-        portal = authenticateCustomer(ctx, req.headers.authorization);
+        portal = authenticateCustomer(ctx, req.headers.authorization, info.memberOnly);
         organizationId = portal.organizationId;
         options.rateLimiter.hit(organizationId);
       } else if (!control && !info.anonymous) {

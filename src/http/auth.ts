@@ -60,11 +60,16 @@ function bearer(header: string | undefined): string {
  * organization token is a subject these routes do not allow: a plain 401, as Polar answers it;
  * an unknown, expired or revoked session token is `invalid_token`.
  */
-export function authenticateCustomer(ctx: Ctx, header: string | undefined): PortalSubject {
+export function authenticateCustomer(
+  ctx: Ctx,
+  header: string | undefined,
+  memberOnly = false,
+): PortalSubject {
   const value = bearer(header);
   if (value.startsWith("polar_cst_") || value.startsWith("polar_mst_")) {
     const subject = resolveCustomerSession(ctx, value);
     if (!subject) throw new InvalidToken();
+    if (memberOnly && !subject.member) throw new Unauthorized();
     return subject;
   }
   if (ctx.store.tokens.has(value)) throw new Unauthorized();

@@ -57,6 +57,8 @@ export interface OperationInfo {
    * the operation does not take customer sessions.
    */
   customerScopes: string[] | null;
+  /** Only member sessions (`polar_mst_`) may call it: a customer session is refused as no token. */
+  memberOnly: boolean;
   /** No security requirement at all: Polar serves it to anyone (a public client's license check). */
   anonymous: boolean;
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
@@ -140,7 +142,12 @@ export async function loadOperations(
     const oat =
       security.find((requirement) => "oat" in requirement)?.oat ?? (security.length > 0 ? null : []);
     const customerScopes =
-      security.find((requirement) => "customer_session" in requirement)?.customer_session ?? null;
+      security.find((requirement) => "customer_session" in requirement)?.customer_session ??
+      security.find((requirement) => "member_session" in requirement)?.member_session ??
+      null;
+    const memberOnly =
+      security.some((requirement) => "member_session" in requirement) &&
+      !security.some((requirement) => "customer_session" in requirement);
     const query = new Map<string, QuerySpec>();
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
@@ -163,6 +170,7 @@ export async function loadOperations(
       path: operation.path,
       scopes: oat,
       customerScopes,
+      memberOnly,
       anonymous: security.length === 0,
       bodySchema: requestBody?.content["application/json"]?.schema,
       query,

@@ -246,3 +246,54 @@ describe("@polar-sh/sdk 1.x (2026-10)", () => {
     conform("customerPortal.downloadables.list", await portal.downloadables.list());
   });
 });
+
+describe("a team's members and wallets in the portal", () => {
+  async function team() {
+    const { token } = emulator.createOrganization({ member_model_enabled: true });
+    const v0 = new Polar({ accessToken: token, serverURL: emulator.url });
+    const customer = await v0.customers.create({
+      type: "team",
+      email: "team@example.com",
+      owner: { email: "boss@example.com", name: "Boss" },
+    });
+    const owner = (await v0.members.listMembers({ customerId: customer.id })).result.items[0];
+    const session = await v0.customerSessions.create({ customerId: customer.id, memberId: owner.id });
+    return session.token;
+  }
+
+  it("@polar-sh/sdk 0.49 loads every answer", async () => {
+    const memberSession = await team();
+    const portal = new Polar({ accessToken: memberSession, serverURL: emulator.url }).customerPortal;
+    const added = await portal.members.addMember({ email: "m@example.com", name: "M" });
+    expect(added.role).toBe("member");
+    expect((await portal.members.listMembers({})).result.items).toHaveLength(2);
+    expect(
+      (await portal.members.updateMember({ id: added.id, customerPortalMemberUpdate: { name: "Mia" } })).name,
+    ).toBe("Mia");
+    await portal.members.removeMember({ id: added.id });
+    expect((await portal.wallets.list({ customerSession: memberSession }, {})).result.items).toEqual([]);
+    await expect(
+      portal.wallets.get({ customerSession: memberSession }, { id: "3f2b8c4e-9d1a-4b7e-8f60-2c5d9e1a7b34" }),
+    ).rejects.toBeInstanceOf(ResourceNotFound);
+  });
+
+  it("@polar-sh/sdk 1.x answers in the declared shapes", async () => {
+    const shapes = shapesOf("2026-10");
+    const conform = <T>(method: string, value: T): T => {
+      expect(shapes.problems(method, value), method).toEqual([]);
+      return value;
+    };
+    const portal = createPolar({ accessToken: await team(), baseUrl: emulator.url }).customerPortal;
+    const added = conform(
+      "customerPortal.members.addMember",
+      await portal.members.addMember({ email: "m@example.com" }),
+    );
+    conform("customerPortal.members.listMembers", await portal.members.listMembers());
+    conform(
+      "customerPortal.members.updateMember",
+      await portal.members.updateMember(added.id, { role: "billing_manager" }),
+    );
+    await portal.members.removeMember(added.id);
+    conform("customerPortal.wallets.list", await portal.wallets.list());
+  });
+});

@@ -7,6 +7,7 @@ import { defineResource } from "../resource.js";
 import { portalBenefitHandlers } from "./benefits.js";
 import { portalCustomerHandlers } from "./customer.js";
 import { portalLicenseKeyHandlers } from "./license-keys.js";
+import { portalMemberHandlers } from "./members.js";
 import { portalSubscriptionHandlers } from "./subscriptions.js";
 
 export const customerPortal = defineResource({
@@ -16,5 +17,6 @@ export const customerPortal = defineResource({
     ...portalBenefitHandlers(),
     ...portalSubscriptionHandlers(),
     ...portalLicenseKeyHandlers(),
+    ...portalMemberHandlers(),
   }),
 });
