@@ -355,4 +355,87 @@ describe("customer portal", () => {
     expect((await t.http.get("/v1/customer-portal/wallets/").set(p.headers)).body.items).toEqual([]);
     expect((await t.http.get(`/v1/customer-portal/wallets/${randomUUID()}`).set(p.headers)).status).toBe(404);
   });
+
+  it("saves test cards, declines, asks for action, sets the default and removes them", async () => {
+    const p = await portal();
+    const visa = await post(t.http, "/v1/customer-portal/customers/me/payment-methods", p.headers, {
+      confirmation_token_id: "tok_visa",
+      set_default: true,
+      return_url: "https://app.example.com/billing",
+    });
+    expect(visa.status, JSON.stringify(visa.body)).toBe(201);
+    expect(visa.body).toMatchObject({
+      status: "succeeded",
+      payment_method: {
+        processor: "stripe",
+        customer_id: p.c.customer.id,
+        type: "card",
+        method_metadata: { brand: "visa", last4: "4242" },
+      },
+    });
+    const me = await t.http.get("/v1/customer-portal/customers/me").set(p.headers);
+    expect(me.body.default_payment_method_id).toBe(visa.body.payment_method.id);
+    const declined = await post(t.http, "/v1/customer-portal/customers/me/payment-methods", p.headers, {
+      confirmation_token_id: "tok_chargeDeclined",
+      set_default: false,
+      return_url: "https://app.example.com/billing",
+    });
+    expect(declined.status).toBe(400);
+    expect(declined.body).toEqual({
+      error: "PaymentMethodSetupFailed",
+      detail:
+        "Could not add this payment method: Your card was declined. Please try again with a different card.",
+    });
+    const action = await post(t.http, "/v1/customer-portal/customers/me/payment-methods", p.headers, {
+      confirmation_token_id: "pm_card_authenticationRequired",
+      set_default: false,
+      return_url: "https://app.example.com/billing",
+    });
+    expect(action.body.status).toBe("requires_action");
+    const setupIntent = String(action.body.client_secret).split("_secret_")[0];
+    const confirmed = await post(
+      t.http,
+      "/v1/customer-portal/customers/me/payment-methods/confirm",
+      p.headers,
+      {
+        setup_intent_id: setupIntent,
+        set_default: false,
+      },
+    );
+    expect(confirmed.body).toMatchObject({
+      status: "succeeded",
+      payment_method: { method_metadata: { last4: "3184" } },
+    });
+    const again = await post(t.http, "/v1/customer-portal/customers/me/payment-methods/confirm", p.headers, {
+      setup_intent_id: setupIntent,
+      set_default: false,
+    });
+    expect(again.body.detail[0]).toMatchObject({
+      loc: ["body", "setup_intent_id"],
+      msg: "Invalid setup_intent_id.",
+    });
+    const listed = await t.http.get("/v1/customer-portal/customers/me/payment-methods").set(p.headers);
+    expect(listed.body.items.map((item: Body) => (item.method_metadata as Body).last4)).toEqual([
+      "4242",
+      "3184",
+    ]);
+    const orgList = await t.http.get(`/v1/customers/${p.c.customer.id}/payment-methods`).set(p.c.headers);
+    expect(orgList.body.items.map((item: Body) => item.is_default)).toEqual([true, false]);
+    const switched = await t.http
+      .patch("/v1/customer-portal/customers/me")
+      .set(p.headers)
+      .send({ default_payment_method_id: confirmed.body.payment_method.id });
+    expect(switched.body.default_payment_method_id).toBe(confirmed.body.payment_method.id);
+    const removed = await t.http
+      .delete(`/v1/customer-portal/customers/me/payment-methods/${confirmed.body.payment_method.id}`)
+      .set(p.headers);
+    expect(removed.status).toBe(204);
+    expect(
+      (await t.http.get("/v1/customer-portal/customers/me").set(p.headers)).body.default_payment_method_id,
+    ).toBeNull();
+    const gone = await t.http
+      .delete(`/v1/customer-portal/customers/me/payment-methods/${confirmed.body.payment_method.id}`)
+      .set(p.headers);
+    expect(gone.status).toBe(404);
+  });
 });

@@ -737,6 +737,8 @@ describe("resetting one organization", () => {
       discounts: 0,
       customers: 0,
       members: 0,
+      payment_methods: 0,
+      setup_intents: 0,
       customer_sessions: 0,
       subscriptions: 0,
       benefit_grants: 0,

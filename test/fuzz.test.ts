@@ -481,6 +481,16 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
     teamId: String(team?.id),
     teamToken: String(teamSession.token),
   };
+  for (const token of ["tok_visa", "tok_mastercard", "tok_amex"]) {
+    await call(
+      emulator,
+      "POST",
+      "/v1/customer-portal/customers/me/payment-methods",
+      { confirmation_token_id: token, set_default: token === "tok_visa", return_url: "https://example.com/" },
+      201,
+      String(session.token),
+    );
+  }
   const keys = (await listAll(emulator, "license-keys")) as (Body & { key: string; customer_id: string })[];
   for (const key of keys.filter((item) => item.customer_id === portalCustomer.id)) {
     await api("PATCH", `/v1/license-keys/${key.id}`, { limit_activations: 5 }, 200);

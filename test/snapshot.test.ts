@@ -199,6 +199,8 @@ describe("snapshot → reset → restore", () => {
       "discounts",
       "customers",
       "members",
+      "payment_methods",
+      "setup_intents",
       "customer_sessions",
       "subscriptions",
       "benefit_grants",

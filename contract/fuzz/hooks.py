@@ -538,6 +538,26 @@ def _api(path: str, body: Any) -> Any:
         return None
 
 
+PORTAL_TOKEN = os.environ.get("POLAR_FUZZ_PORTAL_TOKEN") or ""
+
+
+def _portal_card(token: str) -> Any:
+    """A card the portal's customer saves (`POST /v1/customer-portal/customers/me/payment-methods`,
+    with its customer session), from a Stripe test token; None when it fails."""
+    if not BASE_URL or not PORTAL_TOKEN:
+        return None
+    body = {"confirmation_token_id": token, "set_default": False, "return_url": "https://example.com/billing"}
+    path = "/v1/customer-portal/customers/me/payment-methods"
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {PORTAL_TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused: the case keeps what it has
+        return None
+
+
 def _api_get(path: str) -> Any:
     """A public API read of the hooks' own, with the default organization's token; None when it fails."""
     if not BASE_URL or not TOKEN:
@@ -778,6 +798,11 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             if downloadables and isinstance(value, str) and _crc([value, phase]) % 4:
                 chosen = downloadables[_crc(value) % len(downloadables)]
                 parameters["id"] = _respell(chosen, _spelling(value)) if _canonical(value) else chosen
+        if label == "DELETE /v1/customer-portal/customers/me/payment-methods/{id}" and _crc([parameters.get("id"), phase]) % 4:
+            # A card saved for the purpose: each removal takes one (a second removal is a 404).
+            saved = _portal_card("tok_visa")
+            if isinstance(saved, dict) and isinstance(saved.get("payment_method"), dict):
+                parameters["id"] = saved["payment_method"]["id"]
         if "organization_id" in parameters:
             parameters["organization_id"] = _pick("scenario_organizations", parameters["organization_id"], vary=vary)
         if "external_id" in parameters and label not in MEMBER_CREATES and "member_external_id" not in parameters:
@@ -1239,6 +1264,25 @@ def _body(case: schemathesis.Case) -> None:
             # As JSON: PyYAML writes YAML 1.1, where `08194` (a postal code) is a plain string; the
             # emulator reads YAML 1.2, where it is the integer 8194.
             case.media_type = "application/json"
+    elif path == "/v1/customer-portal/customers/me/payment-methods/confirm" and body is not None:
+        # A setup intent waiting for the customer's action (a card that needs authentication),
+        # three times in four; any other id is Polar's 422.
+        if _crc(body) % 4:
+            pending = _portal_card("pm_card_authenticationRequired")
+            if isinstance(pending, dict) and isinstance(pending.get("client_secret"), str):
+                body["setup_intent_id"] = pending["client_secret"].split("_secret_")[0]
+    elif path == "/v1/customer-portal/customers/me" and method == "PATCH" and body is not None:
+        # A default payment method must be one of the customer's, and a billing address is never
+        # reset to null (both 422s): kept one time in four.
+        if _crc(body) % 4:
+            if body.get("default_payment_method_id") is not None:
+                saved = _portal_card("tok_mastercard")
+                if isinstance(saved, dict) and isinstance(saved.get("payment_method"), dict):
+                    body["default_payment_method_id"] = saved["payment_method"]["id"]
+            else:
+                body.pop("default_payment_method_id", None)
+            if "billing_address" in body and body["billing_address"] is None:
+                body.pop("billing_address")
     elif re.fullmatch(r"/v1/(customer-portal/)?license-keys/(validate|activate|deactivate)", path) and body is not None:
         _license_key_body(body)
     elif path.startswith("/v1/webhooks/endpoints") and method in ("POST", "PATCH") and body is not None:

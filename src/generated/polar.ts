@@ -969,8 +969,52 @@ export interface paths {
          */
         get: operations["customer_portal:customers:list_payment_methods"];
         put?: never;
-        post?: never;
+        /**
+         * Add Customer Payment Method
+         * @description Saves a card from a Stripe test token (`tok_visa`, `pm_card_mastercard`, `tok_chargeDeclined`, `pm_card_authenticationRequired`, …): succeeded, declined (400) or requiring action; `set_default` makes it the default.
+         */
+        post: operations["customer_portal:customers:add_payment_method"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/payment-methods/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Customer Payment Method
+         * @description Completes a card that required action, by its setup intent.
+         */
+        post: operations["customer_portal:customers:confirm_payment_method"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/payment-methods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Customer Payment Method
+         * @description Removes one of the customer's saved payment methods. Answers 204.
+         */
+        delete: operations["customer_portal:customers:delete_payment_method"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4704,6 +4748,16 @@ export interface components {
          * @enum {string}
          */
         CustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "customer_id" | "-customer_id" | "customer_name" | "-customer_name" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
+        /** CustomerNotReady */
+        CustomerNotReady: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "CustomerNotReady";
+            /** Detail */
+            detail: string;
+        };
         /** CustomerOrganization */
         CustomerOrganization: {
             /**
@@ -4778,6 +4832,43 @@ export interface components {
             method_metadata: components["schemas"]["PaymentMethodCardMetadata"];
             /** Is Default */
             is_default: boolean;
+        };
+        /** CustomerPaymentMethodConfirm */
+        CustomerPaymentMethodConfirm: {
+            /** Setup Intent Id */
+            setup_intent_id: string;
+            /** Set Default */
+            set_default: boolean;
+        };
+        /** CustomerPaymentMethodCreate */
+        CustomerPaymentMethodCreate: {
+            /** Confirmation Token Id */
+            confirmation_token_id: string;
+            /** Set Default */
+            set_default: boolean;
+            /** Return Url */
+            return_url: string;
+        };
+        /** CustomerPaymentMethodCreateRequiresActionResponse */
+        CustomerPaymentMethodCreateRequiresActionResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "requires_action";
+            /** Client Secret */
+            client_secret: string;
+        };
+        CustomerPaymentMethodCreateResponse: components["schemas"]["CustomerPaymentMethodCreateSucceededResponse"] | components["schemas"]["CustomerPaymentMethodCreateRequiresActionResponse"];
+        /** CustomerPaymentMethodCreateSucceededResponse */
+        CustomerPaymentMethodCreateSucceededResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "succeeded";
+            /** CustomerPaymentMethod */
+            payment_method: components["schemas"]["CustomerPaymentMethod"];
         };
         /** CustomerPaymentMethodGeneric */
         CustomerPaymentMethodGeneric: {
@@ -8140,6 +8231,16 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** PaymentMethodInUseByActiveSubscription */
+        PaymentMethodInUseByActiveSubscription: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentMethodInUseByActiveSubscription";
+            /** Detail */
+            detail: string;
+        };
         /** PaymentMethodRequired */
         PaymentMethodRequired: {
             /**
@@ -8147,6 +8248,16 @@ export interface components {
              * @constant
              */
             error: "PaymentMethodRequired";
+            /** Detail */
+            detail: string;
+        };
+        /** PaymentMethodSetupFailed */
+        PaymentMethodSetupFailed: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentMethodSetupFailed";
             /** Detail */
             detail: string;
         };
@@ -13219,6 +13330,137 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListResource_CustomerPaymentMethod_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:add_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPaymentMethodCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPaymentMethodCreateResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodSetupFailed"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:confirm_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPaymentMethodConfirm"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPaymentMethodCreateResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerNotReady"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:delete_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodInUseByActiveSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
                 };
             };
             /** @description Unprocessable Entity */

@@ -25,6 +25,7 @@ import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId } from "./operation.js";
 import { organizations } from "./organizations/index.js";
+import { paymentMethods } from "./payment-methods/index.js";
 import { products } from "./products/index.js";
 import type { AnySection, ReferenceCheck, Validation } from "./resource.js";
 import type { Services } from "./services.js";
@@ -38,6 +39,7 @@ export const RESOURCES = [
   discounts,
   customers,
   members,
+  paymentMethods,
   customerSessions,
   subscriptions,
   grants,

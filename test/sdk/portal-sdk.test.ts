@@ -297,3 +297,56 @@ describe("a team's members and wallets in the portal", () => {
     conform("customerPortal.wallets.list", await portal.wallets.list());
   });
 });
+
+describe("saved cards in the portal", () => {
+  it("@polar-sh/sdk 0.49 and 1.x load every answer", async () => {
+    const { v0, customer } = await setup();
+    const { token: customerSession } = await v0.customerSessions.create({ customerId: customer.id });
+    const sec = { customerSession };
+    const portal = v0.customerPortal.customers;
+    const added = await portal.addPaymentMethod(sec, {
+      confirmationTokenId: "tok_visa",
+      setDefault: true,
+      returnUrl: "https://example.com/billing",
+    });
+    expect(added.status).toBe("succeeded");
+    const action = await portal.addPaymentMethod(sec, {
+      confirmationTokenId: "pm_card_authenticationRequired",
+      setDefault: false,
+      returnUrl: "https://example.com/billing",
+    });
+    expect(action.status).toBe("requires_action");
+    const secret = "clientSecret" in action ? action.clientSecret : "";
+    const confirmed = await portal.confirmPaymentMethod(sec, {
+      setupIntentId: secret.split("_secret_")[0],
+      setDefault: false,
+    });
+    expect(confirmed.status).toBe("succeeded");
+    const listed = (await portal.listPaymentMethods(sec, {})).result.items;
+    expect(listed).toHaveLength(2);
+    const org = (await v0.customers.listPaymentMethods({ id: customer.id })).result.items;
+    expect(org.map((item) => item.isDefault)).toEqual([true, false]);
+    await portal.deletePaymentMethod(sec, { id: listed[1].id });
+
+    const shapes = shapesOf("2026-10");
+    const conform = <T>(method: string, value: T): T => {
+      expect(shapes.problems(method, value), method).toEqual([]);
+      return value;
+    };
+    const v1 = createPolar({ accessToken: customerSession, baseUrl: emulator.url }).customerPortal.customers;
+    const pending = conform(
+      "customerPortal.customers.addPaymentMethod",
+      await v1.addPaymentMethod({
+        confirmation_token_id: "tok_threeDSecure2Required",
+        set_default: false,
+        return_url: "https://example.com/billing",
+      }),
+    );
+    const intent = "client_secret" in pending ? pending.client_secret.split("_secret_")[0] : "";
+    conform(
+      "customerPortal.customers.confirmPaymentMethod",
+      await v1.confirmPaymentMethod({ setup_intent_id: intent, set_default: true }),
+    );
+    conform("customerPortal.customers.listPaymentMethods", await v1.listPaymentMethods());
+  });
+});

@@ -2,13 +2,21 @@
  * The portal's customer, session and organization operations (customer_portal/endpoints/
  * customer.py, customer_session.py, organization.py).
  */
-import { listEnvelope, pageOf } from "../../domain/list.js";
+import { listEnvelope, pageOf, paginate } from "../../domain/list.js";
 import { PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
 import { iso } from "../../util/time.js";
 import type { Ctx } from "../context.js";
 import { updateCustomer } from "../customers/service.js";
 import type { CustomerRecord } from "../customers/table.js";
-import { type Handlers, json } from "../operation.js";
+import { type Handlers, json, NO_CONTENT } from "../operation.js";
+import { serializePortalPaymentMethod } from "../payment-methods/serialize.js";
+import {
+  addPaymentMethod,
+  confirmPaymentMethod,
+  deletePaymentMethod,
+  getPaymentMethod,
+  type SaveResult,
+} from "../payment-methods/service.js";
 import {
   serializeCustomerOrganization,
   serializeCustomerProduct,
@@ -20,6 +28,9 @@ export type PortalCustomerOperation =
   | "customer_portal:customers:get"
   | "customer_portal:customers:update"
   | "customer_portal:customers:list_payment_methods"
+  | "customer_portal:customers:add_payment_method"
+  | "customer_portal:customers:confirm_payment_method"
+  | "customer_portal:customers:delete_payment_method"
   | "customer_portal:customer-session:introspect"
   | "customer_portal:customer-session:get_authenticated_user"
   | "customer_portal:organizations:get";
@@ -50,23 +61,29 @@ function updatePortalCustomer(
         input: null,
       },
     ]);
+  let defaultMethod: string | undefined;
   if (Object.hasOwn(body, "default_payment_method_id")) {
     const id = body.default_payment_method_id;
-    throw new PolarRequestValidationError([
-      id === null || id === undefined
-        ? {
-            type: "missing",
-            loc: ["body", "default_payment_method_id"],
-            msg: "Default payment method cannot be reset to null.",
-            input: null,
-          }
-        : {
-            type: "invalid",
-            loc: ["body", "default_payment_method_id"],
-            msg: "Payment method not found.",
-            input: id,
-          },
-    ]);
+    if (id === null || id === undefined)
+      throw new PolarRequestValidationError([
+        {
+          type: "missing",
+          loc: ["body", "default_payment_method_id"],
+          msg: "Default payment method cannot be reset to null.",
+          input: null,
+        },
+      ]);
+    const method = ctx.store.partition(customer.organization_id).paymentMethods.get(id);
+    if (!method || method.customer_id !== customer.id || method.deleted_at !== null)
+      throw new PolarRequestValidationError([
+        {
+          type: "invalid",
+          loc: ["body", "default_payment_method_id"],
+          msg: "Payment method not found.",
+          input: id,
+        },
+      ]);
+    defaultMethod = method.id;
   }
   const before = customer.billing_name;
   if (body.billing_name !== undefined && body.billing_name !== null)
@@ -74,12 +91,21 @@ function updatePortalCustomer(
   const update: Parameters<typeof updateCustomer>[2] = {};
   if (body.billing_address) update.billing_address = body.billing_address;
   if (Object.hasOwn(body, "tax_id")) update.tax_id = body.tax_id ?? null;
+  const defaultBefore = customer.default_payment_method_id;
+  if (defaultMethod !== undefined) customer.default_payment_method_id = defaultMethod;
   try {
     return updateCustomer(ctx, customer, update);
   } catch (failure) {
     customer.billing_name = before;
+    customer.default_payment_method_id = defaultBefore;
     throw failure;
   }
+}
+
+function saved(result: SaveResult) {
+  return result.status === "succeeded"
+    ? { status: result.status, payment_method: serializePortalPaymentMethod(result.method) }
+    : { status: result.status, client_secret: result.clientSecret };
 }
 
 export const portalCustomerHandlers = (): Handlers<PortalCustomerOperation> => ({
@@ -91,12 +117,26 @@ export const portalCustomerHandlers = (): Handlers<PortalCustomerOperation> => (
   },
 
   "customer_portal:customers:list_payment_methods": (call) => {
-    billingSubject(call);
-    const none: never[] = [];
-    return json(
-      200,
-      listEnvelope({ items: none, total: 0 }, pageOf(call.query), (item) => item),
-    );
+    const { customer, organizationId } = billingSubject(call);
+    const page = pageOf(call.query);
+    const methods = call.ctx.store.partition(organizationId).paymentMethods.liveOf(customer.id);
+    return json(200, listEnvelope(paginate(methods, page), page, serializePortalPaymentMethod));
+  },
+
+  "customer_portal:customers:add_payment_method": (call) => {
+    const { customer } = billingSubject(call);
+    return json(201, saved(addPaymentMethod(call.ctx, customer, call.body)));
+  },
+
+  "customer_portal:customers:confirm_payment_method": (call) => {
+    const { customer } = billingSubject(call);
+    return json(201, saved(confirmPaymentMethod(call.ctx, customer, call.body)));
+  },
+
+  "customer_portal:customers:delete_payment_method": (call) => {
+    const { customer } = billingSubject(call);
+    deletePaymentMethod(call.ctx, customer, getPaymentMethod(call.ctx, customer, call.params.id));
+    return NO_CONTENT;
   },
 
   "customer_portal:customer-session:introspect": (call) => {
