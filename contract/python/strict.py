@@ -19,6 +19,12 @@ from polar_sdk import models
 # spec/changes.yaml, with their sources). The client ignores them.
 KNOWN_EXTRA_KEYS = {
     "first_user_event_at",
+    # A license key's customer as a legacy user (Polar sends it, no document declares it) and its
+    # member (spec/changes.yaml).
+    "user_id",
+    "user",
+    "member_id",
+    "member",
     "is_deletable",
     "units",
     "seats",
