@@ -89,6 +89,25 @@ describe("customer sessions", () => {
       input: "x",
     });
     expect((await post(t.http, "/v1/customer-sessions/", headers, {})).status).toBe(422);
+    const customer = await post(t.http, "/v1/customers/", headers, {
+      email: "u@example.com",
+      external_id: "u",
+    });
+    const notUrl = await post(t.http, "/v1/customer-sessions/", headers, {
+      customer_id: customer.body.id,
+      return_url: "not a url",
+    });
+    expect(notUrl.status).toBe(422);
+    expect(notUrl.body.detail[0]).toMatchObject({ type: "url_parsing", loc: ["body", "return_url"] });
+    const ftp = await post(t.http, "/v1/customer-sessions/", headers, {
+      customer_id: customer.body.id,
+      return_url: "ftp://example.com",
+    });
+    expect(ftp.body.detail[0]).toMatchObject({ type: "url_scheme", loc: ["body", "return_url"] });
+    // pydantic's alias of external_customer_id.
+    const alias = await post(t.http, "/v1/customer-sessions/", headers, { customer_external_id: "u" });
+    expect(alias.status).toBe(201);
+    expect(alias.body.customer_id).toBe(customer.body.id);
   });
 
   it("needs customer_sessions:write; a session token is refused on the organization API", async () => {

@@ -2,6 +2,7 @@
 import { toJson } from "../../domain/decode.js";
 import { collection, defineResource } from "../resource.js";
 import { customerSessionHandlers } from "./handlers.js";
+import { externalIdAlias } from "./service.js";
 import { customerSessionDecoder } from "./snapshot.js";
 import { CustomerSessionTable } from "./table.js";
 
@@ -10,6 +11,7 @@ export const customerSessions = defineResource({
   scopes: ["customer_sessions:write"],
   tables: () => ({ customerSessions: new CustomerSessionTable() }),
   handlers: customerSessionHandlers,
+  validation: { before: { "customer-sessions:create": externalIdAlias } },
   snapshot: {
     sections: {
       customer_sessions: collection({

@@ -5,8 +5,8 @@
  * an expired session, or one of a deleted customer, no longer authenticates.
  */
 import type { Schemas } from "../../domain/wire.js";
-import { PolarRequestValidationError } from "../../errors.js";
-import { normalizedHttpUrl } from "../../pydantic/url.js";
+import { PolarRequestValidationError, RequestValidationError } from "../../errors.js";
+import { httpUrlProblem, normalizedHttpUrl } from "../../pydantic/url.js";
 import type { Ctx, Partition } from "../context.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { createOwner, memberModelEnabled, planOwner } from "../members/service.js";
@@ -16,6 +16,18 @@ import type { CustomerSessionRecord } from "./table.js";
 export type CustomerSessionCreateBody =
   | Schemas["CustomerSessionCustomerIDCreate"]
   | Schemas["CustomerSessionCustomerExternalIDCreate"];
+
+/**
+ * `external_customer_id` also reads `customer_external_id` (pydantic's `AliasChoices`, the first
+ * one given wins), which the OpenAPI document does not say.
+ */
+export function externalIdAlias(body: unknown): void {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  const fields = body as Record<string, unknown>;
+  if ("external_customer_id" in fields || !("customer_external_id" in fields)) return;
+  fields.external_customer_id = fields.customer_external_id;
+  delete fields.customer_external_id;
+}
 
 /** Polar's `CUSTOMER_SESSION_TTL`. */
 export const CUSTOMER_SESSION_TTL_MS = 60 * 60 * 1000;
@@ -66,12 +78,21 @@ function memberOf(
   return createOwner(ctx, customer, plan);
 }
 
+/** `return_url` as pydantic's `HttpUrl` reads it (the spec's JSON Schema says only "a string"). */
+function returnUrl(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  const problem = httpUrlProblem(value);
+  if (problem) throw new RequestValidationError([{ ...problem, loc: ["body", "return_url"], input: value }]);
+  return normalizedHttpUrl(value);
+}
+
 export function createCustomerSession(
   ctx: Ctx,
   organizationId: string,
   body: CustomerSessionCreateBody,
 ): CustomerSessionRecord {
   const partition = ctx.store.partition(organizationId);
+  const returnTo = returnUrl(body.return_url);
   const customer = customerOf(partition, body);
   const member = memberModelEnabled(partition) ? memberOf(ctx, partition, customer, body) : null;
   const now = ctx.clock.now();
@@ -81,7 +102,7 @@ export function createCustomerSession(
     customer_id: customer.id,
     member_id: member?.id ?? null,
     token: `${member ? "polar_mst_" : "polar_cst_"}${ctx.random.alphanumeric(43)}`,
-    return_url: body.return_url ? normalizedHttpUrl(body.return_url) : null,
+    return_url: returnTo,
     expires_at: new Date(now.getTime() + CUSTOMER_SESSION_TTL_MS),
     created_at: now,
     modified_at: null,
