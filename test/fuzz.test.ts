@@ -473,7 +473,60 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
   );
   expect(paid, "a paid order to refund").toBeDefined();
   await api("POST", "/v1/refunds/", { order_id: paid?.id, reason: "customer_request", amount: 100 }, 201);
+
+  // The customer portal's customer: a customer session of customers[1] (its owner member's, with
+  // the member model), with more subscriptions, and an activation of each license key it holds.
+  const portalCustomer = customers[1];
+  await start(portalCustomer, products.monthly);
+  await start(portalCustomer, products.free);
+  const session = await api("POST", "/v1/customer-sessions/", { customer_id: portalCustomer.id }, 201);
+  // And a team's owner, who manages its members in the portal (a member session of its own).
+  const team = (await listAll(emulator, "customers")).find((item) => item.external_id === "fuzz_team_1");
+  const members = (await api(
+    "GET",
+    `/v1/members/?customer_id=${team?.id}&limit=100`,
+    undefined,
+    200,
+  )) as unknown as {
+    items: Body[];
+  };
+  const owner = members.items.find((item) => item.role === "owner");
+  const teamSession = await api(
+    "POST",
+    "/v1/customer-sessions/",
+    { customer_id: team?.id, member_id: owner?.id },
+    201,
+  );
+  portal = {
+    customerId: portalCustomer.id,
+    token: String(session.token),
+    teamId: String(team?.id),
+    teamToken: String(teamSession.token),
+  };
+  for (const token of ["tok_visa", "tok_mastercard", "tok_amex"]) {
+    await call(
+      emulator,
+      "POST",
+      "/v1/customer-portal/customers/me/payment-methods",
+      { confirmation_token_id: token, set_default: token === "tok_visa", return_url: "https://example.com/" },
+      201,
+      String(session.token),
+    );
+  }
+  const keys = (await listAll(emulator, "license-keys")) as (Body & { key: string; customer_id: string })[];
+  for (const key of keys.filter((item) => item.customer_id === portalCustomer.id)) {
+    await api("PATCH", `/v1/license-keys/${key.id}`, { limit_activations: 5 }, 200);
+    await api(
+      "POST",
+      "/v1/license-keys/activate",
+      { key: key.key, organization_id: emulator.organizationId, label: "fuzz laptop", meta: { os: "linux" } },
+      200,
+    );
+  }
 }
+
+/** The customer session the customer portal's operations are fuzzed with (POLAR_FUZZ_PORTAL_TOKEN). */
+let portal: { customerId: string; token: string; teamId: string; teamToken: string } | undefined;
 
 /** Every item of a public list, page after page. */
 async function listAll(emulator: RunningEmulator, resource: string): Promise<Body[]> {
@@ -548,10 +601,45 @@ async function heldIds(
     await log("events"),
   ];
   const ids = (items: { id: string }[]) => items.map((item) => item.id);
+  // The portal customer's objects (what its session reads), and license keys by their text.
+  const mine = <T extends { id: string; customer_id: string }>(rows: Iterable<T>) =>
+    [...rows].filter((row) => row.customer_id === portal?.customerId).map((row) => row.id);
+  const liveKeys = [...partition.licenseKeys.values()].filter((key) => key.status === "granted");
+  const portalIds = {
+    customer_portal_subscriptions: mine(partition.subscriptions.values()),
+    customer_portal_benefit_grants: mine(
+      [...partition.grants.values()].filter(
+        (grant) =>
+          grant.revoked_at === null && partition.benefits.get(grant.benefit_id)?.visibility === "public",
+      ),
+    ),
+    customer_portal_license_keys: mine(partition.licenseKeys.values()),
+    customer_portal_meters: mine(partition.customerMeters.values()),
+    // The team's members its owner may change (not the owner itself).
+    customer_portal_members: [...partition.members.values()]
+      .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)
+      .filter((member) => member.role !== "owner")
+      .map((member) => member.id),
+    // Not a bare UUID (a key without a prefix): the hooks would take it for an id and respell it.
+    license_key_texts: liveKeys.filter((key) => !/^[0-9A-F-]{36}$/.test(key.key)).map((key) => key.key),
+    // `<activation id>|<its key's id>|<its key's text>`: an activation named with its own key.
+    license_key_activation_pairs: [...partition.licenseKeyActivations.values()]
+      .filter((activation) => activation.deleted_at === null)
+      .flatMap((activation) => {
+        const key = partition.licenseKeys.get(activation.license_key_id);
+        return key ? [`${activation.id}|${key.id}|${key.key}`] : [];
+      }),
+  };
   return {
     ...sections,
+    ...portalIds,
     organizations: [emulator.organizationId],
-    customers: Object.fromEntries(customers.map((item) => [item.id, item.external_id ?? null])),
+    // Not the portal's customers: deleting one would end its session, and the portal run with it.
+    customers: Object.fromEntries(
+      customers
+        .filter((item) => item.id !== portal?.customerId && item.id !== portal?.teamId)
+        .map((item) => [item.id, item.external_id ?? null]),
+    ),
     recurring_products: ids(products.filter((item) => item.is_recurring && !item.is_archived)),
     // What a one-time purchase (`POST /_emulator/orders`) takes.
     one_time_products: ids(products.filter((item) => !item.is_recurring && !item.is_archived)),
@@ -660,6 +748,10 @@ async function prepare(
     POLAR_FUZZ_RESOURCE_PATHS: JSON.stringify(resources),
     POLAR_FUZZ_WEBHOOK_URLS: JSON.stringify([receiverUrl, DEAD_URL]),
     POLAR_FUZZ_TOKEN: emulator.token,
+    // The customer portal's operations take a customer session, not the organization's token
+    // (contract/fuzz/polar.toml sends it on their paths).
+    POLAR_FUZZ_PORTAL_TOKEN: portal?.token ?? "",
+    POLAR_FUZZ_TEAM_TOKEN: portal?.teamToken ?? "",
   };
   let scenarioOrganizations = [emulator.organizationId];
   if (options.snapshots) {

@@ -544,6 +544,39 @@ def _api(path: str, body: Any) -> Any:
         return None
 
 
+PORTAL_TOKEN = os.environ.get("POLAR_FUZZ_PORTAL_TOKEN") or ""
+
+
+def _portal_card(token: str) -> Any:
+    """A card the portal's customer saves (`POST /v1/customer-portal/customers/me/payment-methods`,
+    with its customer session), from a Stripe test token; None when it fails."""
+    if not BASE_URL or not PORTAL_TOKEN:
+        return None
+    body = {"confirmation_token_id": token, "set_default": False, "return_url": "https://example.com/billing"}
+    path = "/v1/customer-portal/customers/me/payment-methods"
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {PORTAL_TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused: the case keeps what it has
+        return None
+
+
+def _portal_get(path: str) -> Any:
+    """A customer portal read of the hooks' own, with the portal's customer session; None when it fails."""
+    if not BASE_URL or not PORTAL_TOKEN:
+        return None
+    request = urllib.request.Request(f"{BASE_URL}{path}", method="GET")
+    request.add_header("Authorization", f"Bearer {PORTAL_TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except Exception:  # noqa: BLE001 - refused (a 404): the case keeps what it has
+        return None
+
+
 def _api_get(path: str) -> Any:
     """A public API read of the hooks' own, with the default organization's token; None when it fails."""
     if not BASE_URL or not TOKEN:
@@ -654,6 +687,44 @@ def _is_negative(case: schemathesis.Case, location: ParameterLocation) -> bool:
 _TOPPED = itertools.count(1)
 
 
+def _activation_pair(value: Any, *, vary: bool = False) -> tuple[str, str, str] | None:
+    """A held license key activation with its key, `(activation id, key id, key text)`, chosen by
+    `value` three times in four (the fourth keeps what was generated: a 404)."""
+    pool, _ = HELD.pool("license_key_activation_pairs")
+    if not pool or not isinstance(value, str):
+        return None
+    checksum = _crc([value, next(_PICK_SERIAL)] if vary else value)
+    if checksum % 4 == 0 and not vary:
+        return None
+    activation, key_id, key = pool[(checksum // 4) % len(pool)].split("|", 2)
+    return activation, key_id, key
+
+
+def _activation(parameters: dict[str, Any], *, vary: bool) -> None:
+    """`GET /v1/license-keys/{id}/activations/{activation_id}`: an activation and its own key."""
+    pair = _activation_pair(parameters["activation_id"], vary=vary)
+    if pair is None:
+        parameters["id"] = _pick("license_keys", parameters["id"], vary=vary)
+        return
+    activation, key_id, _ = pair
+    parameters["activation_id"] = _respell(activation, _spelling(parameters["activation_id"])) if _canonical(
+        parameters["activation_id"]
+    ) else activation
+    parameters["id"] = key_id
+
+
+def _license_key_body(body: dict[str, Any]) -> None:
+    """`POST /v1/license-keys/{validate,activate,deactivate}` (and the portal's): a key the emulator
+    holds, in its organization; an `activation_id` with its own key."""
+    if "organization_id" in body:
+        body["organization_id"] = _pick("organizations", body["organization_id"], always=True)
+    pair = _activation_pair(body.get("activation_id")) if "activation_id" in body else None
+    if pair is not None:
+        body["activation_id"], _, body["key"] = pair
+    elif "key" in body:
+        body["key"] = _pick("license_key_texts", body["key"])
+
+
 def _add_team_member(*, with_external: bool) -> None:
     """One more member (with an external id) of a team customer held, through the API; a new team
     customer first when the run deleted those it had (with an external id, if one is needed)."""
@@ -734,6 +805,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             parameters[name] = _pick(team_kind, parameters[name], vary=vary)
         elif "member_id" in parameters or "member_external_id" in parameters:
             _member(parameters, vary=vary)
+        elif "activation_id" in parameters and "id" in parameters:
+            _activation(parameters, vary=vary)
         elif kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
@@ -744,6 +817,11 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             if downloadables and isinstance(value, str) and _crc([value, phase]) % 4:
                 chosen = downloadables[_crc(value) % len(downloadables)]
                 parameters["id"] = _respell(chosen, _spelling(value)) if _canonical(value) else chosen
+        if label == "DELETE /v1/customer-portal/customers/me/payment-methods/{id}" and _crc([parameters.get("id"), phase]) % 4:
+            # A card saved for the purpose: each removal takes one (a second removal is a 404).
+            saved = _portal_card("tok_visa")
+            if isinstance(saved, dict) and isinstance(saved.get("payment_method"), dict):
+                parameters["id"] = saved["payment_method"]["id"]
         if "organization_id" in parameters:
             parameters["organization_id"] = _pick("scenario_organizations", parameters["organization_id"], vary=vary)
         if "external_id" in parameters and label not in MEMBER_CREATES and "member_external_id" not in parameters:
@@ -847,6 +925,10 @@ def _fixture(body: dict[str, Any], organization_id: Any) -> None:
                 customer["members"] = [{"email": _unique_email("member@example.com")} for _ in customer["members"][:3]]
             else:
                 customer.pop("members")
+        # A customer's license keys describe keys its grants made: a generated one names a benefit
+        # the customer holds no key of (a 422 the emulator explains), so positive fixtures leave
+        # them out (test/license-keys.test.ts loads real ones).
+        customer.pop("license_keys", None)
         for event in customer.get("events") or []:
             if isinstance(event, dict) and isinstance(event.get("count"), int):
                 event["count"] = min(event["count"], 5)
@@ -1175,11 +1257,22 @@ def _body(case: schemathesis.Case) -> None:
             body["customer_id"] = _pick("customers", body["customer_id"])
         if "external_customer_id" in body:
             body["external_customer_id"] = _pick("external_customer_ids", body["external_customer_id"])
-    elif path == "/v1/subscriptions/{id}" and method == "PATCH" and body is not None:
+    elif path in ("/v1/subscriptions/{id}", "/v1/customer-portal/subscriptions/{id}") and method == "PATCH" and body is not None:
         if _crc(body) % 4:
-            for key in NOT_EMULATED_UPDATES:
+            for key in (*NOT_EMULATED_UPDATES, "clear_pending_update"):
                 if body.get(key) is not None:
                     body.pop(key)
+    elif path == "/v1/customer-portal/benefit-grants/{id}" and method == "PATCH" and body is not None:
+        # The update names the grant's own benefit type (another is a 422), and no OAuth account
+        # (the emulator's customers have none): three times in four.
+        grant = _portal_get(f"/v1/customer-portal/benefit-grants/{(case.path_parameters or {}).get('id')}")
+        if isinstance(grant, dict) and isinstance(grant.get("benefit"), dict) and _crc(body) % 4:
+            benefit_type = grant["benefit"].get("type")
+            body["benefit_type"] = benefit_type
+            if benefit_type in ("discord", "github_repository"):
+                body["properties"] = {"account_id": None}
+            else:
+                body.pop("properties", None)
     elif path == "/v1/benefits/" and method == "POST" and body is not None:
         body.pop("organization_id", None)
         properties = body.get("properties")
@@ -1260,6 +1353,29 @@ def _body(case: schemathesis.Case) -> None:
             # As JSON: PyYAML writes YAML 1.1, where `08194` (a postal code) is a plain string; the
             # emulator reads YAML 1.2, where it is the integer 8194.
             case.media_type = "application/json"
+    elif path == "/v1/customer-portal/customers/me/payment-methods/confirm" and body is not None:
+        # A setup intent waiting for the customer's action (a card that needs authentication),
+        # three times in four; any other id is Polar's 422.
+        if _crc(body) % 4:
+            pending = _portal_card("pm_card_authenticationRequired")
+            if isinstance(pending, dict) and isinstance(pending.get("client_secret"), str):
+                body["setup_intent_id"] = pending["client_secret"].split("_secret_")[0]
+    elif path == "/v1/customer-portal/customers/me" and method == "PATCH" and body is not None:
+        # A default payment method must be one of the customer's, a billing address is never
+        # reset to null, a tax id needs a country and its format (all 422s): kept one time in four.
+        if _crc(body) % 4:
+            if body.get("tax_id") is not None:
+                body.pop("tax_id")
+            if body.get("default_payment_method_id") is not None:
+                saved = _portal_card("tok_mastercard")
+                if isinstance(saved, dict) and isinstance(saved.get("payment_method"), dict):
+                    body["default_payment_method_id"] = saved["payment_method"]["id"]
+            else:
+                body.pop("default_payment_method_id", None)
+            if "billing_address" in body and body["billing_address"] is None:
+                body.pop("billing_address")
+    elif re.fullmatch(r"/v1/(customer-portal/)?license-keys/(validate|activate|deactivate)", path) and body is not None:
+        _license_key_body(body)
     elif path.startswith("/v1/webhooks/endpoints") and method in ("POST", "PATCH") and body is not None:
         if method == "POST":
             body.pop("organization_id", None)
@@ -1357,7 +1473,7 @@ def after_call(context: schemathesis.HookContext, case: schemathesis.Case, respo
         HELD.deleted_member(externals=(parameters.get("external_id"), parameters.get("member_external_id")))
     elif label == "DELETE /v1/customers/{id}":
         HELD.deleted_customer(identifier=_canonical(parameters.get("id")))
-    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS:
+    elif case.method.upper() == "DELETE" and label in RESOURCE_PATHS and not case.path.startswith("/v1/customer-portal/subscriptions/"):
         HELD.forget(RESOURCE_PATHS[label], _canonical(parameters.get("id")))
     elif label == "DELETE /v1/customers/external/{external_id}":
         HELD.deleted_customer(external_id=parameters.get("external_id"))
@@ -1398,6 +1514,12 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # RevokeSubscriptionBenefitsProhibited (revoke_benefits for a subscription's order) and
     # RefundUnknownPayment (an order no payment settled). Polar's document lists 201, 403 and 422.
     "POST /v1/refunds/": {400: "RevokeSubscriptionBenefitsProhibited", 404: "RefundUnknownPayment"},
+    # License key validation with `increment_usage` over what `limit_usage` leaves: BadRequest (400)
+    # "License key only has N more usages." (server/polar/license_key/service.py `validate`).
+    "POST /v1/license-keys/validate": {400: "BadRequest"},
+    "POST /v1/customer-portal/license-keys/validate": {400: "BadRequest"},
+    # The portal's uncancel is the subscription service's (customer_portal/service/subscription.py).
+    "PATCH /v1/customer-portal/subscriptions/{id}": {410: "ResourceUnavailable", 400: "BadRequest"},
 }
 
 

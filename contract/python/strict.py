@@ -22,6 +22,12 @@ KNOWN_EXTRA_KEYS = {
     "payment_method_type",
     "min_units",
     "max_units",
+    # A license key's customer as a legacy user (Polar sends it, no document declares it) and its
+    # member (spec/changes.yaml).
+    "user_id",
+    "user",
+    "member_id",
+    "member",
     "is_deletable",
     "units",
     "seats",

@@ -656,7 +656,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "customer_sessions:write" | "license_keys:read" | "license_keys:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -1001,6 +1001,8 @@ export interface components {
             orders?: components["schemas"]["FixtureOrder"][];
             /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
             members?: components["schemas"]["FixtureMember"][];
+            /** @description The license keys its `license_keys` benefits granted (through `subscriptions` or `grants` above), as they are now: their text, status, usage and activations. */
+            license_keys?: components["schemas"]["FixtureLicenseKey"][];
         };
         /** @description A MemberCreateFromCustomer body (`email`, `name`, `external_id`, `role`: member or billing_manager), checked against it. */
         FixtureMember: Record<string, never>;
@@ -1039,6 +1041,25 @@ export interface components {
             benefit: components["schemas"]["FixtureRef"];
             granted_at?: components["schemas"]["FixtureDate"];
             revoked_at?: components["schemas"]["FixtureDate"];
+        };
+        FixtureLicenseKey: {
+            /** @description The license_keys benefit whose key this is; the customer must hold its grant. */
+            benefit: components["schemas"]["FixtureRef"];
+            /** @description The key's text, unique in the organization (generated, `PREFIX-UUID`, when left out). */
+            key?: string;
+            /**
+             * @description `revoked` revokes the benefit grant too, as the API's update does.
+             * @enum {string}
+             */
+            status?: "granted" | "disabled" | "revoked";
+            usage?: number;
+            expires_at?: components["schemas"]["FixtureDate"];
+            /** @description Activations, in order, up to the key's limit. */
+            activations?: {
+                label: string;
+                conditions?: components["schemas"]["FixtureMetadata"];
+                meta?: components["schemas"]["FixtureMetadata"];
+            }[];
         };
         FixtureEvent: {
             name: string;

@@ -664,6 +664,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/license-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List License Keys
+         * @description Lists the organization's license keys, oldest first, optionally by benefit or status.
+         */
+        get: operations["license_keys:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get License Key
+         * @description Returns a license key with its current activations.
+         */
+        get: operations["license_keys:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update License Key
+         * @description Changes a license key's status, usage, limits or expiry; only the fields sent change.
+         */
+        patch: operations["license_keys:update"];
+        trace?: never;
+    };
+    "/v1/license-keys/{id}/activations/{activation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Activation
+         * @description Returns one activation of a license key.
+         */
+        get: operations["license_keys:get_activation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate License Key
+         * @description Checks a key of the organization: granted, not expired, and matching the activation, conditions, benefit and customer given; counts the validation and adds `increment_usage` within the usage limit.
+         */
+        post: operations["license_keys:validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate License Key
+         * @description Records a new activation (label, conditions, meta) of a key that allows activations, up to its limit.
+         */
+        post: operations["license_keys:activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/license-keys/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate License Key
+         * @description Removes an activation of a key, freeing its place. Answers 204.
+         */
+        post: operations["license_keys:deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkout-links/": {
         parameters: {
             query?: never;
@@ -1062,6 +1186,514 @@ export interface paths {
          * @description Same as updating a member by ID, with the customer and the member looked up by their external IDs.
          */
         patch: operations["customers:members:update_external"];
+        trace?: never;
+    };
+    "/v1/customer-portal/benefit-grants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benefit Grants
+         * @description Lists the session's customer's benefit grants, with their benefit, by type, benefit, checkout, order or subscription.
+         */
+        get: operations["customer_portal:benefit-grants:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/benefit-grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Benefit Grant
+         * @description Returns one of the session's customer's benefit grants.
+         */
+        get: operations["customer_portal:benefit-grants:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Benefit Grant
+         * @description Lets the customer give what a grant needs (a Discord or GitHub account); other benefit types have nothing to change.
+         */
+        patch: operations["customer_portal:benefit-grants:update"];
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer
+         * @description Returns the customer the customer session belongs to.
+         */
+        get: operations["customer_portal:customers:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Customer
+         * @description Changes the session's customer's billing name, billing address or tax ID, and sends `customer.updated`.
+         */
+        patch: operations["customer_portal:customers:update"];
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customer Payment Methods
+         * @description Lists the session's customer's saved payment methods.
+         */
+        get: operations["customer_portal:customers:list_payment_methods"];
+        put?: never;
+        /**
+         * Add Customer Payment Method
+         * @description Saves a card from a Stripe test token (`tok_visa`, `pm_card_mastercard`, `tok_chargeDeclined`, `pm_card_authenticationRequired`, …): succeeded, declined (400) or requiring action; `set_default` makes it the default.
+         */
+        post: operations["customer_portal:customers:add_payment_method"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/payment-methods/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Customer Payment Method
+         * @description Completes a card that required action, by its setup intent.
+         */
+        post: operations["customer_portal:customers:confirm_payment_method"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/payment-methods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Customer Payment Method
+         * @description Removes one of the customer's saved payment methods. Answers 204.
+         */
+        delete: operations["customer_portal:customers:delete_payment_method"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/meters/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Meters
+         * @description Lists the session's customer's meters with their balances.
+         */
+        get: operations["customer_portal:customer_meters:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/meters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer Meter
+         * @description Returns one of the session's customer's meters.
+         */
+        get: operations["customer_portal:customer_meters:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customer-session/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Introspect Customer Session
+         * @description Returns when the session expires and where the portal's back button leads.
+         */
+        get: operations["customer_portal:customer-session:introspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customer-session/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Authenticated Portal User
+         * @description Says who the session is: the customer, or a member of it with its role.
+         */
+        get: operations["customer_portal:customer-session:get_authenticated_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/downloadables/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Downloadables
+         * @description Lists the files of the customer's downloadables benefits.
+         */
+        get: operations["customer_portal:downloadables:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/license-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List License Keys
+         * @description Lists the session's customer's license keys, oldest first.
+         */
+        get: operations["customer_portal:license_keys:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/license-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get License Key
+         * @description Returns one of the customer's license keys, with its activations when the benefit lets the customer manage them.
+         */
+        get: operations["customer_portal:license_keys:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/license-keys/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate License Key
+         * @description Validates a license key, without authentication, for a desktop or mobile app.
+         */
+        post: operations["customer_portal:license_keys:validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/license-keys/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate License Key
+         * @description Activates a license key, without authentication, up to its limit.
+         */
+        post: operations["customer_portal:license_keys:activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/license-keys/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate License Key
+         * @description Removes an activation of a license key, without authentication.
+         */
+        post: operations["customer_portal:license_keys:deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Members
+         * @description Lists the members of the session's team customer, for its owner or a billing manager (a member session).
+         */
+        get: operations["customer_portal:members:list_members"];
+        put?: never;
+        /**
+         * Add Member
+         * @description Adds a member to the session's team customer (not as owner); a member with the same email is answered as it is.
+         */
+        post: operations["customer_portal:members:add_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Member
+         * @description Removes a member of the session's team customer (not oneself, not the only owner). Answers 204.
+         */
+        delete: operations["customer_portal:members:remove_member"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Member
+         * @description Renames a member or changes its role; only the owner hands over ownership, and no one changes their own role.
+         */
+        patch: operations["customer_portal:members:update_member"];
+        trace?: never;
+    };
+    "/v1/customer-portal/organizations/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Organization
+         * @description Returns the public face of an organization's customer portal by its slug, with its portal settings and public products. No authentication.
+         */
+        get: operations["customer_portal:organizations:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Subscriptions
+         * @description Lists the session's customer's subscriptions, with their product.
+         */
+        get: operations["customer_portal:subscriptions:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Subscription
+         * @description Returns one of the session's customer's subscriptions.
+         */
+        get: operations["customer_portal:subscriptions:get"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel Subscription
+         * @description Cancels a subscription at the end of its period, as the customer does in the portal.
+         */
+        delete: operations["customer_portal:subscriptions:cancel"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Subscription
+         * @description Cancels at period end (with the customer's reason and comment) or uncancels a subscription, as the customer does in the portal.
+         */
+        patch: operations["customer_portal:subscriptions:update"];
+        trace?: never;
+    };
+    "/v1/customer-portal/wallets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Wallets
+         * @description Lists the session's customer's wallets: the emulator keeps none.
+         */
+        get: operations["customer_portal:wallets:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/wallets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Wallet
+         * @description Returns one of the customer's wallets: the emulator keeps none, so 404.
+         */
+        get: operations["customer_portal:wallets:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Customer Session
+         * @description Opens a customer session for a customer (by ID or external ID) and returns its `polar_cst_` token, valid for an hour, with the URL of the emulator's customer portal page. With the member model on, the session is the owner member's (`polar_mst_`).
+         */
+        post: operations["customer-sessions:create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/events/": {
@@ -1883,6 +2515,46 @@ export interface components {
             /** Note */
             note: (string | null) | null;
         };
+        /** BenefitCustomSubscriber */
+        BenefitCustomSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "custom";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitCustomSubscriberProperties"];
+        };
+        /** BenefitCustomSubscriberProperties */
+        BenefitCustomSubscriberProperties: {
+            /** Note */
+            note: (string | null) | null;
+        };
         /** BenefitCustomUpdate */
         BenefitCustomUpdate: {
             /** Metadata */
@@ -2019,6 +2691,46 @@ export interface components {
             role_id: string;
             /** Kick Member */
             kick_member: boolean;
+        };
+        /** BenefitDiscordSubscriber */
+        BenefitDiscordSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "discord";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitDiscordSubscriberProperties"];
+        };
+        /** BenefitDiscordSubscriberProperties */
+        BenefitDiscordSubscriberProperties: {
+            /** Guild Id */
+            guild_id: string;
         };
         /** BenefitDiscordUpdate */
         BenefitDiscordUpdate: {
@@ -2165,6 +2877,46 @@ export interface components {
             /** Files */
             files: string[];
         };
+        /** BenefitDownloadablesSubscriber */
+        BenefitDownloadablesSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "downloadables";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitDownloadablesSubscriberProperties"];
+        };
+        /** BenefitDownloadablesSubscriberProperties */
+        BenefitDownloadablesSubscriberProperties: {
+            /** Active Files */
+            active_files: string[];
+        };
         /** BenefitDownloadablesUpdate */
         BenefitDownloadablesUpdate: {
             /** Metadata */
@@ -2240,6 +2992,43 @@ export interface components {
         BenefitFeatureFlagCreateProperties: Record<string, never>;
         /** BenefitFeatureFlagProperties */
         BenefitFeatureFlagProperties: Record<string, never>;
+        /** BenefitFeatureFlagSubscriber */
+        BenefitFeatureFlagSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "feature_flag";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitFeatureFlagSubscriberProperties"];
+        };
+        /** BenefitFeatureFlagSubscriberProperties */
+        BenefitFeatureFlagSubscriberProperties: Record<string, never>;
         /** BenefitFeatureFlagUpdate */
         BenefitFeatureFlagUpdate: {
             /** Metadata */
@@ -2335,6 +3124,48 @@ export interface components {
              * @enum {string}
              */
             permission: "pull" | "triage" | "push" | "maintain" | "admin";
+        };
+        /** BenefitGitHubRepositorySubscriber */
+        BenefitGitHubRepositorySubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "github_repository";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitGitHubRepositorySubscriberProperties"];
+        };
+        /** BenefitGitHubRepositorySubscriberProperties */
+        BenefitGitHubRepositorySubscriberProperties: {
+            /** Repository Owner */
+            repository_owner: string;
+            /** Repository Name */
+            repository_name: string;
         };
         /** BenefitGitHubRepositoryUpdate */
         BenefitGitHubRepositoryUpdate: {
@@ -2460,6 +3291,15 @@ export interface components {
             benefit_type: components["schemas"]["BenefitType"];
             /** Member Id */
             member_id?: string;
+        };
+        /** BenefitGrantMeterCreditProperties */
+        BenefitGrantMeterCreditProperties: {
+            /** Last Credited Meter Id */
+            last_credited_meter_id?: string;
+            /** Last Credited Units */
+            last_credited_units?: number;
+            /** Last Credited At */
+            last_credited_at?: string;
         };
         /** BenefitGrantSlackSharedChannelProperties */
         BenefitGrantSlackSharedChannelProperties: {
@@ -2626,6 +3466,50 @@ export interface components {
             /** Limit Usage */
             limit_usage: number | null;
         };
+        /** BenefitLicenseKeysSubscriber */
+        BenefitLicenseKeysSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "license_keys";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitLicenseKeysSubscriberProperties"];
+        };
+        /** BenefitLicenseKeysSubscriberProperties */
+        BenefitLicenseKeysSubscriberProperties: {
+            /** Prefix */
+            prefix: string | null;
+            expires: components["schemas"]["BenefitLicenseKeyExpirationProperties"] | null;
+            activations: components["schemas"]["BenefitLicenseKeyActivationProperties"] | null;
+            /** Limit Usage */
+            limit_usage: number | null;
+        };
         /** BenefitLicenseKeysUpdate */
         BenefitLicenseKeysUpdate: {
             /** Metadata */
@@ -2722,6 +3606,63 @@ export interface components {
              */
             meter_id: string;
         };
+        /** BenefitMeterCreditPublicProperties */
+        BenefitMeterCreditPublicProperties: {
+            /** Units */
+            units: number;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+        };
+        /** BenefitMeterCreditSubscriber */
+        BenefitMeterCreditSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "meter_credit";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitMeterCreditSubscriberProperties"];
+        };
+        /** BenefitMeterCreditSubscriberProperties */
+        BenefitMeterCreditSubscriberProperties: {
+            /** Units */
+            units: number;
+            /** Rollover */
+            rollover: boolean;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+        };
         /** BenefitMeterCreditUpdate */
         BenefitMeterCreditUpdate: {
             /** Metadata */
@@ -2766,6 +3707,7 @@ export interface components {
              * Format: uuid4
              */
             organization_id: string;
+            properties?: components["schemas"]["BenefitMeterCreditPublicProperties"];
         };
         /** BenefitRevokedEvent */
         BenefitRevokedEvent: {
@@ -2918,6 +3860,43 @@ export interface components {
             /** Team Invitees */
             team_invitees?: string[];
         };
+        /** BenefitSlackSharedChannelSubscriber */
+        BenefitSlackSharedChannelSubscriber: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Type
+             * @constant
+             */
+            type: "slack_shared_channel";
+            /** Description */
+            description: string;
+            /** Selectable */
+            selectable: boolean;
+            /** Deletable */
+            deletable: boolean;
+            /** Is Deleted */
+            is_deleted: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            organization: components["schemas"]["BenefitSubscriberOrganization"];
+            properties: components["schemas"]["BenefitSlackSharedChannelSubscriberProperties"];
+        };
+        /** BenefitSlackSharedChannelSubscriberProperties */
+        BenefitSlackSharedChannelSubscriberProperties: Record<string, never>;
         /** BenefitSlackSharedChannelUpdate */
         BenefitSlackSharedChannelUpdate: {
             /** Metadata */
@@ -2938,6 +3917,30 @@ export interface components {
          * @enum {string}
          */
         BenefitSortProperty: "created_at" | "-created_at" | "description" | "-description" | "type" | "-type" | "user_order" | "-user_order";
+        /** BenefitSubscriberOrganization */
+        BenefitSubscriberOrganization: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Avatar Url */
+            avatar_url: string | null;
+            proration_behavior: components["schemas"]["SubscriptionProrationBehavior"];
+            /** Allow Customer Updates */
+            allow_customer_updates: boolean;
+        };
         /**
          * BenefitType
          * @enum {string}
@@ -4385,6 +5388,442 @@ export interface components {
             max_length?: number;
         };
         Customer: components["schemas"]["CustomerIndividual"] | components["schemas"]["CustomerTeam"];
+        CustomerBenefitGrant: components["schemas"]["CustomerBenefitGrantDiscord"] | components["schemas"]["CustomerBenefitGrantGitHubRepository"] | components["schemas"]["CustomerBenefitGrantDownloadables"] | components["schemas"]["CustomerBenefitGrantLicenseKeys"] | components["schemas"]["CustomerBenefitGrantCustom"] | components["schemas"]["CustomerBenefitGrantMeterCredit"] | components["schemas"]["CustomerBenefitGrantFeatureFlag"] | components["schemas"]["CustomerBenefitGrantSlackSharedChannel"];
+        /** CustomerBenefitGrantCustom */
+        CustomerBenefitGrantCustom: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitCustomSubscriber"];
+            properties: components["schemas"]["BenefitGrantCustomProperties"];
+        };
+        /** CustomerBenefitGrantCustomUpdate */
+        CustomerBenefitGrantCustomUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "custom";
+        };
+        /** CustomerBenefitGrantDiscord */
+        CustomerBenefitGrantDiscord: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitDiscordSubscriber"];
+            properties: components["schemas"]["BenefitGrantDiscordProperties"];
+        };
+        /** CustomerBenefitGrantDiscordPropertiesUpdate */
+        CustomerBenefitGrantDiscordPropertiesUpdate: {
+            /** Account Id */
+            account_id: string | null;
+        };
+        /** CustomerBenefitGrantDiscordUpdate */
+        CustomerBenefitGrantDiscordUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "discord";
+            properties: components["schemas"]["CustomerBenefitGrantDiscordPropertiesUpdate"];
+        };
+        /** CustomerBenefitGrantDownloadables */
+        CustomerBenefitGrantDownloadables: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitDownloadablesSubscriber"];
+            properties: components["schemas"]["BenefitGrantDownloadablesProperties"];
+        };
+        /** CustomerBenefitGrantDownloadablesUpdate */
+        CustomerBenefitGrantDownloadablesUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "downloadables";
+        };
+        /** CustomerBenefitGrantFeatureFlag */
+        CustomerBenefitGrantFeatureFlag: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitFeatureFlagSubscriber"];
+            properties: components["schemas"]["BenefitGrantFeatureFlagProperties"];
+        };
+        /** CustomerBenefitGrantFeatureFlagUpdate */
+        CustomerBenefitGrantFeatureFlagUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "feature_flag";
+        };
+        /** CustomerBenefitGrantGitHubRepository */
+        CustomerBenefitGrantGitHubRepository: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitGitHubRepositorySubscriber"];
+            properties: components["schemas"]["BenefitGrantGitHubRepositoryProperties"];
+        };
+        /** CustomerBenefitGrantGitHubRepositoryPropertiesUpdate */
+        CustomerBenefitGrantGitHubRepositoryPropertiesUpdate: {
+            /** Account Id */
+            account_id: string | null;
+        };
+        /** CustomerBenefitGrantGitHubRepositoryUpdate */
+        CustomerBenefitGrantGitHubRepositoryUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "github_repository";
+            properties: components["schemas"]["CustomerBenefitGrantGitHubRepositoryPropertiesUpdate"];
+        };
+        /** CustomerBenefitGrantLicenseKeys */
+        CustomerBenefitGrantLicenseKeys: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitLicenseKeysSubscriber"];
+            properties: components["schemas"]["BenefitGrantLicenseKeysProperties"];
+        };
+        /** CustomerBenefitGrantLicenseKeysUpdate */
+        CustomerBenefitGrantLicenseKeysUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "license_keys";
+        };
+        /** CustomerBenefitGrantMeterCredit */
+        CustomerBenefitGrantMeterCredit: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitMeterCreditSubscriber"];
+            properties: components["schemas"]["BenefitGrantMeterCreditProperties"];
+        };
+        /** CustomerBenefitGrantMeterCreditUpdate */
+        CustomerBenefitGrantMeterCreditUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "meter_credit";
+        };
+        /** CustomerBenefitGrantSlackSharedChannel */
+        CustomerBenefitGrantSlackSharedChannel: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Granted At */
+            granted_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Order Id */
+            order_id: string | null;
+            /** Is Granted */
+            is_granted: boolean;
+            /** Is Revoked */
+            is_revoked: boolean;
+            error?: components["schemas"]["BenefitGrantError"] | null;
+            customer: components["schemas"]["CustomerPortalCustomer"];
+            benefit: components["schemas"]["BenefitSlackSharedChannelSubscriber"];
+            properties: components["schemas"]["BenefitGrantSlackSharedChannelProperties"];
+        };
+        /** CustomerBenefitGrantSlackSharedChannelPropertiesUpdate */
+        CustomerBenefitGrantSlackSharedChannelPropertiesUpdate: {
+            /**
+             * Invited Email
+             * Format: email
+             */
+            invited_email: string;
+        };
+        /** CustomerBenefitGrantSlackSharedChannelUpdate */
+        CustomerBenefitGrantSlackSharedChannelUpdate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            benefit_type: "slack_shared_channel";
+            properties: components["schemas"]["CustomerBenefitGrantSlackSharedChannelPropertiesUpdate"];
+        };
+        /**
+         * CustomerBenefitGrantSortProperty
+         * @enum {string}
+         */
+        CustomerBenefitGrantSortProperty: "granted_at" | "-granted_at" | "type" | "-type" | "organization" | "-organization" | "product_benefit" | "-product_benefit";
+        CustomerBenefitGrantUpdate: components["schemas"]["CustomerBenefitGrantDiscordUpdate"] | components["schemas"]["CustomerBenefitGrantGitHubRepositoryUpdate"] | components["schemas"]["CustomerBenefitGrantDownloadablesUpdate"] | components["schemas"]["CustomerBenefitGrantLicenseKeysUpdate"] | components["schemas"]["CustomerBenefitGrantCustomUpdate"] | components["schemas"]["CustomerBenefitGrantMeterCreditUpdate"] | components["schemas"]["CustomerBenefitGrantFeatureFlagUpdate"] | components["schemas"]["CustomerBenefitGrantSlackSharedChannelUpdate"];
         /**
          * CustomerCancellationReason
          * @enum {string}
@@ -4448,6 +5887,70 @@ export interface components {
             customer_name: string | null;
             /** Customer External Id */
             customer_external_id: string | null;
+        };
+        /** CustomerCustomerMeter */
+        CustomerCustomerMeter: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            /** Consumed Units */
+            consumed_units: number;
+            /** Credited Units */
+            credited_units: number;
+            /** Balance */
+            balance: number;
+            meter: components["schemas"]["CustomerCustomerMeterMeter"];
+        };
+        /** CustomerCustomerMeterMeter */
+        CustomerCustomerMeterMeter: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * CustomerCustomerMeterSortProperty
+         * @enum {string}
+         */
+        CustomerCustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
+        /** CustomerCustomerSession */
+        CustomerCustomerSession: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Return Url */
+            return_url: string | null;
         };
         /** CustomerDeletedEvent */
         CustomerDeletedEvent: {
@@ -4627,6 +6130,62 @@ export interface components {
          * @enum {string}
          */
         CustomerMeterSortProperty: "created_at" | "-created_at" | "modified_at" | "-modified_at" | "customer_id" | "-customer_id" | "customer_name" | "-customer_name" | "meter_id" | "-meter_id" | "meter_name" | "-meter_name" | "consumed_units" | "-consumed_units" | "credited_units" | "-credited_units" | "balance" | "-balance";
+        /** CustomerNotReady */
+        CustomerNotReady: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "CustomerNotReady";
+            /** Detail */
+            detail: string;
+        };
+        /** CustomerOrganization */
+        CustomerOrganization: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Avatar Url */
+            avatar_url: string | null;
+            proration_behavior: components["schemas"]["SubscriptionProrationBehavior"];
+            /** Allow Customer Updates */
+            allow_customer_updates: boolean;
+            customer_portal_settings: components["schemas"]["OrganizationCustomerPortalSettings"];
+            organization_features?: components["schemas"]["CustomerOrganizationFeatureSettings"];
+        };
+        /** CustomerOrganizationData */
+        CustomerOrganizationData: {
+            organization: components["schemas"]["CustomerOrganization"];
+            /** Products */
+            products: components["schemas"]["CustomerProduct"][];
+        };
+        /** CustomerOrganizationFeatureSettings */
+        CustomerOrganizationFeatureSettings: {
+            /**
+             * Member Model Enabled
+             * @default false
+             */
+            member_model_enabled?: boolean;
+            /**
+             * Checkout Localization Enabled
+             * @default false
+             */
+            checkout_localization_enabled?: boolean;
+        };
+        CustomerPaymentMethod: components["schemas"]["PaymentMethodCard"] | components["schemas"]["PaymentMethodGeneric"];
         /** CustomerPaymentMethodCard */
         CustomerPaymentMethodCard: {
             /**
@@ -4656,6 +6215,43 @@ export interface components {
             /** Is Default */
             is_default: boolean;
         };
+        /** CustomerPaymentMethodConfirm */
+        CustomerPaymentMethodConfirm: {
+            /** Setup Intent Id */
+            setup_intent_id: string;
+            /** Set Default */
+            set_default: boolean;
+        };
+        /** CustomerPaymentMethodCreate */
+        CustomerPaymentMethodCreate: {
+            /** Confirmation Token Id */
+            confirmation_token_id: string;
+            /** Set Default */
+            set_default: boolean;
+            /** Return Url */
+            return_url: string;
+        };
+        /** CustomerPaymentMethodCreateRequiresActionResponse */
+        CustomerPaymentMethodCreateRequiresActionResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "requires_action";
+            /** Client Secret */
+            client_secret: string;
+        };
+        CustomerPaymentMethodCreateResponse: components["schemas"]["CustomerPaymentMethodCreateSucceededResponse"] | components["schemas"]["CustomerPaymentMethodCreateRequiresActionResponse"];
+        /** CustomerPaymentMethodCreateSucceededResponse */
+        CustomerPaymentMethodCreateSucceededResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "succeeded";
+            /** CustomerPaymentMethod */
+            payment_method: components["schemas"]["CustomerPaymentMethod"];
+        };
         /** CustomerPaymentMethodGeneric */
         CustomerPaymentMethodGeneric: {
             /**
@@ -4681,10 +6277,103 @@ export interface components {
             /** Is Default */
             is_default: boolean;
         };
+        /** CustomerPortalCustomer */
+        CustomerPortalCustomer: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Email */
+            email: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            /** Name */
+            name: string | null;
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Tax Id */
+            tax_id: [
+                string,
+                components["schemas"]["TaxIDFormat"]
+            ] | null;
+            /** Oauth Accounts */
+            oauth_accounts: {
+                [key: string]: components["schemas"]["CustomerPortalOAuthAccount"];
+            };
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+            type?: components["schemas"]["CustomerType"] | null;
+            /** Locale */
+            locale?: string | null;
+        };
         /** CustomerPortalCustomerSettings */
         CustomerPortalCustomerSettings: {
             /** Allow Email Change */
             allow_email_change?: boolean;
+        };
+        /** CustomerPortalCustomerUpdate */
+        CustomerPortalCustomerUpdate: {
+            /** Billing Name */
+            billing_name?: string | null;
+            billing_address?: components["schemas"]["AddressInput"] | null;
+            /** Tax Id */
+            tax_id?: string | null;
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+        };
+        /** CustomerPortalMember */
+        CustomerPortalMember: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string | null;
+            role: components["schemas"]["MemberRole"];
+        };
+        /** CustomerPortalMemberCreate */
+        CustomerPortalMemberCreate: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** Name */
+            name?: string | null;
+            /** @default member */
+            role?: components["schemas"]["MemberRole"];
+        };
+        /** CustomerPortalMemberUpdate */
+        CustomerPortalMemberUpdate: {
+            /** Name */
+            name?: string | null;
+            role?: components["schemas"]["MemberRole"] | null;
+        };
+        /** CustomerPortalOAuthAccount */
+        CustomerPortalOAuthAccount: {
+            /** Account Id */
+            account_id: string;
+            /** Account Username */
+            account_username: string | null;
         };
         /** CustomerPortalSubscriptionSettings */
         CustomerPortalSubscriptionSettings: {
@@ -4699,6 +6388,107 @@ export interface components {
         CustomerPortalUsageSettings: {
             /** Show */
             show: boolean;
+        };
+        /** CustomerProduct */
+        CustomerProduct: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** BenefitPublic */
+            benefits: components["schemas"]["BenefitPublic"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+        };
+        /** CustomerSession */
+        CustomerSession: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Token */
+            token: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Return Url */
+            return_url: string | null;
+            /** Customer Portal Url */
+            customer_portal_url: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["Customer"];
+        };
+        /** CustomerSessionCustomerExternalIDCreate */
+        CustomerSessionCustomerExternalIDCreate: {
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /** External Customer Id */
+            external_customer_id: string;
+        };
+        /** CustomerSessionCustomerIDCreate */
+        CustomerSessionCustomerIDCreate: {
+            /** Member Id */
+            member_id?: string | null;
+            /** External Member Id */
+            external_member_id?: string | null;
+            /** Return Url */
+            return_url?: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
         };
         /**
          * CustomerSortProperty
@@ -4968,6 +6758,228 @@ export interface components {
             /** Active Meters */
             active_meters: components["schemas"]["CustomerStateMeter"][];
         };
+        /** CustomerSubscription */
+        CustomerSubscription: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            status: components["schemas"]["SubscriptionStatus"];
+            /**
+             * Current Period Start
+             * Format: date-time
+             */
+            current_period_start: string;
+            /**
+             * Current Period End
+             * Format: date-time
+             */
+            current_period_end: string;
+            /** Current Meter Period Start */
+            current_meter_period_start: string | null;
+            /** Current Meter Period End */
+            current_meter_period_end: string | null;
+            /** Trial Start */
+            trial_start: string | null;
+            /** Trial End */
+            trial_end: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Canceled At */
+            canceled_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Past Due At */
+            past_due_at?: string | null;
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Resumes At */
+            resumes_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Seats */
+            seats?: number | null;
+            /** Units */
+            units: number | null;
+            customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment: string | null;
+            product: components["schemas"]["CustomerSubscriptionProduct"];
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** Meters */
+            meters: components["schemas"]["CustomerSubscriptionMeter"][];
+            pending_update: components["schemas"]["PendingSubscriptionUpdate"] | null;
+        };
+        /** CustomerSubscriptionCancel */
+        CustomerSubscriptionCancel: {
+            /** Cancel At Period End */
+            cancel_at_period_end?: boolean | null;
+            cancellation_reason?: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Cancellation Comment */
+            cancellation_comment?: string | null;
+        };
+        /** CustomerSubscriptionMeter */
+        CustomerSubscriptionMeter: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Consumed Units */
+            consumed_units: number;
+            /** Credited Units */
+            credited_units: number;
+            /** Amount */
+            amount: number;
+            /**
+             * Meter Id
+             * Format: uuid4
+             */
+            meter_id: string;
+            meter: components["schemas"]["CustomerSubscriptionMeterMeter"];
+        };
+        /** CustomerSubscriptionMeterMeter */
+        CustomerSubscriptionMeterMeter: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** CustomerSubscriptionPause */
+        CustomerSubscriptionPause: {
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Resumes At */
+            resumes_at?: string | null;
+        };
+        /** CustomerSubscriptionProduct */
+        CustomerSubscriptionProduct: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** BenefitPublic */
+            benefits: components["schemas"]["BenefitPublic"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+            organization: components["schemas"]["CustomerOrganization"];
+        };
+        /** CustomerSubscriptionResume */
+        CustomerSubscriptionResume: {
+            /**
+             * Resume
+             * @constant
+             */
+            resume: true;
+        };
+        /**
+         * CustomerSubscriptionSortProperty
+         * @enum {string}
+         */
+        CustomerSubscriptionSortProperty: "started_at" | "-started_at" | "amount" | "-amount" | "status" | "-status" | "organization" | "-organization" | "product" | "-product";
+        CustomerSubscriptionUpdate: components["schemas"]["CustomerSubscriptionUpdateProduct"] | components["schemas"]["CustomerSubscriptionUpdateSeats"] | components["schemas"]["CustomerSubscriptionCancel"] | components["schemas"]["CustomerSubscriptionPause"] | components["schemas"]["CustomerSubscriptionResume"] | components["schemas"]["CustomerSubscriptionUpdateClear"];
+        /** CustomerSubscriptionUpdateClear */
+        CustomerSubscriptionUpdateClear: {
+            /** Pending Update */
+            pending_update: null;
+        };
+        /** CustomerSubscriptionUpdateProduct */
+        CustomerSubscriptionUpdateProduct: {
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+        };
+        /** CustomerSubscriptionUpdateSeats */
+        CustomerSubscriptionUpdateSeats: {
+            /** Seats */
+            seats: number;
+        };
         /** CustomerTeam */
         CustomerTeam: {
             /**
@@ -5161,6 +7173,35 @@ export interface components {
             customer_external_id: string | null;
             updated_fields: components["schemas"]["CustomerUpdatedFields"];
         };
+        /** CustomerWallet */
+        CustomerWallet: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Balance */
+            balance: number;
+            /** Currency */
+            currency: string;
+        };
+        /**
+         * CustomerWalletSortProperty
+         * @enum {string}
+         */
+        CustomerWalletSortProperty: "created_at" | "-created_at" | "balance" | "-balance";
         Discount: components["schemas"]["DiscountFixedOnceForeverDuration"] | components["schemas"]["DiscountFixedRepeatDuration"] | components["schemas"]["DiscountPercentageOnceForeverDuration"] | components["schemas"]["DiscountPercentageRepeatDuration"];
         DiscountCreate: components["schemas"]["DiscountFixedCreate"] | components["schemas"]["DiscountPercentageCreate"];
         /**
@@ -5734,6 +7775,20 @@ export interface components {
          * @enum {string}
          */
         DisputeStatus: "prevented" | "early_warning" | "needs_response" | "under_review" | "lost" | "won";
+        /** DownloadableRead */
+        DownloadableRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            file: components["schemas"]["FileDownload"];
+        };
         Event: components["schemas"]["SystemEvent"] | components["schemas"]["UserEvent"];
         /** EventCreateCustomer */
         EventCreateCustomer: {
@@ -5933,6 +7988,50 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** FileDownload */
+        FileDownload: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Size */
+            size: number;
+            /** Storage Version */
+            storage_version: string | null;
+            /** Checksum Etag */
+            checksum_etag: string | null;
+            /** Checksum Sha256 Base64 */
+            checksum_sha256_base64: string | null;
+            /** Checksum Sha256 Hex */
+            checksum_sha256_hex: string | null;
+            /** Last Modified At */
+            last_modified_at: string | null;
+            download: components["schemas"]["S3DownloadURL"];
+            /** Version */
+            version: string | null;
+            /** Is Uploaded */
+            is_uploaded: boolean;
+            service: components["schemas"]["FileServiceTypes"];
+            /** Size Readable */
+            readonly size_readable: string;
+        };
+        /**
+         * FileServiceTypes
+         * @enum {string}
+         */
+        FileServiceTypes: "downloadable" | "product_media" | "organization_avatar" | "support_case_attachment";
         /** Filter */
         Filter: {
             conjunction: components["schemas"]["FilterConjunction"];
@@ -6084,6 +8183,300 @@ export interface components {
              */
             readonly legacy: true;
         };
+        /** LicenseKeyActivate */
+        LicenseKeyActivate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Label */
+            label: string;
+            /** Conditions */
+            conditions?: {
+                [key: string]: string | number | boolean;
+            };
+            /** Meta */
+            meta?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        /** LicenseKeyActivationBase */
+        LicenseKeyActivationBase: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * License Key Id
+             * Format: uuid4
+             */
+            license_key_id: string;
+            /** Label */
+            label: string;
+            /** Meta */
+            meta: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+        };
+        /** LicenseKeyActivationRead */
+        LicenseKeyActivationRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * License Key Id
+             * Format: uuid4
+             */
+            license_key_id: string;
+            /** Label */
+            label: string;
+            /** Meta */
+            meta: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            license_key: components["schemas"]["LicenseKeyRead"];
+        };
+        /** LicenseKeyCustomer */
+        LicenseKeyCustomer: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            metadata: components["schemas"]["MetadataOutputType"];
+            /** External Id */
+            external_id?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            type: components["schemas"]["CustomerType"];
+            /** Name */
+            name: string | null;
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Tax Id */
+            tax_id: [
+                string,
+                components["schemas"]["TaxIDFormat"]
+            ] | null;
+            /** Locale */
+            locale?: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Default Payment Method Id */
+            default_payment_method_id?: string | null;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** First User Event At */
+            first_user_event_at: string | null;
+            /** Avatar Url */
+            avatar_url: string | null;
+        };
+        /** LicenseKeyDeactivate */
+        LicenseKeyDeactivate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Activation Id
+             * Format: uuid4
+             */
+            activation_id: string;
+        };
+        /** LicenseKeyMember */
+        LicenseKeyMember: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** External Id */
+            external_id: string | null;
+        };
+        /** LicenseKeyRead */
+        LicenseKeyRead: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+        };
+        /**
+         * LicenseKeyStatus
+         * @enum {string}
+         */
+        LicenseKeyStatus: "granted" | "revoked" | "disabled";
+        /** LicenseKeyUpdate */
+        LicenseKeyUpdate: {
+            status?: components["schemas"]["LicenseKeyStatus"] | null;
+            /**
+             * Usage
+             * @default 0
+             */
+            usage?: number;
+            /** Limit Activations */
+            limit_activations?: number | null;
+            /** Limit Usage */
+            limit_usage?: number | null;
+            /** Expires At */
+            expires_at?: string | null;
+        };
+        /** LicenseKeyValidate */
+        LicenseKeyValidate: {
+            /** Key */
+            key: string;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Activation Id */
+            activation_id?: string | null;
+            /** Benefit Id */
+            benefit_id?: string | null;
+            /** Customer Id */
+            customer_id?: string | null;
+            /** Increment Usage */
+            increment_usage?: number | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        /** LicenseKeyWithActivations */
+        LicenseKeyWithActivations: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /** Activations */
+            activations: components["schemas"]["LicenseKeyActivationBase"][];
+        };
         /** ListResourceWithCursorPagination[Event] */
         ListResourceWithCursorPagination_Event_: {
             /** Items */
@@ -6120,10 +8513,46 @@ export interface components {
             items: components["schemas"]["Checkout"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ListResource[CustomerBenefitGrant] */
+        ListResource_CustomerBenefitGrant_: {
+            /** Items */
+            items: components["schemas"]["CustomerBenefitGrant"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerCustomerMeter] */
+        ListResource_CustomerCustomerMeter_: {
+            /** Items */
+            items: components["schemas"]["CustomerCustomerMeter"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** ListResource[CustomerMeter] */
         ListResource_CustomerMeter_: {
             /** Items */
             items: components["schemas"]["CustomerMeter"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerPaymentMethod] */
+        ListResource_CustomerPaymentMethod_: {
+            /** Items */
+            items: components["schemas"]["CustomerPaymentMethod"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerPortalMember] */
+        ListResource_CustomerPortalMember_: {
+            /** Items */
+            items: components["schemas"]["CustomerPortalMember"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerSubscription] */
+        ListResource_CustomerSubscription_: {
+            /** Items */
+            items: components["schemas"]["CustomerSubscription"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[CustomerWallet] */
+        ListResource_CustomerWallet_: {
+            /** Items */
+            items: components["schemas"]["CustomerWallet"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Customer] */
@@ -6136,6 +8565,12 @@ export interface components {
         ListResource_Discount_: {
             /** Items */
             items: components["schemas"]["Discount"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[DownloadableRead] */
+        ListResource_DownloadableRead_: {
+            /** Items */
+            items: components["schemas"]["DownloadableRead"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[EventName] */
@@ -6154,6 +8589,12 @@ export interface components {
         ListResource_Event_: {
             /** Items */
             items: components["schemas"]["Event"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** ListResource[LicenseKeyRead] */
+        ListResource_LicenseKeyRead_: {
+            /** Items */
+            items: components["schemas"]["LicenseKeyRead"][];
             pagination: components["schemas"]["Pagination"];
         };
         /** ListResource[Member] */
@@ -7553,6 +9994,16 @@ export interface components {
             /** Max Page */
             max_page: number;
         };
+        /** PauseResumeNotAllowed */
+        PauseResumeNotAllowed: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PauseResumeNotAllowed";
+            /** Detail */
+            detail: string;
+        };
         /** PaymentActionRequired */
         PaymentActionRequired: {
             /**
@@ -7584,6 +10035,33 @@ export interface components {
             detail: string;
         };
         PaymentMethod: components["schemas"]["CustomerPaymentMethodCard"] | components["schemas"]["CustomerPaymentMethodGeneric"];
+        /** PaymentMethodCard */
+        PaymentMethodCard: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            processor: components["schemas"]["PaymentProcessor"];
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Type
+             * @constant
+             */
+            type: "card";
+            method_metadata: components["schemas"]["PaymentMethodCardMetadata"];
+        };
         /** PaymentMethodCardMetadata */
         PaymentMethodCardMetadata: {
             /** Brand */
@@ -7596,6 +10074,59 @@ export interface components {
             exp_year: number;
             /** Wallet */
             wallet?: string | null;
+        };
+        /** PaymentMethodGeneric */
+        PaymentMethodGeneric: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            processor: components["schemas"]["PaymentProcessor"];
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Type */
+            type: string;
+        };
+        /** PaymentMethodInUseByActiveSubscription */
+        PaymentMethodInUseByActiveSubscription: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentMethodInUseByActiveSubscription";
+            /** Detail */
+            detail: string;
+        };
+        /** PaymentMethodRequired */
+        PaymentMethodRequired: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentMethodRequired";
+            /** Detail */
+            detail: string;
+        };
+        /** PaymentMethodSetupFailed */
+        PaymentMethodSetupFailed: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentMethodSetupFailed";
+            /** Detail */
+            detail: string;
         };
         /** PaymentNotReady */
         PaymentNotReady: {
@@ -7637,6 +10168,24 @@ export interface components {
             seats: number | null;
             /** Units */
             units: number | null;
+        };
+        /** PortalAuthenticatedUser */
+        PortalAuthenticatedUser: {
+            /** Type */
+            type: string;
+            /** Name */
+            name: string | null;
+            /** Email */
+            email: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Member Id */
+            member_id?: string | null;
+            /** Role */
+            role?: string | null;
         };
         /**
          * PresentmentCurrency
@@ -8263,6 +10812,23 @@ export interface components {
             error: "ResourceNotFound";
             /** Detail */
             detail: string;
+        };
+        /** S3DownloadURL */
+        S3DownloadURL: {
+            /** Url */
+            url: string;
+            /**
+             * Headers
+             * @default {}
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
         };
         /** SSOEnforcementRequiresConnection */
         SSOEnforcementRequiresConnection: {
@@ -9536,6 +12102,16 @@ export interface components {
          * @enum {string}
          */
         TrialInterval: "day" | "week" | "month" | "year";
+        /** Unauthorized */
+        Unauthorized: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "Unauthorized";
+            /** Detail */
+            detail: string;
+        };
         /** UniqueAggregation */
         UniqueAggregation: {
             /**
@@ -9589,6 +12165,58 @@ export interface components {
              */
             source: "user";
             metadata: components["schemas"]["EventMetadataOutput"];
+        };
+        /** ValidatedLicenseKey */
+        ValidatedLicenseKey: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            customer: components["schemas"]["LicenseKeyCustomer"];
+            /** Member Id */
+            member_id: string | null;
+            member: components["schemas"]["LicenseKeyMember"] | null;
+            /**
+             * Benefit Id
+             * Format: uuid4
+             */
+            benefit_id: string;
+            /** Key */
+            key: string;
+            /** Display Key */
+            display_key: string;
+            status: components["schemas"]["LicenseKeyStatus"];
+            /** Limit Activations */
+            limit_activations: number | null;
+            /** Usage */
+            usage: number;
+            /** Limit Usage */
+            limit_usage: number | null;
+            /** Validations */
+            validations: number;
+            /** Last Validated At */
+            last_validated_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            activation?: components["schemas"]["LicenseKeyActivationBase"] | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -11894,6 +14522,344 @@ export interface operations {
             };
         };
     };
+    "license_keys:list": {
+        parameters: {
+            query?: {
+                organization_id?: string | string[] | null;
+                benefit_id?: string | string[] | null;
+                status?: components["schemas"]["LicenseKeyStatus"] | components["schemas"]["LicenseKeyStatus"][] | null;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_LicenseKeyRead_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyWithActivations"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:get_activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                activation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyActivationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyValidate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedLicenseKey"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyActivate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyActivationRead"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "license_keys:deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyDeactivate"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "checkout-links:list": {
         parameters: {
             query?: {
@@ -13205,6 +16171,1289 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AmbiguousExternalCustomerID"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:benefit-grants:list": {
+        parameters: {
+            query?: {
+                query?: string | null;
+                type?: components["schemas"]["BenefitType"] | components["schemas"]["BenefitType"][] | null;
+                benefit_id?: string | string[] | null;
+                checkout_id?: string | string[] | null;
+                order_id?: string | string[] | null;
+                subscription_id?: string | string[] | null;
+                member_id?: string | string[] | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerBenefitGrantSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerBenefitGrant_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:benefit-grants:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerBenefitGrant"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:benefit-grants:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerBenefitGrantUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerBenefitGrant"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPortalCustomer"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPortalCustomerUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPortalCustomer"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:list_payment_methods": {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerPaymentMethod_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:add_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPaymentMethodCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPaymentMethodCreateResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodSetupFailed"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:confirm_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPaymentMethodConfirm"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPaymentMethodCreateResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerNotReady"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:delete_payment_method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodInUseByActiveSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customer_meters:list": {
+        parameters: {
+            query?: {
+                meter_id?: string | string[] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerCustomerMeterSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerCustomerMeter_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customer_meters:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCustomerMeter"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customer-session:introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCustomerSession"];
+                };
+            };
+        };
+    };
+    "customer_portal:customer-session:get_authenticated_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAuthenticatedUser"];
+                };
+            };
+        };
+    };
+    "customer_portal:downloadables:list": {
+        parameters: {
+            query?: {
+                benefit_id?: string | string[] | null;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_DownloadableRead_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:license_keys:list": {
+        parameters: {
+            query?: {
+                benefit_id?: string | null;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_LicenseKeyRead_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unauthorized"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:license_keys:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyWithActivations"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:license_keys:validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyValidate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedLicenseKey"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:license_keys:activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyActivate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseKeyActivationRead"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotPermitted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:license_keys:deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseKeyDeactivate"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:members:list_members": {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerPortalMember_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:members:add_member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPortalMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPortalMember"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:members:remove_member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:members:update_member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPortalMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPortalMember"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:organizations:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrganizationData"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:subscriptions:list": {
+        parameters: {
+            query?: {
+                product_id?: string | string[] | null;
+                active?: boolean | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerSubscriptionSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerSubscription_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:subscriptions:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:subscriptions:cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSubscription"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlreadyCanceledSubscription"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:subscriptions:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerSubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSubscription"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentFailed"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlreadyCanceledSubscription"] | components["schemas"]["PauseResumeNotAllowed"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodRequired"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:wallets:list": {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerWalletSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerWallet_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:wallets:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerWallet"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer-sessions:create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerSessionCustomerIDCreate"] | components["schemas"]["CustomerSessionCustomerExternalIDCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSession"];
                 };
             };
             /** @description Unprocessable Entity */

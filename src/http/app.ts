@@ -10,15 +10,16 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import type { TLSSocket } from "node:tls";
 import type { Express, NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
+import { requestBaseUrl } from "../domain/public-url.js";
 import { type ApiVersion, parseApiVersion } from "../domain/versions.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
+import type { PortalSubject } from "../resources/customer-sessions/service.js";
 import type { AnyHandler, Call, HiddenRoute, OperationId, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
-import { authenticate } from "./auth.js";
+import { authenticate, authenticateCustomer } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
 import { ControlUnauthorized, controlAuthorized, HEALTH_PATH } from "./control-auth.js";
 import type { OperationInfo } from "./operations.js";
@@ -199,9 +200,8 @@ export function createHandler(options: AppOptions): RequestHandler {
       if (match.kind === "method_not_allowed") throw new MethodNotAllowed(match.allow);
       if (match.kind === "redirect") {
         // Starlette answers with an absolute URL and an empty body.
-        const protocol = (req.socket as Partial<TLSSocket>).encrypted ? "https" : "http";
         res.statusCode = 307;
-        res.setHeader("Location", `${protocol}://${req.headers.host ?? "localhost"}${match.location}`);
+        res.setHeader("Location", `${requestBaseUrl(req.headers)}${match.location}`);
         res.end();
         return;
       }
@@ -212,7 +212,12 @@ export function createHandler(options: AppOptions): RequestHandler {
       const body = decodeBody(req, await readBody(req, !control));
       const ctx = options.context();
       let token: AccessToken | undefined;
-      if (!control && !info.anonymous) {
+      let portal: PortalSubject | undefined;
+      if (!control && info.customerScopes !== null) {
+        portal = authenticateCustomer(ctx, req.headers.authorization, info.memberOnly);
+        organizationId = portal.organizationId;
+        options.rateLimiter.hit(organizationId);
+      } else if (!control && !info.anonymous) {
         token = authenticate(ctx.store, req.headers.authorization, info.scopes);
         organizationId = token.organizationId;
         options.rateLimiter.hit(organizationId);
@@ -234,6 +239,7 @@ export function createHandler(options: AppOptions): RequestHandler {
       // The request matches the operation's spec: the call has the shape its handler declares.
       const call = {
         token,
+        portal,
         params: coerced.params,
         query: coerced.query,
         body,

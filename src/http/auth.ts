@@ -3,6 +3,8 @@
  * and WWW-Authenticate headers are Polar's, byte for byte.
  */
 import { PolarHttpError, Unauthorized } from "../errors.js";
+import type { Ctx } from "../resources/context.js";
+import { type PortalSubject, resolveCustomerSession } from "../resources/customer-sessions/service.js";
 import type { AccessToken, PartitionBase, Store } from "../store/store.js";
 
 const INVALID_TOKEN_DESCRIPTION =
@@ -38,21 +40,48 @@ export class InsufficientScope extends PolarHttpError {
 
 /**
  * Resolves the Authorization header to an organization token that holds one of `scopes`.
- * Throws Polar's 401/403 otherwise. Only organization tokens exist in the emulator: a customer
- * session token (`polar_cst_`) on a route that does not take it is a plain 401, like Polar's, and
+ * Throws Polar's 401/403 otherwise. A customer or member session token (`polar_cst_`,
+ * `polar_mst_`) on a route that does not take it is a plain 401, like Polar's, and
  * so is a valid organization token on a route only users may call (`scopes` null): Polar's
  * Authenticator takes a subject it does not allow for an anonymous one.
  */
+/** The bearer token of an Authorization header; 401 without one. */
+function bearer(header: string | undefined): string {
+  if (!header) throw new Unauthorized();
+  const space = header.indexOf(" ");
+  const scheme = space === -1 ? header : header.slice(0, space);
+  if (scheme.toLowerCase() !== "bearer") throw new Unauthorized();
+  return header.slice(space + 1).trim();
+}
+
+/**
+ * Resolves the Authorization header of a customer portal route to the customer (or member) of a
+ * customer session. Customer sessions hold both portal scopes, so no 403 can follow. An
+ * organization token is a subject these routes do not allow: a plain 401, as Polar answers it;
+ * an unknown, expired or revoked session token is `invalid_token`.
+ */
+export function authenticateCustomer(
+  ctx: Ctx,
+  header: string | undefined,
+  memberOnly = false,
+): PortalSubject {
+  const value = bearer(header);
+  if (value.startsWith("polar_cst_") || value.startsWith("polar_mst_")) {
+    const subject = resolveCustomerSession(ctx, value);
+    if (!subject) throw new InvalidToken();
+    if (memberOnly && !subject.member) throw new Unauthorized();
+    return subject;
+  }
+  if (ctx.store.tokens.has(value)) throw new Unauthorized();
+  throw new InvalidToken();
+}
+
 export function authenticate(
   store: Store<PartitionBase>,
   header: string | undefined,
   scopes: readonly string[] | null,
 ): AccessToken {
-  if (!header) throw new Unauthorized();
-  const space = header.indexOf(" ");
-  const scheme = space === -1 ? header : header.slice(0, space);
-  if (scheme.toLowerCase() !== "bearer") throw new Unauthorized();
-  const value = header.slice(space + 1).trim();
+  const value = bearer(header);
   if (value.startsWith("polar_cst_") || value.startsWith("polar_mst_")) throw new Unauthorized();
   const token = store.tokens.get(value);
   if (!token) throw new InvalidToken();

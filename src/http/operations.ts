@@ -53,9 +53,16 @@ export interface OperationInfo {
    */
   scopes: string[] | null;
   /**
-   * Anyone may call it (the checkout page's client API): no security requirement, or Polar's
-   * `x-polar-allowed-subjects` names Anonymous, whose Authenticator takes any other subject as
-   * anonymous. The Authorization header is not read.
+   * Scopes of the customer-session security requirement (the customer portal API), or null when
+   * the operation does not take customer sessions.
+   */
+  customerScopes: string[] | null;
+  /** Only member sessions (`polar_mst_`) may call it: a customer session is refused as no token. */
+  memberOnly: boolean;
+  /**
+   * Anyone may call it (the checkout page's client API, a public client's license check): no
+   * security requirement, or Polar's `x-polar-allowed-subjects` names Anonymous, whose
+   * Authenticator takes any other subject as anonymous. The Authorization header is not read.
    */
   anonymous: boolean;
   /** The (dereferenced) JSON schema of the request body, if the operation takes one. */
@@ -172,6 +179,13 @@ export async function loadOperations(
     const security = operation.security ?? [];
     const oat =
       security.find((requirement) => "oat" in requirement)?.oat ?? (security.length > 0 ? null : []);
+    const customerScopes =
+      security.find((requirement) => "customer_session" in requirement)?.customer_session ??
+      security.find((requirement) => "member_session" in requirement)?.member_session ??
+      null;
+    const memberOnly =
+      security.some((requirement) => "member_session" in requirement) &&
+      !security.some((requirement) => "customer_session" in requirement);
     const query = new Map<string, QuerySpec>();
     const uuidParams = new Set<string>();
     for (const parameter of operation.parameters ?? []) {
@@ -193,6 +207,8 @@ export async function loadOperations(
       method: operation.method.toUpperCase(),
       path: operation.path,
       scopes: oat,
+      customerScopes,
+      memberOnly,
       anonymous:
         operation.security === undefined ||
         security.length === 0 ||

@@ -6,7 +6,8 @@
  *   GET /checkout/{client_secret}/confirmation  where a paid checkout without success_url lands
  */
 
-import { publicBase, serializeCheckoutPublic, successUrl } from "../resources/checkouts/serialize.js";
+import { publicBase } from "../domain/public-url.js";
+import { serializeCheckoutPublic, successUrl } from "../resources/checkouts/serialize.js";
 import { expireIfDue } from "../resources/checkouts/service.js";
 import type { CheckoutRecord } from "../resources/checkouts/table.js";
 import type { Ctx } from "../resources/context.js";

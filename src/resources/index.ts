@@ -15,16 +15,20 @@ import { checkoutLinks } from "./checkout-links/index.js";
 import { checkouts } from "./checkouts/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
+import { customerPortal } from "./customer-portal/index.js";
+import { customerSessions } from "./customer-sessions/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
 import { eventTypes } from "./event-types/index.js";
 import { events } from "./events/index.js";
 import { grants } from "./grants/index.js";
+import { licenseKeys } from "./license-keys/index.js";
 import { members } from "./members/index.js";
 import { meters } from "./meters/index.js";
 import type { AnyHandler, ApiOperationId, ControlOperationId, HiddenRoute } from "./operation.js";
 import { orders } from "./orders/index.js";
 import { organizations } from "./organizations/index.js";
+import { paymentMethods } from "./payment-methods/index.js";
 import { products } from "./products/index.js";
 import { refunds } from "./refunds/index.js";
 import type { AnySection, ReferenceCheck, Validation } from "./resource.js";
@@ -39,17 +43,21 @@ export const RESOURCES = [
   discounts,
   customers,
   members,
+  paymentMethods,
+  customerSessions,
   subscriptions,
   grants,
   orders,
   refunds,
   checkouts,
   checkoutLinks,
+  licenseKeys,
   customerMeters,
   eventTypes,
   events,
   webhooks,
   organizations,
+  customerPortal,
 ] as const;
 
 type Registry = (typeof RESOURCES)[number];

@@ -10,6 +10,7 @@ import type { operations as ControlOperations } from "../generated/emulator.js";
 import type { operations as ApiOperations } from "../generated/polar.js";
 import type { AccessToken } from "../store/store.js";
 import type { Ctx } from "./context.js";
+import type { PortalSubject } from "./customer-sessions/service.js";
 import { organizationTokenDetail } from "./organizations/rules.js";
 
 /** Every operation of Polar's API the emulator serves (spec/polar.yaml). */
@@ -17,6 +18,8 @@ export type ApiOperationId = keyof ApiOperations & string;
 /** Every control-plane operation (spec/emulator.yaml). */
 export type ControlOperationId = keyof ControlOperations & string;
 export type OperationId = ApiOperationId | ControlOperationId;
+/** The customer portal API's operations: called with a customer session, or anonymously. */
+export type PortalOperationId = Extract<ApiOperationId, `customer_portal:${string}`>;
 
 type OperationOf<K extends OperationId> = K extends ApiOperationId
   ? ApiOperations[K]
@@ -45,8 +48,13 @@ type PartOf<O, Part extends string> = O extends { parameters: infer P }
 
 /** What a handler receives: the validated request and the domain it works on. */
 export interface Call<K extends OperationId> {
-  /** The organization token of a public API call; the control plane has none. */
-  token: K extends ApiOperationId ? AccessToken : undefined;
+  /**
+   * The organization token of a public API call; the control plane and the customer portal API
+   * (customer sessions, or no authentication) have none.
+   */
+  token: K extends PortalOperationId ? undefined : K extends ApiOperationId ? AccessToken : undefined;
+  /** The customer (session) of a customer portal call; undefined for its anonymous operations. */
+  portal: K extends PortalOperationId ? PortalSubject | undefined : undefined;
   params: PartOf<OperationOf<K>, "path">;
   query: PartOf<OperationOf<K>, "query">;
   body: BodyOf<OperationOf<K>>;

@@ -71,6 +71,12 @@ const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {
   // An order's deprecated fields, hidden from Polar's schema (`SkipJsonSchema` in
   // server/polar/order/schemas.py) but serialized all the same.
   Order: ["product_price_id", "user_id", "user", "product_price", "amount", "from_balance_amount"],
+  // Polar still sends a license key's customer as a legacy user (`SkipJsonSchema`, deprecated):
+  // server/polar/license_key/schemas.py LicenseKeyRead, which no document and no client declares.
+  LicenseKeyRead: ["user_id", "user"],
+  LicenseKeyWithActivations: ["user_id", "user"],
+  ValidatedLicenseKey: ["user_id", "user"],
+  GrantedLicenseKey: ["user_id", "user"],
 };
 
 const PROBE = path.join(ROOT, "test", "sdk", "__sdk_v1_shape_probe__.ts");
@@ -276,11 +282,12 @@ export function shapesOf(module: Module): Shapes {
   const index = MODULES.indexOf(module);
   /** The method at a dotted path of the client ("customers.members.create"). */
   const returned = (method: string) => {
+    // "customers.create", or deeper: "customerPortal.licenseKeys.get".
     let type = exported(`Client${index}`);
     let where: string = module;
-    for (const name of method.split(".")) {
-      type = property(type, name, where);
-      where = `${where} ${name}`;
+    for (const part of method.split(".")) {
+      type = property(type, part, where);
+      where = `${where} ${part}`;
     }
     return resolvedReturn(type, method);
   };

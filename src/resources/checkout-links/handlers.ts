@@ -1,6 +1,6 @@
 /** The checkout-links operations of Polar's API: thin handlers over the service. */
 import { listEnvelope, pageOf } from "../../domain/list.js";
-import { publicBase } from "../checkouts/serialize.js";
+import { publicBase } from "../../domain/public-url.js";
 import { type Handlers, json, list, NO_CONTENT, organizationIds, organizationOf } from "../operation.js";
 import { listCheckoutLinks } from "./list.js";
 import { serializeCheckoutLink } from "./serialize.js";

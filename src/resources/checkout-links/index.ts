@@ -1,6 +1,8 @@
 /** Checkout links: reusable links whose URL opens a new checkout session (no webhook events). */
+
+import { FALLBACK_PUBLIC_URL, publicBase } from "../../domain/public-url.js";
 import { ResourceNotFound } from "../../errors.js";
-import { checkoutUrl, FALLBACK_PUBLIC_URL, publicBase } from "../checkouts/serialize.js";
+import { checkoutUrl } from "../checkouts/serialize.js";
 import { collection, defineResource } from "../resource.js";
 import { checkoutLinkFixture } from "./fixture.js";
 import { checkoutLinkHandlers } from "./handlers.js";

@@ -1,10 +1,12 @@
 /** The control plane's checkout verb: complete a checkout session without a browser. */
+
+import { publicBase } from "../../domain/public-url.js";
 import { ResourceNotFound } from "../../errors.js";
 import type { Ctx } from "../context.js";
 import { recording } from "../control.js";
 import type { Handlers } from "../operation.js";
 import { completeCheckout, type Outcome } from "./complete.js";
-import { publicBase, serializeCheckout } from "./serialize.js";
+import { serializeCheckout } from "./serialize.js";
 import type { CheckoutRecord } from "./table.js";
 
 export type CheckoutControl = "emulator:checkouts:complete";

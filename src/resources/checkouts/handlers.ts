@@ -1,14 +1,10 @@
 /** The checkouts operations of Polar's API: the merchant's (token) and the checkout page's (client secret). */
 import { listEnvelope, pageOf } from "../../domain/list.js";
+import { publicBase } from "../../domain/public-url.js";
 import { type Handlers, json, list, optional, organizationIds, organizationOf } from "../operation.js";
 import { confirmCheckout, succeedCheckout } from "./complete.js";
 import { listCheckouts } from "./list.js";
-import {
-  publicBase,
-  serializeCheckout,
-  serializeCheckoutConfirmed,
-  serializeCheckoutPublic,
-} from "./serialize.js";
+import { serializeCheckout, serializeCheckoutConfirmed, serializeCheckoutPublic } from "./serialize.js";
 import { checkoutBySecret, createCheckout, getCheckout } from "./service.js";
 import { updateCheckout } from "./update.js";
 

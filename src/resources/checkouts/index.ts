@@ -1,9 +1,11 @@
 /** Checkout sessions, their client API, their completion, and the webhook events about them. */
+
+import { publicBase } from "../../domain/public-url.js";
 import { collection, defineResource } from "../resource.js";
 import { checkoutControl } from "./control.js";
 import { checkoutFixture } from "./fixture.js";
 import { checkoutHandlers } from "./handlers.js";
-import { publicBase, serializeCheckout } from "./serialize.js";
+import { serializeCheckout } from "./serialize.js";
 import { checkoutDecoder } from "./snapshot.js";
 import { CheckoutTable } from "./table.js";
 

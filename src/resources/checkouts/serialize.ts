@@ -3,10 +3,12 @@
  * `CheckoutPublic` for the client API by secret (no metadata, with the organization), and
  * `CheckoutPublicConfirmed` for a confirmation. Keys in the spec's order.
  */
+
+import { FALLBACK_PUBLIC_URL } from "../../domain/public-url.js";
 import type { Schemas } from "../../domain/wire.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import { serializeBenefit } from "../benefits/serialize.js";
-import type { Ctx, Partition } from "../context.js";
+import type { Partition } from "../context.js";
 import { legacyAmount } from "../discounts/serialize.js";
 import type { DiscountRecord } from "../discounts/table.js";
 import { productBaseWire, serializePrice, visiblePrices } from "../products/serialize.js";
@@ -20,14 +22,6 @@ export type CheckoutPublicConfirmedWire = Schemas["CheckoutPublicConfirmed"];
 
 /** What a test publishable key looks like; the emulator has no Stripe account. */
 const PUBLISHABLE_KEY = "pk_test_polar_emulator";
-/** Where links point when the emulator was given no public URL (before it listens). */
-export const FALLBACK_PUBLIC_URL = "http://127.0.0.1:8000";
-
-/** The public base URL of the emulator this context belongs to. */
-export function publicBase(ctx: Ctx): string {
-  return ctx.publicUrl?.() ?? FALLBACK_PUBLIC_URL;
-}
-
 /** The checkout page of a session: the emulator's `/checkout/{client_secret}`. */
 export function checkoutUrl(base: string, checkout: CheckoutRecord): string {
   return `${base.replace(/\/+$/, "")}/checkout/${checkout.client_secret}`;

@@ -5,6 +5,7 @@
  * Confirmation and what a successful payment does are in complete.ts.
  */
 import { emit } from "../../domain/events.js";
+import { publicBase } from "../../domain/public-url.js";
 import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, ResourceNotFound, type ValidationDetail } from "../../errors.js";
 import { canonicalUuid } from "../../pydantic/uuid.js";
@@ -29,7 +30,7 @@ import {
   validateCustomAmount,
   validateSeats,
 } from "./pricing.js";
-import { publicBase, serializeCheckout } from "./serialize.js";
+import { serializeCheckout } from "./serialize.js";
 import { CHECKOUT_CLIENT_SECRET_PREFIX, CHECKOUT_TTL_MS, type CheckoutRecord } from "./table.js";
 
 export type CheckoutCreateBody = Schemas["CheckoutProductsCreate"];

@@ -23,6 +23,8 @@ export interface CustomerMeterFilters {
   externalCustomerIds?: string[];
   /** Without it, meters that are archived are left out (customer_meter/service.py `list`). */
   meterIds?: string[];
+  /** The customer portal's `query`: a substring of the meter's name, without case (`icontains` with autoescape: `%` and `_` are plain). */
+  meterName?: string;
 }
 
 type Row = { customerMeter: CustomerMeterRecord; customer: CustomerRecord; meter: MeterRecord };
@@ -73,6 +75,11 @@ export function listCustomerMeters(
       if (customerIds && !customerIds.has(customer.id)) continue;
       if (externalIds && (customer.external_id === null || !externalIds.has(customer.external_id))) continue;
       if (meterIds ? !meterIds.has(meter.id) : meter.archived_at !== null) continue;
+      if (
+        filters.meterName !== undefined &&
+        !meter.name.toLowerCase().includes(filters.meterName.toLowerCase())
+      )
+        continue;
       rows.push({ customerMeter, customer, meter });
     }
   }

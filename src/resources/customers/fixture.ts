@@ -17,6 +17,7 @@ import {
   stripFixtureFields,
 } from "../fixture.js";
 import { applyGrant, checkGrant } from "../grants/fixture.js";
+import { applyLicenseKey, checkLicenseKey } from "../license-keys/fixture.js";
 import { addMember, type MemberCreateBody } from "../members/service.js";
 import { applyOrder, checkOrder } from "../orders/fixture.js";
 import { applySubscription, checkSubscription } from "../subscriptions/fixture.js";
@@ -34,6 +35,7 @@ const FIELDS = [
   "credits",
   "orders",
   "members",
+  "license_keys",
 ];
 
 /** The key a customer is known by: `key`, else its external id, else its email. */
@@ -64,6 +66,7 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
   }
   const emails = new Set<string>();
   const externalIds = new Set<string>();
+  const licenseKeys = new Set<string>();
   customers.forEach((entry, index) => {
     const path: Path = ["customers", index];
     checker.fixedId("customers", entry.id, [...path, "id"]);
@@ -121,6 +124,9 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
     entry.members?.forEach((member, at) => {
       checker.body("MemberCreateFromCustomer", member, [...path, "members", at]);
     });
+    entry.license_keys?.forEach((licenseKey, at) => {
+      checkLicenseKey(checker, licenseKey, [...path, "license_keys", at], licenseKeys);
+    });
   });
 }
 
@@ -154,6 +160,9 @@ export function applyCustomer(
   entry.members?.forEach((member, index) => {
     const body = applier.coerce<MemberCreateBody>("MemberCreateFromCustomer", member);
     applier.domain([...path, "members", index], member, () => addMember(applier.ctx, customer, body));
+  });
+  entry.license_keys?.forEach((licenseKey, index) => {
+    applyLicenseKey(applier, customer, licenseKey, [...path, "license_keys", index]);
   });
   return customer;
 }

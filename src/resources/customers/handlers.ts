@@ -1,5 +1,5 @@
 /** The customers operations of Polar's API: thin handlers over the service. */
-import { listEnvelope, pageOf } from "../../domain/list.js";
+import { listEnvelope, pageOf, paginate } from "../../domain/list.js";
 import {
   type Call,
   type Handlers,
@@ -12,6 +12,7 @@ import {
   organizationOf,
   rejectOrganizationId,
 } from "../operation.js";
+import { serializeCustomerPaymentMethod } from "../payment-methods/serialize.js";
 import { exportCustomersCsv } from "./export.js";
 import { listCustomers } from "./list.js";
 import { serializeCustomer } from "./serialize.js";
@@ -53,17 +54,18 @@ function state(call: ById | ByExternalId, customer: CustomerRecord) {
 }
 
 /**
- * A customer's saved payment methods: the emulator takes no payments, so none, in Polar's list
- * envelope (customer/service.py `list_payment_methods`); the customer must exist all the same.
+ * A customer's saved payment methods (customer/service.py `list_payment_methods`), oldest first:
+ * the cards the customer saved in the customer portal.
  */
 function paymentMethods(
   call: Call<"customers:list_payment_methods" | "customers:list_payment_methods_external">,
-  _customer: CustomerRecord,
+  customer: CustomerRecord,
 ) {
-  const none: never[] = [];
+  const page = pageOf(call.query);
+  const methods = call.ctx.store.partition(customer.organization_id).paymentMethods.liveOf(customer.id);
   return json(
     200,
-    listEnvelope({ items: none, total: 0 }, pageOf(call.query), (item) => item),
+    listEnvelope(paginate(methods, page), page, (method) => serializeCustomerPaymentMethod(customer, method)),
   );
 }
 

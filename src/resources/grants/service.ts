@@ -11,6 +11,7 @@ import { creditCustomerMeter, resetCustomerMeter } from "../customer-meters/serv
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { benefitGrantMetadata, recordSystemEvent, type SystemEventName } from "../events/system.js";
+import { grantLicenseKey, revokeLicenseKey } from "../license-keys/grant.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { serializeGrantWebhook } from "./serialize.js";
 import type { GrantRecord } from "./table.js";
@@ -69,8 +70,10 @@ function grantedProperties(
   ctx: Ctx,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  previous: Record<string, unknown>,
+  grant: GrantRecord,
+  update: boolean,
 ): Record<string, unknown> {
+  const previous = grant.properties;
   switch (benefit.type) {
     case "discord": {
       const account = typeof previous.account_id === "string" ? previous.account_id : accountId(ctx);
@@ -93,13 +96,12 @@ function grantedProperties(
       const { archived, files } = benefit.properties;
       return { ...previous, files: files.filter((file) => !archived[file]) };
     }
-    case "license_keys": {
-      if (typeof previous.license_key_id === "string") return { ...previous };
-      const prefix = benefit.properties.prefix?.trim().toUpperCase() ?? null;
-      const uuid = ctx.random.uuid().toUpperCase();
-      const key = prefix ? `${prefix}-${uuid}` : uuid;
-      return { ...previous, license_key_id: ctx.random.uuid(), display_key: `****-${key.slice(-6)}` };
-    }
+    case "license_keys":
+      return grantLicenseKey(ctx, customer, benefit, previous, {
+        subscriptionId: grant.subscription_id,
+        memberId: grant.member_id,
+        update,
+      });
     case "meter_credit": {
       const { meter_id: meterId, units } = benefit.properties;
       creditCustomerMeter(ctx, customer, meterId, units, benefit.properties.rollover === true);
@@ -119,9 +121,13 @@ function revokedProperties(
   ctx: Ctx,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  previous: Record<string, unknown>,
+  grant: GrantRecord,
 ): Record<string, unknown> {
+  const previous = grant.properties;
   switch (benefit.type) {
+    case "license_keys":
+      revokeLicenseKey(ctx, customer, previous);
+      return { ...previous };
     case "discord":
       return {};
     case "github_repository":
@@ -214,12 +220,9 @@ function applyGrantState(
 ): void {
   const now = ctx.clock.now();
   const previous = grant.properties;
-  grant.properties = (granted ? grantedProperties : revokedProperties)(
-    ctx,
-    customer,
-    benefit,
-    grant.properties,
-  );
+  grant.properties = granted
+    ? grantedProperties(ctx, customer, benefit, grant, type === "benefit_grant.updated")
+    : revokedProperties(ctx, customer, benefit, grant);
   grant.granted_at = granted ? now : null;
   grant.revoked_at = granted ? null : now;
   // Polar's system event (none for the revocations of a deleted benefit).
@@ -303,7 +306,7 @@ export function cycleGrant(
         creditCustomerMeter(ctx, customer, meterId, Math.floor(left), true);
       }
     }
-    grant.properties = grantedProperties(ctx, customer, benefit, grant.properties);
+    grant.properties = grantedProperties(ctx, customer, benefit, grant, true);
   }
   recordGrantEvent(ctx, customer, benefit, grant, "benefit.cycled");
   publishGrant(ctx, grant, "benefit_grant.cycled", previous);

@@ -31,6 +31,8 @@ export interface SubscriptionFilters {
   startedAfter?: Date;
   startedBefore?: Date;
   metadata?: MetadataFilter;
+  /** The customer portal's `query`: a substring of the product's name, without case (`icontains` with autoescape: `%` and `_` are plain). */
+  productName?: string;
 }
 
 /** The partitions of the organizations a list reads. */
@@ -51,6 +53,10 @@ function subscriptionMatches(
   const customer = partition.customers.get(subscription.customer_id);
   if (!customer) return false;
   if (!within(filters.productIds, subscription.product_id)) return false;
+  if (filters.productName !== undefined) {
+    const product = partition.products.get(subscription.product_id);
+    if (!product?.name.toLowerCase().includes(filters.productName.toLowerCase())) return false;
+  }
   if (!within(filters.customerIds, subscription.customer_id)) return false;
   if (!within(filters.externalCustomerIds, customer.external_id)) return false;
   if (!within(filters.discountIds, subscription.discount_id)) return false;
