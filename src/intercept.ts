@@ -110,10 +110,21 @@ export function interceptPolar(emulatorUrl: string): () => void {
       typeof input === "string" ? input : input instanceof URL ? input.href : (input as Request).url;
     const moved = now ? redirected(new URL(source), now.target) : undefined;
     if (!now || !moved) return original.fetch(input, init);
-    // A Request keeps its method, headers and body; only the URL changes.
-    if (typeof input === "object" && !(input instanceof URL))
-      return original.fetch(new Request(moved, input), init);
+    // A Request keeps its method, headers and body; only the URL changes. The body is read whole
+    // first, so it goes out with a Content-Length as the caller's would have, not as a stream.
+    if (typeof input === "object" && !(input instanceof URL)) return forward(input, moved, init);
     return original.fetch(moved, init);
+  };
+  const forward = async (request: Request, moved: URL, init?: RequestInit): Promise<Response> => {
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    return original.fetch(moved, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: request.redirect,
+      signal: request.signal,
+      ...init,
+    });
   };
   https.request = interceptedRequest(original.request);
   https.get = ((...args: Parameters<typeof https.get>) => {

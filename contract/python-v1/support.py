@@ -238,6 +238,24 @@ KNOWN_EXTRA_KEYS: dict[str, set[str]] = {
         "embed_hosts_enforced",
     },
     "OrganizationFeatureSettings": {"seat_based_pricing_enabled", "unit_based_pricing_enabled"},
+    # A price's deprecated `type` and `recurring_interval` (from its product), and a checkout's
+    # `customer_billing_address_fields`, `customer_external_id` and computed `subtotal_amount`:
+    # SkipJsonSchema in server/polar/product/schemas.py ProductPriceBase and
+    # server/polar/checkout/schemas.py CheckoutBase / Checkout, serialized all the same.
+    **{
+        name: {"type", "recurring_interval"}
+        for name in (
+            "ProductPriceFixed",
+            "ProductPriceCustom",
+            "ProductPriceFree",
+            "ProductPriceSeatBased",
+            "ProductPriceMeteredUnit",
+            "ProductPriceUnitBased",
+        )
+    },
+    "Checkout": {"customer_billing_address_fields", "customer_external_id", "subtotal_amount"},
+    "CheckoutPublic": {"customer_billing_address_fields", "subtotal_amount"},
+    "CheckoutPublicConfirmed": {"customer_billing_address_fields", "subtotal_amount"},
 }
 # Models of open objects: pydantic's error `ctx` ({"gt": 0}, {"reason": ...}), an empty dataclass
 # in the client for `{"type": "object"}` in the OpenAPI document.

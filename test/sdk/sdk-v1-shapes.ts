@@ -71,6 +71,23 @@ const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {
   // An order's deprecated fields, hidden from Polar's schema (`SkipJsonSchema` in
   // server/polar/order/schemas.py) but serialized all the same.
   Order: ["product_price_id", "user_id", "user", "product_price", "amount", "from_balance_amount"],
+  // A price's deprecated `type` and `recurring_interval` (from its product) and a checkout's
+  // `customer_billing_address_fields`, `customer_external_id` and computed `subtotal_amount`:
+  // SkipJsonSchema in server/polar/product/schemas.py ProductPriceBase and
+  // server/polar/checkout/schemas.py CheckoutBase / Checkout, serialized all the same.
+  ...Object.fromEntries(
+    [
+      "ProductPriceFixed",
+      "ProductPriceCustom",
+      "ProductPriceFree",
+      "ProductPriceSeatBased",
+      "ProductPriceMeteredUnit",
+      "ProductPriceUnitBased",
+    ].map((name) => [name, ["type", "recurring_interval"]]),
+  ),
+  Checkout: ["customer_billing_address_fields", "customer_external_id", "subtotal_amount"],
+  CheckoutPublic: ["customer_billing_address_fields", "subtotal_amount"],
+  CheckoutPublicConfirmed: ["customer_billing_address_fields", "subtotal_amount"],
   // Polar still sends a license key's customer as a legacy user (`SkipJsonSchema`, deprecated):
   // server/polar/license_key/schemas.py LicenseKeyRead, which no document and no client declares.
   LicenseKeyRead: ["user_id", "user"],

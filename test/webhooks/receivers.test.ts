@@ -62,18 +62,13 @@ const UNKNOWN_TO_SDK_032 = ["subscription.past_due", "subscription.cycled"];
 /** Sent by Polar, unknown to 0.49's `validateEvent`. */
 const UNKNOWN_TO_SDK_049 = ["subscription.cycled"];
 /**
- * What the express adapter's endpoint subscribes to. Beyond the two types it does not know, its
- * SDK 0.32 cannot parse any payload that carries a product: it requires the legacy price fields
- * `type` and `recurring_interval`, which Polar's current ProductPrice no longer has (only a
- * LegacyRecurringProductPrice does), so product.* and every subscription.* payload (it embeds the
- * product and its prices) fail with SDKValidationError, against Polar as against the emulator.
- * Order payloads parse (their product carries no prices; 0.32 needs the `amount` and `user_id`
- * Polar still sends). Its user subscribes to what the adapter can handle: customers, benefits,
- * benefit grants, orders and refunds.
+ * What the express adapter's endpoint subscribes to: every type its SDK 0.32 knows. It parses
+ * product and subscription payloads because prices still carry the legacy `type` and
+ * `recurring_interval` it requires (hidden from Polar's document with SkipJsonSchema, sent all
+ * the same: server/polar/product/schemas.py ProductPriceBase), and order payloads because orders
+ * carry the `amount` and `user_id` Polar still sends.
  */
-const EXPRESS_TYPES = DOMAIN_TYPES.filter(
-  (type) => !UNKNOWN_TO_SDK_032.includes(type) && !/^(product|subscription)\./.test(type),
-);
+const EXPRESS_TYPES = DOMAIN_TYPES.filter((type) => !UNKNOWN_TO_SDK_032.includes(type));
 
 const PATH = "/webhooks/polar";
 

@@ -110,6 +110,7 @@ function checkoutHead(partition: Partition, checkout: CheckoutRecord, base: stri
   const amounts = amountsOf(checkout, priced, discount);
   const recurring = product.recurring_interval !== null;
   const seats = seatPrice(prices);
+  const fields = billingAddressFields(checkout);
   return {
     id: checkout.id,
     created_at: iso(checkout.created_at),
@@ -171,8 +172,29 @@ function checkoutHead(partition: Partition, checkout: CheckoutRecord, base: stri
       publishable_key: PUBLISHABLE_KEY,
       ...(checkout.intent_status ? { intent_status: checkout.intent_status } : {}),
     },
-    billing_address_fields: billingAddressFields(checkout),
+    // Deprecated, hidden from Polar's document (SkipJsonSchema) and sent all the same
+    // (server/polar/checkout/schemas.py CheckoutBase, models/checkout.py): what the fields below
+    // say, as booleans. Clients generated before (the SDK 0.32 inside @polar-sh/express 0.3) require it.
+    ...{ customer_billing_address_fields: legacyAddressFields(fields) },
+    billing_address_fields: fields,
   };
+}
+
+/** `customer_billing_address_fields`: a field is true where `billing_address_fields` requires it. */
+function legacyAddressFields(fields: Schemas["CheckoutBillingAddressFields"]): Record<string, boolean> {
+  return {
+    country: true,
+    state: fields.state === "required",
+    line1: fields.line1 === "required",
+    line2: false,
+    city: fields.city === "required",
+    postal_code: fields.postal_code === "required",
+  };
+}
+
+/** Polar's deprecated computed `subtotal_amount` (the net amount), serialized after every field. */
+function subtotal(head: { net_amount: number }): { subtotal_amount: number } {
+  return { subtotal_amount: head.net_amount };
 }
 
 /** The products, the selected one and its price, every product's prices, and the discount. */
@@ -200,16 +222,20 @@ export function serializeCheckout(
   checkout: CheckoutRecord,
   base = FALLBACK_PUBLIC_URL,
 ): CheckoutWire {
+  const head = checkoutHead(partition, checkout, base);
   return {
-    ...checkoutHead(partition, checkout, base),
+    ...head,
     trial_interval: checkout.trial_interval,
     trial_interval_count: checkout.trial_interval_count,
     metadata: { ...checkout.metadata },
     external_customer_id: checkout.external_customer_id,
+    // Deprecated alias, hidden from Polar's document and sent all the same (schemas.py Checkout).
+    ...{ customer_external_id: checkout.external_customer_id },
     ...checkoutTail(partition, checkout),
     subscription_id: null,
     attached_custom_fields: [],
     customer_metadata: { ...checkout.customer_metadata },
+    ...subtotal(head),
   };
 }
 
@@ -234,11 +260,13 @@ export function serializeCheckoutPublic(
   checkout: CheckoutRecord,
   base: string,
 ): CheckoutPublicWire {
+  const head = checkoutHead(partition, checkout, base);
   return {
-    ...checkoutHead(partition, checkout, base),
+    ...head,
     ...checkoutTail(partition, checkout),
     organization: checkoutOrganization(partition),
     attached_custom_fields: [],
+    ...subtotal(head),
   };
 }
 
@@ -249,9 +277,14 @@ export function serializeCheckoutConfirmed(
   base: string,
   customerSessionToken: string | null,
 ): CheckoutPublicConfirmedWire {
+  const head = checkoutHead(partition, checkout, base);
   return {
-    ...serializeCheckoutPublic(partition, checkout, base),
+    ...head,
     status: "confirmed",
+    ...checkoutTail(partition, checkout),
+    organization: checkoutOrganization(partition),
+    attached_custom_fields: [],
     customer_session_token: customerSessionToken,
+    ...subtotal(head),
   };
 }

@@ -9,6 +9,7 @@ export type ProductWire = Schemas["Product"];
 export type PriceWire = Schemas["ProductPrice"] | Schemas["LegacyRecurringProductPrice"];
 
 export function serializePrice(partition: Partition, price: PriceRecord): PriceWire {
+  const interval = partition.products.get(price.product_id)?.recurring_interval ?? null;
   const head = {
     created_at: iso(price.created_at),
     modified_at: isoOrNull(price.modified_at),
@@ -19,6 +20,12 @@ export function serializePrice(partition: Partition, price: PriceRecord): PriceW
     tax_behavior: price.tax_behavior,
     is_archived: price.is_archived,
     product_id: price.product_id,
+    // Deprecated, hidden from Polar's document (SkipJsonSchema) and sent all the same, from the
+    // product (server/polar/product/schemas.py ProductPriceBase, models/product_price.py
+    // legacy_type / legacy_recurring_interval): clients generated before prices lost them (the
+    // SDK 0.32 inside @polar-sh/express 0.3) still require them.
+    type: interval === null ? "one_time" : "recurring",
+    recurring_interval: interval,
   };
   switch (price.amount_type) {
     case "fixed":
