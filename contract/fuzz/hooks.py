@@ -899,6 +899,19 @@ def _fixture(body: dict[str, Any], organization_id: Any) -> None:
     # Other organizations belong in a boot fixture only; the organization's id, when given, must
     # be the one in the path (both are 422s the emulator explains).
     body.pop("organizations", None)
+    # The sections that name other entries by key (a checkout's products, a customer's orders and
+    # license keys, a link's products) are refused for nearly every generated key: kept one time
+    # in four, so that the rest of the fixture gets through.
+    for section in ("checkouts", "checkout_links"):
+        if section in body and _crc(body[section]) % 4:
+            body.pop(section)
+    customers = body.get("customers")
+    if isinstance(customers, list):
+        for customer in customers:
+            if isinstance(customer, dict):
+                for section in ("orders", "license_keys"):
+                    if section in customer and _crc(customer[section]) % 4:
+                        customer.pop(section)
     organization = body.get("organization")
     if isinstance(organization, dict) and "id" in organization:
         if _canonical(organization["id"]) != _canonical(organization_id):

@@ -9,6 +9,7 @@ import type { Partition } from "../context.js";
 import { avatarUrl, serializeCustomer } from "../customers/serialize.js";
 import { serializeDiscountBase } from "../discounts/serialize.js";
 import { type PriceWire, productBaseWire, serializePrice } from "../products/serialize.js";
+import { subscriptionBase } from "../subscriptions/serialize.js";
 import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { type OrderItemRecord, type OrderRecord, PAID } from "./table.js";
 
@@ -82,38 +83,7 @@ function serializeItem(item: OrderItemRecord): Schemas["OrderItemSchema"] {
 export function serializeOrderSubscription(subscription: SubscriptionRecord): OrderSubscriptionWire {
   return {
     metadata: { ...subscription.metadata },
-    created_at: iso(subscription.created_at),
-    modified_at: isoOrNull(subscription.modified_at),
-    id: subscription.id,
-    amount: subscription.amount,
-    currency: subscription.currency,
-    recurring_interval: subscription.recurring_interval,
-    recurring_interval_count: subscription.recurring_interval_count,
-    status: subscription.status,
-    current_period_start: iso(subscription.current_period_start),
-    current_period_end: iso(subscription.current_period_end),
-    current_meter_period_start: isoOrNull(subscription.current_meter_period_start),
-    current_meter_period_end: isoOrNull(subscription.current_meter_period_end),
-    trial_start: isoOrNull(subscription.trial_start),
-    trial_end: isoOrNull(subscription.trial_end),
-    cancel_at_period_end: subscription.cancel_at_period_end,
-    canceled_at: isoOrNull(subscription.canceled_at),
-    started_at: isoOrNull(subscription.started_at),
-    ends_at: isoOrNull(subscription.ends_at),
-    ended_at: isoOrNull(subscription.ended_at),
-    past_due_at: isoOrNull(subscription.past_due_at),
-    pause_at_period_end: subscription.pause_at_period_end,
-    paused_at: isoOrNull(subscription.paused_at),
-    resumes_at: isoOrNull(subscription.resumes_at),
-    customer_id: subscription.customer_id,
-    product_id: subscription.product_id,
-    discount_id: subscription.discount_id,
-    checkout_id: subscription.checkout_id,
-    seats: subscription.seats,
-    // Units of a unit-based price: the emulator has none.
-    units: null,
-    customer_cancellation_reason: subscription.customer_cancellation_reason,
-    customer_cancellation_comment: subscription.customer_cancellation_comment,
+    ...subscriptionBase(subscription),
   };
 }
 

@@ -11,6 +11,47 @@ import type { SubscriptionMeterRecord, SubscriptionRecord } from "./table.js";
 
 export type SubscriptionWire = Schemas["Subscription"];
 
+/**
+ * A subscription's own fields, as Polar's SubscriptionBase serializes them: the Subscription and
+ * the subscription an order embeds (OrderSubscription, which puts `metadata` first) share them.
+ */
+export function subscriptionBase(subscription: SubscriptionRecord) {
+  return {
+    created_at: iso(subscription.created_at),
+    modified_at: isoOrNull(subscription.modified_at),
+    id: subscription.id,
+    amount: subscription.amount,
+    currency: subscription.currency,
+    recurring_interval: subscription.recurring_interval,
+    recurring_interval_count: subscription.recurring_interval_count,
+    status: subscription.status,
+    current_period_start: iso(subscription.current_period_start),
+    current_period_end: iso(subscription.current_period_end),
+    current_meter_period_start: isoOrNull(subscription.current_meter_period_start),
+    current_meter_period_end: isoOrNull(subscription.current_meter_period_end),
+    trial_start: isoOrNull(subscription.trial_start),
+    trial_end: isoOrNull(subscription.trial_end),
+    cancel_at_period_end: subscription.cancel_at_period_end,
+    canceled_at: isoOrNull(subscription.canceled_at),
+    started_at: isoOrNull(subscription.started_at),
+    ends_at: isoOrNull(subscription.ends_at),
+    ended_at: isoOrNull(subscription.ended_at),
+    past_due_at: isoOrNull(subscription.past_due_at),
+    pause_at_period_end: subscription.pause_at_period_end,
+    paused_at: isoOrNull(subscription.paused_at),
+    resumes_at: isoOrNull(subscription.resumes_at),
+    customer_id: subscription.customer_id,
+    product_id: subscription.product_id,
+    discount_id: subscription.discount_id,
+    checkout_id: subscription.checkout_id,
+    seats: subscription.seats,
+    // Units of a unit-based price: the emulator has none, so null as Polar sends for the others.
+    units: null,
+    customer_cancellation_reason: subscription.customer_cancellation_reason,
+    customer_cancellation_comment: subscription.customer_cancellation_comment,
+  };
+}
+
 /** What a subscription meter shows: the customer's units on that meter and what they cost. */
 function subscriptionMeterValues(
   partition: Partition,
@@ -64,38 +105,7 @@ export function serializeSubscription(
   }
   const prices = product.prices.filter((price) => subscription.price_ids.includes(price.id));
   return {
-    created_at: iso(subscription.created_at),
-    modified_at: isoOrNull(subscription.modified_at),
-    id: subscription.id,
-    amount: subscription.amount,
-    currency: subscription.currency,
-    recurring_interval: subscription.recurring_interval,
-    recurring_interval_count: subscription.recurring_interval_count,
-    status: subscription.status,
-    current_period_start: iso(subscription.current_period_start),
-    current_period_end: iso(subscription.current_period_end),
-    current_meter_period_start: isoOrNull(subscription.current_meter_period_start),
-    current_meter_period_end: isoOrNull(subscription.current_meter_period_end),
-    trial_start: isoOrNull(subscription.trial_start),
-    trial_end: isoOrNull(subscription.trial_end),
-    cancel_at_period_end: subscription.cancel_at_period_end,
-    canceled_at: isoOrNull(subscription.canceled_at),
-    started_at: isoOrNull(subscription.started_at),
-    ends_at: isoOrNull(subscription.ends_at),
-    ended_at: isoOrNull(subscription.ended_at),
-    past_due_at: isoOrNull(subscription.past_due_at),
-    pause_at_period_end: subscription.pause_at_period_end,
-    paused_at: isoOrNull(subscription.paused_at),
-    resumes_at: isoOrNull(subscription.resumes_at),
-    customer_id: subscription.customer_id,
-    product_id: subscription.product_id,
-    discount_id: subscription.discount_id,
-    checkout_id: subscription.checkout_id,
-    seats: subscription.seats,
-    // Units of a unit-based price: the emulator has none, so null as Polar sends for the others.
-    units: null,
-    customer_cancellation_reason: subscription.customer_cancellation_reason,
-    customer_cancellation_comment: subscription.customer_cancellation_comment,
+    ...subscriptionBase(subscription),
     metadata: { ...subscription.metadata },
     custom_field_data: { ...subscription.custom_field_data },
     customer: serializeCustomer(customer),
