@@ -48,9 +48,10 @@ Options (each can also be set by the environment variable below it; a flag wins)
                             webhook endpoints created without one: 2026-04 (default, Polar's
                             current), 2026-10 or 2027-01
                             POLAR_EMULATOR_API_VERSION
-  --public-url <url>        the base URL a browser reaches the emulator at, which checkout and
-                            checkout link URLs start with, e.g. http://localhost:8000 when it
-                            runs in Docker (default: the address it listens on)
+  --public-url <url>        the base URL a browser reaches the emulator at, which the checkout,
+                            checkout link and customer portal URLs it hands out start with,
+                            e.g. http://localhost:8000 when it runs in Docker (default: the
+                            address it listens on)
                             POLAR_EMULATOR_PUBLIC_URL
   --webhook-url <url>       register a webhook endpoint for the default organization,
                             subscribed to every event type; repeat for several; http:// and
