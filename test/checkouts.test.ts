@@ -69,11 +69,14 @@ const CHECKOUT_KEYS = [
   "locale",
   "payment_method_type",
   "payment_processor_metadata",
+  // Deprecated, hidden from Polar's document and sent all the same (CheckoutBase, Checkout).
+  "customer_billing_address_fields",
   "billing_address_fields",
   "trial_interval",
   "trial_interval_count",
   "metadata",
   "external_customer_id",
+  "customer_external_id",
   "products",
   "product",
   "product_price",
@@ -82,6 +85,7 @@ const CHECKOUT_KEYS = [
   "subscription_id",
   "attached_custom_fields",
   "customer_metadata",
+  "subtotal_amount",
 ];
 const ADDRESS = { line1: "1 Main St", city: "Springfield", postal_code: "12345", state: "CA", country: "US" };
 

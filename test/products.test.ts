@@ -45,6 +45,9 @@ const PRICE_HEAD = [
   "tax_behavior",
   "is_archived",
   "product_id",
+  // Deprecated, hidden from Polar's document and sent all the same (ProductPriceBase).
+  "type",
+  "recurring_interval",
 ];
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/;
 

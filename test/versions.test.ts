@@ -30,6 +30,9 @@ const PRICE_HEAD = [
   "tax_behavior",
   "is_archived",
   "product_id",
+  // Deprecated, hidden from Polar's document and sent all the same (ProductPriceBase).
+  "type",
+  "recurring_interval",
 ];
 
 const in2027 = (headers: Record<string, string>) => ({ ...headers, "Polar-Version": "2027-01" });
