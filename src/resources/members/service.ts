@@ -279,5 +279,6 @@ export function syncOwnerEmail(ctx: Ctx, customer: CustomerRecord): void {
   const owner = ctx.store.partition(customer.organization_id).members.ownerOf(customer.id);
   if (!owner || owner.email.toLowerCase() === customer.email.toLowerCase()) return;
   owner.email = customer.email;
-  owner.modified_at = ctx.clock.now();
+  // The same change as the customer's: one moment for both.
+  owner.modified_at = customer.modified_at ?? ctx.clock.now();
 }
