@@ -17,7 +17,7 @@ import { type ApiVersion, parseApiVersion } from "../domain/versions.js";
 import { MethodNotAllowed, PolarHttpError, RequestValidationError, RouteNotFound } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
 import type { PortalSubject } from "../resources/customer-sessions/service.js";
-import type { AnyHandler, Call, HiddenRoute, OperationId, Reply } from "../resources/operation.js";
+import type { AnyHandler, Call, HiddenRoute, OperationId, PageRoute, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
 import { authenticate, authenticateCustomer } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
@@ -49,7 +49,7 @@ export interface AppOptions {
   /** Polar's routes its document leaves out (the resources' `hidden`), tried before the spec's. */
   hidden?: readonly HiddenRoute[];
   /** The HTML pages served to a browser (src/pages/): outside the API, no auth, no Polar-Version. */
-  pages?: readonly HiddenRoute[];
+  pages?: readonly PageRoute[];
   /** A JSON answer as a version has it (the resources' `versioned`). */
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
   /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
@@ -159,7 +159,9 @@ export function createHandler(options: AppOptions): RequestHandler {
         const found = pageMethod === route.method ? route.pattern.exec(path) : null;
         if (!found) continue;
         operationId = "page";
-        send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search)));
+        // A page's form posts its fields urlencoded (the size limit is the API's).
+        const form = new URLSearchParams(pageMethod === "POST" ? ((await readBody(req, false)) ?? "") : "");
+        send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search), form));
         return;
       }
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);

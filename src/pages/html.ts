@@ -101,7 +101,13 @@ button.light{background:#fff;color:#111827;border:1px solid #d1d5db;font-weight:
  * The document around a page. Scripts and styles are inline only; the page may call its own
  * origin (the client API) and nothing else.
  */
-export function htmlPage(status: number, title: string, body: string, script = ""): Reply {
+export function htmlPage(
+  status: number,
+  title: string,
+  body: string,
+  script = "",
+  options: { css?: string; forms?: boolean } = {},
+): Reply {
   const text = `<!doctype html>
 <html lang="en">
 <head>
@@ -109,7 +115,7 @@ export function htmlPage(status: number, title: string, body: string, script = "
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${options.css ?? ""}</style>
 </head>
 <body>
 ${body}
@@ -122,8 +128,7 @@ ${script ? `<script>${script}</script>` : ""}
     text,
     contentType: "text/html; charset=utf-8",
     headers: {
-      "Content-Security-Policy":
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors *",
+      "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action ${options.forms ? "'self'" : "'none'"}; frame-ancestors *`,
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
     },

@@ -4,6 +4,8 @@
  *
  *   GET /checkout/{client_secret}               the checkout page (or what became of the checkout)
  *   GET /checkout/{client_secret}/confirmation  where a paid checkout without success_url lands
+ *   /{organization slug}/portal…                 the customer portal of a session's customer_portal_url
+ *                                                (authenticated by its token: portal-routes.ts)
  */
 
 import { publicBase } from "../domain/public-url.js";
@@ -11,9 +13,10 @@ import { serializeCheckoutPublic, successUrl } from "../resources/checkouts/seri
 import { expireIfDue } from "../resources/checkouts/service.js";
 import type { CheckoutRecord } from "../resources/checkouts/table.js";
 import type { Ctx } from "../resources/context.js";
-import type { HiddenRoute, Reply } from "../resources/operation.js";
+import type { PageRoute, Reply } from "../resources/operation.js";
 import { renderCheckoutPage } from "./checkout.js";
 import { escapeHtml, messagePage } from "./html.js";
+import { PORTAL_ROUTES } from "./portal-routes.js";
 
 function findCheckout(ctx: Ctx, rawSecret: string): CheckoutRecord | undefined {
   let secret: string;
@@ -103,7 +106,8 @@ function confirmationPage(ctx: Ctx, [secret = ""]: string[]): Reply {
   return statusPage(ctx, checkout);
 }
 
-export const PAGE_ROUTES: readonly HiddenRoute[] = [
+export const PAGE_ROUTES: readonly PageRoute[] = [
   { method: "GET", pattern: /^\/checkout\/([^/]+)\/?$/, handle: checkoutPage },
   { method: "GET", pattern: /^\/checkout\/([^/]+)\/confirmation\/?$/, handle: confirmationPage },
+  ...PORTAL_ROUTES,
 ];

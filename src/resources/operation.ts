@@ -69,7 +69,18 @@ export type Reply =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
   | { status: 204 }
-  | { status: 307; redirect: string };
+  | { status: 303 | 307; redirect: string };
+
+/**
+ * A page served to a browser (src/pages/): GET, or POST from one of its forms, whose
+ * `application/x-www-form-urlencoded` fields arrive in `form` (empty for a GET).
+ */
+export interface PageRoute {
+  method: "GET" | "POST";
+  /** The path, its parameters as capture groups. */
+  pattern: RegExp;
+  handle(ctx: Ctx, groups: string[], query: URLSearchParams, form: URLSearchParams): Reply;
+}
 
 /**
  * A route of Polar's server that its published document leaves out (`include_in_schema=False`),

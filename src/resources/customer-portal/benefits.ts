@@ -46,7 +46,7 @@ function readableGrants(partition: Partition, subject: PortalSubject): GrantReco
   });
 }
 
-interface GrantFilters {
+export interface GrantFilters {
   query?: string;
   types?: string[];
   benefitIds?: string[];
@@ -65,7 +65,8 @@ function productBenefitOrder(partition: Partition, grant: GrantRecord): SortKey 
   return index === -1 ? null : index;
 }
 
-function listGrants(
+/** The grants the subject reads, filtered, sorted and paginated: the API's list, and the hosted portal page's. */
+export function listGrants(
   partition: Partition,
   subject: PortalSubject,
   filters: GrantFilters,

@@ -6,7 +6,7 @@
  */
 import { listEnvelope, pageOf } from "../../domain/list.js";
 import { PolarHttpError, PolarRequestValidationError, ResourceNotFound } from "../../errors.js";
-import type { Partition } from "../context.js";
+import type { Ctx, Partition } from "../context.js";
 import type { PortalSubject } from "../customer-sessions/service.js";
 import { type Handlers, json, list, optional } from "../operation.js";
 import { listSubscriptions } from "../subscriptions/list.js";
@@ -31,6 +31,45 @@ class NotAllowed extends PolarHttpError {
 function subscriptionOf(partition: Partition, subject: PortalSubject, id: string): SubscriptionRecord {
   const subscription = partition.subscriptions.get(id);
   if (!subscription || subscription.customer_id !== subject.customer.id) throw new ResourceNotFound();
+  return subscription;
+}
+
+/**
+ * The subject's own subscription for a change of billing (a member needs the owner or billing
+ * manager role): what the portal API's update and cancel, and the hosted portal page, change.
+ */
+export function billableSubscription(
+  ctx: Ctx,
+  portal: PortalSubject | undefined,
+  id: string,
+): { partition: Partition; subscription: SubscriptionRecord } {
+  const subject = billingSubject({ portal });
+  const partition = ctx.store.partition(subject.organizationId);
+  return { partition, subscription: subscriptionOf(partition, subject, id) };
+}
+
+export interface PortalCancellation {
+  cancel_at_period_end?: boolean | null;
+  cancellation_reason?: SubscriptionRecord["customer_cancellation_reason"];
+  cancellation_comment?: string | null;
+}
+
+/**
+ * `cancel_at_period_end` as the portal sets it: true cancels at the end of the period with the
+ * customer's reason and comment, false takes that back, absent changes nothing. The API and
+ * the hosted portal page both go through here, so their effects and webhooks are the same.
+ */
+export function applyPortalCancellation(
+  ctx: Ctx,
+  subscription: SubscriptionRecord,
+  update: PortalCancellation,
+): SubscriptionRecord {
+  if (update.cancel_at_period_end === true)
+    return cancelAtPeriodEnd(ctx, subscription, {
+      reason: update.cancellation_reason ?? null,
+      comment: update.cancellation_comment ?? null,
+    });
+  if (update.cancel_at_period_end === false) return uncancel(ctx, subscription);
   return subscription;
 }
 
@@ -67,9 +106,7 @@ export const portalSubscriptionHandlers = (): Handlers<PortalSubscriptionOperati
   },
 
   "customer_portal:subscriptions:update": (call) => {
-    const subject = billingSubject(call);
-    const partition = call.ctx.store.partition(subject.organizationId);
-    const subscription = subscriptionOf(partition, subject, call.params.id);
+    const { partition, subscription } = billableSubscription(call.ctx, call.portal, call.params.id);
     const body: Record<string, unknown> = call.body;
     const settings = partition.organizationProfile.profile.customer_portal_settings.subscription;
     if (body.product_id !== undefined && body.product_id !== null) {
@@ -90,27 +127,15 @@ export const portalSubscriptionHandlers = (): Handlers<PortalSubscriptionOperati
     }
     for (const key of ["pause_at_period_end", "resume", "clear_pending_update"])
       if (body[key] !== undefined && body[key] !== null) throw notEmulated(key, body[key]);
-    const update = call.body as {
-      cancel_at_period_end?: boolean | null;
-      cancellation_reason?: SubscriptionRecord["customer_cancellation_reason"];
-      cancellation_comment?: string | null;
-    };
-    if (update.cancel_at_period_end === true) {
-      const canceled = cancelAtPeriodEnd(call.ctx, subscription, {
-        reason: update.cancellation_reason ?? null,
-        comment: update.cancellation_comment ?? null,
-      });
-      return json(200, serializeCustomerSubscription(partition, canceled));
-    }
-    if (update.cancel_at_period_end === false)
-      return json(200, serializeCustomerSubscription(partition, uncancel(call.ctx, subscription)));
-    return json(200, serializeCustomerSubscription(partition, subscription));
+    const update = call.body as PortalCancellation;
+    return json(
+      200,
+      serializeCustomerSubscription(partition, applyPortalCancellation(call.ctx, subscription, update)),
+    );
   },
 
   "customer_portal:subscriptions:cancel": (call) => {
-    const subject = billingSubject(call);
-    const partition = call.ctx.store.partition(subject.organizationId);
-    const subscription = subscriptionOf(partition, subject, call.params.id);
+    const { partition, subscription } = billableSubscription(call.ctx, call.portal, call.params.id);
     return json(200, serializeCustomerSubscription(partition, cancelAtPeriodEnd(call.ctx, subscription)));
   },
 });

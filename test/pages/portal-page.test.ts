@@ -1,0 +1,491 @@
+/**
+ * The hosted customer portal page in a real browser: playwright-core drives Debian's chromium over
+ * real HTTP against startEmulator(). A seeded customer (two subscriptions, a one-time order with an
+ * invoice, a license key, a meter with usage and credits) opens its session's customer_portal_url,
+ * cancels a subscription from the page and takes that back; the API and the webhooks a local
+ * receiver gets show the same as a cancellation through the portal API. The page after the
+ * cancellation is saved to test/artifacts/portal-page.png.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FixedClock, type RunningEmulator, startEmulator } from "../../src/index.js";
+
+type Body = Record<string, unknown>;
+interface Tenant {
+  organizationId: string;
+  headers: Record<string, string>;
+}
+
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+
+function chromiumPath(): string {
+  try {
+    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error(
+      "chromium is not installed: the portal page test drives Debian's chromium (apt-get install chromium; .ci/run installs it when missing)",
+    );
+  }
+}
+
+let emulator: RunningEmulator;
+let browser: Browser;
+let app: Server;
+let appUrl: string;
+const received: Body[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ webhooks: { retryDelays: [0] } });
+  browser = await chromium.launch({ executablePath: chromiumPath() });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The merchant's app: its account page (the portal's return URL) and a webhook endpoint.
+  app = createServer((req, res) => {
+    if (req.url?.startsWith("/account")) {
+      res.setHeader("Content-Type", "text/html");
+      res.end("<!doctype html><title>Account</title><h1>Back in the app</h1>");
+      return;
+    }
+    let raw = "";
+    req.on("data", (chunk) => {
+      raw += chunk;
+    });
+    req.on("end", () => {
+      received.push(JSON.parse(raw || "{}") as Body);
+      res.statusCode = 202;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await emulator?.close();
+  await new Promise((resolve) => app?.close(resolve));
+});
+
+async function call(t: Tenant | null, method: string, path: string, body?: Body): Promise<Body> {
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { ...(t?.headers ?? {}), "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
+  return text === "" ? {} : (JSON.parse(text) as Body);
+}
+
+function organization(name: string): Tenant {
+  const created = emulator.createOrganization({ name });
+  return { organizationId: created.organizationId, headers: { Authorization: `Bearer ${created.token}` } };
+}
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  return context.newPage();
+}
+
+interface Seeded {
+  t: Tenant;
+  customerId: string;
+  pro: string;
+  team: string;
+  orderId: string;
+  session: Body;
+}
+
+/** A customer with two monthly subscriptions, a paid one-time order with its invoice, a license key and usage. */
+async function seed(
+  name = "Ada Lovelace",
+  email = "ada@example.com",
+  organizationName = "Acme Software",
+): Promise<Seeded> {
+  const t = organization(organizationName);
+  const customer = await call(t, "POST", "/v1/customers/", {
+    email,
+    name,
+    billing_address: { country: "FR", city: "Paris", line1: "1 rue de Rivoli", postal_code: "75001" },
+  });
+  const customerId = String(customer.id);
+  const meter = await call(t, "POST", "/v1/meters/", {
+    name: "API calls",
+    filter: { conjunction: "and", clauses: [{ property: "name", operator: "eq", value: "api_call" }] },
+    aggregation: { func: "count" },
+  });
+  const benefits = [
+    await call(t, "POST", "/v1/benefits/", {
+      type: "license_keys",
+      description: "Desktop app license",
+      properties: { prefix: "ACME" },
+    }),
+    await call(t, "POST", "/v1/benefits/", {
+      type: "meter_credit",
+      description: "1,000 API calls a month",
+      properties: { units: 1000, rollover: false, meter_id: meter.id },
+    }),
+    await call(t, "POST", "/v1/benefits/", {
+      type: "feature_flag",
+      description: "Beta features",
+      properties: {},
+    }),
+  ];
+  const pro = await call(t, "POST", "/v1/products/", {
+    name: "Pro",
+    recurring_interval: "month",
+    prices: [{ amount_type: "fixed", price_amount: 2000, price_currency: "usd" }],
+  });
+  await call(t, "POST", `/v1/products/${String(pro.id)}/benefits`, {
+    benefits: benefits.map((benefit) => benefit.id),
+  });
+  const team = await call(t, "POST", "/v1/products/", {
+    name: "Team add-on",
+    recurring_interval: "year",
+    prices: [{ amount_type: "fixed", price_amount: 12000, price_currency: "usd" }],
+  });
+  const setup = await call(t, "POST", "/v1/products/", {
+    name: "Onboarding session",
+    prices: [{ amount_type: "fixed", price_amount: 9900, price_currency: "usd" }],
+  });
+  const proSubscription = await call(null, "POST", "/_emulator/subscriptions", {
+    customer_id: customerId,
+    product_id: pro.id,
+  });
+  const teamSubscription = await call(null, "POST", "/_emulator/subscriptions", {
+    customer_id: customerId,
+    product_id: team.id,
+  });
+  const placed = await call(null, "POST", "/_emulator/orders", {
+    customer_id: customerId,
+    product_id: setup.id,
+  });
+  const order = placed.order as Body;
+  await call(t, "PATCH", `/v1/orders/${String(order.id)}`, {
+    billing_name: "Ada Lovelace Ltd",
+    billing_address: { country: "FR", city: "Paris", line1: "1 rue de Rivoli", postal_code: "75001" },
+  });
+  await call(t, "POST", `/v1/orders/${String(order.id)}/invoice`);
+  await call(null, "POST", "/_emulator/usage", {
+    customer_id: customerId,
+    events: [{ name: "api_call", count: 42 }],
+  });
+  const session = await call(t, "POST", "/v1/customer-sessions/", {
+    customer_id: customerId,
+    return_url: `${appUrl}/account`,
+  });
+  return {
+    t,
+    customerId,
+    pro: String((proSubscription.subscription as Body).id),
+    team: String((teamSubscription.subscription as Body).id),
+    orderId: String(order.id),
+    session,
+  };
+}
+
+/** The webhook event types the receiver got about one object, in order. */
+function typesAbout(id: string): string[] {
+  return received.filter((event) => (event.data as Body).id === id).map((event) => String(event.type));
+}
+
+describe("the customer portal page", { timeout: 90_000 }, () => {
+  it("shows the customer's subscriptions, orders, benefits and meters; cancels and uncancels like the API", async () => {
+    const s = await seed();
+    emulator.webhooks.createEndpoint({ url: `${appUrl}/webhooks`, organizationId: s.t.organizationId });
+    const slug = String(((await call(s.t, "GET", `/v1/organizations/${s.t.organizationId}`)) as Body).slug);
+    const url = String(s.session.customer_portal_url);
+    expect(url).toBe(
+      `${emulator.url}/${slug}/portal?customer_session_token=${String(s.session.token)}&email=ada%40example.com`,
+    );
+
+    const page = await newPage();
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-type"]).toBe("text/html; charset=utf-8");
+    expect(await page.title()).toBe("Acme Software · Customer portal");
+    expect(await page.locator('[data-test="organization"]').textContent()).toBe("Acme Software");
+    expect(await page.locator('[data-test="customer-name"]').textContent()).toBe("Ada Lovelace");
+    expect(await page.locator('[data-test="customer-email"]').textContent()).toBe("ada@example.com");
+    expect(await page.locator('[data-test="return"]').getAttribute("href")).toBe(`${appUrl}/account`);
+
+    // Subscriptions: product, status, price and period, as the API has them.
+    const apiPro = await call(s.t, "GET", `/v1/subscriptions/${s.pro}`);
+    const pro = page.locator(`[data-test="subscription"][data-id="${s.pro}"]`);
+    const team = page.locator(`[data-test="subscription"][data-id="${s.team}"]`);
+    expect(await page.locator('[data-test="subscription"]').count()).toBe(2);
+    expect(await pro.locator('[data-test="product"]').textContent()).toBe("Pro");
+    expect(await pro.locator('[data-test="status"]').textContent()).toBe("Active");
+    expect(await pro.locator('[data-test="price"]').textContent()).toBe("$20.00 / mo");
+    const day = (iso: unknown) =>
+      new Date(String(iso)).toLocaleDateString("en-US", {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        timeZone: "UTC",
+      });
+    expect(await pro.locator('[data-test="period"]').textContent()).toBe(
+      `Current period ${day(apiPro.current_period_start)} – ${day(apiPro.current_period_end)}`,
+    );
+    expect(await pro.locator('[data-test="next"]').textContent()).toBe(
+      `Renews ${day(apiPro.current_period_end)}`,
+    );
+    expect(await team.locator('[data-test="price"]').textContent()).toBe("$120.00 / yr");
+
+    // Orders: the one-time order with its invoice and receipt, and the subscriptions' first orders.
+    const orders = (await call(s.t, "GET", `/v1/orders/?customer_id=${s.customerId}`)).items as Body[];
+    expect(await page.locator('[data-test="order"]').count()).toBe(orders.length);
+    expect(orders.length).toBe(3);
+    const setup = page.locator(`[data-test="order"][data-id="${s.orderId}"]`);
+    expect(await setup.textContent()).toContain("Onboarding session");
+    expect(await setup.locator('[data-test="amount"]').textContent()).toBe("$99.00");
+    expect(await setup.locator('[data-test="order-status"]').textContent()).toBe("Paid");
+    const invoiceHref = await setup.locator('[data-test="invoice"]').getAttribute("href");
+    expect(invoiceHref).toBeTruthy();
+    const invoice = await page.request.get(new URL(String(invoiceHref), page.url()).toString());
+    expect(invoice.status()).toBe(200);
+    expect(invoice.headers()["content-type"]).toBe("application/pdf");
+    expect((await invoice.text()).startsWith("%PDF-1.4")).toBe(true);
+    expect(await invoice.text()).toContain("Ada Lovelace Ltd");
+    const receiptHref = await setup.locator('[data-test="receipt"]').getAttribute("href");
+    const receipt = await page.request.get(new URL(String(receiptHref), page.url()).toString());
+    expect(receipt.status()).toBe(200);
+    expect(await receipt.text()).toContain("Receipt");
+
+    // Benefits, with the license key itself and its display key.
+    const keys = (await call(s.t, "GET", `/v1/license-keys/?organization_id=${s.t.organizationId}`))
+      .items as Body[];
+    expect(keys).toHaveLength(1);
+    // As in the portal API: public benefits only (a feature flag is private unless made public).
+    const benefits = await page.locator('[data-test="benefit"]').allTextContents();
+    expect(benefits).toHaveLength(2);
+    expect(benefits.join("\n")).toContain("Desktop app license");
+    expect(benefits.join("\n")).toContain("1,000 API calls a month");
+    expect(benefits.join("\n")).not.toContain("Beta features");
+    expect(await page.locator('[data-test="license-key"]').textContent()).toBe(keys[0]?.key);
+    expect(await page.locator('[data-test="display-key"]').textContent()).toBe(keys[0]?.display_key);
+
+    // Meters: consumed, credited, balance.
+    const meter = page.locator('[data-test="meter"]');
+    expect(await meter.count()).toBe(1);
+    expect(await meter.locator('[data-test="consumed"]').textContent()).toBe("42");
+    expect(await meter.locator('[data-test="credited"]').textContent()).toBe("1,000");
+    expect(await meter.locator('[data-test="balance"]').textContent()).toBe("958");
+
+    // Cancel Pro from the page, with a reason.
+    await pro.locator('[data-test="reason"]').selectOption("too_expensive");
+    await pro.locator('[data-test="cancel"]').click();
+    await page.waitForURL(/notice=canceled/);
+    expect(await page.locator('[data-test="notice"]').textContent()).toBe(
+      "Your subscription will be canceled at the end of the current period.",
+    );
+    expect(await pro.locator('[data-test="status"]').textContent()).toBe(
+      `Cancels ${day(apiPro.current_period_end)}`,
+    );
+    expect(await pro.locator('[data-test="uncancel"]').count()).toBe(1);
+    expect(await pro.locator('[data-test="next"]').textContent()).toBe(
+      `Ends ${day(apiPro.current_period_end)}, at the end of the period`,
+    );
+    const canceled = await call(s.t, "GET", `/v1/subscriptions/${s.pro}`);
+    expect(canceled).toMatchObject({
+      status: "active",
+      cancel_at_period_end: true,
+      ends_at: apiPro.current_period_end,
+      customer_cancellation_reason: "too_expensive",
+    });
+    expect(canceled.canceled_at).not.toBeNull();
+    await expect
+      .poll(() => typesAbout(s.pro).slice(-2), { timeout: 10_000 })
+      .toEqual(["subscription.updated", "subscription.canceled"]);
+    const afterPageCancel = typesAbout(s.pro).length;
+    await page.screenshot({ path: join(ARTIFACTS, "portal-page.png"), fullPage: true });
+
+    // The same cancellation through the portal API sends the same events.
+    await call(
+      { organizationId: s.t.organizationId, headers: { Authorization: `Bearer ${String(s.session.token)}` } },
+      "PATCH",
+      `/v1/customer-portal/subscriptions/${s.team}`,
+      {
+        cancel_at_period_end: true,
+        cancellation_reason: "too_expensive",
+      },
+    );
+    await expect
+      .poll(() => typesAbout(s.team).slice(-2), { timeout: 10_000 })
+      .toEqual(["subscription.updated", "subscription.canceled"]);
+    const pageEvent = received
+      .filter((e) => (e.data as Body).id === s.pro && e.type === "subscription.canceled")
+      .at(-1);
+    const apiEvent = received
+      .filter((e) => (e.data as Body).id === s.team && e.type === "subscription.canceled")
+      .at(-1);
+    const comparable = (data: Body) => ({
+      status: data.status,
+      cancel_at_period_end: data.cancel_at_period_end,
+      customer_cancellation_reason: data.customer_cancellation_reason,
+      customer_cancellation_comment: data.customer_cancellation_comment,
+      ends_at_is_period_end: data.ends_at === data.current_period_end,
+    });
+    expect(comparable(pageEvent?.data as Body)).toEqual(comparable(apiEvent?.data as Body));
+
+    // Uncancel from the page.
+    await page.reload();
+    await pro.locator('[data-test="uncancel"]').click();
+    await page.waitForURL(/notice=uncanceled/);
+    expect(await pro.locator('[data-test="status"]').textContent()).toBe("Active");
+    expect(await call(s.t, "GET", `/v1/subscriptions/${s.pro}`)).toMatchObject({
+      cancel_at_period_end: false,
+      ends_at: null,
+      canceled_at: null,
+      customer_cancellation_reason: null,
+    });
+    await expect
+      .poll(() => typesAbout(s.pro).slice(afterPageCancel), { timeout: 10_000 })
+      .toEqual(["subscription.updated", "subscription.uncanceled"]);
+
+    // Cancelling what is already scheduled to cancel is the API's 403, shown on the page.
+    const again = await fetch(`${emulator.url}/${slug}/portal/subscriptions/${s.team}/cancel`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ customer_session_token: String(s.session.token) }).toString(),
+      redirect: "manual",
+    });
+    expect(again.status).toBe(403);
+    expect(await again.text()).toContain(
+      "This subscription is already canceled or will be at the end of the period.",
+    );
+
+    // The return link leads back to the app.
+    await page.locator('[data-test="return"]').click();
+    await page.waitForURL(`${appUrl}/account`);
+    await page.context().close();
+  });
+
+  it("renders a customer's name as text, never as markup", async () => {
+    const name = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>Eve & "Co" 'x'`;
+    const s = await seed(name, "eve@example.com");
+    const page = await newPage();
+    const response = await page.goto(String(s.session.customer_portal_url));
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('[data-test="customer-name"]').textContent()).toBe(name);
+    expect(await page.locator("main img").count()).toBe(0);
+    expect(await page.locator("main script").count()).toBe(0);
+    expect(await page.title()).toBe("Acme Software · Customer portal");
+    await page.context().close();
+  });
+
+  it("refuses a missing, unknown or expired token with a page that says what to do, and 404s unknown paths", async () => {
+    const s = await seed();
+    const url = new URL(String(s.session.customer_portal_url));
+    const base = `${url.origin}${url.pathname}`;
+    const get = async (target: string) => {
+      const res = await fetch(target, { redirect: "manual" });
+      return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+    };
+    const none = await get(base);
+    expect(none.status).toBe(401);
+    expect(none.type).toBe("text/html; charset=utf-8");
+    expect(none.text).toContain("A customer session token is needed");
+    expect(none.text).toContain("POST /v1/customer-sessions/");
+    const unknown = await get(`${base}?customer_session_token=polar_cst_${"x".repeat(43)}`);
+    expect(unknown.status).toBe(401);
+    expect(unknown.text).toContain("This portal link is not valid");
+    // Another organization's token does not open this one's portal.
+    const other = await seed("Ada Lovelace", "ada@example.com", "Other Shop");
+    const foreign = await get(`${base}?customer_session_token=${String(other.session.token)}`);
+    expect(foreign.status).toBe(401);
+    // The page also answers at Polar's /portal/overview and with a trailing slash.
+    for (const path of ["/", "/overview"]) {
+      const ok = await get(`${base}${path}?customer_session_token=${String(s.session.token)}`);
+      expect(ok.status, path).toBe(200);
+      expect(ok.text).toContain("Customer portal");
+    }
+    const token = `customer_session_token=${String(s.session.token)}`;
+    const slug = url.pathname.split("/")[1];
+    for (const path of [
+      `${base}/nope?${token}`,
+      `${base}/subscriptions/${s.pro}?${token}`,
+      `${base}/orders/${s.orderId}/other.pdf?${token}`,
+      `${base}/orders/${s.pro}/invoice.pdf?${token}`,
+      `${base}/orders/%E0%A4%A/invoice.pdf?${token}`,
+    ]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.type).toBe("text/html; charset=utf-8");
+    }
+    const noOrg = await get(`${url.origin}/no-such-organization/portal?${token}`);
+    expect(noOrg.status).toBe(404);
+    expect(noOrg.text).toContain("This customer portal does not exist");
+    expect((await get(`${url.origin}/%E0%A4%A/portal?${token}`)).status).toBe(404);
+    // The API's own 404 is untouched.
+    const api = await get(`${url.origin}/v1/portal`);
+    expect(api.status).toBe(404);
+    expect(api.text).toBe('{"detail":"Not Found"}');
+
+    // Forms: no token, another customer's subscription, an unknown reason, junk bodies.
+    const post = async (path: string, form: Record<string, string> | string) => {
+      const res = await fetch(`${url.origin}/${slug}/portal${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: typeof form === "string" ? form : new URLSearchParams(form).toString(),
+        redirect: "manual",
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const t = { customer_session_token: String(s.session.token) };
+    expect((await post(`/subscriptions/${s.pro}/cancel`, {})).status).toBe(401);
+    expect((await post(`/subscriptions/${other.pro}/cancel`, t)).status).toBe(404);
+    expect((await post("/subscriptions/not-a-uuid/cancel", t)).status).toBe(404);
+    expect((await post("/subscriptions/%ZZ/cancel", t)).status).toBe(404);
+    const badReason = await post(`/subscriptions/${s.pro}/cancel`, {
+      ...t,
+      cancellation_reason: "<b>no</b>",
+    });
+    expect(badReason.status).toBe(422);
+    expect(badReason.text).toContain("Unknown cancellation reason.");
+    expect((await post(`/subscriptions/${s.pro}/uncancel`, t)).status).toBe(400);
+    expect((await post("/elsewhere", t)).status).toBe(404);
+    expect((await post(`/subscriptions/${s.pro}/cancel`, "%%%&&&==\u0000")).status).toBe(401);
+    // Nothing of that changed the subscription.
+    expect((await call(s.t, "GET", `/v1/subscriptions/${s.pro}`)).cancel_at_period_end).toBe(false);
+    const done = await post(`/subscriptions/${s.pro}/cancel`, t);
+    expect(done.status).toBe(303);
+  });
+
+  it("says when the session has expired", async () => {
+    const clock = new FixedClock(new Date("2026-11-01T10:00:00Z"));
+    const timed = await startEmulator({ clock });
+    try {
+      const created = timed.createOrganization({ name: "Timed" });
+      const headers = { Authorization: `Bearer ${created.token}`, "Content-Type": "application/json" };
+      const customer = (await (
+        await fetch(`${timed.url}/v1/customers/`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ email: "tim@example.com" }),
+        })
+      ).json()) as Body;
+      const session = (await (
+        await fetch(`${timed.url}/v1/customer-sessions/`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ customer_id: customer.id }),
+        })
+      ).json()) as Body;
+      expect((await fetch(String(session.customer_portal_url))).status).toBe(200);
+      clock.set(new Date("2026-11-01T11:00:01Z"));
+      const expired = await fetch(String(session.customer_portal_url));
+      expect(expired.status).toBe(401);
+      const text = await expired.text();
+      expect(text).toContain("This portal link has expired");
+      expect(text).toContain("Open the customer portal from your app again");
+    } finally {
+      await timed.close();
+    }
+  });
+});
