@@ -457,6 +457,71 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
     expect(done.status).toBe(303);
   });
 
+  it("works behind another host, port and path (--public-url): links, forms and redirects are relative", async () => {
+    // A proxy that serves the emulator under /polar on another port, as a reverse proxy would.
+    let target = "";
+    const proxy = createServer((req, res) => {
+      const upstream = new URL((req.url ?? "/").replace(/^\/polar/, "") || "/", target);
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", async () => {
+        const answer = await fetch(upstream, {
+          method: req.method,
+          headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+          redirect: "manual",
+        });
+        res.statusCode = answer.status;
+        for (const name of ["content-type", "location", "content-security-policy"]) {
+          const value = answer.headers.get(name);
+          if (value) res.setHeader(name, value);
+        }
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const publicUrl = `http://localhost:${(proxy.address() as AddressInfo).port}/polar`;
+    const behind = await startEmulator({ publicUrl });
+    target = behind.url;
+    try {
+      const created = behind.createOrganization({ name: "Proxied Shop" });
+      const headers = { Authorization: `Bearer ${created.token}`, "Content-Type": "application/json" };
+      const post = async (path: string, body: Body) =>
+        (await (
+          await fetch(`${behind.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) })
+        ).json()) as Body;
+      const customer = await post("/v1/customers/", { email: "proxy@example.com", name: "Pat Proxy" });
+      const product = await post("/v1/products/", {
+        name: "Basic",
+        recurring_interval: "month",
+        prices: [{ amount_type: "fixed", price_amount: 500 }],
+      });
+      const started = await post("/_emulator/subscriptions", {
+        customer_id: customer.id,
+        product_id: product.id,
+      });
+      const subscriptionId = String((started.subscription as Body).id);
+      const session = await post("/v1/customer-sessions/", { customer_id: customer.id });
+      expect(String(session.customer_portal_url)).toMatch(
+        new RegExp(`^${publicUrl}/proxied-shop/portal\\?customer_session_token=`),
+      );
+      const html = await (await fetch(String(session.customer_portal_url))).text();
+      expect(html).not.toContain(behind.url);
+      const page = await newPage();
+      await page.goto(String(session.customer_portal_url));
+      await page.locator('[data-test="cancel"]').click();
+      await page.waitForURL(/notice=canceled/);
+      expect(page.url().startsWith(`${publicUrl}/proxied-shop/portal/?customer_session_token=`)).toBe(true);
+      expect(await page.locator('[data-test="status"]').textContent()).toMatch(/^Cancels /);
+      const read = await fetch(`${behind.url}/v1/subscriptions/${subscriptionId}`, { headers });
+      expect(((await read.json()) as Body).cancel_at_period_end).toBe(true);
+      await page.context().close();
+    } finally {
+      await behind.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it("says when the session has expired", async () => {
     const clock = new FixedClock(new Date("2026-11-01T10:00:00Z"));
     const timed = await startEmulator({ clock });
