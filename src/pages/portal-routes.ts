@@ -35,7 +35,7 @@ import { orderPdf } from "../resources/orders/pdf.js";
 import { serializeOrder } from "../resources/orders/serialize.js";
 import { listSubscriptions } from "../resources/subscriptions/list.js";
 import { messagePage } from "./html.js";
-import { CANCELLATION_REASONS, type PortalView, renderPortalPage } from "./portal.js";
+import { CANCELLATION_REASONS, type PortalView, renderPortalPage, tokenParam } from "./portal.js";
 
 /** How many of each list the page shows (the API's largest page). */
 const SHOWN = { page: 1, limit: 100 };
@@ -95,7 +95,7 @@ function authenticate(ctx: Ctx, rawSlug: string, token: string | null): Authenti
   if (!token)
     return refused(
       "A customer session token is needed",
-      "The customer portal is opened with a link that carries a customer session token (customer_session_token=polar_cst_…).",
+      "The customer portal is opened with a link that carries a session token (customer_session_token=polar_cst_… or member_session_token=polar_mst_…).",
     );
   const partition = partitions.find((candidate) => candidate.customerSessions.byToken.has(token));
   const session = partition?.customerSessions.byToken.get(token);
@@ -155,12 +155,14 @@ const NOTICES: Record<string, string> = {
   uncanceled: "Your subscription will continue: the cancellation was taken back.",
 };
 
-function tokenOf(query: URLSearchParams, form?: URLSearchParams): string | null {
-  return (
-    form?.get("customer_session_token") ??
-    query.get("customer_session_token") ??
-    query.get("member_session_token")
-  );
+/** The session token of a request: a form's field, else the URL's, under either of Polar's names. */
+function tokenOf(...sources: URLSearchParams[]): string | null {
+  for (const source of sources)
+    for (const name of ["customer_session_token", "member_session_token"]) {
+      const value = source.get(name);
+      if (value) return value;
+    }
+  return null;
 }
 
 function overviewPage(ctx: Ctx, [slug = "", rest = ""]: string[], query: URLSearchParams): Reply {
@@ -178,7 +180,7 @@ function subscriptionAction(
   query: URLSearchParams,
   form: URLSearchParams,
 ): Reply {
-  const auth = authenticate(ctx, slug, tokenOf(query, form));
+  const auth = authenticate(ctx, slug, tokenOf(form, query));
   if ("status" in auth) return auth;
   const { partition, subject } = auth;
   const id = decoded(rawId) ?? "";
@@ -208,7 +210,7 @@ function subscriptionAction(
   }
   // Post/redirect/get: back to the page (relative: /{slug}/portal/), with what happened.
   const back = new URLSearchParams({
-    customer_session_token: subject.session.token,
+    [tokenParam(subject)]: subject.session.token,
     notice: action === "cancel" ? "canceled" : "uncanceled",
   });
   return { status: 303, redirect: `../../?${back.toString()}` };

@@ -522,6 +522,77 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
     }
   });
 
+  it("opens a member session: the owner cancels, a plain member only reads", async () => {
+    const created = emulator.createOrganization({ name: "Team Shop", member_model_enabled: true });
+    const t: Tenant = {
+      organizationId: created.organizationId,
+      headers: { Authorization: `Bearer ${created.token}` },
+    };
+    const customer = await call(t, "POST", "/v1/customers/", {
+      type: "team",
+      email: "billing@team.example",
+      name: "Team Co",
+      owner: { email: "olivia@team.example", name: "Olivia Owner" },
+    });
+    const member = await call(t, "POST", `/v1/customers/${String(customer.id)}/members`, {
+      email: "mo@team.example",
+      name: "Mo Member",
+      role: "member",
+    });
+    const owner = (
+      (await call(t, "GET", `/v1/members/?customer_id=${String(customer.id)}&role=owner`)).items as Body[]
+    )[0];
+    const product = await call(t, "POST", "/v1/products/", {
+      name: "Team plan",
+      recurring_interval: "month",
+      prices: [{ amount_type: "fixed", price_amount: 4900 }],
+    });
+    const started = await call(null, "POST", "/_emulator/subscriptions", {
+      customer_id: customer.id,
+      product_id: product.id,
+    });
+    const subscriptionId = String((started.subscription as Body).id);
+
+    const plain = await call(t, "POST", "/v1/customer-sessions/", {
+      customer_id: customer.id,
+      member_id: member.id,
+    });
+    const plainUrl = new URL(String(plain.customer_portal_url));
+    expect(plainUrl.searchParams.get("member_session_token")).toBe(plain.token);
+    const page = await newPage();
+    expect((await page.goto(plainUrl.toString()))?.status()).toBe(200);
+    expect(await page.locator('[data-test="customer-name"]').textContent()).toBe("Mo Member");
+    expect(await page.locator('[data-test="customer-email"]').textContent()).toBe("mo@team.example");
+    expect(await page.locator('[data-test="subscription"]').count()).toBe(1);
+    expect(await page.locator('[data-test="cancel"]').count()).toBe(0);
+    expect(await page.locator('[data-test="orders-hidden"]').count()).toBe(1);
+    // The form the page does not show is refused by the API's rule, as the page's 403.
+    const refused = await fetch(
+      `${plainUrl.origin}${plainUrl.pathname}/subscriptions/${subscriptionId}/cancel`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ member_session_token: String(plain.token) }).toString(),
+        redirect: "manual",
+      },
+    );
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Only owners and billing managers can access billing features.");
+
+    const owned = await call(t, "POST", "/v1/customer-sessions/", {
+      customer_id: customer.id,
+      member_id: owner?.id,
+    });
+    expect((await page.goto(String(owned.customer_portal_url)))?.status()).toBe(200);
+    expect(await page.locator('[data-test="customer-name"]').textContent()).toBe("Olivia Owner");
+    expect(await page.locator('[data-test="order"]').count()).toBe(1);
+    await page.locator('[data-test="cancel"]').click();
+    await page.waitForURL(/notice=canceled/);
+    expect(new URL(page.url()).searchParams.get("member_session_token")).toBe(owned.token);
+    expect((await call(t, "GET", `/v1/subscriptions/${subscriptionId}`)).cancel_at_period_end).toBe(true);
+    await page.context().close();
+  });
+
   it("says when the session has expired", async () => {
     const clock = new FixedClock(new Date("2026-11-01T10:00:00Z"));
     const timed = await startEmulator({ clock });

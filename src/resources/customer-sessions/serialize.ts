@@ -7,7 +7,8 @@ import type { CustomerSessionRecord } from "./table.js";
 
 /**
  * `customer_portal_url` as Polar's frontend has it, `/<organization slug>/portal?…`, on the
- * emulator's own base URL. A member session's email is the member's.
+ * emulator's own base URL: `customer_session_token` (models/customer_session.py), or for a
+ * member session `member_session_token` and the member's email (models/member_session.py).
  */
 export function customerPortalUrl(
   partition: Partition,
@@ -17,7 +18,7 @@ export function customerPortalUrl(
   const customer = partition.customers.get(session.customer_id);
   const member = session.member_id === null ? undefined : partition.members.get(session.member_id);
   const query = new URLSearchParams({
-    customer_session_token: session.token,
+    [session.member_id === null ? "customer_session_token" : "member_session_token"]: session.token,
     email: member?.email ?? customer?.email ?? "",
   });
   return `${baseUrl}/${encodeURIComponent(partition.organization.slug)}/portal?${query.toString()}`;
