@@ -226,7 +226,8 @@ export function renderPortalPage(view: PortalView, status = 200): Reply {
   const person = subject.member ?? customer;
   const displayName = person.name ?? customer.name ?? person.email ?? "";
   const initial = (displayName.trim()[0] ?? "?").toUpperCase();
-  const returnLink = subject.session.return_url
+  // An http(s) URL only (the API checks it; a restored snapshot may hold anything).
+  const returnLink = /^https?:\/\//i.test(subject.session.return_url ?? "")
     ? `<a class="return" href="${escapeHtml(subject.session.return_url)}" data-test="return">← Return to ${escapeHtml(organization)}</a>`
     : "";
   const alerts = [

@@ -451,6 +451,33 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
     expect((await post(`/subscriptions/${s.pro}/uncancel`, t)).status).toBe(400);
     expect((await post("/elsewhere", t)).status).toBe(404);
     expect((await post(`/subscriptions/${s.pro}/cancel`, "%%%&&&==\u0000")).status).toBe(401);
+    // Odd input anywhere under the portal is never a 5xx.
+    const odd = [
+      "/%00",
+      "/..%2F..%2Fv1%2Fcustomers%2F",
+      `/${"x".repeat(5000)}`,
+      "/orders//invoice.pdf",
+      "/subscriptions/%F0%9F%98%80/cancel",
+      "/overview/extra",
+    ];
+    for (const path of odd) {
+      const res = await fetch(`${url.origin}/${slug}/portal${path}?${token}&customer_session_token=%FF`);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    for (const query of [
+      "customer_session_token=%E0%A4%A",
+      "customer_session_token=&member_session_token=",
+      "email=%3Cb%3E",
+    ]) {
+      const res = await fetch(`${base}?${query}`);
+      expect(res.status, query).toBe(401);
+    }
+    const bytes = await fetch(`${url.origin}/${slug}/portal/subscriptions/${s.pro}/cancel`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: Buffer.from([0xff, 0xfe, 0x00, 0x41]),
+    });
+    expect(bytes.status).toBeLessThan(500);
     // Nothing of that changed the subscription.
     expect((await call(s.t, "GET", `/v1/subscriptions/${s.pro}`)).cancel_at_period_end).toBe(false);
     const done = await post(`/subscriptions/${s.pro}/cancel`, t);
