@@ -105,6 +105,10 @@ td a{color:#2563eb;text-decoration:none;margin-right:10px}
 .benefit .kind{color:#6b7280;font-size:12px}
 .benefit .key{flex-basis:100%;font-size:13px;color:#374151}
 .benefit code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;border-radius:6px;padding:2px 6px;word-break:break-all}
+.portal header{flex-wrap:wrap}
+.scroll{overflow-x:auto}
+td.nowrap{white-space:nowrap}
+@media(max-width:640px){.portal{padding:20px 14px 32px}.portal header .end{margin-left:0;width:100%;justify-content:space-between}section.box{padding:16px}}
 .notice{border-radius:10px;padding:10px 14px;font-size:14px;margin-bottom:20px;background:#f0fdf4;color:#166534;border:1px solid #bbf7d0}
 .notice.bad{background:#fef2f2;color:#991b1b;border-color:#fecaca}
 `;
@@ -185,9 +189,9 @@ function ordersTable(view: PortalView): string {
         : "",
     ].join("");
     const what = order.product?.name ?? order.description;
-    return `<tr data-test="order" data-id="${escapeHtml(order.id)}"><td>${escapeHtml(formatDate(order.created_at))}</td><td>${escapeHtml(what)}</td><td class="num" data-test="amount">${escapeHtml(formatMoney(order.total_amount, order.currency))}</td><td data-test="order-status">${escapeHtml(capitalized(order.status.replace(/_/g, " ")))}</td><td>${links}</td></tr>`;
+    return `<tr data-test="order" data-id="${escapeHtml(order.id)}"><td class="nowrap">${escapeHtml(formatDate(order.created_at))}</td><td>${escapeHtml(what)}</td><td class="num" data-test="amount">${escapeHtml(formatMoney(order.total_amount, order.currency))}</td><td data-test="order-status">${escapeHtml(capitalized(order.status.replace(/_/g, " ")))}</td><td>${links}</td></tr>`;
   });
-  return `<table><thead><tr><th>Date</th><th>Description</th><th class="num">Amount</th><th>Status</th><th>Documents</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr><th>Date</th><th>Description</th><th class="num">Amount</th><th>Status</th><th>Documents</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 function benefitsList(view: PortalView): string {
