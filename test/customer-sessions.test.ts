@@ -131,10 +131,11 @@ describe("customer sessions", () => {
     const owned = await post(t.http, "/v1/customer-sessions/", headers, { customer_id: solo.body.id });
     expect(owned.status, JSON.stringify(owned.body)).toBe(201);
     expect(owned.body.token).toMatch(/^polar_mst_[a-zA-Z0-9]{43}$/);
-    // Polar's MemberSession.customer_portal_url: member_session_token and the member's email.
+    // Polar's MemberSession.customer_portal_url: customer_session_token (for API compatibility)
+    // and the member's email.
     const portal = new URL(owned.body.customer_portal_url);
-    expect([...portal.searchParams.keys()]).toEqual(["member_session_token", "email"]);
-    expect(portal.searchParams.get("member_session_token")).toBe(owned.body.token);
+    expect([...portal.searchParams.keys()]).toEqual(["customer_session_token", "email"]);
+    expect(portal.searchParams.get("customer_session_token")).toBe(owned.body.token);
     expect(portal.searchParams.get("email")).toBe("solo@example.com");
     const customer = await post(t.http, "/v1/customers/", headers, {
       email: "team@example.com",

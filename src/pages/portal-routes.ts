@@ -35,7 +35,7 @@ import { orderPdf } from "../resources/orders/pdf.js";
 import { serializeOrder } from "../resources/orders/serialize.js";
 import { listSubscriptions } from "../resources/subscriptions/list.js";
 import { messagePage } from "./html.js";
-import { CANCELLATION_REASONS, type PortalView, renderPortalPage, tokenParam } from "./portal.js";
+import { CANCELLATION_REASONS, type PortalView, renderPortalPage, TOKEN_PARAM } from "./portal.js";
 
 /** How many of each list the page shows (the API's largest page). */
 const SHOWN = { page: 1, limit: 100 };
@@ -210,7 +210,7 @@ function subscriptionAction(
   }
   // Post/redirect/get: back to the page (relative: /{slug}/portal/), with what happened.
   const back = new URLSearchParams({
-    [tokenParam(subject)]: subject.session.token,
+    [TOKEN_PARAM]: subject.session.token,
     notice: action === "cancel" ? "canceled" : "uncanceled",
   });
   return { status: 303, redirect: `../../?${back.toString()}` };

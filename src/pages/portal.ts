@@ -134,13 +134,16 @@ function statusBadge(subscription: Schemas["CustomerSubscription"]): string {
   return `<span class="status ${escapeHtml(subscription.status)}" data-test="status">${escapeHtml(label)}</span>`;
 }
 
-/** The query parameter a session's token travels in: Polar's names for a customer and a member session. */
-export function tokenParam(subject: PortalSubject): "customer_session_token" | "member_session_token" {
-  return subject.session.member_id === null ? "customer_session_token" : "member_session_token";
-}
+/**
+ * The query parameter the page passes a session's token on in: `customer_session_token`, as the
+ * API's `customer_portal_url` has it for customer and member sessions alike (Polar's
+ * MemberSession.customer_portal_url). The page also reads `member_session_token`, the parameter
+ * of Polar's own member portal links.
+ */
+export const TOKEN_PARAM = "customer_session_token";
 
 function tokenField(view: PortalView): string {
-  return `<input type="hidden" name="${tokenParam(view.subject)}" value="${escapeHtml(view.subject.session.token)}">`;
+  return `<input type="hidden" name="${TOKEN_PARAM}" value="${escapeHtml(view.subject.session.token)}">`;
 }
 
 function subscriptionCard(view: PortalView, subscription: Schemas["CustomerSubscription"]): string {
@@ -177,7 +180,7 @@ function ordersTable(view: PortalView): string {
   if (!view.canBill)
     return `<p class="empty" data-test="orders-hidden">Orders are shown to the customer's owner and billing managers.</p>`;
   if (view.orders.length === 0) return `<p class="empty">No orders yet.</p>`;
-  const token = `?${tokenParam(view.subject)}=${encodeURIComponent(view.subject.session.token)}`;
+  const token = `?${TOKEN_PARAM}=${encodeURIComponent(view.subject.session.token)}`;
   const rows = view.orders.map((order) => {
     const base = `${view.root}orders/${encodeURIComponent(order.id)}/`;
     const links = [

@@ -585,7 +585,7 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
       member_id: member.id,
     });
     const plainUrl = new URL(String(plain.customer_portal_url));
-    expect(plainUrl.searchParams.get("member_session_token")).toBe(plain.token);
+    expect(plainUrl.searchParams.get("customer_session_token")).toBe(plain.token);
     const page = await newPage();
     expect((await page.goto(plainUrl.toString()))?.status()).toBe(200);
     expect(await page.locator('[data-test="customer-name"]').textContent()).toBe("Mo Member");
@@ -599,6 +599,7 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
       {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        // Polar's own member portal links carry member_session_token: the page reads it too.
         body: new URLSearchParams({ member_session_token: String(plain.token) }).toString(),
         redirect: "manual",
       },
@@ -615,7 +616,7 @@ describe("the customer portal page", { timeout: 90_000 }, () => {
     expect(await page.locator('[data-test="order"]').count()).toBe(1);
     await page.locator('[data-test="cancel"]').click();
     await page.waitForURL(/notice=canceled/);
-    expect(new URL(page.url()).searchParams.get("member_session_token")).toBe(owned.token);
+    expect(new URL(page.url()).searchParams.get("customer_session_token")).toBe(owned.token);
     expect((await call(t, "GET", `/v1/subscriptions/${subscriptionId}`)).cancel_at_period_end).toBe(true);
     await page.context().close();
   });

@@ -7,8 +7,10 @@ import type { CustomerSessionRecord } from "./table.js";
 
 /**
  * `customer_portal_url` as Polar's frontend has it, `/<organization slug>/portal?…`, on the
- * emulator's own base URL: `customer_session_token` (models/customer_session.py), or for a
- * member session `member_session_token` and the member's email (models/member_session.py).
+ * emulator's own base URL, with `customer_session_token`. A member session answers with
+ * MemberSession.customer_portal_url (models/member_session.py): the same parameter, for API
+ * compatibility, and the member's email (its `member_portal_url`, with `member_session_token`, is
+ * not what the API returns). The portal page reads either parameter.
  */
 export function customerPortalUrl(
   partition: Partition,
@@ -18,7 +20,7 @@ export function customerPortalUrl(
   const customer = partition.customers.get(session.customer_id);
   const member = session.member_id === null ? undefined : partition.members.get(session.member_id);
   const query = new URLSearchParams({
-    [session.member_id === null ? "customer_session_token" : "member_session_token"]: session.token,
+    customer_session_token: session.token,
     email: member?.email ?? customer?.email ?? "",
   });
   return `${baseUrl}/${encodeURIComponent(partition.organization.slug)}/portal?${query.toString()}`;
