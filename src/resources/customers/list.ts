@@ -6,6 +6,7 @@ import {
   matchesMetadata,
   type Page,
   type Paginated,
+  pageOfTable,
   paginate,
   sortBy,
   sortingOr,
@@ -71,15 +72,23 @@ export function listCustomers(
   sorting: readonly Schemas["CustomerSortProperty"][] | undefined,
   page: Page,
 ): Paginated<CustomerRecord> {
+  const criteria = sortingOr(sorting, ["-created_at"]);
+  const criterion = (field: string) => byKey(SORT_KEYS[field]);
+  const partitions = partitionsOf(ctx, filters.organizationIds);
+  if (partitions.length === 1) {
+    // One organization (a token's): its table's kept order, read up to the page.
+    return pageOfTable(
+      partitions[0].customers,
+      criteria,
+      criterion,
+      byId,
+      (customer) => customer.deleted_at === null && matches(ctx, customer, filters),
+      page,
+    );
+  }
   const found = liveCustomers(ctx, filters.organizationIds).filter((customer) =>
     matches(ctx, customer, filters),
   );
-  sortBy(
-    found,
-    sortingOr(sorting, ["-created_at"]),
-    (field) => byKey(SORT_KEYS[field]),
-    byId,
-    page.page * page.limit,
-  );
+  sortBy(found, criteria, criterion, byId, page.page * page.limit);
   return paginate(found, page);
 }
