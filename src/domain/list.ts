@@ -65,11 +65,20 @@ export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number
  */
 export type Criterion<T> = ((a: T, b: T, descending: boolean) => number) & {
   readonly key?: (item: T) => SortKey;
+  /**
+   * What the key is computed from, when it is one field of the item (a Date, a string): the
+   * same value (by identity) means the same key. A kept order checks this instead of the key,
+   * which for a date is one memory read less per row (the domain never changes a Date in place).
+   */
+  readonly source?: (item: T) => unknown;
 };
 
-/** A criterion on a key of each item (Postgres NULL order). */
-export function byKey<T>(key: (item: T) => SortKey): Criterion<T> {
-  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), { key });
+/** A criterion on a key of each item (Postgres NULL order), optionally with what it is computed from. */
+export function byKey<T>(key: (item: T) => SortKey, source?: (item: T) => unknown): Criterion<T> {
+  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), {
+    key,
+    source,
+  });
 }
 
 /** Ties broken by id, as a primary key would. */
@@ -185,6 +194,8 @@ function selectSmallest(order: number[], count: number, compare: (i: number, j: 
 interface KeptOrder<T> {
   rows: T[];
   keys: SortKey[][];
+  /** What each criterion's key was computed from, for each row: checked on each use. */
+  sources: unknown[][];
   order: Int32Array;
 }
 
@@ -215,6 +226,7 @@ export function pageOfTable<T>(
     compare: criterion(text.startsWith("-") ? text.slice(1) : text),
   }));
   const keyOf: ((row: T) => SortKey)[] = [];
+  const sourceOf: ((row: T) => unknown)[] = [];
   for (const { compare } of parsed) {
     if (compare.key === undefined) {
       const found = [...table.values()].filter(matches);
@@ -222,6 +234,7 @@ export function pageOfTable<T>(
       return paginate(found, { page, limit });
     }
     keyOf.push(compare.key);
+    sourceOf.push(compare.source ?? compare.key);
   }
   const directions = parsed.map(({ descending }) => descending);
   let kept = keptOrders.get(table);
@@ -238,15 +251,15 @@ export function pageOfTable<T>(
   let total = 0;
   let held = order !== undefined && order.rows.length <= size;
   const keptRows = order?.rows ?? [];
-  const keptKeys = order?.keys ?? [];
+  const keptSources = order?.sources ?? [];
   const keptCount = keptRows.length;
   let position = 0;
   for (const row of table.values()) {
     if (held && position < keptCount) {
       if (keptRows[position] !== row) held = false;
       else {
-        for (let c = 0; c < keyOf.length; c++) {
-          if (keyOf[c](row) !== keptKeys[c][position]) {
+        for (let c = 0; c < sourceOf.length; c++) {
+          if (sourceOf[c](row) !== keptSources[c][position]) {
             held = false;
             break;
           }
@@ -263,17 +276,26 @@ export function pageOfTable<T>(
   if (order === undefined || !held) {
     const rows = [...table.values()];
     const keys = keyOf.map((key) => rows.map(key));
+    const sources = sourceOf.map((source) => rows.map(source));
     const positions = new Int32Array(rows.length);
     for (let index = 0; index < positions.length; index++) positions[index] = index;
-    order = { rows, keys, order: positions.sort(comparePositions(rows, keys, directions, tieBreak)) };
+    order = {
+      rows,
+      keys,
+      sources,
+      order: positions.sort(comparePositions(rows, keys, directions, tieBreak)),
+    };
   } else if (keptCount < size) {
     // Rows added since: sorted among themselves, then merged into the kept order.
-    const { rows, keys } = order;
+    const { rows, keys, sources } = order;
     let index = 0;
     for (const row of table.values()) {
       if (index >= keptCount) {
         rows.push(row);
-        for (let c = 0; c < keyOf.length; c++) keys[c].push(keyOf[c](row));
+        for (let c = 0; c < keyOf.length; c++) {
+          keys[c].push(keyOf[c](row));
+          sources[c].push(sourceOf[c](row));
+        }
       }
       index += 1;
     }

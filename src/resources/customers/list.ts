@@ -66,6 +66,11 @@ const SORT_KEYS: Record<string, (customer: CustomerRecord) => string | number | 
   name: (customer) => customer.name,
 };
 
+/** What each key is computed from (a kept order checks these): the creation Date, not its time. */
+const SORT_SOURCES: Record<string, (customer: CustomerRecord) => unknown> = {
+  created_at: (customer) => customer.created_at,
+};
+
 export function listCustomers(
   ctx: Ctx,
   filters: CustomerFilters,
@@ -73,7 +78,7 @@ export function listCustomers(
   page: Page,
 ): Paginated<CustomerRecord> {
   const criteria = sortingOr(sorting, ["-created_at"]);
-  const criterion = (field: string) => byKey(SORT_KEYS[field]);
+  const criterion = (field: string) => byKey(SORT_KEYS[field], SORT_SOURCES[field]);
   const partitions = partitionsOf(ctx, filters.organizationIds);
   if (partitions.length === 1) {
     // One organization (a token's): its table's kept order, read up to the page.

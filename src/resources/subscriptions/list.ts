@@ -70,17 +70,25 @@ function subscriptionMatches(
   )
     return false;
   if (!within(filters.cancellationReasons, subscription.customer_cancellation_reason)) return false;
-  const canceledAt = subscription.canceled_at?.getTime();
-  if (filters.canceledAtAfter && (canceledAt === undefined || canceledAt < filters.canceledAtAfter.getTime()))
-    return false;
-  if (
-    filters.canceledAtBefore &&
-    (canceledAt === undefined || canceledAt > filters.canceledAtBefore.getTime())
-  )
-    return false;
-  const startedAt = subscription.started_at.getTime();
-  if (filters.startedAfter && !(startedAt > filters.startedAfter.getTime())) return false;
-  if (filters.startedBefore && !(startedAt < filters.startedBefore.getTime())) return false;
+  // Dates are read only for the filters that need them: a list checks every subscription.
+  if (filters.canceledAtAfter || filters.canceledAtBefore) {
+    const canceledAt = subscription.canceled_at?.getTime();
+    if (
+      filters.canceledAtAfter &&
+      (canceledAt === undefined || canceledAt < filters.canceledAtAfter.getTime())
+    )
+      return false;
+    if (
+      filters.canceledAtBefore &&
+      (canceledAt === undefined || canceledAt > filters.canceledAtBefore.getTime())
+    )
+      return false;
+  }
+  if (filters.startedAfter || filters.startedBefore) {
+    const startedAt = subscription.started_at.getTime();
+    if (filters.startedAfter && !(startedAt > filters.startedAfter.getTime())) return false;
+    if (filters.startedBefore && !(startedAt < filters.startedBefore.getTime())) return false;
+  }
   return matchesMetadata(subscription.metadata, filters.metadata);
 }
 
@@ -112,6 +120,14 @@ function sortKey(partition: Partition, field: string): (subscription: Subscripti
   }
 }
 
+/** The Date a date key is computed from (a kept order checks these), for the date properties. */
+const SORT_SOURCES: Partial<Record<string, (subscription: SubscriptionRecord) => unknown>> = {
+  started_at: (subscription) => subscription.started_at,
+  current_period_end: (subscription) => subscription.current_period_end,
+  ended_at: (subscription) => subscription.ended_at,
+  ends_at: (subscription) => subscription.ends_at,
+};
+
 export function listSubscriptions(
   ctx: Ctx,
   filters: SubscriptionFilters,
@@ -126,7 +142,7 @@ export function listSubscriptions(
     return pageOfTable(
       partition.subscriptions,
       criteria,
-      (field) => byKey(sortKey(partition, field)),
+      (field) => byKey(sortKey(partition, field), SORT_SOURCES[field]),
       byId,
       (subscription) => subscriptionMatches(partition, subscription, filters),
       page,
