@@ -15,7 +15,7 @@ import { DAY, type FixtureApplier, type FixtureKind, periodDays, SECOND } from "
 import { issueToken } from "../resources/organizations/service.js";
 import { applySubscription } from "../resources/subscriptions/fixture.js";
 import type { AccessToken, Store } from "../store/store.js";
-import { FixedClock, SteppingClock } from "../util/clock.js";
+import { type FixedClock, SteppingClock } from "../util/clock.js";
 import { isObject } from "../util/is-object.js";
 import type { Random } from "../util/random.js";
 import { DATE_HELP, parseFixtureDate } from "./dates.js";

@@ -39,4 +39,3 @@ export class SteppingClock extends FixedClock {
     this.shared = new Date(date.getTime());
   }
 }
-
