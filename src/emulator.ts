@@ -368,7 +368,12 @@ export async function createEmulator(
         listening.once("error", reject);
         listening.listen(config.port, config.host, () => {
           server = listening;
-          void warmUp([...apiOperations, ...controlOperations]);
+          // Validators are compiled while nobody is waiting for an answer.
+          let lastRequest = 0;
+          listening.on("request", () => {
+            lastRequest = performance.now();
+          });
+          void warmUp([...apiOperations, ...controlOperations], () => performance.now() - lastRequest > 50);
           const { address, port } = listening.address() as AddressInfo;
           listenUrl = localUrl(address, port);
           resolve({ url: listenUrl, address: { host: address, port }, server: listening });

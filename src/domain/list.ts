@@ -65,11 +65,20 @@ export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number
  */
 export type Criterion<T> = ((a: T, b: T, descending: boolean) => number) & {
   readonly key?: (item: T) => SortKey;
+  /**
+   * What the key is computed from, when it is one field of the item (a Date, a string): the
+   * same value (by identity) means the same key. A kept order checks this instead of the key,
+   * which for a date is one memory read less per row (the domain never changes a Date in place).
+   */
+  readonly source?: (item: T) => unknown;
 };
 
-/** A criterion on a key of each item (Postgres NULL order). */
-export function byKey<T>(key: (item: T) => SortKey): Criterion<T> {
-  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), { key });
+/** A criterion on a key of each item (Postgres NULL order), optionally with what it is computed from. */
+export function byKey<T>(key: (item: T) => SortKey, source?: (item: T) => unknown): Criterion<T> {
+  return Object.assign((a: T, b: T, descending: boolean) => compareKeys(key(a), key(b), descending), {
+    key,
+    source,
+  });
 }
 
 /** Ties broken by id, as a primary key would. */
@@ -172,6 +181,170 @@ function selectSmallest(order: number[], count: number, compare: (i: number, j: 
     else if (target >= i) low = i;
     else return;
   }
+}
+
+// --- a table's order, kept between lists ------------------------------------------------------
+
+/**
+ * A table's rows in one sort order: the rows by insertion position, each criterion's key of each
+ * row, and the positions in sorted order. Kept per table and criteria between lists, and checked
+ * against the table on every use (the records are changed in place, by many services, without
+ * telling anyone).
+ */
+interface KeptOrder<T> {
+  rows: T[];
+  keys: SortKey[][];
+  /** What each criterion's key was computed from, for each row: checked on each use. */
+  sources: unknown[][];
+  order: Int32Array;
+}
+
+/** Kept orders by table, then by criteria (a table's few most recent). Dropped with their table. */
+const keptOrders = new WeakMap<object, Map<string, KeptOrder<unknown>>>();
+const KEPT_ORDERS_PER_TABLE = 4;
+
+/**
+ * One page of the rows of `table` that `match`, in the order of `criteria` (`field` or `-field`,
+ * Postgres NULL order), then `tieBreak`, then insertion order, with how many match: the same page
+ * and total as filtering the rows, `sortBy` and `paginate`.
+ *
+ * The order of all the rows is kept between calls, so a list costs one pass over the rows (is
+ * each row still the one at its position, with the keys it was sorted by? does it match?) and a
+ * walk of the order until the page is full, instead of a sort. A row added since is merged into
+ * the order; a row whose key changed, replaced or removed sorts the table again.
+ */
+export function pageOfTable<T>(
+  table: ReadonlyMap<string, T>,
+  criteria: readonly string[],
+  criterion: (field: string) => Criterion<T>,
+  tieBreak: (a: T, b: T) => number,
+  matches: (row: T) => boolean,
+  { page, limit }: Page,
+): Paginated<T> {
+  const parsed = criteria.map((text) => ({
+    descending: text.startsWith("-"),
+    compare: criterion(text.startsWith("-") ? text.slice(1) : text),
+  }));
+  const keyOf: ((row: T) => SortKey)[] = [];
+  const sourceOf: ((row: T) => unknown)[] = [];
+  for (const { compare } of parsed) {
+    if (compare.key === undefined) {
+      const found = [...table.values()].filter(matches);
+      sortBy(found, criteria, criterion, tieBreak, page * limit);
+      return paginate(found, { page, limit });
+    }
+    keyOf.push(compare.key);
+    sourceOf.push(compare.source ?? compare.key);
+  }
+  const directions = parsed.map(({ descending }) => descending);
+  let kept = keptOrders.get(table);
+  if (kept === undefined) {
+    kept = new Map();
+    keptOrders.set(table, kept);
+  }
+  const name = criteria.join(",");
+  let order = kept.get(name) as KeptOrder<T> | undefined;
+
+  // One pass: what matches, and whether the kept order still holds for the rows it has.
+  const size = table.size;
+  const matching = new Uint8Array(size);
+  let total = 0;
+  let held = order !== undefined && order.rows.length <= size;
+  const keptRows = order?.rows ?? [];
+  const keptSources = order?.sources ?? [];
+  const keptCount = keptRows.length;
+  let position = 0;
+  for (const row of table.values()) {
+    if (held && position < keptCount) {
+      if (keptRows[position] !== row) held = false;
+      else {
+        for (let c = 0; c < sourceOf.length; c++) {
+          if (sourceOf[c](row) !== keptSources[c][position]) {
+            held = false;
+            break;
+          }
+        }
+      }
+    }
+    if (matches(row)) {
+      matching[position] = 1;
+      total += 1;
+    }
+    position += 1;
+  }
+
+  if (order === undefined || !held) {
+    const rows = [...table.values()];
+    const keys = keyOf.map((key) => rows.map(key));
+    const sources = sourceOf.map((source) => rows.map(source));
+    const positions = new Int32Array(rows.length);
+    for (let index = 0; index < positions.length; index++) positions[index] = index;
+    order = {
+      rows,
+      keys,
+      sources,
+      order: positions.sort(comparePositions(rows, keys, directions, tieBreak)),
+    };
+  } else if (keptCount < size) {
+    // Rows added since: sorted among themselves, then merged into the kept order.
+    const { rows, keys, sources } = order;
+    let index = 0;
+    for (const row of table.values()) {
+      if (index >= keptCount) {
+        rows.push(row);
+        for (let c = 0; c < keyOf.length; c++) {
+          keys[c].push(keyOf[c](row));
+          sources[c].push(sourceOf[c](row));
+        }
+      }
+      index += 1;
+    }
+    const compare = comparePositions(rows, keys, directions, tieBreak);
+    const added = new Int32Array(size - keptCount);
+    for (let index = 0; index < added.length; index++) added[index] = keptCount + index;
+    added.sort(compare);
+    const merged = new Int32Array(size);
+    let a = 0;
+    let b = 0;
+    for (let index = 0; index < size; index++) {
+      if (b >= added.length || (a < order.order.length && compare(order.order[a], added[b]) <= 0)) {
+        merged[index] = order.order[a++];
+      } else merged[index] = added[b++];
+    }
+    order.order = merged;
+  }
+  kept.delete(name);
+  kept.set(name, order as KeptOrder<unknown>);
+  if (kept.size > KEPT_ORDERS_PER_TABLE) kept.delete(kept.keys().next().value as string);
+
+  const start = (page - 1) * limit;
+  const items: T[] = [];
+  if (start < total) {
+    let seen = 0;
+    for (let index = 0; index < order.order.length && items.length < limit; index++) {
+      const at = order.order[index];
+      if (matching[at] === 0) continue;
+      if (seen >= start) items.push(order.rows[at]);
+      seen += 1;
+    }
+  }
+  return { items, total };
+}
+
+/** Positions compared by the rows' keys, then `tieBreak`, then position: a total order. */
+function comparePositions<T>(
+  rows: readonly T[],
+  keys: readonly SortKey[][],
+  directions: readonly boolean[],
+  tieBreak: (a: T, b: T) => number,
+): (i: number, j: number) => number {
+  return (i, j) => {
+    for (let c = 0; c < keys.length; c++) {
+      const result = compareKeys(keys[c][i], keys[c][j], directions[c]);
+      if (result !== 0) return result;
+    }
+    return tieBreak(rows[i], rows[j]) || i - j;
+  };
 }
 
 /** An item with its creation order in the organization, for ties between equal timestamps. */

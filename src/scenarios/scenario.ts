@@ -15,7 +15,7 @@ import { DAY, type FixtureApplier, type FixtureKind, periodDays, SECOND } from "
 import { issueToken } from "../resources/organizations/service.js";
 import { applySubscription } from "../resources/subscriptions/fixture.js";
 import type { AccessToken, Store } from "../store/store.js";
-import { FixedClock } from "../util/clock.js";
+import { type FixedClock, SteppingClock } from "../util/clock.js";
 import { isObject } from "../util/is-object.js";
 import type { Random } from "../util/random.js";
 import { DATE_HELP, parseFixtureDate } from "./dates.js";
@@ -103,7 +103,7 @@ class Applier implements FixtureApplier {
     private readonly options: LoadOptions,
     readonly reference: Date,
   ) {
-    this.clock = new FixedClock(reference);
+    this.clock = new SteppingClock(reference);
     this.ctx = {
       store: options.store,
       clock: this.clock,

@@ -15,3 +15,27 @@ export class FixedClock implements Clock {
     this.current = new Date(date.getTime());
   }
 }
+
+/**
+ * A fixed clock that hands out one Date for each instant it is set to, for loading fixtures:
+ * each generated customer reads the clock about 14 times (its creation, its events, grants and
+ * subscription), and a Date costs about 100 bytes of heap. The domain never changes a Date in
+ * place, so the records can share it.
+ */
+export class SteppingClock extends FixedClock {
+  private shared: Date;
+
+  constructor(current: Date) {
+    super(current);
+    this.shared = new Date(current.getTime());
+  }
+
+  override now(): Date {
+    return this.shared;
+  }
+
+  override set(date: Date): void {
+    super.set(date);
+    this.shared = new Date(date.getTime());
+  }
+}

@@ -12,6 +12,7 @@ import {
   listEnvelope,
   matchesMetadata,
   pageOf,
+  pageOfTable,
   paginate,
   type Ranked,
   type SortKey,
@@ -226,6 +227,76 @@ describe("sortBy", () => {
     expect([...ranked].sort((a, b) => byCreation(a, b, false)).map((r) => r.position)).toEqual([1, 2, 0]);
     expect([...ranked].sort((a, b) => byCreation(a, b, true)).map((r) => r.position)).toEqual([0, 2, 1]);
     expect([...ranked].sort(byPosition).map((r) => r.position)).toEqual([0, 1, 2]);
+  });
+});
+
+describe("pageOfTable", () => {
+  it("answers the pages of filtering, sorting and paginating, through additions, changes and replacements", () => {
+    const table = new Map<string, Row>();
+    const add = (index: number) => {
+      const row: Row = {
+        id: `id${(index * 7919) % 1000}`,
+        name: ["a", "b", "B", "é", "ab"][(index * 31) % 5],
+        amount: index % 9 === 0 ? null : (index * 13) % 17,
+      };
+      table.set(row.id, row);
+    };
+    for (let index = 0; index < 400; index++) add(index);
+    const matches = (row: Row) => row.amount !== 3;
+    // The same keys, checked through the field they come from.
+    const withSource = (field: string): Criterion<Row> =>
+      byKey(
+        (row: Row) => row[field as keyof Row] as SortKey,
+        (row: Row) => row[field as keyof Row],
+      );
+    const check = () => {
+      for (const criteria of [["-amount", "name"], ["amount"], ["name", "-amount"], ["-name"]]) {
+        for (const page of [
+          { page: 1, limit: 10 },
+          { page: 3, limit: 7 },
+          { page: 1, limit: 100 },
+          { page: 60, limit: 10 },
+        ]) {
+          const expected = sortBy([...table.values()].filter(matches), criteria, criterion, byId);
+          for (const through of [criterion, withSource]) {
+            const answered = pageOfTable(table, criteria, through, byId, matches, page);
+            expect(answered.total).toBe(expected.length);
+            expect(answered.items.map((row) => row.id)).toEqual(
+              paginate(expected, page).items.map((row) => row.id),
+            );
+          }
+        }
+      }
+    };
+    check();
+    // Rows added: merged into the kept order.
+    for (let index = 400; index < 460; index++) add(index);
+    check();
+    // A key changed in place, a row replaced by another object, a row removed.
+    const first = [...table.values()];
+    first[5].amount = 99;
+    first[17].name = "zz";
+    check();
+    table.set(first[20].id, { ...first[20], amount: 1 });
+    check();
+    table.delete(first[30].id);
+    check();
+    // Removed and added back: it is now last in insertion order.
+    table.delete(first[40].id);
+    table.set(first[40].id, first[40]);
+    check();
+  });
+
+  it("falls back to sorting when a criterion has no key", () => {
+    const table = new Map(rows().map((row) => [row.id, row]));
+    const compareOnly: (field: string) => Criterion<Row> = (field) => (a, b, descending) =>
+      criterion(field)(a, b, descending);
+    const answered = pageOfTable(table, ["-amount", "name"], compareOnly, byId, () => true, {
+      page: 1,
+      limit: 3,
+    });
+    expect(answered.items.map((row) => row.id)).toEqual(["a", "d", "b"]);
+    expect(answered.total).toBe(5);
   });
 });
 

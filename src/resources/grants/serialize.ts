@@ -1,5 +1,6 @@
 /** The public BenefitGrant object and a grant's CustomerStateBenefitGrant, in the spec's key order. */
 import type { Schemas } from "../../domain/wire.js";
+import { cloneJson } from "../../util/clone.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import { serializeBenefit } from "../benefits/serialize.js";
 import type { Partition } from "../context.js";
@@ -16,7 +17,7 @@ export type BenefitGrantWire = Schemas["BenefitGrant"];
  * to none, so the API answers `{}` for them. Webhook payloads have each type's own properties.
  */
 function apiProperties(benefitType: string, properties: Record<string, unknown>): Record<string, unknown> {
-  return benefitType === "meter_credit" ? {} : structuredClone(properties);
+  return benefitType === "meter_credit" ? {} : cloneJson(properties);
 }
 
 /** The grant as a `benefit_grant.*` webhook carries it (`BenefitGrantWebhook`): its type's own properties. */
@@ -27,8 +28,8 @@ export function serializeGrantWebhook(
 ): BenefitGrantWire & { previous_properties: Record<string, unknown> | null } {
   return {
     ...serializeGrant(partition, grant),
-    properties: structuredClone(grant.properties),
-    previous_properties: previous === null ? null : structuredClone(previous),
+    properties: cloneJson(grant.properties),
+    previous_properties: previous === null ? null : cloneJson(previous),
   } as BenefitGrantWire & { previous_properties: Record<string, unknown> | null };
 }
 

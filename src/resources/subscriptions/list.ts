@@ -6,6 +6,7 @@ import {
   matchesMetadata,
   type Page,
   type Paginated,
+  pageOfTable,
   paginate,
   type SortKey,
   sortBy,
@@ -69,44 +70,63 @@ function subscriptionMatches(
   )
     return false;
   if (!within(filters.cancellationReasons, subscription.customer_cancellation_reason)) return false;
-  const canceledAt = subscription.canceled_at?.getTime();
-  if (filters.canceledAtAfter && (canceledAt === undefined || canceledAt < filters.canceledAtAfter.getTime()))
-    return false;
-  if (
-    filters.canceledAtBefore &&
-    (canceledAt === undefined || canceledAt > filters.canceledAtBefore.getTime())
-  )
-    return false;
-  const startedAt = subscription.started_at.getTime();
-  if (filters.startedAfter && !(startedAt > filters.startedAfter.getTime())) return false;
-  if (filters.startedBefore && !(startedAt < filters.startedBefore.getTime())) return false;
+  // Dates are read only for the filters that need them: a list checks every subscription.
+  if (filters.canceledAtAfter || filters.canceledAtBefore) {
+    const canceledAt = subscription.canceled_at?.getTime();
+    if (
+      filters.canceledAtAfter &&
+      (canceledAt === undefined || canceledAt < filters.canceledAtAfter.getTime())
+    )
+      return false;
+    if (
+      filters.canceledAtBefore &&
+      (canceledAt === undefined || canceledAt > filters.canceledAtBefore.getTime())
+    )
+      return false;
+  }
+  if (filters.startedAfter || filters.startedBefore) {
+    const startedAt = subscription.started_at.getTime();
+    if (filters.startedAfter && !(startedAt > filters.startedAfter.getTime())) return false;
+    if (filters.startedBefore && !(startedAt < filters.startedBefore.getTime())) return false;
+  }
   return matchesMetadata(subscription.metadata, filters.metadata);
 }
 
-/** A sort key of a subscription, by Polar's sort property. */
-function sortKey(partition: Partition, subscription: SubscriptionRecord, field: string): SortKey {
+/**
+ * The sort key of a subscription for one of Polar's sort properties, chosen once per list (a
+ * list reads the key of every subscription).
+ */
+function sortKey(partition: Partition, field: string): (subscription: SubscriptionRecord) => SortKey {
   switch (field) {
     case "customer":
-      return partition.customers.get(subscription.customer_id)?.email ?? null;
+      return (subscription) => partition.customers.get(subscription.customer_id)?.email ?? null;
     case "product":
-      return partition.products.get(subscription.product_id)?.name ?? null;
+      return (subscription) => partition.products.get(subscription.product_id)?.name ?? null;
     case "status":
-      return subscription.status;
+      return (subscription) => subscription.status;
     case "amount":
-      return subscription.amount;
+      return (subscription) => subscription.amount;
     case "started_at":
-      return subscription.started_at?.getTime() ?? null;
+      return (subscription) => subscription.started_at?.getTime() ?? null;
     case "current_period_end":
-      return subscription.current_period_end.getTime();
+      return (subscription) => subscription.current_period_end.getTime();
     case "ended_at":
-      return subscription.ended_at?.getTime() ?? null;
+      return (subscription) => subscription.ended_at?.getTime() ?? null;
     case "ends_at":
-      return subscription.ends_at?.getTime() ?? null;
+      return (subscription) => subscription.ends_at?.getTime() ?? null;
     default:
       // `discount`: the emulator has no discounts yet.
-      return null;
+      return () => null;
   }
 }
+
+/** The Date a date key is computed from (a kept order checks these), for the date properties. */
+const SORT_SOURCES: Partial<Record<string, (subscription: SubscriptionRecord) => unknown>> = {
+  started_at: (subscription) => subscription.started_at,
+  current_period_end: (subscription) => subscription.current_period_end,
+  ended_at: (subscription) => subscription.ended_at,
+  ends_at: (subscription) => subscription.ends_at,
+};
 
 export function listSubscriptions(
   ctx: Ctx,
@@ -114,16 +134,33 @@ export function listSubscriptions(
   sorting: readonly string[] | undefined,
   page: Page,
 ): Paginated<SubscriptionRecord> {
+  const criteria = sortingOr(sorting, ["-started_at"]);
+  const partitions = partitionsOf(ctx, filters.organizationIds);
+  if (partitions.length === 1) {
+    // One organization (a token's): its table's kept order, read up to the page.
+    const [partition] = partitions;
+    return pageOfTable(
+      partition.subscriptions,
+      criteria,
+      (field) => byKey(sortKey(partition, field), SORT_SOURCES[field]),
+      byId,
+      (subscription) => subscriptionMatches(partition, subscription, filters),
+      page,
+    );
+  }
   const found: { partition: Partition; subscription: SubscriptionRecord }[] = [];
-  for (const partition of partitionsOf(ctx, filters.organizationIds)) {
+  for (const partition of partitions) {
     for (const subscription of partition.subscriptions.values()) {
       if (subscriptionMatches(partition, subscription, filters)) found.push({ partition, subscription });
     }
   }
   sortBy(
     found,
-    sortingOr(sorting, ["-started_at"]),
-    (field) => byKey(({ partition, subscription }) => sortKey(partition, subscription, field)),
+    criteria,
+    (field) => {
+      const keys = new Map(partitions.map((partition) => [partition, sortKey(partition, field)]));
+      return byKey(({ partition, subscription }) => keys.get(partition)?.(subscription) ?? null);
+    },
     (a, b) => byId(a.subscription, b.subscription),
     page.page * page.limit,
   );
