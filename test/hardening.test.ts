@@ -3,12 +3,18 @@
  * a YAML alias bomb is a 422, bytes that are not UTF-8 are FastAPI's 400, and a client that hangs
  * up mid-body is not an error in the log.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../src/config.js";
 import { createEmulator } from "../src/emulator.js";
+import { startEmulator } from "../src/index.js";
+import { FixtureError } from "../src/scenarios/fixture.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -171,6 +177,65 @@ describe("ids", () => {
     expect(res.status).toBe(422);
     expect(JSON.stringify(res.body)).toContain("A customer with this id already exists");
     expect((await ctx.http.get("/v1/customers/").set(b.headers)).body.items).toEqual([]);
+  });
+
+  it("are global for a snapshot too: a restore cannot give one organization another's customer id", async () => {
+    const a = tenant(ctx.emulator);
+    const b = tenant(ctx.emulator);
+    const held = await ctx.http.post("/v1/customers/").set(a.headers).send({ email: "a@example.com" });
+    const own = await ctx.http.post("/v1/customers/").set(b.headers).send({ email: "b@example.com" });
+    const snapshot = JSON.stringify(ctx.emulator.snapshot(b.organizationId)).replaceAll(
+      own.body.id,
+      held.body.id,
+    );
+    const res = await ctx.http
+      .put(`/_emulator/organizations/${b.organizationId}/snapshot`)
+      .set("Content-Type", "application/json")
+      .send(snapshot);
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toContainEqual(
+      expect.objectContaining({
+        loc: ["body", "customers", 0, "id"],
+        msg: "A customer with this id already exists",
+        input: held.body.id,
+      }),
+    );
+    // Nothing changed: b still has its own customer, a still holds the id.
+    expect(
+      (await ctx.http.get("/v1/customers/").set(b.headers)).body.items.map((c: { id: string }) => c.id),
+    ).toEqual([own.body.id]);
+    expect((await ctx.http.get(`/v1/customers/${held.body.id}`).set(a.headers)).status).toBe(200);
+  });
+
+  it("are global at boot: a boot snapshot cannot hold an id a boot fixture gave another organization", async () => {
+    const id = "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b";
+    const dir = mkdtempSync(join(tmpdir(), "polar-boot-ids-"));
+    const fixture = join(dir, "1-fixture.yaml");
+    writeFileSync(fixture, `customers:\n  - id: ${id}\n    email: first@example.com\n`);
+    // A snapshot of another organization holding the same customer id.
+    const source = tenant(ctx.emulator);
+    ctx.emulator.loadFixture({ customers: [{ id, email: "second@example.com" }] }, source.organizationId);
+    const snapshotFile = join(dir, "2-snapshot.json");
+    writeFileSync(snapshotFile, JSON.stringify(ctx.emulator.snapshot(source.organizationId)));
+    ctx.emulator.resetOrganization(source.organizationId);
+
+    const failure = await startEmulator({ fixtures: [fixture, snapshotFile], port: 0 }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(FixtureError);
+    expect((failure as FixtureError).message).toBe(
+      `[polar-emulator] ${snapshotFile} is not a valid snapshot:\n` +
+        "  /customers/0/id: A customer with this id already exists",
+    );
+    // The same files through the CLI: a boot error (exit 2) naming the file and the path.
+    const cli = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", "--port", "0", "--fixtures", fixture, "--fixtures", snapshotFile],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toContain(`${snapshotFile} is not a valid snapshot`);
+    expect(cli.stderr).toContain("/customers/0/id: A customer with this id already exists");
   });
 
   it("handed out before a reset are never handed out again after it", async () => {
