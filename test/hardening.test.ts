@@ -36,7 +36,7 @@ function aliasBomb(): string {
 }
 
 describe("amplification", () => {
-  it("refuses usage whose counts add up past 10,000, at once and with pydantic's too_long", async () => {
+  it("refuses usage whose counts add up past 2,500, at once and with pydantic's too_long", async () => {
     const t = tenant(ctx.emulator);
     const customer = await ctx.http.post("/v1/customers/").set(t.headers).send({ email: "u@example.com" });
     const started = performance.now();
@@ -50,14 +50,71 @@ describe("amplification", () => {
     expect(res.body.detail[0]).toMatchObject({
       type: "too_long",
       loc: ["body", "events"],
-      msg: "List should have at most 10000 items after validation, not 10000000",
-      ctx: { field_type: "List", max_length: 10000, actual_length: 10000000 },
+      msg: "List should have at most 2500 items after validation, not 10000000",
+      ctx: { field_type: "List", max_length: 2500, actual_length: 10000000 },
     });
     const ok = await ctx.http
       .post("/_emulator/usage")
-      .send({ customer_id: customer.body.id, events: [{ name: "e", count: 9999 }, { name: "f" }] });
+      .send({ customer_id: customer.body.id, events: [{ name: "e", count: 2499 }, { name: "f" }] });
     expect(ok.status).toBe(200);
-    expect(ok.body.inserted).toBe(10000);
+    expect(ok.body.inserted).toBe(2500);
+  });
+});
+
+describe("fixture loads through the control plane", () => {
+  it("refuse more than 200 generated customers or 2,500 events in one request, pointing at the boot flags", async () => {
+    const t = tenant(ctx.emulator);
+    const big = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send({ generate: { customers: 10000 } });
+    expect(big.status).toBe(422);
+    expect(big.body.error).toBe("RequestValidationError");
+    expect(big.body.detail).toEqual([
+      expect.objectContaining({
+        type: "less_than_equal",
+        loc: ["body", "generate", "customers"],
+        input: 10000,
+        ctx: { le: 200 },
+      }),
+    ]);
+    expect(big.body.detail[0].msg).toContain("--customers");
+    const events = await ctx.http.post(`/_emulator/organizations/${t.organizationId}/fixtures`).send({
+      customers: [
+        {
+          email: "e@example.com",
+          events: [
+            { name: "e", count: 2000 },
+            { name: "f", count: 501 },
+          ],
+        },
+      ],
+    });
+    expect(events.status).toBe(422);
+    expect(events.body.detail[0]).toMatchObject({
+      type: "value_error",
+      loc: ["body", "customers"],
+      input: 2501,
+    });
+    // Nothing was loaded.
+    expect((await ctx.http.get("/v1/customers/").set(t.headers)).body.items).toEqual([]);
+    // At the bounds it loads; in-process (not a request) the fixture's own bounds hold.
+    const ok = await ctx.http.post(`/_emulator/organizations/${t.organizationId}/fixtures`).send({
+      generate: { customers: 200 },
+      customers: [{ email: "e@example.com", events: [{ name: "e", count: 2500 }] }],
+    });
+    expect(ok.status).toBe(200);
+    const inProcess = tenant(ctx.emulator);
+    ctx.emulator.loadFixture({ generate: { customers: 1000 } }, inProcess.organizationId);
+    expect(
+      (await ctx.http.get("/v1/customers/?limit=1").set(inProcess.headers)).body.pagination.total_count,
+    ).toBe(1000);
+  });
+
+  it("answers 404 for an unknown organization before measuring the body", async () => {
+    const res = await ctx.http
+      .post("/_emulator/organizations/5f0e0d8e-1111-4111-8111-111111111111/fixtures")
+      .send({ generate: { customers: 10000 } });
+    expect(res.status).toBe(404);
   });
 });
 
