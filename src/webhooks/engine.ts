@@ -97,7 +97,7 @@ export class WebhookEngine {
       now: this.clock.now(),
       currentVersion: this.currentVersion,
     });
-    this.lanes.set(endpoint.id, newLane(endpoint));
+    this.lanes.set(endpoint.id, newLane(endpoint, this.laneTrimStep()));
     this.logger.info(
       { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
       "webhook endpoint created",
@@ -197,13 +197,29 @@ export class WebhookEngine {
       }
       this.log.addEvent(record);
       lane.events.push(record);
-      if (lane.events.length > this.settings.logSize * 1.5) {
-        lane.events.splice(0, lane.events.length - this.settings.logSize);
-      }
+      if (lane.events.length > lane.eventsTrimAt) this.trimLaneEvents(lane);
       this.enqueue(lane, { event: record, kind: "attempt" });
       created.push(record);
     }
     return created;
+  }
+
+  /**
+   * A lane keeps the events the log still holds, and its pending ones: trimmed on its own (at
+   * `logSize` per lane) it held up to 1.5 × `logSize` events and their payloads for every
+   * endpoint, past the log's cap (the soak's three endpoints: 45,000 where the log keeps 10,000).
+   * Trimmed when another tenth of the log has come, so each event costs O(1) amortized.
+   */
+  private trimLaneEvents(lane: Lane): void {
+    lane.events = lane.events.filter(
+      (event) => this.log.event(event.id) !== undefined || (event.succeeded === null && !event.skipped),
+    );
+    lane.eventsTrimAt = lane.events.length + this.laneTrimStep();
+  }
+
+  /** How many events a lane takes between two trims: a tenth of the log (at least 16). */
+  private laneTrimStep(): number {
+    return Math.max(16, Math.ceil(this.settings.logSize / 10));
   }
 
   private enqueue(lane: Lane, job: Job): void {

@@ -26,6 +26,8 @@ export interface Lane {
   burst: Job[] | undefined;
   /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
   events: WebhookEventRecord[];
+  /** The length at which `events` drops what the log no longer holds. */
+  eventsTrimAt: number;
   /** New events skipped because the endpoint had `maxPending` events waiting. */
   dropped: number;
 }
@@ -39,7 +41,7 @@ export function pendingOf(lane: Lane): number {
   return lane.queue.length + lane.parked.length + lane.retries.size;
 }
 
-export function newLane(endpoint: EndpointRecord): Lane {
+export function newLane(endpoint: EndpointRecord, eventsTrimAt: number): Lane {
   return {
     endpoint,
     queue: [],
@@ -50,6 +52,7 @@ export function newLane(endpoint: EndpointRecord): Lane {
     inflight: new Set(),
     burst: undefined,
     events: [],
+    eventsTrimAt,
     dropped: 0,
   };
 }
