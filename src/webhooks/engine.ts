@@ -20,6 +20,7 @@ import {
   type Job,
   type Lane,
   laneBusy,
+  laneTrimStep,
   laneView,
   latestAllFailed,
   logRetry,
@@ -27,6 +28,7 @@ import {
   pendingOf,
   skipPending,
   stopLane,
+  trimLaneEvents,
 } from "./lanes.js";
 import {
   type DeliveryFilter,
@@ -97,7 +99,7 @@ export class WebhookEngine {
       now: this.clock.now(),
       currentVersion: this.currentVersion,
     });
-    this.lanes.set(endpoint.id, newLane(endpoint, this.laneTrimStep()));
+    this.lanes.set(endpoint.id, newLane(endpoint, laneTrimStep(this.settings.logSize)));
     this.logger.info(
       { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
       "webhook endpoint created",
@@ -197,29 +199,11 @@ export class WebhookEngine {
       }
       this.log.addEvent(record);
       lane.events.push(record);
-      if (lane.events.length > lane.eventsTrimAt) this.trimLaneEvents(lane);
+      if (lane.events.length > lane.eventsTrimAt) trimLaneEvents(lane, this.log, this.settings.logSize);
       this.enqueue(lane, { event: record, kind: "attempt" });
       created.push(record);
     }
     return created;
-  }
-
-  /**
-   * A lane keeps the events the log still holds, and its pending ones: trimmed on its own (at
-   * `logSize` per lane) it held up to 1.5 × `logSize` events and their payloads for every
-   * endpoint, past the log's cap (the soak's three endpoints: 45,000 where the log keeps 10,000).
-   * Trimmed when another tenth of the log has come, so each event costs O(1) amortized.
-   */
-  private trimLaneEvents(lane: Lane): void {
-    lane.events = lane.events.filter(
-      (event) => this.log.event(event.id) !== undefined || (event.succeeded === null && !event.skipped),
-    );
-    lane.eventsTrimAt = lane.events.length + this.laneTrimStep();
-  }
-
-  /** How many events a lane takes between two trims: a tenth of the log (at least 16). */
-  private laneTrimStep(): number {
-    return Math.max(16, Math.ceil(this.settings.logSize / 10));
   }
 
   private enqueue(lane: Lane, job: Job): void {

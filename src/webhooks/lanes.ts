@@ -32,6 +32,24 @@ export interface Lane {
   dropped: number;
 }
 
+/** How many events a lane takes between two trims: a tenth of the log (at least 16). */
+export function laneTrimStep(logSize: number): number {
+  return Math.max(16, Math.ceil(logSize / 10));
+}
+
+/**
+ * A lane keeps the events the log still holds, and its pending ones: trimmed on its own (at
+ * `logSize` per lane) it held up to 1.5 × `logSize` events and their payloads for every
+ * endpoint, past the log's cap (the soak's three endpoints: 45,000 where the log keeps 10,000).
+ * Trimmed when another tenth of the log has come, so each event costs O(1) amortized.
+ */
+export function trimLaneEvents(lane: Lane, log: { event(id: string): unknown }, logSize: number): void {
+  lane.events = lane.events.filter(
+    (event) => log.event(event.id) !== undefined || (event.succeeded === null && !event.skipped),
+  );
+  lane.eventsTrimAt = lane.events.length + laneTrimStep(logSize);
+}
+
 /** What the control plane shows of an endpoint's lane. */
 export function laneView(lane: Lane): { endpoint: EndpointRecord; pending: number; dropped: number } {
   return { endpoint: lane.endpoint, pending: pendingOf(lane), dropped: lane.dropped };
