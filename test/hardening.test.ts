@@ -110,6 +110,45 @@ describe("fixture loads through the control plane", () => {
     ).toBe(1000);
   });
 
+  it("refuse subscriptions that take more than 300 renewals in all to come up to date", async () => {
+    const t = tenant(ctx.emulator);
+    const fixture = (days: string) => ({
+      products: [
+        {
+          key: "daily",
+          name: "Daily",
+          recurring_interval: "day",
+          prices: [{ amount_type: "fixed", price_amount: 100 }],
+        },
+      ],
+      customers: [
+        {
+          email: "r@example.com",
+          created_at: "-995d",
+          subscriptions: [{ product: "daily", started_at: days }],
+        },
+      ],
+    });
+    const many = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send(fixture("-990d"));
+    expect(many.status).toBe(422);
+    expect(many.body.detail[0]).toMatchObject({
+      type: "value_error",
+      loc: ["body", "customers"],
+      input: 990,
+    });
+    expect(many.body.detail[0].msg).toContain("at most 300");
+    expect((await ctx.http.get("/v1/subscriptions/").set(t.headers)).body.items).toEqual([]);
+    const few = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send(fixture("-200d"));
+    expect(few.status).toBe(200);
+    // In process, the fixture's own cap (1,000 per subscription) holds.
+    const inProcess = tenant(ctx.emulator);
+    ctx.emulator.loadFixture(fixture("-990d"), inProcess.organizationId);
+  });
+
   it("answers 404 for an unknown organization before measuring the body", async () => {
     const res = await ctx.http
       .post("/_emulator/organizations/5f0e0d8e-1111-4111-8111-111111111111/fixtures")

@@ -7,7 +7,7 @@ import { Document, visit } from "yaml";
 import { type Problem, problem } from "../domain/decode.js";
 import { RequestValidationError, ResourceNotFound, type ValidationDetail } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
-import { REQUEST_MAX_EVENTS, REQUEST_MAX_GENERATED } from "../resources/fixture.js";
+import { REQUEST_MAX_EVENTS, REQUEST_MAX_GENERATED, REQUEST_MAX_RENEWALS } from "../resources/fixture.js";
 import { SNAPSHOT_SECTIONS } from "../resources/index.js";
 import { type Call, type Handlers, json, type Reply } from "../resources/operation.js";
 import { organizationWire } from "../resources/organizations/service.js";
@@ -19,7 +19,12 @@ import { isObject } from "../util/is-object.js";
 
 /** What these operations need from the running emulator. */
 export interface ScenarioTarget {
-  loadFixture(organizationId: string, data: unknown, source: string): FixtureLoaded;
+  loadFixture(
+    organizationId: string,
+    data: unknown,
+    source: string,
+    limits?: { renewals?: number },
+  ): FixtureLoaded;
   resetOrganization(organizationId: string): void;
   snapshot(organizationId: string): SnapshotDocument;
   restore(document: unknown, organizationId?: string): { organizationId: string; created: boolean };
@@ -160,7 +165,9 @@ export function scenarioHandlers(target: ScenarioTarget): Handlers<ScenarioContr
         if (!ctx.store.partitions.has(params.organization_id)) throw new ResourceNotFound();
         const tooBig = requestBudget(body);
         if (tooBig.length > 0) throw new FixtureError("request body", tooBig);
-        const loaded = target.loadFixture(params.organization_id, body, "request body");
+        const loaded = target.loadFixture(params.organization_id, body, "request body", {
+          renewals: REQUEST_MAX_RENEWALS,
+        });
         return json(200, {
           organization: organizationWire(ctx.store.partition(loaded.organizationId)),
           tokens: loaded.tokens.map(tokenWire),
