@@ -139,6 +139,26 @@ const usage = (count: number): Case => ({
   },
 });
 
+/** One subscription to a daily plan started `days` ago: that many renewals to come up to date. */
+const renewals = (days: number): Case => ({
+  name: `fixture: a subscription renewed ${days} times (a daily plan)`,
+  prepare: async () => ({
+    method: "POST",
+    path: `/_emulator/organizations/${await organization()}/fixtures`,
+    body: {
+      ...CATALOG,
+      products: [{ ...CATALOG.products[0], recurring_interval: "day" }],
+      customers: [
+        {
+          email: "r@example.com",
+          created_at: `-${days + 5}d`,
+          subscriptions: [{ product: "pro", started_at: `-${days}d` }],
+        },
+      ],
+    },
+  }),
+});
+
 const CASES: Case[] = [
   // At the bounds of one request (200 generated customers, 2,500 events), then past them (422).
   generate(100),
@@ -150,24 +170,8 @@ const CASES: Case[] = [
   generate(10000),
   namedEvents(100000),
   usage(10000),
-  {
-    name: "fixture: a subscription renewed 990 times (a daily plan)",
-    prepare: async () => ({
-      method: "POST",
-      path: `/_emulator/organizations/${await organization()}/fixtures`,
-      body: {
-        ...CATALOG,
-        products: [{ ...CATALOG.products[0], recurring_interval: "day" }],
-        customers: [
-          {
-            email: "r@example.com",
-            created_at: "-995d",
-            subscriptions: [{ product: "pro", started_at: "-990d" }],
-          },
-        ],
-      },
-    }),
-  },
+  renewals(300),
+  renewals(990),
   {
     name: "fixture: one customer into an organization of 10,000",
     prepare: async () => ({
