@@ -23,11 +23,19 @@ export interface Spawned {
 
 const OUTPUT_CAP = 1_000_000;
 
-/** Runs `script` with node from the repository root: a `.ts` file through tsx, a `.js` file as it is. */
-export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
+/**
+ * Runs `script` with node from the repository root: a `.ts` file through tsx, a `.js` file as it
+ * is; `nodeFlags` go to node (e.g. `--trace-gc`, which NODE_OPTIONS does not take).
+ */
+export function spawnTs(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: string[] = [],
+): Spawned {
   const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
   return spawnTracked(
-    spawn(process.execPath, [...loader, script, ...args], {
+    spawn(process.execPath, [...nodeFlags, ...loader, script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -6,7 +6,7 @@
 import { DEFAULT_CONFIG, resolveConfig, UsageError } from "./config.js";
 import { createEmulator, isWildcardHost, localUrl, VERSION } from "./emulator.js";
 import { checkHealth } from "./healthcheck.js";
-import { LOG_LEVELS } from "./log.js";
+import { drainLogs, LOG_LEVELS } from "./log.js";
 import { FixtureError } from "./scenarios/fixture.js";
 
 const HELP = `polar-emulator ${VERSION}: a local, stateful emulator of the Polar billing API (polar.sh)
@@ -197,7 +197,12 @@ async function main(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       emulator.logger.info({ signal }, "stopping");
-      void emulator.close().then(resolve);
+      void emulator.close().then(async () => {
+        emulator.logger.info({ signal }, "stopped");
+        // Every line written before exit, unless stdout is a pipe nobody reads (then bounded).
+        await drainLogs();
+        resolve();
+      });
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));

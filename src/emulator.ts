@@ -105,7 +105,13 @@ export interface Emulator {
    * Loads a scenario fixture (parsed YAML or JSON) into an organization, all or nothing; throws a
    * FixtureError listing every problem, with its path inside the fixture.
    */
-  loadFixture(organizationId: string, fixture: unknown, source?: string): FixtureLoaded;
+  loadFixture(
+    organizationId: string,
+    fixture: unknown,
+    source?: string,
+    /** A control-plane request's budget (renewals in all); none when unset. */
+    limits?: { renewals?: number },
+  ): FixtureLoaded;
   /** Puts one organization back to its state right after boot (or creation); others are untouched. */
   resetOrganization(organizationId: string): void;
   /** The whole state of one organization, as a JSON document `restore()` takes back. */
@@ -268,8 +274,13 @@ export async function createEmulator(
   });
 
   const scenarios = {
-    loadFixture: (organizationId: string, fixture: unknown, source = "fixture") => {
-      const loaded = states.load(organizationId, fixture, source);
+    loadFixture: (
+      organizationId: string,
+      fixture: unknown,
+      source = "fixture",
+      limits: { renewals?: number } = {},
+    ) => {
+      const loaded = states.load(organizationId, fixture, source, limits);
       const customers = loaded.changed.customers;
       logger.info(
         { organizationId, changed: Array.isArray(customers) ? customers.length : 0 },

@@ -3,12 +3,18 @@
  * a YAML alias bomb is a 422, bytes that are not UTF-8 are FastAPI's 400, and a client that hangs
  * up mid-body is not an error in the log.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../src/config.js";
 import { createEmulator } from "../src/emulator.js";
+import { startEmulator } from "../src/index.js";
+import { FixtureError } from "../src/scenarios/fixture.js";
 import { startTestEmulator, tenant } from "./helpers.js";
 
 let ctx: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -30,7 +36,7 @@ function aliasBomb(): string {
 }
 
 describe("amplification", () => {
-  it("refuses usage whose counts add up past 10,000, at once and with pydantic's too_long", async () => {
+  it("refuses usage whose counts add up past 2,500, at once and with pydantic's too_long", async () => {
     const t = tenant(ctx.emulator);
     const customer = await ctx.http.post("/v1/customers/").set(t.headers).send({ email: "u@example.com" });
     const started = performance.now();
@@ -44,14 +50,110 @@ describe("amplification", () => {
     expect(res.body.detail[0]).toMatchObject({
       type: "too_long",
       loc: ["body", "events"],
-      msg: "List should have at most 10000 items after validation, not 10000000",
-      ctx: { field_type: "List", max_length: 10000, actual_length: 10000000 },
+      msg: "List should have at most 2500 items after validation, not 10000000",
+      ctx: { field_type: "List", max_length: 2500, actual_length: 10000000 },
     });
     const ok = await ctx.http
       .post("/_emulator/usage")
-      .send({ customer_id: customer.body.id, events: [{ name: "e", count: 9999 }, { name: "f" }] });
+      .send({ customer_id: customer.body.id, events: [{ name: "e", count: 2499 }, { name: "f" }] });
     expect(ok.status).toBe(200);
-    expect(ok.body.inserted).toBe(10000);
+    expect(ok.body.inserted).toBe(2500);
+  });
+});
+
+describe("fixture loads through the control plane", () => {
+  it("refuse more than 200 generated customers or 2,500 events in one request, pointing at the boot flags", async () => {
+    const t = tenant(ctx.emulator);
+    const big = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send({ generate: { customers: 10000 } });
+    expect(big.status).toBe(422);
+    expect(big.body.error).toBe("RequestValidationError");
+    expect(big.body.detail).toEqual([
+      expect.objectContaining({
+        type: "less_than_equal",
+        loc: ["body", "generate", "customers"],
+        input: 10000,
+        ctx: { le: 200 },
+      }),
+    ]);
+    expect(big.body.detail[0].msg).toContain("--customers");
+    const events = await ctx.http.post(`/_emulator/organizations/${t.organizationId}/fixtures`).send({
+      customers: [
+        {
+          email: "e@example.com",
+          events: [
+            { name: "e", count: 2000 },
+            { name: "f", count: 501 },
+          ],
+        },
+      ],
+    });
+    expect(events.status).toBe(422);
+    expect(events.body.detail[0]).toMatchObject({
+      type: "value_error",
+      loc: ["body", "customers"],
+      input: 2501,
+    });
+    // Nothing was loaded.
+    expect((await ctx.http.get("/v1/customers/").set(t.headers)).body.items).toEqual([]);
+    // At the bounds it loads; in-process (not a request) the fixture's own bounds hold.
+    const ok = await ctx.http.post(`/_emulator/organizations/${t.organizationId}/fixtures`).send({
+      generate: { customers: 200 },
+      customers: [{ email: "e@example.com", events: [{ name: "e", count: 2500 }] }],
+    });
+    expect(ok.status).toBe(200);
+    const inProcess = tenant(ctx.emulator);
+    ctx.emulator.loadFixture({ generate: { customers: 1000 } }, inProcess.organizationId);
+    expect(
+      (await ctx.http.get("/v1/customers/?limit=1").set(inProcess.headers)).body.pagination.total_count,
+    ).toBe(1000);
+  });
+
+  it("refuse subscriptions that take more than 300 renewals in all to come up to date", async () => {
+    const t = tenant(ctx.emulator);
+    const fixture = (days: string) => ({
+      products: [
+        {
+          key: "daily",
+          name: "Daily",
+          recurring_interval: "day",
+          prices: [{ amount_type: "fixed", price_amount: 100 }],
+        },
+      ],
+      customers: [
+        {
+          email: "r@example.com",
+          created_at: "-995d",
+          subscriptions: [{ product: "daily", started_at: days }],
+        },
+      ],
+    });
+    const many = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send(fixture("-990d"));
+    expect(many.status).toBe(422);
+    expect(many.body.detail[0]).toMatchObject({
+      type: "value_error",
+      loc: ["body", "customers"],
+      input: 990,
+    });
+    expect(many.body.detail[0].msg).toContain("at most 300");
+    expect((await ctx.http.get("/v1/subscriptions/").set(t.headers)).body.items).toEqual([]);
+    const few = await ctx.http
+      .post(`/_emulator/organizations/${t.organizationId}/fixtures`)
+      .send(fixture("-200d"));
+    expect(few.status).toBe(200);
+    // In process, the fixture's own cap (1,000 per subscription) holds.
+    const inProcess = tenant(ctx.emulator);
+    ctx.emulator.loadFixture(fixture("-990d"), inProcess.organizationId);
+  });
+
+  it("answers 404 for an unknown organization before measuring the body", async () => {
+    const res = await ctx.http
+      .post("/_emulator/organizations/5f0e0d8e-1111-4111-8111-111111111111/fixtures")
+      .send({ generate: { customers: 10000 } });
+    expect(res.status).toBe(404);
   });
 });
 
@@ -171,6 +273,37 @@ describe("ids", () => {
     expect(res.status).toBe(422);
     expect(JSON.stringify(res.body)).toContain("A customer with this id already exists");
     expect((await ctx.http.get("/v1/customers/").set(b.headers)).body.items).toEqual([]);
+  });
+
+  it("are global at boot: a boot snapshot cannot hold an id a boot fixture gave another organization", async () => {
+    const id = "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b";
+    const dir = mkdtempSync(join(tmpdir(), "polar-boot-ids-"));
+    const fixture = join(dir, "1-fixture.yaml");
+    writeFileSync(fixture, `customers:\n  - id: ${id}\n    email: first@example.com\n`);
+    // A snapshot of another organization holding the same customer id.
+    const source = tenant(ctx.emulator);
+    ctx.emulator.loadFixture({ customers: [{ id, email: "second@example.com" }] }, source.organizationId);
+    const snapshotFile = join(dir, "2-snapshot.json");
+    writeFileSync(snapshotFile, JSON.stringify(ctx.emulator.snapshot(source.organizationId)));
+    ctx.emulator.resetOrganization(source.organizationId);
+
+    const failure = await startEmulator({ fixtures: [fixture, snapshotFile], port: 0 }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(FixtureError);
+    expect((failure as FixtureError).message).toBe(
+      `[polar-emulator] ${snapshotFile} is not a valid snapshot:\n` +
+        "  /customers/0/id: A customer with this id already exists",
+    );
+    // The same files through the CLI: a boot error (exit 2) naming the file and the path.
+    const cli = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", "--port", "0", "--fixtures", fixture, "--fixtures", snapshotFile],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toContain(`${snapshotFile} is not a valid snapshot`);
+    expect(cli.stderr).toContain("/customers/0/id: A customer with this id already exists");
   });
 
   it("handed out before a reset are never handed out again after it", async () => {

@@ -14,7 +14,7 @@ for (let i = 0; i < 100000; i++) logger.info({ i, filler }, "a request line");
 await new Promise((resolve) => setTimeout(resolve, 100));
 const grown = process.memoryUsage().rss - before;
 process.stderr.write(JSON.stringify({ dropped: droppedLogLines(), grown, cap: LOG_BUFFER_BYTES }) + "\\n");
-// No exit: pino's exit hook would flush into the full pipe; the test kills this process.
+// No exit: the test kills this process (test/log-exit.test.ts covers the exit).
 setInterval(() => {}, 1000);
 `;
 

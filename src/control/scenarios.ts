@@ -4,9 +4,10 @@
  * the document in `loc` (`["body","customers",3,"subscriptions",0,"product"]`), and nothing changes.
  */
 import { Document, visit } from "yaml";
-import type { Problem } from "../domain/decode.js";
+import { type Problem, problem } from "../domain/decode.js";
 import { RequestValidationError, ResourceNotFound, type ValidationDetail } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
+import { REQUEST_MAX_EVENTS, REQUEST_MAX_GENERATED, REQUEST_MAX_RENEWALS } from "../resources/fixture.js";
 import { SNAPSHOT_SECTIONS } from "../resources/index.js";
 import { type Call, type Handlers, json, type Reply } from "../resources/operation.js";
 import { organizationWire } from "../resources/organizations/service.js";
@@ -14,10 +15,16 @@ import { FixtureError } from "../scenarios/fixture.js";
 import { type FixtureLoaded, UnknownOrganization } from "../scenarios/organizations.js";
 import type { SnapshotDocument } from "../scenarios/snapshot.js";
 import type { AccessToken } from "../store/store.js";
+import { isObject } from "../util/is-object.js";
 
 /** What these operations need from the running emulator. */
 export interface ScenarioTarget {
-  loadFixture(organizationId: string, data: unknown, source: string): FixtureLoaded;
+  loadFixture(
+    organizationId: string,
+    data: unknown,
+    source: string,
+    limits?: { renewals?: number },
+  ): FixtureLoaded;
   resetOrganization(organizationId: string): void;
   snapshot(organizationId: string): SnapshotDocument;
   restore(document: unknown, organizationId?: string): { organizationId: string; created: boolean };
@@ -34,6 +41,48 @@ function details(problems: Problem[]): ValidationDetail[] {
     if (entry.ctx !== undefined) detail.ctx = entry.ctx;
     return detail;
   });
+}
+
+const BIG_SEEDS =
+  "seed more at boot (--customers, or a fixture given to --fixtures: 10,000 generated customers and 100,000 events each), " +
+  "in-process with loadFixture(), or load several smaller fixtures";
+
+/**
+ * What one request may load (REQUEST_MAX_GENERATED, REQUEST_MAX_EVENTS): the loop is held for the
+ * whole load, so a bigger one is refused before anything is read further, with what to do instead.
+ * Counted from the body as it is: entries of the wrong shape are left to the fixture's checks.
+ */
+function requestBudget(body: unknown): Problem[] {
+  if (!isObject(body)) return [];
+  const problems: Problem[] = [];
+  const generate = isObject(body.generate) ? body.generate : undefined;
+  const generated = typeof generate?.customers === "number" ? generate.customers : 0;
+  if (generated > REQUEST_MAX_GENERATED)
+    problems.push({
+      ...problem(
+        ["generate", "customers"],
+        "less_than_equal",
+        `Input should be less than or equal to ${REQUEST_MAX_GENERATED} in a fixture loaded through the control plane (one request holds the server while it loads); ${BIG_SEEDS}`,
+        generated,
+      ),
+      ctx: { le: REQUEST_MAX_GENERATED },
+    });
+  let events = 0;
+  for (const customer of Array.isArray(body.customers) ? body.customers : [])
+    for (const event of isObject(customer) && Array.isArray(customer.events) ? customer.events : [])
+      events += isObject(event) && typeof event.count === "number" ? event.count : 1;
+  const perCustomer = isObject(generate?.events) ? generate.events.max : undefined;
+  if (typeof perCustomer === "number") events += Math.min(generated, REQUEST_MAX_GENERATED) * perCustomer;
+  if (events > REQUEST_MAX_EVENTS)
+    problems.push(
+      problem(
+        ["customers"],
+        "value_error",
+        `The fixture's events add up to ${events} at most (customers' events, and generate.events.max for each generated customer); a fixture loaded through the control plane ingests at most ${REQUEST_MAX_EVENTS}; ${BIG_SEEDS}`,
+        events,
+      ),
+    );
+  return problems;
 }
 
 /** Runs an operation; a refused fixture or snapshot is a 422, an unknown organization a 404. */
@@ -113,7 +162,12 @@ export function scenarioHandlers(target: ScenarioTarget): Handlers<ScenarioContr
   return {
     "emulator:organizations:load-fixture": ({ ctx, params, body }) =>
       guarded(() => {
-        const loaded = target.loadFixture(params.organization_id, body, "request body");
+        if (!ctx.store.partitions.has(params.organization_id)) throw new ResourceNotFound();
+        const tooBig = requestBudget(body);
+        if (tooBig.length > 0) throw new FixtureError("request body", tooBig);
+        const loaded = target.loadFixture(params.organization_id, body, "request body", {
+          renewals: REQUEST_MAX_RENEWALS,
+        });
         return json(200, {
           organization: organizationWire(ctx.store.partition(loaded.organizationId)),
           tokens: loaded.tokens.map(tokenWire),

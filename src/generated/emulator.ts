@@ -79,7 +79,7 @@ export interface paths {
         put?: never;
         /**
          * Load a scenario fixture into an organization
-         * @description Creates what a scenario fixture describes (docs/fixtures.md) in the organization, through the same domain rules as the API: meters, benefits, products, customers with their subscriptions, grants, usage and credits, and faker-made customers. The body is the fixture, as YAML (`Content-Type: application/yaml`) or JSON. It is checked whole first (shape, then references such as `product: pro`), and applied all or nothing. Loading emits no domain events. Answers with the keys it defined and every object it created or changed.
+         * @description Creates what a scenario fixture describes (docs/fixtures.md) in the organization, through the same domain rules as the API: meters, benefits, products, customers with their subscriptions, grants, usage and credits, and faker-made customers. The body is the fixture, as YAML (`Content-Type: application/yaml`) or JSON. It is checked whole first (shape, then references such as `product: pro`), and applied all or nothing. Loading emits no domain events. Answers with the keys it defined and every object it created or changed. One load holds the server while it runs, so it generates at most 200 customers and ingests at most 2,500 events (422 past them); bigger seeds go at boot.
          */
         post: operations["emulator:organizations:load-fixture"];
         delete?: never;
@@ -363,7 +363,7 @@ export interface paths {
         put?: never;
         /**
          * Record usage for a customer
-         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event; the counts add up to at most 10,000 (422 `too_long`). Answers with the customer's meters after ingestion.
+         * @description Ingests usage events for one customer, as `POST /v1/events/ingest` would, without a token. `count` repeats an event; the counts add up to at most 2,500 (422 `too_long`): the event loop is held while they are ingested. Answers with the customer's meters after ingestion.
          */
         post: operations["emulator:usage:record"];
         delete?: never;
@@ -1082,7 +1082,7 @@ export interface components {
         };
         /** @description Faker-made customers, after the named ones. */
         FixtureGenerate: {
-            /** @description How many (at most 10,000 in a fixture; `--customers` may ask for more at boot). */
+            /** @description How many (at most 10,000 in a boot fixture, 200 in one control-plane load; `--customers` may ask for more at boot). */
             customers?: number;
             /** @default 0.5 */
             external_id_share?: number;

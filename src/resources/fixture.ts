@@ -49,6 +49,8 @@ export interface FixtureChecker {
   body(model: string, body: Record<string, unknown>, path: Path, keys?: string): void;
   /** `meter: <key>` and `meter_id` in one object: exactly one of them, and the key known. */
   meterRef(item: unknown, path: Path): void;
+  /** Counts the renewals a subscription will take to come up to date (a request's budget). */
+  renewals(count: number): void;
 }
 
 export interface FixtureApplier {
@@ -125,6 +127,19 @@ export const MAX_RENEWALS = 1000;
 
 /** Usage events one fixture may ingest (`count` adds up); more would hold the server for long. */
 export const MAX_EVENTS = 100_000;
+
+/**
+ * What one control-plane request may load (`POST /_emulator/organizations/{id}/fixtures`): a load
+ * is one synchronous, all-or-nothing change, so its size is how long every other request waits
+ * (issue 13: ~100 ms at most; `npm run bench:amplifiers` measures it). Generated customers cost
+ * about 0.3 ms each with their subscriptions, events about 25 µs. Boot fixtures, `--customers`
+ * and the in-process `loadFixture()` keep the fixture's own bounds (10,000 customers, 100,000
+ * events): nothing else is waiting on them.
+ */
+export const REQUEST_MAX_GENERATED = 200;
+export const REQUEST_MAX_EVENTS = 2_500;
+/** Renewals in all (about 0.3 ms each: 990 of one subscription held the loop 318 ms). */
+export const REQUEST_MAX_RENEWALS = 300;
 
 export const SECOND = 1000;
 export const HOUR = 60 * 60 * SECOND;

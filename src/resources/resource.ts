@@ -47,6 +47,8 @@ export interface CollectionSection<R extends { id: string }> extends SnapshotSec
   kind: "collection";
   /** How many records the organization holds (the control plane's counts). */
   count(partition: Partition): number;
+  /** Whether the organization holds a record with this id (ids are global: a restore checks the others). */
+  holds(partition: Partition, id: string): boolean;
   /** The record as the API shows it: what a fixture load reports as changed (else it reports a count). */
   serialize?(partition: Partition, id: string): unknown;
 }
@@ -141,6 +143,7 @@ export function collection<R extends { id: string }>(options: {
       for (const record of records) table.insert(record);
     },
     count: (partition) => options.table(partition).size,
+    holds: (partition, id) => options.table(partition).get(id) !== undefined,
     serialize: (partition, id) => {
       const record = options.table(partition).get(id);
       if (record === undefined) throw new Error(`[polar-emulator] ${id} vanished`);

@@ -132,7 +132,13 @@ export class OrganizationStates {
   }
 
   /** Loads a fixture (already parsed) into an organization: all or nothing. */
-  load(organizationId: string, data: unknown, source: string): FixtureLoaded {
+  load(
+    organizationId: string,
+    data: unknown,
+    source: string,
+    /** A control-plane request's budget (renewals in all); none in process. */
+    limits: { renewals?: number } = {},
+  ): FixtureLoaded {
     this.partition(organizationId);
     if (isObject(data) && data.organizations !== undefined) {
       throw new FixtureError(source, [
@@ -160,6 +166,7 @@ export class OrganizationStates {
       source,
       referenceTime,
       checkpoint: before,
+      maxRenewals: limits.renewals,
     });
     this.loads.set(organizationId, count + 1);
     const after = takeSnapshot(store, organizationId, registry);

@@ -26,6 +26,8 @@ export interface Target {
 /** Collects the problems of one scenario (one organization's part of a fixture). */
 class Checker implements FixtureChecker {
   readonly problems: Problem[] = [];
+  /** Renewals the subscriptions will take, in all. */
+  renewalsTotal = 0;
   /** Keys the fixture defines, by kind, with the entry's path and what a reference to them says. */
   private readonly keys = new Map<FixtureKind, Map<string, { path: Path; info: RefInfo }>>();
   /** Fixed ids the fixture gives, by kind. */
@@ -146,6 +148,10 @@ class Checker implements FixtureChecker {
       this.problems.push(found);
   }
 
+  renewals(count: number): void {
+    this.renewalsTotal += Math.max(0, count);
+  }
+
   meterRef(item: unknown, path: Path): void {
     if (!isObject(item) || item.meter === undefined) return;
     if (item.meter_id !== undefined)
@@ -219,9 +225,21 @@ export function checkScenario(
   scenario: FixtureScenario,
   target: Target,
   base: Path,
-  options: { boot: boolean; schemas?: boolean },
+  options: { boot: boolean; schemas?: boolean; maxRenewals?: number },
 ): Problem[] {
   const checker = new Checker(target, base, options.schemas ?? true);
   checker.check(scenario, options.boot);
+  // The budget of a fixture that is otherwise valid (a subscription past MAX_RENEWALS says so itself).
+  if (
+    options.maxRenewals !== undefined &&
+    checker.problems.length === 0 &&
+    checker.renewalsTotal > options.maxRenewals
+  )
+    checker.add(
+      ["customers"],
+      "value_error",
+      `The subscriptions take about ${checker.renewalsTotal} renewals in all to come up to the reference time; a fixture loaded through the control plane takes at most ${options.maxRenewals} (one request holds the server while it loads): start them later, load them in several requests, or give the fixture at boot (--fixtures)`,
+      checker.renewalsTotal,
+    );
   return checker.problems;
 }

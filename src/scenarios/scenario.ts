@@ -52,6 +52,8 @@ export interface LoadOptions {
   trusted?: boolean;
   /** The organization's state before, if the caller has taken it already (to roll back to). */
   checkpoint?: SnapshotDocument;
+  /** Renewals the whole scenario may take (a control-plane request's budget); none when unset. */
+  maxRenewals?: number;
 }
 
 export interface Loaded {
@@ -262,6 +264,7 @@ export function loadScenario(scenario: FixtureScenario, options: LoadOptions): L
   const problems = checkScenario(scenario, target, base, {
     boot: options.boot === true,
     schemas: options.trusted !== true,
+    maxRenewals: options.maxRenewals,
   });
   if (problems.length > 0) throw new FixtureError(options.source, problems);
 

@@ -178,6 +178,30 @@ function collectionIds(decoded: DecodedSnapshot, problems: Problem[]): Map<strin
   return found;
 }
 
+/**
+ * Ids are global in Polar: a record of the snapshot whose id another organization holds is
+ * refused, as a fixture's fixed id is (the organization the snapshot replaces does not count).
+ */
+function checkGlobalIds(decoded: DecodedSnapshot, store: Store<Partition>, problems: Problem[]): void {
+  const organizationId = decoded.organization.id;
+  const others = [...store.partitions.values()].filter(
+    (partition) => partition.organization.id !== organizationId,
+  );
+  if (others.length === 0) return;
+  for (const { name, section } of SNAPSHOT_SECTIONS) {
+    if (!("kind" in section)) continue;
+    const singular = name.replace(/s$/, "").replaceAll("_", " ");
+    recordsOf(decoded, name).forEach((item, index) => {
+      if (!isObject(item) || typeof item.id !== "string") return;
+      const id = item.id;
+      if (others.some((partition) => section.holds(partition, id)))
+        problems.push(
+          problem([name, index, "id"], "value_error", `A ${singular} with this id already exists`, id),
+        );
+    });
+  }
+}
+
 /** References between records: every id a record names exists in the snapshot. */
 function checkReferences(decoded: DecodedSnapshot, store: Store<Partition>, problems: Problem[]): void {
   const collections = collectionIds(decoded, problems);
@@ -214,6 +238,12 @@ function checkReferences(decoded: DecodedSnapshot, store: Store<Partition>, prob
 export function readSnapshot(
   document: unknown,
   store: Store<Partition>,
+  /**
+   * Whether ids other organizations hold are refused: at boot (a snapshot file among the boot
+   * fixtures, like a fixture's fixed ids). A restore through the control plane may copy an
+   * organization under another id (the golden script does), so it does not ask.
+   */
+  globalIds = false,
 ): { ok: true; snapshot: DecodedSnapshot } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   if (!isObject(document) || !(SNAPSHOT_FORMAT in document)) {
@@ -229,6 +259,7 @@ export function readSnapshot(
   }
   const decoded = documentDecoder(document, [], problems);
   if (problems.length === 0) checkReferences(decoded, store, problems);
+  if (problems.length === 0 && globalIds) checkGlobalIds(decoded, store, problems);
   return problems.length === 0 ? { ok: true, snapshot: decoded } : { ok: false, problems };
 }
 

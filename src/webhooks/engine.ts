@@ -20,6 +20,7 @@ import {
   type Job,
   type Lane,
   laneBusy,
+  laneTrimStep,
   laneView,
   latestAllFailed,
   logRetry,
@@ -27,6 +28,7 @@ import {
   pendingOf,
   skipPending,
   stopLane,
+  trimLaneEvents,
 } from "./lanes.js";
 import {
   type DeliveryFilter,
@@ -97,7 +99,7 @@ export class WebhookEngine {
       now: this.clock.now(),
       currentVersion: this.currentVersion,
     });
-    this.lanes.set(endpoint.id, newLane(endpoint));
+    this.lanes.set(endpoint.id, newLane(endpoint, laneTrimStep(this.settings.logSize)));
     this.logger.info(
       { endpointId: endpoint.id, url: endpoint.url, events: endpoint.events.length },
       "webhook endpoint created",
@@ -197,9 +199,7 @@ export class WebhookEngine {
       }
       this.log.addEvent(record);
       lane.events.push(record);
-      if (lane.events.length > this.settings.logSize * 1.5) {
-        lane.events.splice(0, lane.events.length - this.settings.logSize);
-      }
+      if (lane.events.length > lane.eventsTrimAt) trimLaneEvents(lane, this.log, this.settings.logSize);
       this.enqueue(lane, { event: record, kind: "attempt" });
       created.push(record);
     }

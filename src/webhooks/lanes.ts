@@ -26,8 +26,28 @@ export interface Lane {
   burst: Job[] | undefined;
   /** Every webhook event of this endpoint still in the log, oldest first (for the disable rule). */
   events: WebhookEventRecord[];
+  /** The length at which `events` drops what the log no longer holds. */
+  eventsTrimAt: number;
   /** New events skipped because the endpoint had `maxPending` events waiting. */
   dropped: number;
+}
+
+/** How many events a lane takes between two trims: a tenth of the log (at least 16). */
+export function laneTrimStep(logSize: number): number {
+  return Math.max(16, Math.ceil(logSize / 10));
+}
+
+/**
+ * A lane keeps the events the log still holds, and its pending ones: trimmed on its own (at
+ * `logSize` per lane) it held up to 1.5 × `logSize` events and their payloads for every
+ * endpoint, past the log's cap (the soak's three endpoints: 45,000 where the log keeps 10,000).
+ * Trimmed when another tenth of the log has come, so each event costs O(1) amortized.
+ */
+export function trimLaneEvents(lane: Lane, log: { event(id: string): unknown }, logSize: number): void {
+  lane.events = lane.events.filter(
+    (event) => log.event(event.id) !== undefined || (event.succeeded === null && !event.skipped),
+  );
+  lane.eventsTrimAt = lane.events.length + laneTrimStep(logSize);
 }
 
 /** What the control plane shows of an endpoint's lane. */
@@ -39,7 +59,7 @@ export function pendingOf(lane: Lane): number {
   return lane.queue.length + lane.parked.length + lane.retries.size;
 }
 
-export function newLane(endpoint: EndpointRecord): Lane {
+export function newLane(endpoint: EndpointRecord, eventsTrimAt: number): Lane {
   return {
     endpoint,
     queue: [],
@@ -50,6 +70,7 @@ export function newLane(endpoint: EndpointRecord): Lane {
     inflight: new Set(),
     burst: undefined,
     events: [],
+    eventsTrimAt,
     dropped: 0,
   };
 }

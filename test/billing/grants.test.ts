@@ -185,7 +185,7 @@ describe("granting and revoking a benefit directly", () => {
       {
         customer_id: c.customer.id,
         events: [
-          { name: "nested", count: 5000, metadata: { deep: { a: [1, {}] } } },
+          { name: "nested", count: 2000, metadata: { deep: { a: [1, {}] } } },
           { name: "later", timestamp: "2999-01-01T00:00:00Z" },
         ],
       },
@@ -200,7 +200,7 @@ describe("granting and revoking a benefit directly", () => {
     ]);
     expect(refused.body.detail).toContainEqual({
       type: "value_error",
-      loc: ["body", "events", 5000, "EventCreateCustomer", "timestamp"],
+      loc: ["body", "events", 2000, "EventCreateCustomer", "timestamp"],
       msg: "Value error, Timestamp must be in the past.",
       input: "2999-01-01T00:00:00Z",
       ctx: { error: {} },

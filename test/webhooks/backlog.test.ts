@@ -4,7 +4,12 @@
  * endpoints never share sockets, so a receiver that never answers cannot delay a healthy one on
  * the same host:port.
  */
+import { pino } from "pino";
+import supertest from "supertest";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../src/config.js";
+import { createEmulator } from "../../src/emulator.js";
+import { DEFAULT_DELIVERY_SETTINGS } from "../../src/webhooks/settings.js";
 import { startTestEmulator, tenant } from "../helpers.js";
 import { startReceiver } from "./receiver.js";
 
@@ -74,4 +79,48 @@ describe("receivers that never answer", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+describe("the events each endpoint keeps", () => {
+  it("are the ones the log still holds (and pending ones), not logSize more per endpoint", async () => {
+    const emulator = await createEmulator(
+      { ...DEFAULT_CONFIG, port: 0, webhooks: { ...DEFAULT_DELIVERY_SETTINGS, logSize: 100 } },
+      { logger: pino({ level: "silent" }) },
+    );
+    const { url } = await emulator.listen();
+    const http = supertest(url);
+    const receiver = await startReceiver();
+    try {
+      const { token } = emulator.createOrganization();
+      const headers = { Authorization: `Bearer ${token}` };
+      for (let i = 0; i < 4; i++) {
+        const res = await http
+          .post("/v1/webhooks/endpoints")
+          .set(headers)
+          .send({ url: `${receiver.url}/${i}`, format: "raw", events: ["customer.created"] });
+        expect(res.status).toBe(201);
+      }
+      for (let i = 0; i < 600; i++)
+        await http
+          .post("/v1/customers/")
+          .set(headers)
+          .send({ email: `k${i}@example.com` });
+      // Everything delivered (the delivery log itself keeps only the latest 150 attempts).
+      for (let i = 0; i < 300; i++) {
+        const status = await http.get("/_emulator/webhooks");
+        if (status.body.endpoints.every((endpoint: { pending: number }) => endpoint.pending === 0)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(receiver.received.length).toBe(2400);
+      // The lanes are the engine's own; the test reads them to count what they hold.
+      const lanes = (emulator.webhooks as unknown as { lanes: Map<string, { events: unknown[] }> }).lanes;
+      const held = [...lanes.values()].reduce((sum, lane) => sum + lane.events.length, 0);
+      // The log keeps at most 1.5 × 100 events; each lane may be a trim step (16) behind it.
+      // Before, each lane kept up to 1.5 × logSize on its own: 4 × 100–150 here.
+      expect(held).toBeLessThanOrEqual(150 + 4 * 16);
+    } finally {
+      await receiver.close();
+      await emulator.close();
+    }
+  }, 60_000);
 });

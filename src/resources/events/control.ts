@@ -13,9 +13,11 @@ export type EventControl = "emulator:usage:record";
 
 /**
  * Events one usage call may ingest once `count` is expanded: 1,000 × `count: 10000` would be ten
- * million (minutes of a blocked event loop, then out of memory). 10,000 take ~0.2 s.
+ * million (minutes of a blocked event loop, then out of memory). The loop is held while they are
+ * ingested (all or nothing): 10,000 held it 0.25–0.5 s, 2,500 stay near the ~100 ms a request may
+ * take (issue 13, `npm run bench:amplifiers`). More: several calls, or a boot fixture.
  */
-export const MAX_USAGE_EVENTS = 10_000;
+export const MAX_USAGE_EVENTS = 2_500;
 
 export const eventControl = (services: Services): Handlers<EventControl> => ({
   "emulator:usage:record": ({ ctx, body }) => {

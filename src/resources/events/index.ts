@@ -45,6 +45,7 @@ export const events = defineResource({
           for (const event of records) usage.append(event);
         },
         count: ({ usage }) => usage.events.length,
+        holds: ({ usage }, id) => usage.byId.has(id),
       },
       system_events: {
         kind: "collection" as const,
@@ -54,6 +55,7 @@ export const events = defineResource({
           for (const event of records) usage.appendSystem(event);
         },
         count: ({ usage }) => usage.systemEvents.length,
+        holds: ({ usage }, id) => usage.byId.has(id),
       },
       usage_index: usageIndex,
     },

@@ -65,6 +65,7 @@ export function checkSubscription(
   if (product?.periodDays && start && status !== "trialing") {
     const until = (changed ?? checker.reference).getTime();
     const renewals = Math.floor((until - start.getTime()) / (product.periodDays * DAY));
+    checker.renewals(renewals);
     if (renewals > MAX_RENEWALS) {
       checker.add(
         [...path, entry.started_at === undefined ? "product" : "started_at"],
