@@ -41,6 +41,7 @@ const CUSTOMER_ORDER_KEYS = [
   "is_invoice_generated",
   "receipt_number",
   "seats",
+  "units",
   "customer_id",
   "product_id",
   "product_price_id",

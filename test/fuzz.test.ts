@@ -532,6 +532,31 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
       String(session.token),
     );
   }
+  // Email changes waiting for their verification (the portal allows them): one per customer, so
+  // that the control plane has pending tokens to show and the portal's check and verify have some.
+  await api(
+    "PATCH",
+    `/v1/organizations/${emulator.organizationId}`,
+    {
+      customer_portal_settings: {
+        usage: { show: true },
+        subscription: { update_seats: true, update_plan: true },
+        customer: { allow_email_change: true },
+      },
+    },
+    200,
+  );
+  for (const [index, customer] of customers.entries()) {
+    const opened = await api("POST", "/v1/customer-sessions/", { customer_id: customer.id }, 201);
+    await call(
+      emulator,
+      "POST",
+      "/v1/customer-portal/customers/me/email-update/request",
+      { email: `fuzz${index + 1}-new@example.com` },
+      202,
+      String(opened.token),
+    );
+  }
   const keys = (await listAll(emulator, "license-keys")) as (Body & { key: string; customer_id: string })[];
   for (const key of keys.filter((item) => item.customer_id === portalCustomer.id)) {
     await api("PATCH", `/v1/license-keys/${key.id}`, { limit_activations: 5 }, 200);
@@ -634,6 +659,9 @@ async function heldIds(
     ),
     customer_portal_license_keys: mine(partition.licenseKeys.values()),
     customer_portal_meters: mine(partition.customerMeters.values()),
+    customer_portal_orders: mine(partition.orders.values()),
+    // The customers whose email change waits for its verification (GET /_emulator/customers/{id}/email-update).
+    email_update_customers: [...partition.emailVerifications.values()].map((pending) => pending.customer_id),
     // The team's members its owner may change (not the owner itself).
     customer_portal_members: [...partition.members.values()]
       .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)

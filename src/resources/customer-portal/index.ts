@@ -5,13 +5,14 @@
  */
 import { valueError } from "../../pydantic/messages.js";
 import { upperCaseCountry } from "../customers/rules.js";
-import { defineResource } from "../resource.js";
+import { collection, defineResource } from "../resource.js";
 import { portalBenefitHandlers } from "./benefits.js";
 import { portalCustomerHandlers } from "./customer.js";
 import { emailUpdateControl, portalEmailUpdateHandlers } from "./email-update.js";
 import { portalLicenseKeyHandlers } from "./license-keys.js";
 import { portalMemberHandlers } from "./members.js";
 import { portalOrderHandlers } from "./orders.js";
+import { emailVerificationDecoder, retryPaymentDecoder } from "./snapshot.js";
 import { portalSubscriptionHandlers } from "./subscriptions.js";
 import { EmailVerificationTable, RetryPaymentTable } from "./table.js";
 
@@ -31,6 +32,38 @@ export const customerPortal = defineResource({
     ...portalMemberHandlers(),
   }),
   control: emailUpdateControl,
+  snapshot: {
+    sections: {
+      email_verifications: collection({
+        table: (partition) => partition.emailVerifications,
+        decode: emailVerificationDecoder,
+        serialize: (_partition, pending) => ({
+          id: pending.id,
+          customer_id: pending.customer_id,
+          email: pending.email,
+        }),
+      }),
+      retry_payments: collection({
+        table: (partition) => partition.retryPayments,
+        decode: retryPaymentDecoder,
+        serialize: (_partition, payment) => ({
+          id: payment.id,
+          order_id: payment.order_id,
+          status: payment.status,
+        }),
+      }),
+    },
+    references: (decoded, ids, _problems, missing) => {
+      decoded.email_verifications.forEach((item, index) => {
+        if (!ids("customers").has(item.customer_id))
+          missing(["email_verifications", index, "customer_id"], "customer", item.customer_id);
+      });
+      decoded.retry_payments.forEach((item, index) => {
+        if (!ids("orders").has(item.order_id))
+          missing(["retry_payments", index, "order_id"], "order", item.order_id);
+      });
+    },
+  },
   validation: {
     rules: {
       modelValidators: {

@@ -45,6 +45,7 @@ const RENEWAL_DECLINED = "Your card was declined.";
  * `CustomerOrder`: the order's fields as the organization sees them, without its metadata, custom
  * fields, platform fee and embedded customer; the product with its organization, the subscription
  * without metadata. Polar still sends the hidden legacy fields (`user_id`, `product_price`, …).
+ * Keys in Polar's field order (OrderBase, then CustomerOrder's, then the computed ones).
  */
 export function serializeCustomerOrder(partition: Partition, order: OrderRecord) {
   const wire = serializeOrder(partition, order);
@@ -52,6 +53,7 @@ export function serializeCustomerOrder(partition: Partition, order: OrderRecord)
   const subscription =
     order.subscription_id === null ? undefined : partition.subscriptions.get(order.subscription_id);
   const customerOrder: Schemas["CustomerOrder"] & {
+    units: number | null;
     product_price_id: string | null;
     user_id: string;
     product_price: typeof wire.product_price;
@@ -80,6 +82,9 @@ export function serializeCustomerOrder(partition: Partition, order: OrderRecord)
     is_invoice_generated: wire.is_invoice_generated,
     receipt_number: wire.receipt_number,
     seats: wire.seats,
+    // Polar's server sends `units` (OrderBase) though this document's CustomerOrder has none yet;
+    // the 1.x clients require it, as the organization's Order has it.
+    units: wire.units,
     customer_id: wire.customer_id,
     product_id: wire.product_id,
     product_price_id: wire.product_price_id,
