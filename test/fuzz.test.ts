@@ -532,8 +532,8 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
       String(session.token),
     );
   }
-  // Email changes waiting for their verification (the portal allows them): one per customer, so
-  // that the control plane has pending tokens to show and the portal's check and verify have some.
+  // The portal allows email changes (else every request for one is a 403), and one waits for its
+  // verification per individual customer.
   await api(
     "PATCH",
     `/v1/organizations/${emulator.organizationId}`,
@@ -660,8 +660,6 @@ async function heldIds(
     customer_portal_license_keys: mine(partition.licenseKeys.values()),
     customer_portal_meters: mine(partition.customerMeters.values()),
     customer_portal_orders: mine(partition.orders.values()),
-    // The customers whose email change waits for its verification (GET /_emulator/customers/{id}/email-update).
-    email_update_customers: [...partition.emailVerifications.values()].map((pending) => pending.customer_id),
     // The team's members its owner may change (not the owner itself).
     customer_portal_members: [...partition.members.values()]
       .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)

@@ -475,9 +475,6 @@ MEMBER_CREATES = {
     "POST /v1/customers/{id}/members": ("id", "team_customers"),
     "POST /v1/customers/external/{external_id}/members": ("external_id", "team_external_ids"),
 }
-# Paths whose `id` names a kind narrower than their path says: the customers with an email change
-# waiting for its verification (the test asks for one per individual customer).
-PATH_KINDS = {"GET /_emulator/customers/{id}/email-update": "email_update_customers"}
 # Members of team customers the hooks add (through the API) when fewer are left to update or delete.
 MIN_TEAM_MEMBERS = 5
 # Time zones `GET /v1/subscriptions/export` takes (`ZoneInfo` names; the spec says any string).
@@ -803,7 +800,6 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         if kind == "webhook_events":
             _refresh_webhook_events()
         label = f"{case.method.upper()} {case.path}"
-        kind = PATH_KINDS.get(label, kind)
         if label in MEMBER_CREATES:
             name, team_kind = MEMBER_CREATES[label]
             parameters[name] = _pick(team_kind, parameters[name], vary=vary)
