@@ -228,6 +228,54 @@ describe("listing and reading orders", () => {
   });
 });
 
+describe("a team's orders", () => {
+  it("are its owner's and billing managers' to see, not a plain member's (Polar's 403)", async () => {
+    const created = t.emulator.createOrganization({ member_model_enabled: true });
+    const headers = { Authorization: `Bearer ${created.token}` };
+    const team = await post(t.http, "/v1/customers/", headers, {
+      type: "team",
+      email: "team@example.com",
+      owner: { email: "boss@example.com", name: "Boss" },
+    });
+    const product = await post(t.http, "/v1/products/", headers, {
+      name: "Handbook",
+      prices: [{ amount_type: "fixed", price_amount: 1200, price_currency: "usd" }],
+    });
+    const placed = await post(
+      t.http,
+      "/_emulator/orders",
+      {},
+      { customer_id: team.body.id, product_id: product.body.id },
+    );
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const owner = (await t.http.get(`/v1/members/?customer_id=${team.body.id}`).set(headers)).body.items[0];
+    const plain = await post(t.http, `/v1/customers/${team.body.id}/members`, headers, {
+      email: "m@example.com",
+      role: "member",
+    });
+    const sessionOf = async (memberId: string) => {
+      const opened = await post(t.http, "/v1/customer-sessions/", headers, {
+        customer_id: team.body.id,
+        member_id: memberId,
+      });
+      expect(opened.body.token).toMatch(/^polar_mst_/);
+      return { Authorization: `Bearer ${opened.body.token}` };
+    };
+    const boss = await sessionOf(owner.id);
+    const listed = await t.http.get("/v1/customer-portal/orders/").set(boss);
+    expect(listed.body.items.map((item: Body) => item.id)).toEqual([placed.body.order.id]);
+    const member = await sessionOf(plain.body.id);
+    for (const path of ["", placed.body.order.id]) {
+      const refused = await t.http.get(`/v1/customer-portal/orders/${path}`).set(member);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({
+        error: "NotPermitted",
+        detail: "Only owners and billing managers can access billing features.",
+      });
+    }
+  });
+});
+
 describe("billing details, invoice and receipt", () => {
   it("updates the billing details with Polar's rules and sends order.updated", async () => {
     const s = await shop();
@@ -663,6 +711,28 @@ describe("changing the customer's email", () => {
     expect(
       (await t.http.get(`/v1/customer-portal/customers/me/email-update/check?token=${token}`)).status,
     ).toBe(401);
+  });
+
+  it("keeps a pending change through a snapshot and its restore", async () => {
+    const s = await shop();
+    await allowEmailChange(s.c);
+    await request(s.headers, "ada.kept@example.com");
+    const token = (await t.http.get(`/_emulator/customers/${s.c.customer.id}/email-update`)).body.token;
+    const snapshot = await t.http.get(`/_emulator/organizations/${s.c.organizationId}/snapshot`);
+    expect(snapshot.body.email_verifications).toEqual([
+      expect.objectContaining({ customer_id: s.c.customer.id, email: "ada.kept@example.com", token }),
+    ]);
+    await t.http.post(`/_emulator/organizations/${s.c.organizationId}/reset`);
+    expect(
+      (await t.http.get(`/v1/customer-portal/customers/me/email-update/check?token=${token}`)).status,
+    ).toBe(401);
+    const restored = await t.http
+      .put(`/_emulator/organizations/${s.c.organizationId}/snapshot`)
+      .send(snapshot.body);
+    expect(restored.status, restored.text).toBe(200);
+    expect(
+      (await t.http.get(`/v1/customer-portal/customers/me/email-update/check?token=${token}`)).status,
+    ).toBe(204);
   });
 
   it("expires a token after 30 minutes", async () => {
