@@ -762,6 +762,8 @@ describe("resetting one organization", () => {
       event_types: 0,
       events: 0,
       system_events: 0,
+      email_verifications: 0,
+      retry_payments: 0,
     });
     expect(res.body.tokens.map((token: { token: string }) => token.token)).toEqual([t.token]);
     expect((await ctx.http.get("/v1/customers/").set(t.headers)).status).toBe(200);

@@ -634,6 +634,7 @@ async function heldIds(
     ),
     customer_portal_license_keys: mine(partition.licenseKeys.values()),
     customer_portal_meters: mine(partition.customerMeters.values()),
+    customer_portal_orders: mine(partition.orders.values()),
     // The team's members its owner may change (not the owner itself).
     customer_portal_members: [...partition.members.values()]
       .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)

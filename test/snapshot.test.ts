@@ -216,6 +216,8 @@ describe("snapshot → reset → restore", () => {
       "system_events",
       "usage_index",
       "organization_profile",
+      "email_verifications",
+      "retry_payments",
     ]);
   });
 

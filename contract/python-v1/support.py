@@ -254,6 +254,13 @@ KNOWN_EXTRA_KEYS: dict[str, set[str]] = {
         )
     },
     "Checkout": {"customer_billing_address_fields", "customer_external_id", "subtotal_amount"},
+    # Polar still sends a license key's customer as a legacy user (SkipJsonSchema, deprecated):
+    # server/polar/license_key/schemas.py LicenseKeyRead (test/sdk/sdk-v1-shapes.ts allows the same).
+    "LicenseKeyRead": {"user_id", "user"},
+    "LicenseKeyWithActivations": {"user_id", "user"},
+    # A portal order's deprecated fields (server/polar/customer_portal/schemas/order.py and
+    # OrderBase in server/polar/order/schemas.py: SkipJsonSchema), serialized all the same.
+    "CustomerOrder": {"product_price_id", "user_id", "product_price", "amount", "from_balance_amount"},
     "CheckoutPublic": {"customer_billing_address_fields", "subtotal_amount"},
     "CheckoutPublicConfirmed": {"customer_billing_address_fields", "subtotal_amount"},
 }
@@ -389,6 +396,32 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("POST", "/v1/checkout-links/", "CheckoutLink"),
     ("GET|PATCH", rf"/v1/checkout-links/{UUID}", "CheckoutLink"),
     ("DELETE", rf"/v1/checkout-links/{UUID}", None),
+    ("POST", "/v1/customer-sessions/", "CustomerSession"),
+    # The customer portal, with a customer session token (test_portal.py).
+    ("GET|PATCH", "/v1/customer-portal/customers/me", "CustomerPortalCustomer"),
+    ("GET", "/v1/customer-portal/customers/me/payment-methods", "ListResourceCustomerPaymentMethod"),
+    ("POST", "/v1/customer-portal/customers/me/payment-methods", "CustomerPaymentMethodCreateResponse"),
+    ("POST", "/v1/customer-portal/customers/me/email-update/request", None),
+    ("POST", "/v1/customer-portal/customers/me/email-update/verify", "CustomerEmailUpdateVerifyResponse"),
+    ("GET", "/v1/customer-portal/customer-session/introspect", "CustomerCustomerSession"),
+    ("GET", "/v1/customer-portal/customer-session/user", "PortalAuthenticatedUser"),
+    ("GET", r"/v1/customer-portal/organizations/[^/]+", "CustomerOrganizationData"),
+    ("GET", "/v1/customer-portal/benefit-grants/", "ListResourceCustomerBenefitGrant"),
+    ("GET|PATCH", rf"/v1/customer-portal/benefit-grants/{UUID}", "CustomerBenefitGrant"),
+    ("GET", "/v1/customer-portal/subscriptions/", "ListResourceCustomerSubscription"),
+    ("GET|PATCH|DELETE", rf"/v1/customer-portal/subscriptions/{UUID}", "CustomerSubscription"),
+    ("GET", "/v1/customer-portal/meters/", "ListResourceCustomerCustomerMeter"),
+    ("GET", rf"/v1/customer-portal/meters/{UUID}", "CustomerCustomerMeter"),
+    ("GET", "/v1/customer-portal/license-keys/", "ListResourceLicenseKeyRead"),
+    ("GET", rf"/v1/customer-portal/license-keys/{UUID}", "LicenseKeyWithActivations"),
+    ("GET", "/v1/customer-portal/downloadables/", "ListResourceDownloadableRead"),
+    ("GET", "/v1/customer-portal/orders/", "ListResourceCustomerOrder"),
+    ("GET|PATCH", rf"/v1/customer-portal/orders/{UUID}", "CustomerOrder"),
+    ("POST", rf"/v1/customer-portal/orders/{UUID}/invoice", None),
+    ("GET", rf"/v1/customer-portal/orders/{UUID}/invoice", "CustomerOrderInvoice"),
+    ("GET", rf"/v1/customer-portal/orders/{UUID}/receipt", "CustomerOrderReceipt"),
+    ("GET", rf"/v1/customer-portal/orders/{UUID}/payment-status", "CustomerOrderPaymentStatus"),
+    ("POST", rf"/v1/customer-portal/orders/{UUID}/confirm-payment", "CustomerOrderPaymentConfirmation"),
 ]
 # The error model of each status, by the body's `error` where one status has several. A 401
 # (organizations.create with an organization token) and a 405 (customers.members.list, a path the

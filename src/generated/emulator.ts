@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_emulator/customers/{id}/email-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's pending email change
+         * @description The email change the customer asked for in the portal (`POST /v1/customer-portal/customers/me/email-update/request`) and its verification token, which Polar mails to the new address and the emulator does not: pass it to `.../email-update/check` and `.../email-update/verify`. 404 when the customer has no pending change (none asked, verified already, replaced or expired after 30 minutes).
+         */
+        get: operations["emulator:customers:email-update"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_emulator/events": {
         parameters: {
             query?: never;
@@ -801,6 +821,16 @@ export interface components {
             duplicates: number;
             customer_meters: Record<string, never>[];
             events: components["schemas"]["Event"][];
+        };
+        EmailUpdate: {
+            /** Format: uuid */
+            customer_id: string;
+            /** @description The new email */
+            email: string;
+            /** @description The verification token (`polar_cev_...`). */
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         StateChanged: {
             /** @description The CustomerState. */
@@ -2016,6 +2046,46 @@ export interface operations {
                 };
             };
             /** @description No such (live) customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description The id is not a UUID. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:customers:email-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailUpdate"];
+                };
+            };
+            /** @description No such customer, or no pending email change. */
             404: {
                 headers: {
                     [name: string]: unknown;

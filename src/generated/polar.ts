@@ -1320,6 +1320,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customer-portal/customers/me/email-update/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Email Change
+         * @description Starts changing the session's customer's email (when the portal allows it): a `polar_cev_` verification token valid 30 minutes. The emulator sends no email: the control plane serves the token at `GET /_emulator/customers/{id}/email-update`.
+         */
+        post: operations["customer_portal:customers:request_email_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/email-update/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Email Change Token
+         * @description Says whether an email verification token is still valid (204) or not (401). No authentication.
+         */
+        get: operations["customer_portal:customers:check_email_update"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/customers/me/email-update/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Email Change
+         * @description Applies the email change a token was issued for (`customer.updated`) and answers a new customer session token. No authentication.
+         */
+        post: operations["customer_portal:customers:verify_email_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customer-portal/meters/": {
         parameters: {
             query?: never;
@@ -1566,6 +1626,134 @@ export interface paths {
          * @description Renames a member or changes its role; only the owner hands over ownership, and no one changes their own role.
          */
         patch: operations["customer_portal:members:update_member"];
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Orders
+         * @description Lists the session's customer's orders, newest first by default, by product, billing type, subscription or product name.
+         */
+        get: operations["customer_portal:orders:list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order
+         * @description Returns one of the session's customer's orders.
+         */
+        get: operations["customer_portal:orders:get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Order
+         * @description Changes an order's billing name or address (the address's country and state cannot change once set), and sends `order.updated`.
+         */
+        patch: operations["customer_portal:orders:update"];
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/{id}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order Invoice
+         * @description Returns the URL of the order's generated invoice PDF, served by the emulator.
+         */
+        get: operations["customer_portal:orders:invoice"];
+        put?: never;
+        /**
+         * Generate Order Invoice
+         * @description Generates the order's invoice at once (202), given a billing name and address; `order.updated` says it is generated.
+         */
+        post: operations["customer_portal:orders:generate_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order Receipt
+         * @description Returns the URL of a paid order's receipt PDF; the first request renders it and answers 202.
+         */
+        get: operations["customer_portal:orders:receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/{id}/payment-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Order Payment Status
+         * @description Returns the status of the order's latest payment (`no_payment` when nothing was charged) and its decline message.
+         */
+        get: operations["customer_portal:orders:get_payment_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-portal/orders/{id}/confirm-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Retry Payment
+         * @description Retries a past-due renewal order's payment with a test card (`confirmation_token_id`) or a saved payment method; a paid retry pays the order and recovers the subscription.
+         */
+        post: operations["customer_portal:orders:confirm_retry_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/customer-portal/organizations/{slug}": {
@@ -6010,6 +6198,24 @@ export interface components {
             /** Customer External Id */
             customer_external_id: string | null;
         };
+        /** CustomerEmailUpdateRequest */
+        CustomerEmailUpdateRequest: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
+        /** CustomerEmailUpdateVerifyRequest */
+        CustomerEmailUpdateVerifyRequest: {
+            /** Token */
+            token: string;
+        };
+        /** CustomerEmailUpdateVerifyResponse */
+        CustomerEmailUpdateVerifyResponse: {
+            /** Token */
+            token: string;
+        };
         /** CustomerIndividual */
         CustomerIndividual: {
             /**
@@ -6139,6 +6345,250 @@ export interface components {
             error: "CustomerNotReady";
             /** Detail */
             detail: string;
+        };
+        /** CustomerOrder */
+        CustomerOrder: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            status: components["schemas"]["OrderStatus"];
+            /** Paid */
+            paid: boolean;
+            /** Subtotal Amount */
+            subtotal_amount: number;
+            /** Discount Amount */
+            discount_amount: number;
+            /** Net Amount */
+            net_amount: number;
+            /** Tax Amount */
+            tax_amount: number;
+            /** Total Amount */
+            total_amount: number;
+            /** Applied Balance Amount */
+            applied_balance_amount: number;
+            /** Due Amount */
+            due_amount: number;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Refunded Tax Amount */
+            refunded_tax_amount: number;
+            /** Currency */
+            currency: string;
+            billing_reason: components["schemas"]["OrderBillingReason"];
+            /** Billing Name */
+            billing_name: string | null;
+            billing_address: components["schemas"]["Address"] | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Is Invoice Generated */
+            is_invoice_generated: boolean;
+            /** Receipt Number */
+            receipt_number: string | null;
+            /** Seats */
+            seats?: number | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /** Product Id */
+            product_id: string | null;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Subscription Id */
+            subscription_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Next Payment Attempt At */
+            next_payment_attempt_at?: string | null;
+            product: components["schemas"]["CustomerOrderProduct"] | null;
+            subscription: components["schemas"]["CustomerOrderSubscription"] | null;
+            /** Items */
+            items: components["schemas"]["OrderItemSchema"][];
+            /** Description */
+            description: string;
+            /** Refundable Amount */
+            readonly refundable_amount: number;
+            /** Refundable Tax Amount */
+            readonly refundable_tax_amount: number;
+        };
+        /** CustomerOrderConfirmPayment */
+        CustomerOrderConfirmPayment: {
+            /** Confirmation Token Id */
+            confirmation_token_id?: string | null;
+            /** Payment Method Id */
+            payment_method_id?: string | null;
+            /** @default stripe */
+            payment_processor?: components["schemas"]["PaymentProcessor"];
+        };
+        /** CustomerOrderInvoice */
+        CustomerOrderInvoice: {
+            /** Url */
+            url: string;
+        };
+        /** CustomerOrderPaymentConfirmation */
+        CustomerOrderPaymentConfirmation: {
+            /** Status */
+            status: string;
+            /** Client Secret */
+            client_secret?: string | null;
+            /** Error */
+            error?: string | null;
+        };
+        /** CustomerOrderPaymentStatus */
+        CustomerOrderPaymentStatus: {
+            /** Status */
+            status: string;
+            /** Error */
+            error?: string | null;
+        };
+        /** CustomerOrderProduct */
+        CustomerOrderProduct: {
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            trial_interval: components["schemas"]["TrialInterval"] | null;
+            /** Trial Interval Count */
+            trial_interval_count: number | null;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string | null;
+            visibility: components["schemas"]["ProductVisibility"];
+            recurring_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Recurring Interval Count */
+            recurring_interval_count: number | null;
+            meter_interval: components["schemas"]["RecurringInterval"] | null;
+            /** Meter Interval Count */
+            meter_interval_count: number | null;
+            /** Is Recurring */
+            is_recurring: boolean;
+            /** Is Archived */
+            is_archived: boolean;
+            /**
+             * Organization Id
+             * Format: uuid4
+             */
+            organization_id: string;
+            /** Prices */
+            prices: (components["schemas"]["LegacyRecurringProductPrice"] | components["schemas"]["ProductPrice"])[];
+            /** BenefitPublic */
+            benefits: components["schemas"]["BenefitPublic"][];
+            /** Medias */
+            medias: components["schemas"]["ProductMediaFileRead"][];
+            organization: components["schemas"]["CustomerOrganization"];
+        };
+        /** CustomerOrderReceipt */
+        CustomerOrderReceipt: {
+            /** Url */
+            url: string;
+        };
+        /**
+         * CustomerOrderSortProperty
+         * @enum {string}
+         */
+        CustomerOrderSortProperty: "created_at" | "-created_at" | "amount" | "-amount" | "net_amount" | "-net_amount" | "product" | "-product" | "subscription" | "-subscription";
+        /** CustomerOrderSubscription */
+        CustomerOrderSubscription: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Modified At */
+            modified_at: string | null;
+            /**
+             * Id
+             * Format: uuid4
+             */
+            id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            recurring_interval: components["schemas"]["RecurringInterval"];
+            /** Recurring Interval Count */
+            recurring_interval_count: number;
+            status: components["schemas"]["SubscriptionStatus"];
+            /**
+             * Current Period Start
+             * Format: date-time
+             */
+            current_period_start: string;
+            /**
+             * Current Period End
+             * Format: date-time
+             */
+            current_period_end: string;
+            /** Current Meter Period Start */
+            current_meter_period_start: string | null;
+            /** Current Meter Period End */
+            current_meter_period_end: string | null;
+            /** Trial Start */
+            trial_start: string | null;
+            /** Trial End */
+            trial_end: string | null;
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Canceled At */
+            canceled_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ends At */
+            ends_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Past Due At */
+            past_due_at?: string | null;
+            /** Pause At Period End */
+            pause_at_period_end: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Resumes At */
+            resumes_at: string | null;
+            /**
+             * Customer Id
+             * Format: uuid4
+             */
+            customer_id: string;
+            /**
+             * Product Id
+             * Format: uuid4
+             */
+            product_id: string;
+            /** Discount Id */
+            discount_id: string | null;
+            /** Checkout Id */
+            checkout_id: string | null;
+            /** Seats */
+            seats?: number | null;
+            customer_cancellation_reason: components["schemas"]["CustomerCancellationReason"] | null;
+            /** Customer Cancellation Comment */
+            customer_cancellation_comment: string | null;
+        };
+        /** CustomerOrderUpdate */
+        CustomerOrderUpdate: {
+            /** Billing Name */
+            billing_name?: string | null;
+            billing_address?: components["schemas"]["AddressInput"] | null;
         };
         /** CustomerOrganization */
         CustomerOrganization: {
@@ -8531,6 +8981,12 @@ export interface components {
             items: components["schemas"]["CustomerMeter"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ListResource[CustomerOrder] */
+        ListResource_CustomerOrder_: {
+            /** Items */
+            items: components["schemas"]["CustomerOrder"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** ListResource[CustomerPaymentMethod] */
         ListResource_CustomerPaymentMethod_: {
             /** Items */
@@ -8656,6 +9112,16 @@ export interface components {
             /** Items */
             items: components["schemas"]["WebhookEndpoint"][];
             pagination: components["schemas"]["Pagination"];
+        };
+        /** ManualRetryLimitExceeded */
+        ManualRetryLimitExceeded: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "ManualRetryLimitExceeded";
+            /** Detail */
+            detail: string;
         };
         /** Member */
         Member: {
@@ -9218,6 +9684,16 @@ export interface components {
              * @constant
              */
             error: "OrderNotEligibleForInvoice";
+            /** Detail */
+            detail: string;
+        };
+        /** OrderNotEligibleForRetry */
+        OrderNotEligibleForRetry: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "OrderNotEligibleForRetry";
             /** Detail */
             detail: string;
         };
@@ -10011,6 +10487,16 @@ export interface components {
              * @constant
              */
             error: "PaymentActionRequired";
+            /** Detail */
+            detail: string;
+        };
+        /** PaymentAlreadyInProgress */
+        PaymentAlreadyInProgress: {
+            /**
+             * Error
+             * @constant
+             */
+            error: "PaymentAlreadyInProgress";
             /** Detail */
             detail: string;
         };
@@ -16533,6 +17019,113 @@ export interface operations {
             };
         };
     };
+    "customer_portal:customers:request_email_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEmailUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:check_email_update": {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:customers:verify_email_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEmailUpdateVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerEmailUpdateVerifyResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "customer_portal:customer_meters:list": {
         parameters: {
             query?: {
@@ -17121,6 +17714,365 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:list": {
+        parameters: {
+            query?: {
+                product_id?: string | string[] | null;
+                product_billing_type?: components["schemas"]["ProductBillingType"] | components["schemas"]["ProductBillingType"][] | null;
+                subscription_id?: string | string[] | null;
+                query?: string | null;
+                page?: number;
+                limit?: number;
+                sorting?: components["schemas"]["CustomerOrderSortProperty"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResource_CustomerOrder_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrder"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOrderUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrder"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrderInvoice"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:generate_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNotEligibleForInvoice"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissingInvoiceBillingDetails"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrderReceipt"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:get_payment_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrderPaymentStatus"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customer_portal:orders:confirm_retry_payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOrderConfirmPayment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrderPaymentConfirmation"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceNotFound"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentAlreadyInProgress"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNotEligibleForRetry"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualRetryLimitExceeded"];
                 };
             };
         };

@@ -110,7 +110,7 @@ describe("@polar-sh/better-auth", () => {
     expect(body.activeSubscriptions).toMatchObject([{ productId: pro?.id, status: "active" }]);
   });
 
-  it("opens the portal and lists the buyer's benefits, subscriptions and meters through the customer portal API", async () => {
+  it("opens the portal and lists the buyer's benefits, subscriptions, meters and orders through the customer portal API", async () => {
     const { cookie } = await app.signUp("portal-user@example.com", "Hedy Lamarr");
     const products = await fetch(`${emulator.url}/v1/products/?limit=100`, {
       headers: { authorization: `Bearer ${emulator.token}` },
@@ -143,5 +143,20 @@ describe("@polar-sh/better-auth", () => {
     const meters = await app.call("GET", "/usage/meters/list", cookie);
     expect(meters.status).toBe(200);
     expect(await meters.json()).toMatchObject({ result: { items: expect.any(Array) } });
+
+    // The checkout's order, through the portal's orders (the 0.x client validates CustomerOrder).
+    const orders = await app.call("GET", "/customer/orders/list", cookie);
+    expect(orders.status).toBe(200);
+    const listed = (await orders.json()) as {
+      result: {
+        items: { productId: string; status: string; billingReason: string; product: { id: string } }[];
+      };
+    };
+    expect(listed.result.items).toMatchObject([
+      { productId: pro?.id, status: "paid", billingReason: "subscription_create", product: { id: pro?.id } },
+    ]);
+    const oneTime = await app.call("GET", "/customer/orders/list?productBillingType=one_time", cookie);
+    expect(oneTime.status).toBe(200);
+    expect(await oneTime.json()).toMatchObject({ result: { items: [] } });
   });
 });

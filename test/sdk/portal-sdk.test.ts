@@ -350,3 +350,155 @@ describe("saved cards in the portal", () => {
     conform("customerPortal.customers.listPaymentMethods", await v1.listPaymentMethods());
   });
 });
+
+describe("orders and the email change in the portal", () => {
+  /** The setup's customer with a one-time purchase and a past-due renewal, and its session. */
+  async function withOrders() {
+    const base = await setup();
+    const post = (path: string, body: unknown) =>
+      fetch(`${emulator.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const oneTime = await base.v0.products.create({
+      name: "Guide",
+      prices: [{ amountType: "fixed", priceAmount: 1500, priceCurrency: "usd" }],
+    });
+    expect(
+      (await post("/_emulator/orders", { customer_id: base.customer.id, product_id: oneTime.id })).status,
+    ).toBe(201);
+    expect(
+      (await post(`/_emulator/subscriptions/${base.subscriptionId}/renew_failed`, undefined)).status,
+    ).toBe(200);
+    const { token: customerSession } = await base.v0.customerSessions.create({
+      customerId: base.customer.id,
+    });
+    await fetch(`${emulator.url}/v1/organizations/${base.organizationId}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${base.token}` },
+      body: JSON.stringify({
+        customer_portal_settings: {
+          usage: { show: true },
+          subscription: { update_seats: true, update_plan: true },
+          customer: { allow_email_change: true },
+        },
+      }),
+    });
+    const pendingToken = async () =>
+      (
+        (await (
+          await fetch(`${emulator.url}/_emulator/customers/${base.customer.id}/email-update`)
+        ).json()) as {
+          token: string;
+        }
+      ).token;
+    return { ...base, oneTime, customerSession, pendingToken };
+  }
+
+  it("@polar-sh/sdk 0.49 loads every answer", async () => {
+    const { v0, oneTime, customerSession, pendingToken, subscriptionId } = await withOrders();
+    const sec = { customerSession };
+    const orders = v0.customerPortal.orders;
+    const listed = (await orders.list(sec, {})).result.items;
+    expect(listed.map((order) => order.billingReason)).toEqual([
+      "subscription_cycle",
+      "purchase",
+      "subscription_create",
+    ]);
+    expect(listed[1].product?.organization.id).toBe(listed[1].product?.organizationId);
+    const oneTimeOnly = (await orders.list(sec, { productBillingType: "one_time" })).result.items;
+    expect(oneTimeOnly.map((order) => order.productId)).toEqual([oneTime.id]);
+    const purchase = listed[1];
+    expect((await orders.get(sec, { id: purchase.id })).createdAt).toBeInstanceOf(Date);
+    await expect(orders.generateInvoice(sec, { id: purchase.id })).rejects.toMatchObject({
+      error: "MissingInvoiceBillingDetails",
+    });
+    const updated = await orders.update(sec, {
+      id: purchase.id,
+      customerOrderUpdate: { billingName: "Ada Ltd", billingAddress: { country: "DE" } },
+    });
+    expect(updated.billingAddress?.country).toBe("DE");
+    await orders.generateInvoice(sec, { id: purchase.id });
+    expect((await orders.invoice(sec, { id: purchase.id })).url).toMatch(/invoice\.pdf$/);
+    expect(await orders.receipt(sec, { id: purchase.id })).toBeUndefined();
+    expect((await orders.receipt(sec, { id: purchase.id }))?.url).toMatch(/receipt\.pdf$/);
+    const renewal = listed[0];
+    expect(await orders.getPaymentStatus(sec, { id: renewal.id })).toEqual({
+      status: "failed",
+      error: "Your card was declined.",
+    });
+    const declined = await orders.confirmRetryPayment(sec, {
+      id: renewal.id,
+      customerOrderConfirmPayment: { confirmationTokenId: "tok_chargeDeclined" },
+    });
+    expect(declined).toEqual({ status: "failed", clientSecret: null, error: "Your card was declined." });
+    const paid = await orders.confirmRetryPayment(sec, {
+      id: renewal.id,
+      customerOrderConfirmPayment: { confirmationTokenId: "tok_visa" },
+    });
+    expect(paid.status).toBe("succeeded");
+    expect((await v0.subscriptions.get({ id: subscriptionId })).status).toBe("active");
+    await expect(orders.get(sec, { id: "3f2b8c4e-9d1a-4b7e-8f60-2c5d9e1a7b34" })).rejects.toBeInstanceOf(
+      ResourceNotFound,
+    );
+
+    const customers = v0.customerPortal.customers;
+    await customers.requestEmailUpdate(sec, { email: "ada.new@example.com" });
+    const token = await pendingToken();
+    await customers.checkEmailUpdate({ token });
+    const verified = await customers.verifyEmailUpdate({ token });
+    expect(verified.token).toMatch(/^polar_cst_/);
+    expect((await customers.get({ customerSession: verified.token })).email).toBe("ada.new@example.com");
+    await expect(customers.checkEmailUpdate({ token })).rejects.toMatchObject({ statusCode: 401 });
+  });
+
+  it("@polar-sh/sdk 1.x answers in the declared shapes", async () => {
+    const { customerSession, pendingToken } = await withOrders();
+    const shapes = shapesOf("2026-10");
+    const conform = <T>(method: string, value: T): T => {
+      expect(shapes.problems(method, value), method).toEqual([]);
+      return value;
+    };
+    const portal = createPolar({ accessToken: customerSession, baseUrl: emulator.url }).customerPortal;
+    const listed = conform(
+      "customerPortal.orders.list",
+      await portal.orders.list({ sorting: ["created_at"] }),
+    );
+    expect(listed.items.map((order) => order.billing_reason)).toEqual([
+      "subscription_create",
+      "purchase",
+      "subscription_cycle",
+    ]);
+    const [, purchase, renewal] = listed.items;
+    conform("customerPortal.orders.get", await portal.orders.get(purchase.id));
+    conform(
+      "customerPortal.orders.update",
+      await portal.orders.update(purchase.id, {
+        billing_name: "Ada Ltd",
+        billing_address: { country: "DE" },
+      }),
+    );
+    await portal.orders.generateInvoice(purchase.id);
+    conform("customerPortal.orders.invoice", await portal.orders.invoice(purchase.id));
+    // The first request renders the receipt: Polar's empty 202, which the 1.x client cannot parse
+    // as JSON (it throws a SyntaxError, as against Polar).
+    await expect(portal.orders.receipt(purchase.id)).rejects.toBeInstanceOf(SyntaxError);
+    conform("customerPortal.orders.receipt", await portal.orders.receipt(purchase.id));
+    conform("customerPortal.orders.getPaymentStatus", await portal.orders.getPaymentStatus(renewal.id));
+    const paid = conform(
+      "customerPortal.orders.confirmRetryPayment",
+      await portal.orders.confirmRetryPayment(renewal.id, { confirmation_token_id: "tok_visa" }),
+    );
+    expect(paid.status).toBe("succeeded");
+
+    await portal.customers.requestEmailUpdate({ email: "ada.v1@example.com" });
+    const token = await pendingToken();
+    await portal.customers.checkEmailUpdate({ token });
+    const verified = conform(
+      "customerPortal.customers.verifyEmailUpdate",
+      await portal.customers.verifyEmailUpdate({ token }),
+    );
+    expect(verified.token).toMatch(/^polar_cst_/);
+  });
+});

@@ -68,9 +68,10 @@ const KNOWN_EXTRA_KEYS: Record<string, readonly string[]> = {
     "embed_hosts_enforced",
   ],
   OrganizationFeatureSettings: ["seat_based_pricing_enabled", "unit_based_pricing_enabled"],
-  // An order's deprecated fields, hidden from Polar's schema (`SkipJsonSchema` in
+  // An order's deprecated fields (and a portal order's: customer_portal/schemas/order.py), hidden from Polar's schema (`SkipJsonSchema` in
   // server/polar/order/schemas.py) but serialized all the same.
   Order: ["product_price_id", "user_id", "user", "product_price", "amount", "from_balance_amount"],
+  CustomerOrder: ["product_price_id", "user_id", "product_price", "amount", "from_balance_amount"],
   // A price's deprecated `type` and `recurring_interval` (from its product) and a checkout's
   // `customer_billing_address_fields`, `customer_external_id` and computed `subtotal_amount`:
   // SkipJsonSchema in server/polar/product/schemas.py ProductPriceBase and

@@ -111,6 +111,27 @@ export function createCustomerSession(
   return session;
 }
 
+/**
+ * `create_customer_session(session, customer)`: a plain customer session (`polar_cst_`) for the
+ * customer, with no return URL, as Polar opens one after a verified email change.
+ */
+export function openCustomerSession(ctx: Ctx, customer: CustomerRecord): CustomerSessionRecord {
+  const now = ctx.clock.now();
+  const session: CustomerSessionRecord = {
+    id: ctx.random.uuid(),
+    organization_id: customer.organization_id,
+    customer_id: customer.id,
+    member_id: null,
+    token: `polar_cst_${ctx.random.alphanumeric(43)}`,
+    return_url: null,
+    expires_at: new Date(now.getTime() + CUSTOMER_SESSION_TTL_MS),
+    created_at: now,
+    modified_at: null,
+  };
+  ctx.store.partition(customer.organization_id).customerSessions.insert(session);
+  return session;
+}
+
 /** Who a customer session authenticates: the customer, and the member of a member session. */
 export interface PortalSubject {
   organizationId: string;

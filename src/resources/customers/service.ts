@@ -159,6 +159,7 @@ export function updateCustomer(
   ctx: Ctx,
   customer: CustomerRecord,
   body: CustomerUpdateBody | CustomerUpdateExternalBody,
+  options: { emailVerified?: boolean } = {},
 ): CustomerRecord {
   const partition = ctx.store.partition(customer.organization_id);
   const has = (key: string): boolean => Object.hasOwn(body, key);
@@ -227,6 +228,8 @@ export function updateCustomer(
     customer.email = email;
     customer.email_verified = false;
   }
+  // A verified email change (the portal's email update) sets the email as verified.
+  if (options.emailVerified && email !== null) customer.email_verified = true;
   if (body.metadata !== undefined) customer.metadata = { ...body.metadata };
   if (has("name")) customer.name = trimmed(body.name) ?? null;
   customer.billing_address = billingAddress;

@@ -30,8 +30,12 @@ function queryDate(value: string | null | undefined): Date | undefined {
   return new Date(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
 }
 
-/** Where the emulator serves an order's file, on the host the client called. */
-function fileUrl(headers: Record<string, string | string[] | undefined>, order: OrderRecord, file: string) {
+/** Where the emulator serves an order's file, on the host the client called (the portal's URLs too). */
+export function fileUrl(
+  headers: Record<string, string | string[] | undefined>,
+  order: OrderRecord,
+  file: string,
+) {
   const host = typeof headers.host === "string" ? headers.host : "127.0.0.1:8000";
   return `http://${host}/_emulator/orders/${order.id}/${file}`;
 }

@@ -32,6 +32,8 @@ export interface OrderFilters {
   createdAfter?: Date;
   createdBefore?: Date;
   metadata?: MetadataFilter;
+  /** The product's name contains this, case-insensitively (the customer portal's `query`). */
+  productName?: string;
 }
 
 /** The order of `sorting=status`: draft, pending, paid, partially refunded, refunded, void. */
@@ -53,6 +55,10 @@ function orderMatches(partition: Partition, order: OrderRecord, filters: OrderFi
     if (!product) return false;
     const billingType = product.recurring_interval === null ? "one_time" : "recurring";
     if (!filters.productBillingTypes.includes(billingType)) return false;
+  }
+  if (filters.productName !== undefined) {
+    const product = order.product_id === null ? undefined : partition.products.get(order.product_id);
+    if (!product?.name.toLowerCase().includes(filters.productName.toLowerCase())) return false;
   }
   if (!within(filters.discountIds, order.discount_id)) return false;
   if (!within(filters.customerIds, order.customer_id)) return false;
