@@ -8,6 +8,7 @@ import { portalBenefitHandlers } from "./benefits.js";
 import { portalCustomerHandlers } from "./customer.js";
 import { portalLicenseKeyHandlers } from "./license-keys.js";
 import { portalMemberHandlers } from "./members.js";
+import { portalSeatHandlers } from "./seats.js";
 import { portalSubscriptionHandlers } from "./subscriptions.js";
 
 export const customerPortal = defineResource({
@@ -18,5 +19,6 @@ export const customerPortal = defineResource({
     ...portalSubscriptionHandlers(),
     ...portalLicenseKeyHandlers(),
     ...portalMemberHandlers(),
+    ...portalSeatHandlers(),
   }),
 });

@@ -111,6 +111,31 @@ export function createCustomerSession(
   return session;
 }
 
+/**
+ * A session opened by the server itself, without a return URL (a claimed seat's,
+ * `create_member_session` or `create_customer_session`): a member session when a member is given.
+ */
+export function openSession(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  member: MemberRecord | null,
+): CustomerSessionRecord {
+  const now = ctx.clock.now();
+  const session: CustomerSessionRecord = {
+    id: ctx.random.uuid(),
+    organization_id: customer.organization_id,
+    customer_id: member?.customer_id ?? customer.id,
+    member_id: member?.id ?? null,
+    token: `${member ? "polar_mst_" : "polar_cst_"}${ctx.random.alphanumeric(43)}`,
+    return_url: null,
+    expires_at: new Date(now.getTime() + CUSTOMER_SESSION_TTL_MS),
+    created_at: now,
+    modified_at: null,
+  };
+  ctx.store.partition(customer.organization_id).customerSessions.insert(session);
+  return session;
+}
+
 /** Who a customer session authenticates: the customer, and the member of a member session. */
 export interface PortalSubject {
   organizationId: string;

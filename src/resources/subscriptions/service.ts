@@ -24,6 +24,7 @@ import type { Metadata } from "../../store/store.js";
 import { nextPeriod } from "../../util/period.js";
 import type { Ctx } from "../context.js";
 import { resetCustomerMeter } from "../customer-meters/service.js";
+import { revokeSubscriptionSeats } from "../customer-seats/service.js";
 import { upgradeToTeam } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
@@ -331,7 +332,12 @@ export function update(
       }
     }
   }
-  if (status !== previousStatus) syncBenefits(ctx, subscription, customer);
+  if (status !== previousStatus) {
+    // A seat-based subscription that is no longer active revokes its seats, and with them the
+    // holders' benefits (`revoke_all_seats_for_subscription`).
+    if (!ACTIVE.has(status)) revokeSubscriptionSeats(ctx, subscription);
+    syncBenefits(ctx, subscription, customer);
+  }
   return subscription;
 }
 
