@@ -345,13 +345,15 @@ describe("spec/polar.yaml", () => {
       }
     ).operations.map((operation) => operation.operationId);
     expect([...listOperations(spec).keys()].sort()).toEqual([...listed].sort());
-    expect(listed).toHaveLength(132);
+    expect(listed).toHaveLength(143);
     expect(listed).toEqual(
       expect.arrayContaining([
         "customers:get_state",
         "customers:list_payment_methods",
         "customers:members:update_external",
         "members:list_members",
+        "customer-seats:claim_seat",
+        "customer_portal:seats:list_claimed_subscriptions",
         "subscriptions:create",
         "subscriptions:export",
         "discounts:update",

@@ -332,12 +332,8 @@ export function update(
       }
     }
   }
-  if (status !== previousStatus) {
-    // A seat-based subscription that is no longer active revokes its seats, and with them the
-    // holders' benefits (`revoke_all_seats_for_subscription`).
-    if (!ACTIVE.has(status)) revokeSubscriptionSeats(ctx, subscription);
-    syncBenefits(ctx, subscription, customer);
-  }
+  if (status !== previousStatus && !ACTIVE.has(status)) revokeSubscriptionSeats(ctx, subscription);
+  if (status !== previousStatus) syncBenefits(ctx, subscription, customer);
   return subscription;
 }
 
