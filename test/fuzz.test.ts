@@ -517,8 +517,9 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
     { customer_id: team?.id, member_id: owner?.id },
     201,
   );
-  // Seats of the portal customer's seat-based subscription (bought above with 500 seats): some
-  // pending (their invitation tokens), one claimed at once, one revoked.
+  // Seats of the portal customer's seat-based subscription (bought above with 500 seats): pending
+  // (their invitation tokens), one revoked. None claimed: a claim grants the product's benefits
+  // (license keys among them) to the portal customer's members, which the portal's runs would read.
   const seated = (await listAll(emulator, "subscriptions")).find((item) => item.seats === 500);
   expect(seated, "a subscription with 500 seats").toBeDefined();
   const seats: Body[] = [];
@@ -531,7 +532,6 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
           subscription_id: seated?.id,
           email: `fuzz-seat${index}@example.com`,
           metadata: { index },
-          immediate_claim: index === 1,
         },
         200,
       ),
@@ -658,7 +658,7 @@ async function heldIds(
     customer_portal_meters: mine(partition.customerMeters.values()),
     // Seats: the portal customer's seat-based subscriptions and their seats, and pending seats' tokens.
     seat_subscriptions: mine(partition.subscriptions.values()).filter(
-      (id) => (partition.subscriptions.get(id)?.seats ?? null) !== null,
+      (id) => (partition.subscriptions.get(id)?.seats ?? 0) >= 100,
     ),
     customer_portal_seats: [...partition.customerSeats.values()]
       .filter(

@@ -610,6 +610,33 @@ def _top_up_seats() -> None:
             HELD.add("customer_seats", seat["id"])
 
 
+def _pending_seat(serial: int) -> tuple[str, str] | None:
+    """A pending seat of the portal customer's seat subscription and its invitation token, asked of
+    the emulator now (claims use tokens up, revocations end seats), a new seat assigned when none is
+    left; None when that fails."""
+    subscriptions, _ = HELD.pool("seat_subscriptions")
+    if not subscriptions:
+        return None
+    subscription_id = subscriptions[0]
+    listed = _api_get(f"/v1/customer-seats?subscription_id={subscription_id}")
+    seats = listed.get("seats", []) if isinstance(listed, dict) else []
+    pending = [seat["id"] for seat in seats if seat.get("status") == "pending"]
+    if not pending:
+        seat = _api("/v1/customer-seats", {"subscription_id": subscription_id, "email": _unique_email("pending@example.com")})
+        if isinstance(seat, dict) and "id" in seat:
+            pending = [seat["id"]]
+    if not pending:
+        return None
+    seat_id = pending[serial % len(pending)]
+    invitation = _control(f"/_emulator/customer-seats/{seat_id}/invitation", method="GET")
+    token = invitation.get("invitation_token") if isinstance(invitation, dict) else None
+    return (seat_id, token) if isinstance(token, str) else None
+
+
+# Operations that want a pending seat (a re-sent invitation) or a live invitation token (claims).
+PENDING_SEAT_PATHS = ("/v1/customer-seats/{seat_id}/resend", "/v1/customer-portal/seats/{seat_id}/resend")
+
+
 def _benefit_type(identifier: Any) -> str | None:
     """The type of a benefit the emulator holds (asked of it), or None."""
     canonical = _canonical(identifier)
@@ -829,12 +856,19 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             _member(parameters, vary=vary)
         elif "activation_id" in parameters and "id" in parameters:
             _activation(parameters, vary=vary)
+        elif "seat_id" in parameters and case.path in PENDING_SEAT_PATHS and _crc([parameters["seat_id"], phase]) % 4:
+            pending = _pending_seat(_crc(parameters["seat_id"]))
+            if pending:
+                parameters["seat_id"] = pending[0]
         elif "seat_id" in parameters:
             # The portal's seat operations name a seat of the portal customer's subscriptions.
             seat_kind = "customer_portal_seats" if case.path.startswith("/v1/customer-portal/") else "customer_seats"
             parameters["seat_id"] = _pick(seat_kind, parameters["seat_id"], vary=vary)
-        elif "invitation_token" in parameters:
-            parameters["invitation_token"] = _pick("seat_invitation_tokens", parameters["invitation_token"], vary=vary)
+        elif "invitation_token" in parameters and _crc([parameters["invitation_token"], phase]) % 4:
+            # A token of a seat still pending (each claim uses one up), three times in four.
+            pending = _pending_seat(_crc(parameters["invitation_token"]))
+            if pending:
+                parameters["invitation_token"] = pending[1]
         elif kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
@@ -1295,8 +1329,10 @@ def _body(case: schemathesis.Case) -> None:
         _product(body)
     elif path in ("/v1/customer-seats", "/v1/customer-portal/seats") and method == "POST" and body is not None:
         _seat_assign(body)
-    elif path == "/v1/customer-seats/claim" and body is not None and "invitation_token" in body:
-        body["invitation_token"] = _pick("seat_invitation_tokens", body["invitation_token"])
+    elif path == "/v1/customer-seats/claim" and body is not None and "invitation_token" in body and _crc(body) % 4:
+        pending = _pending_seat(_crc(body))
+        if pending:
+            body["invitation_token"] = pending[1]
     elif path == "/v1/products/{id}" and method == "PATCH" and body is not None:
         _product_update(body, (case.path_parameters or {}).get("id"))
     elif path == "/v1/benefits/{id}" and method == "PATCH" and body is not None:
