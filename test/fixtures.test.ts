@@ -753,6 +753,7 @@ describe("resetting one organization", () => {
       subscriptions: 0,
       benefit_grants: 0,
       orders: 0,
+      customer_seats: 0,
       refunds: 0,
       checkouts: 0,
       checkout_links: 0,

@@ -416,7 +416,8 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
   const bought = await api(
     "POST",
     "/v1/checkouts/",
-    { products: [products.yearly.id], customer_id: customers[1]?.id, metadata: { fuzz: true } },
+    // 500 seats: room for the run's seat assignments (see the seats below).
+    { products: [products.yearly.id], customer_id: customers[1]?.id, metadata: { fuzz: true }, seats: 500 },
     201,
   );
   await control(`/checkouts/${String(bought.id)}/complete`, {});
@@ -516,6 +517,27 @@ async function seedEverything(emulator: RunningEmulator): Promise<void> {
     { customer_id: team?.id, member_id: owner?.id },
     201,
   );
+  // Seats of the portal customer's seat-based subscription (bought above with 500 seats): pending
+  // (their invitation tokens), one revoked. None claimed: a claim grants the product's benefits
+  // (license keys among them) to the portal customer's members, which the portal's runs would read.
+  const seated = (await listAll(emulator, "subscriptions")).find((item) => item.seats === 500);
+  expect(seated, "a subscription with 500 seats").toBeDefined();
+  const seats: Body[] = [];
+  for (let index = 1; index <= 12; index++) {
+    seats.push(
+      await api(
+        "POST",
+        "/v1/customer-seats",
+        {
+          subscription_id: seated?.id,
+          email: `fuzz-seat${index}@example.com`,
+          metadata: { index },
+        },
+        200,
+      ),
+    );
+  }
+  await api("DELETE", `/v1/customer-seats/${String(seats[1]?.id)}`, undefined, 200);
   portal = {
     customerId: portalCustomer.id,
     token: String(session.token),
@@ -635,6 +657,20 @@ async function heldIds(
     customer_portal_license_keys: mine(partition.licenseKeys.values()),
     customer_portal_meters: mine(partition.customerMeters.values()),
     customer_portal_orders: mine(partition.orders.values()),
+    // Seats: the portal customer's seat-based subscriptions and their seats, and pending seats' tokens.
+    seat_subscriptions: mine(partition.subscriptions.values()).filter(
+      (id) => (partition.subscriptions.get(id)?.seats ?? 0) >= 100,
+    ),
+    customer_portal_seats: [...partition.customerSeats.values()]
+      .filter(
+        (seat) =>
+          seat.subscription_id !== null &&
+          mine([partition.subscriptions.get(seat.subscription_id) ?? { id: "", customer_id: "" }]).length > 0,
+      )
+      .map((seat) => seat.id),
+    seat_invitation_tokens: [...partition.customerSeats.values()].flatMap((seat) =>
+      seat.invitation_token === null ? [] : [seat.invitation_token],
+    ),
     // The team's members its owner may change (not the owner itself).
     customer_portal_members: [...partition.members.values()]
       .filter((member) => member.customer_id === portal?.teamId && member.deleted_at === null)

@@ -205,6 +205,7 @@ describe("snapshot → reset → restore", () => {
       "subscriptions",
       "benefit_grants",
       "orders",
+      "customer_seats",
       "refunds",
       "checkouts",
       "checkout_links",

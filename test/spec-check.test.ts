@@ -352,6 +352,8 @@ describe("spec/polar.yaml", () => {
         "customers:list_payment_methods",
         "customers:members:update_external",
         "members:list_members",
+        "customer-seats:claim_seat",
+        "customer_portal:seats:list_claimed_subscriptions",
         "subscriptions:create",
         "subscriptions:export",
         "discounts:update",

@@ -590,6 +590,53 @@ def _api_get(path: str) -> Any:
         return None
 
 
+def _top_up_seats() -> None:
+    """Seats again when none is held (a reset brings back the seed, which has none): those of the
+    default organization's seat-based subscriptions, else one assigned to the first that has room."""
+    if HELD.pool("customer_seats")[0]:
+        return
+    answer = _api_get("/v1/subscriptions/?limit=100")
+    items = answer.get("items", []) if isinstance(answer, dict) else []
+    seated = [item["id"] for item in items if item.get("seats") is not None and item.get("status") in ("active", "trialing")]
+    for subscription_id in seated:
+        listed = _api_get(f"/v1/customer-seats?subscription_id={subscription_id}")
+        for seat in listed.get("seats", []) if isinstance(listed, dict) else []:
+            HELD.add("customer_seats", seat["id"])
+    for subscription_id in seated:
+        if HELD.pool("customer_seats")[0]:
+            return
+        seat = _api("/v1/customer-seats", {"subscription_id": subscription_id, "email": _unique_email("seat@example.com")})
+        if isinstance(seat, dict) and "id" in seat:
+            HELD.add("customer_seats", seat["id"])
+
+
+def _pending_seat(serial: int) -> tuple[str, str] | None:
+    """A pending seat of the portal customer's seat subscription and its invitation token, asked of
+    the emulator now (claims use tokens up, revocations end seats), a new seat assigned when none is
+    left; None when that fails."""
+    subscriptions, _ = HELD.pool("seat_subscriptions")
+    if not subscriptions:
+        return None
+    subscription_id = subscriptions[0]
+    listed = _api_get(f"/v1/customer-seats?subscription_id={subscription_id}")
+    seats = listed.get("seats", []) if isinstance(listed, dict) else []
+    pending = [seat["id"] for seat in seats if seat.get("status") == "pending"]
+    if not pending:
+        seat = _api("/v1/customer-seats", {"subscription_id": subscription_id, "email": _unique_email("pending@example.com")})
+        if isinstance(seat, dict) and "id" in seat:
+            pending = [seat["id"]]
+    if not pending:
+        return None
+    seat_id = pending[serial % len(pending)]
+    invitation = _control(f"/_emulator/customer-seats/{seat_id}/invitation", method="GET")
+    token = invitation.get("invitation_token") if isinstance(invitation, dict) else None
+    return (seat_id, token) if isinstance(token, str) else None
+
+
+# Operations that want a pending seat (a re-sent invitation) or a live invitation token (claims).
+PENDING_SEAT_PATHS = ("/v1/customer-seats/{seat_id}/resend", "/v1/customer-portal/seats/{seat_id}/resend")
+
+
 def _benefit_type(identifier: Any) -> str | None:
     """The type of a benefit the emulator holds (asked of it), or None."""
     canonical = _canonical(identifier)
@@ -799,6 +846,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         vary = phase == "coverage"
         if kind == "webhook_events":
             _refresh_webhook_events()
+        if kind == "customer_seats" or "seat_id" in parameters:
+            _top_up_seats()
         label = f"{case.method.upper()} {case.path}"
         if label in MEMBER_CREATES:
             name, team_kind = MEMBER_CREATES[label]
@@ -807,6 +856,19 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
             _member(parameters, vary=vary)
         elif "activation_id" in parameters and "id" in parameters:
             _activation(parameters, vary=vary)
+        elif "seat_id" in parameters and case.path in PENDING_SEAT_PATHS and _crc([parameters["seat_id"], phase]) % 4:
+            pending = _pending_seat(_crc(parameters["seat_id"]))
+            if pending:
+                parameters["seat_id"] = pending[0]
+        elif "seat_id" in parameters:
+            # The portal's seat operations name a seat of the portal customer's subscriptions.
+            seat_kind = "customer_portal_seats" if case.path.startswith("/v1/customer-portal/") else "customer_seats"
+            parameters["seat_id"] = _pick(seat_kind, parameters["seat_id"], vary=vary)
+        elif "invitation_token" in parameters and _crc([parameters["invitation_token"], phase]) % 4:
+            # A token of a seat still pending (each claim uses one up), three times in four.
+            pending = _pending_seat(_crc(parameters["invitation_token"]))
+            if pending:
+                parameters["invitation_token"] = pending[1]
         elif kind and "id" in parameters:
             parameters["id"] = _pick(kind, parameters["id"], vary=vary)
         if case.path == "/v1/benefits/{id}/files" and "id" in parameters:
@@ -831,6 +893,8 @@ def _ids_in_path_and_query(case: schemathesis.Case, phase: str) -> None:
         query = dict(case.query)
         for name, value in query.items():
             kind = RESOURCE_PATHS.get(f"{case.method.upper()} {case.path}") if name == "id" else _field_kind(name)
+            if name == "subscription_id" and "seats" in case.path:
+                kind = "seat_subscriptions"  # a seat-based subscription, the portal customer's
             if name == "after" and case.path in DELIVERY_CURSOR_PATHS:
                 kind = "deliveries"
             if kind:
@@ -1230,6 +1294,20 @@ def _organization_update(body: dict[str, Any]) -> None:
         body["feature_settings"] = {key: value for key, value in features.items() if key != "seat_based_pricing_enabled"}
 
 
+def _seat_assign(body: dict[str, Any]) -> None:
+    """Three times in four, a body Polar's `SeatAssign` validators take: one seat source, a seat-based
+    subscription of the portal customer (who may assign in the portal too), one recipient (a fresh
+    email: an email with a seat already is a 400), metadata within 10 keys."""
+    if _crc(body) % 4 == 0:
+        return
+    for key in ("order_id", "checkout_id", "customer_id", "external_customer_id", "member_id", "external_member_id"):
+        body.pop(key, None)
+    body["subscription_id"] = _pick("seat_subscriptions", body.get("subscription_id") or "", always=True)
+    body["email"] = _unique_email(body["email"] if isinstance(body.get("email"), str) else "seat@example.com")
+    if isinstance(body.get("metadata"), dict) and len(body["metadata"]) > 10:
+        body["metadata"] = dict(list(body["metadata"].items())[:10])
+
+
 def _body(case: schemathesis.Case) -> None:
     method, path = case.method.upper(), case.path
     body = dict(case.body) if isinstance(case.body, dict) else None
@@ -1249,6 +1327,12 @@ def _body(case: schemathesis.Case) -> None:
                 body.pop("external_id")
     elif path == "/v1/products/" and method == "POST" and body is not None:
         _product(body)
+    elif path in ("/v1/customer-seats", "/v1/customer-portal/seats") and method == "POST" and body is not None:
+        _seat_assign(body)
+    elif path == "/v1/customer-seats/claim" and body is not None and "invitation_token" in body and _crc(body) % 4:
+        pending = _pending_seat(_crc(body))
+        if pending:
+            body["invitation_token"] = pending[1]
     elif path == "/v1/products/{id}" and method == "PATCH" and body is not None:
         _product_update(body, (case.path_parameters or {}).get("id"))
     elif path == "/v1/benefits/{id}" and method == "PATCH" and body is not None:
@@ -1526,6 +1610,11 @@ POLAR_STATUSES: dict[str, dict[int, str]] = {
     # Polar's `list_members` (server/polar/member/endpoints.py) parses `customer_id`, a plain string
     # in its spec, with Python's UUID() and raises ResourceNotFound("Invalid customer ID format").
     "GET /v1/members/": {404: "ResourceNotFound"},
+    # Polar's `list_seats` (server/polar/customer_seat/endpoints.py, and the portal's in
+    # customer_portal/endpoints/customer_seat.py) raises BadRequest("Either subscription_id or
+    # order_id must be provided") without either; its document lists no 400.
+    "GET /v1/customer-seats": {400: "BadRequest"},
+    "GET /v1/customer-portal/seats": {400: "BadRequest"},
     # POST /v1/orders/ with a valid body: OrderService.create_draft_order (server/polar/order/
     # service.py) raises OffSessionChargesNotEnabled for an organization without the
     # `off_session_charges_enabled` feature (none of the emulator's has it). Polar's document

@@ -28,8 +28,9 @@
 // (goneKeys and typedDicts below, eventtypewithstats.go:12 and :16,
 // organizationcustomeremailsettings.go:5), each where it is met.
 //
-// Of the 71 operations the emulator serves, v0.16.0 has a method for 60, all called here. It has
-// none for the other 11: benefits:files, customers:list_payment_methods and
+// Of the 71 operations the emulator served before seats, v0.16.0 has a method for 60, all called
+// here; the 11 seat operations since have one each, called in seats_test.go. It has none for the
+// other 11 of the first 71: benefits:files, customers:list_payment_methods and
 // customers:list_payment_methods_external, and the eight customers:members:* operations
 // (create, get, update, delete, each by id and by external id, under /v1/customers/{id}/members).
 // Members beyond the owners are made through the control plane (organizations_test.go).

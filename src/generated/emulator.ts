@@ -412,6 +412,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_emulator/customer-seats/{id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A seat's invitation token
+         * @description The invitation token of a seat, which Polar only sends by email (the emulator sends none): claim the seat with it (`POST /v1/customer-seats/claim`) or read what it is for (`GET /v1/customer-seats/claim/{token}`). Null once the seat is claimed or revoked, or when it was claimed at assignment (`immediate_claim`). `expired` says whether the token has passed its day of validity on the emulator's clock.
+         */
+        get: operations["emulator:customer-seats:invitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_emulator/events": {
         parameters: {
             query?: never;
@@ -676,7 +696,7 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
         };
         /** @enum {string} */
-        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "customer_sessions:write" | "license_keys:read" | "license_keys:write";
+        Scope: "customers:read" | "customers:write" | "subscriptions:read" | "subscriptions:write" | "products:read" | "products:write" | "discounts:read" | "discounts:write" | "checkouts:read" | "checkouts:write" | "checkout_links:read" | "checkout_links:write" | "benefits:read" | "benefits:write" | "meters:read" | "meters:write" | "customer_meters:read" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "organizations:read" | "organizations:write" | "members:read" | "members:write" | "organization_access_tokens:read" | "organization_access_tokens:write" | "orders:read" | "orders:write" | "refunds:read" | "refunds:write" | "customer_sessions:write" | "license_keys:read" | "license_keys:write" | "customer_seats:read" | "customer_seats:write";
         OrganizationWithToken: {
             organization: components["schemas"]["Organization"];
             /** @description An organization access token (polar_oat_…). */
@@ -780,6 +800,20 @@ export interface components {
             customer_id: string | null;
             /** @description The public object */
             data: Record<string, never>;
+        };
+        SeatInvitation: {
+            /** Format: uuid */
+            seat_id: string;
+            /** Format: uuid */
+            organization_id: string;
+            /** @enum {string} */
+            status: "pending" | "claimed" | "revoked";
+            /** @description The seat's email, else its member's or customer's. */
+            email: string | null;
+            invitation_token: string | null;
+            /** Format: date-time */
+            invitation_token_expires_at: string | null;
+            expired: boolean;
         };
         SubscriptionChanged: {
             /** @description The Subscription */
@@ -1269,7 +1303,7 @@ export interface components {
         };
         WebhookSend: {
             /** @enum {string} */
-            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
+            type: "customer.created" | "customer.updated" | "customer.deleted" | "customer.state_changed" | "member.created" | "member.updated" | "member.deleted" | "customer_seat.assigned" | "customer_seat.claimed" | "customer_seat.revoked" | "subscription.created" | "subscription.updated" | "subscription.active" | "subscription.canceled" | "subscription.uncanceled" | "subscription.cycled" | "subscription.revoked" | "subscription.past_due" | "benefit_grant.created" | "benefit_grant.updated" | "benefit_grant.cycled" | "benefit_grant.revoked" | "product.created" | "product.updated" | "benefit.created" | "benefit.updated" | "discount.created" | "discount.updated" | "discount.deleted" | "checkout.created" | "checkout.updated" | "checkout.expired" | "order.created" | "order.updated" | "order.paid" | "order.refunded" | "refund.created" | "refund.updated" | "organization.updated";
             /**
              * Format: uuid
              * @description The id of the object the event is about.
@@ -2086,6 +2120,46 @@ export interface operations {
                 };
             };
             /** @description No such customer, or no pending email change. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolarError"];
+                };
+            };
+            /** @description The id is not a UUID. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "emulator:customer-seats:invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The seat's invitation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatInvitation"];
+                };
+            };
+            /** @description No such seat. */
             404: {
                 headers: {
                     [name: string]: unknown;

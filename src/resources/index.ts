@@ -16,6 +16,7 @@ import { checkouts } from "./checkouts/index.js";
 import type { Partition, PartitionTables } from "./context.js";
 import { customerMeters } from "./customer-meters/index.js";
 import { customerPortal } from "./customer-portal/index.js";
+import { customerSeats } from "./customer-seats/index.js";
 import { customerSessions } from "./customer-sessions/index.js";
 import { customers } from "./customers/index.js";
 import { discounts } from "./discounts/index.js";
@@ -48,6 +49,7 @@ export const RESOURCES = [
   subscriptions,
   grants,
   orders,
+  customerSeats,
   refunds,
   checkouts,
   checkoutLinks,

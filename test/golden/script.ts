@@ -2181,7 +2181,7 @@ async function controlPlane(r: Recorder, seed: Seed, discordId: string): Promise
       "customer.updated of a deleted customer",
       { type: "customer.updated", id: customerByEmail(seed, "bob@example.com") },
     ],
-    ["unknown type", { type: "customer_seat.claimed", id: alice }],
+    ["unknown type", { type: "subscription.paused", id: alice }],
   ];
   for (const [label, body] of sends) {
     await r.post(`control: send ${label}`, send, body);

@@ -13,7 +13,7 @@ import { NotPermitted, PolarHttpError, PolarRequestValidationError, ResourceNotF
 import { normalizeEmail } from "../../pydantic/email.js";
 import { iso } from "../../util/time.js";
 import type { Ctx, Partition } from "../context.js";
-import { openCustomerSession } from "../customer-sessions/service.js";
+import { openSession } from "../customer-sessions/service.js";
 import { updateCustomer } from "../customers/service.js";
 import type { CustomerRecord } from "../customers/table.js";
 import { type Handlers, json, NO_CONTENT } from "../operation.js";
@@ -106,7 +106,7 @@ export function verifyEmailUpdate(ctx: Ctx, token: string): string {
   }
   updateCustomer(ctx, customer, { email: record.email }, { emailVerified: true });
   partition.emailVerifications.delete(record.id);
-  return openCustomerSession(ctx, customer).token;
+  return openSession(ctx, customer, null).token;
 }
 
 export const portalEmailUpdateHandlers = (): Handlers<PortalEmailUpdateOperation> => ({

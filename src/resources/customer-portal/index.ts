@@ -12,6 +12,7 @@ import { emailUpdateControl, portalEmailUpdateHandlers } from "./email-update.js
 import { portalLicenseKeyHandlers } from "./license-keys.js";
 import { portalMemberHandlers } from "./members.js";
 import { portalOrderHandlers } from "./orders.js";
+import { portalSeatHandlers } from "./seats.js";
 import { emailVerificationDecoder, retryPaymentDecoder } from "./snapshot.js";
 import { portalSubscriptionHandlers } from "./subscriptions.js";
 import { EmailVerificationTable, RetryPaymentTable } from "./table.js";
@@ -30,6 +31,7 @@ export const customerPortal = defineResource({
     ...portalOrderHandlers(),
     ...portalLicenseKeyHandlers(),
     ...portalMemberHandlers(),
+    ...portalSeatHandlers(),
   }),
   control: emailUpdateControl,
   snapshot: {

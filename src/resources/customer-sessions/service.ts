@@ -112,17 +112,21 @@ export function createCustomerSession(
 }
 
 /**
- * `create_customer_session(session, customer)`: a plain customer session (`polar_cst_`) for the
- * customer, with no return URL, as Polar opens one after a verified email change.
+ * A session opened by the server itself, without a return URL (a claimed seat's,
+ * `create_member_session` or `create_customer_session`): a member session when a member is given.
  */
-export function openCustomerSession(ctx: Ctx, customer: CustomerRecord): CustomerSessionRecord {
+export function openSession(
+  ctx: Ctx,
+  customer: CustomerRecord,
+  member: MemberRecord | null,
+): CustomerSessionRecord {
   const now = ctx.clock.now();
   const session: CustomerSessionRecord = {
     id: ctx.random.uuid(),
     organization_id: customer.organization_id,
-    customer_id: customer.id,
-    member_id: null,
-    token: `polar_cst_${ctx.random.alphanumeric(43)}`,
+    customer_id: member?.customer_id ?? customer.id,
+    member_id: member?.id ?? null,
+    token: `${member ? "polar_mst_" : "polar_cst_"}${ctx.random.alphanumeric(43)}`,
     return_url: null,
     expires_at: new Date(now.getTime() + CUSTOMER_SESSION_TTL_MS),
     created_at: now,

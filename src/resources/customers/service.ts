@@ -152,6 +152,34 @@ export function createCustomer(
 }
 
 /**
+ * A bare customer with only an email (`CustomerRepository.create`, as a seat assignment makes
+ * the holder's customer): no owner member, no `customer.created`, no system event.
+ */
+export function insertBareCustomer(ctx: Ctx, organizationId: string, email: string): CustomerRecord {
+  const customer: CustomerRecord = {
+    id: ctx.random.uuid(),
+    organization_id: organizationId,
+    type: "individual",
+    email,
+    email_verified: false,
+    name: null,
+    billing_name: null,
+    billing_address: null,
+    tax_id: null,
+    locale: null,
+    external_id: null,
+    metadata: {},
+    default_payment_method_id: null,
+    created_at: ctx.clock.now(),
+    modified_at: null,
+    deleted_at: null,
+    first_user_event_at: null,
+  };
+  ctx.store.partition(organizationId).customers.insert(customer);
+  return customer;
+}
+
+/**
  * PATCH semantics: only the keys present in `body` are applied. The external-id route passes a
  * body without `external_id` and `type` (its schema has neither), so those rules never fire there.
  */

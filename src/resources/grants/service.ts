@@ -16,16 +16,34 @@ import type { SubscriptionRecord } from "../subscriptions/table.js";
 import { serializeGrantWebhook } from "./serialize.js";
 import type { GrantRecord } from "./table.js";
 
+/**
+ * What a grant is for, beyond its customer and benefit (Polar's grant scope and `member`): a
+ * subscription, an order (a seat of one), and the member holding a seat. Unset means none.
+ */
+export interface GrantScope {
+  subscription?: SubscriptionRecord;
+  order?: { id: string };
+  member?: { id: string } | null;
+}
+
 function findGrant(
   partition: Partition,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  subscription: SubscriptionRecord | undefined,
+  scope: GrantScope,
 ): GrantRecord | undefined {
-  const subscriptionId = subscription?.id ?? null;
+  const subscriptionId = scope.subscription?.id ?? null;
+  const orderId = scope.order?.id ?? null;
+  const memberId = scope.member?.id ?? null;
   return partition.grants
     .ofCustomer(customer.id)
-    .find((grant) => grant.benefit_id === benefit.id && grant.subscription_id === subscriptionId);
+    .find(
+      (grant) =>
+        grant.benefit_id === benefit.id &&
+        grant.subscription_id === subscriptionId &&
+        grant.order_id === orderId &&
+        grant.member_id === memberId,
+    );
 }
 
 /** A grant record not granted yet (Polar creates it, then runs the benefit's strategy). */
@@ -34,7 +52,7 @@ function newGrant(
   partition: Partition,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  subscription: SubscriptionRecord | undefined,
+  scope: GrantScope,
   now: Date,
 ): GrantRecord {
   const grant: GrantRecord = {
@@ -42,9 +60,9 @@ function newGrant(
     organization_id: customer.organization_id,
     customer_id: customer.id,
     benefit_id: benefit.id,
-    subscription_id: subscription?.id ?? null,
-    order_id: null,
-    member_id: null,
+    subscription_id: scope.subscription?.id ?? null,
+    order_id: scope.order?.id ?? null,
+    member_id: scope.member?.id ?? null,
     created_at: now,
     modified_at: null,
     granted_at: null,
@@ -188,14 +206,14 @@ function setGranted(
   ctx: Ctx,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  subscription: SubscriptionRecord | undefined,
+  scope: GrantScope,
   granted: boolean,
 ): GrantRecord {
   const partition = ctx.store.partition(customer.organization_id);
   const now = ctx.clock.now();
-  const found = findGrant(partition, customer, benefit, subscription);
+  const found = findGrant(partition, customer, benefit, scope);
   if (found && (granted ? found.granted_at : found.revoked_at)) return found;
-  const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, subscription, now);
+  const grant = found ? touch(found, now) : newGrant(ctx, partition, customer, benefit, scope, now);
   applyGrantState(
     ctx,
     grant,
@@ -262,9 +280,9 @@ export function grantBenefit(
   ctx: Ctx,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  options: { subscription?: SubscriptionRecord } = {},
+  options: GrantScope = {},
 ): GrantRecord {
-  return setGranted(ctx, customer, benefit, options.subscription, true);
+  return setGranted(ctx, customer, benefit, options, true);
 }
 
 /**
@@ -275,9 +293,9 @@ export function revokeBenefit(
   ctx: Ctx,
   customer: CustomerRecord,
   benefit: BenefitRecord,
-  options: { subscription?: SubscriptionRecord } = {},
+  options: GrantScope = {},
 ): GrantRecord {
-  return setGranted(ctx, customer, benefit, options.subscription, false);
+  return setGranted(ctx, customer, benefit, options, false);
 }
 
 /**

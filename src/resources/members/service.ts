@@ -282,3 +282,15 @@ export function syncOwnerEmail(ctx: Ctx, customer: CustomerRecord): void {
   // The same change as the customer's: one moment for both.
   owner.modified_at = customer.modified_at ?? ctx.clock.now();
 }
+
+/**
+ * `get_or_create_by_email`: the customer's live member with this email (stripped, compared
+ * without case), else a new plain member, without a webhook (seats make their members this way).
+ */
+export function getOrCreateMemberByEmail(ctx: Ctx, customer: CustomerRecord, email: string): MemberRecord {
+  const stripped = pythonStrip(email);
+  const partition = ctx.store.partition(customer.organization_id);
+  const existing = partition.members.byEmail(customer.id, stripped);
+  if (existing) return existing;
+  return insert(ctx, customer, { email: stripped, name: null, external_id: null, role: "member" });
+}

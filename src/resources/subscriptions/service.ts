@@ -24,6 +24,7 @@ import type { Metadata } from "../../store/store.js";
 import { nextPeriod } from "../../util/period.js";
 import type { Ctx } from "../context.js";
 import { resetCustomerMeter } from "../customer-meters/service.js";
+import { revokeSubscriptionSeats } from "../customer-seats/service.js";
 import { upgradeToTeam } from "../customers/service.js";
 import { publishCustomerState } from "../customers/state.js";
 import type { CustomerRecord } from "../customers/table.js";
@@ -331,6 +332,7 @@ export function update(
       }
     }
   }
+  if (status !== previousStatus && !ACTIVE.has(status)) revokeSubscriptionSeats(ctx, subscription);
   if (status !== previousStatus) syncBenefits(ctx, subscription, customer);
   return subscription;
 }
