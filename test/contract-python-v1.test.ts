@@ -35,7 +35,7 @@ const MODULES = ["v2026_04", "v2026_10", "v2027_01"];
  * test_organizations.py 5, test_events.py 5, test_checkouts.py 2, test_seats.py 2): fewer passing means some went
  * missing.
  */
-const PER_MODULE = 84;
+const PER_MODULE = 87;
 const MIN_PASSED = PER_MODULE * MODULES.length;
 
 /** The counts in pytest's closing line, e.g. "1 failed, 27 passed, 2 warnings in 5.17s". */
