@@ -252,6 +252,11 @@ describe("checkouts:create", () => {
         { products: [custom.id], amount: 100 },
         refusal(["body", "amount"], "Amount is below minimum.", "greater_than_equal"),
       ],
+      // Polar takes it, then fails to render the Checkout (customer_metadata: str | int | bool): a 500.
+      [
+        { products: [p.id], customer_metadata: { ratio: 0.5, plan: "pro" } },
+        refusal(["body", "customer_metadata", "ratio"], expect.stringContaining("Polar takes it")),
+      ],
     ];
     for (const [body, expected] of cases) {
       const res = await ctx.http.post("/v1/checkouts/").set(t.headers).send(body);
@@ -412,6 +417,13 @@ describe("checkouts:update refusals", () => {
       .set(t.headers)
       .send({ customer_name: "Nope", discount_id: randomUUID() });
     expect(unknownDiscount.body).toEqual(refusal(["body", "discount_id"], "Discount does not exist."));
+    const fraction = await ctx.http
+      .patch(`/v1/checkouts/${String(created.id)}`)
+      .set(t.headers)
+      .send({ customer_name: "Nope", customer_metadata: { score: -2.5e-7, whole: 2 } });
+    expect(fraction.body).toEqual(
+      refusal(["body", "customer_metadata", "score"], expect.stringContaining("answers 500")),
+    );
     const after = await ctx.http.get(`/v1/checkouts/${String(created.id)}`).set(t.headers);
     expect(after.body).toEqual(created);
     const nulls = await ctx.http

@@ -192,13 +192,15 @@ func TestSeededOrganization(t *testing.T) {
 		checkShape(t, got.HTTPMeta, got.CustomerMeter)
 	}
 
-	// The seeded organization has no endpoints or discounts; these must still decode (empty).
+	// The seeded organization has no endpoints (this must still decode, empty) and two discounts
+	// (fixtures/default.yaml: LAUNCH20, and a loyalty discount on the Pro plans).
 	endpoints, err := client.Webhooks.ListWebhookEndpoints(ctx, nil, nil, nil)
 	ok(t, err, "Webhooks.ListWebhookEndpoints")
 	checkShape(t, endpoints.HTTPMeta, endpoints.ListResourceWebhookEndpoint)
 	discounts, err := client.Discounts.List(ctx, operations.DiscountsListRequest{})
 	ok(t, err, "Discounts.List")
 	checkShape(t, discounts.HTTPMeta, discounts.ListResourceDiscount)
+	equal(t, "seeded discounts", len(discounts.ListResourceDiscount.Items), 2)
 
 	csv, err := client.Customers.Export(ctx, nil)
 	ok(t, err, "Customers.Export")

@@ -52,6 +52,9 @@ KNOWN_EXTRA_KEYS = {
     # server/polar/product/schemas.py ProductPriceBase): unknown to 0.32's one-time price models.
     "type",
     "recurring_interval",
+    # A discount's per-customer limit: in Polar's published document (Discount*'s
+    # `max_redemptions_per_customer`), added after this client.
+    "max_redemptions_per_customer",
 }
 
 # Keys a model declares that Polar does not send, by the model's choice: a price carries the

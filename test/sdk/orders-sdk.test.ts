@@ -9,6 +9,8 @@ import { MissingInvoiceBillingDetails } from "@polar-sh/sdk/models/errors/missin
 import { OrderNotDraft } from "@polar-sh/sdk/models/errors/ordernotdraft.js";
 import { RefundedAlready } from "@polar-sh/sdk/models/errors/refundedalready.js";
 import { ResourceNotFound } from "@polar-sh/sdk/models/errors/resourcenotfound.js";
+import { SDKError } from "@polar-sh/sdk/models/errors/sdkerror.js";
+import { PolarClientError } from "polar-sdk-v1";
 import * as v202604 from "polar-sdk-v1/2026-04";
 import * as v202610 from "polar-sdk-v1/2026-10";
 import * as v202701 from "polar-sdk-v1/2027-01";
@@ -145,6 +147,14 @@ describe("@polar-sh/sdk 0.49", () => {
     await expect(polar.orders.finalize({ id: s.paid, orderFinalize: {} })).rejects.toBeInstanceOf(
       OrderNotDraft,
     );
+    // No organization has Polar's `off_session_charges_enabled` feature: 403, which 0.49 maps to
+    // no typed error for orders.create (Polar's document lists 201 and 422), so its SDKError.
+    const created = await polar.orders
+      .create({ customerId: s.c.customer.id, productId: s.c.product.id })
+      .catch((error: unknown) => error);
+    expect(created).toBeInstanceOf(SDKError);
+    expect((created as SDKError).statusCode).toBe(403);
+    expect(JSON.parse((created as SDKError).body)).toMatchObject({ error: "OffSessionChargesNotEnabled" });
   });
 
   it("creates and lists refunds", async () => {
@@ -205,6 +215,16 @@ describe.each(MODULES)("@polar-sh/sdk 1.0, module %s", (module) => {
     expect(again).toBeInstanceOf(Error);
     const draft = await polar.orders.finalize(s.paid, {}).catch((error: unknown) => error);
     expect(draft).toBeInstanceOf(sdk.errors.OrderNotDraft);
+    // orders.create maps no 403 (Polar's document lists 201 and 422): the client's base error,
+    // with the body's text.
+    const created = await polar.orders
+      .create({ customer_id: s.c.customer.id, product_id: s.c.product.id })
+      .catch((error: unknown) => error);
+    expect(created).toBeInstanceOf(PolarClientError);
+    expect((created as PolarClientError).statusCode).toBe(403);
+    expect(JSON.parse(String((created as PolarClientError).error))).toMatchObject({
+      error: "OffSessionChargesNotEnabled",
+    });
     expect(problems.join("\n")).toBe("");
   });
 });

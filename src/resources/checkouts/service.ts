@@ -167,6 +167,25 @@ export function taxIdOf(
   return taxId;
 }
 
+/**
+ * Polar takes any number in `customer_metadata` (MetadataField: str, int, float or bool) but renders
+ * the checkout with `customer_metadata: dict[str, str | int | bool]` (server/polar/checkout/
+ * schemas.py, Checkout), which no number with a fraction passes: Polar answers 500. The emulator
+ * refuses such a value instead, with a 422 that says why.
+ */
+export function assertRenderableCustomerMetadata(
+  metadata: Readonly<Record<string, unknown>> | null | undefined,
+): void {
+  for (const [key, value] of Object.entries(metadata ?? {}))
+    if (typeof value === "number" && !Number.isInteger(value))
+      refuse({
+        type: "value_error",
+        loc: ["body", "customer_metadata", key],
+        msg: "polar-emulator refuses a number with a fraction here: Polar takes it, then fails to render the checkout (its customer_metadata holds strings, integers and booleans only) and answers 500.",
+        input: value,
+      });
+}
+
 /** Fills what the checkout leaves empty from a known customer (Polar's prefill on create). */
 function prefillFromCustomer(checkout: CheckoutRecord, customer: CustomerRecord): void {
   checkout.customer_email ??= customer.email;
@@ -185,6 +204,7 @@ export function createCheckout(
 ): CheckoutRecord {
   const partition = ctx.store.partition(organizationId);
   const products = validatedProducts(partition, body.products);
+  assertRenderableCustomerMetadata(body.customer_metadata);
   const product = products[0] as ProductRecord;
   const currency = currencyFor(product, body.currency);
   if (currency === null)

@@ -20,6 +20,7 @@ import {
   validateSeats,
 } from "./pricing.js";
 import {
+  assertRenderableCustomerMetadata,
   type CheckoutUpdateBody,
   type CheckoutUpdatePublicBody,
   publishCheckout,
@@ -49,6 +50,7 @@ export function applyUpdate(
   const page = kind === "public" ? (body as CheckoutUpdatePublicBody) : undefined;
   const next: CheckoutRecord = { ...checkout };
 
+  assertRenderableCustomerMetadata(merchant?.customer_metadata);
   const newCurrency = merchant?.currency ?? null;
   if (body.product_id) {
     const id = canonicalUuid(body.product_id);
