@@ -821,10 +821,12 @@ def _activation(parameters: dict[str, Any], *, vary: bool) -> None:
 def _license_key_body(body: dict[str, Any], *, portal: bool = False) -> None:
     """`POST /v1/license-keys/{validate,activate,deactivate}` (and the portal's): a key the emulator
     holds, in its organization (the portal's: one of its customer's, else a 404); an
-    `activation_id` with its own key."""
+    `activation_id` with its own key, whenever one is held."""
     if "organization_id" in body:
         body["organization_id"] = _pick("organizations", body["organization_id"], always=True)
-    pair = _activation_pair(body.get("activation_id")) if "activation_id" in body else None
+    # Varied per call: the coverage phase sends one generated activation id in every case, and a
+    # choice by that value alone would keep the same 404 for all of them when it falls on "keep".
+    pair = _activation_pair(body.get("activation_id"), vary=True) if "activation_id" in body else None
     if pair is not None:
         body["activation_id"], _, body["key"] = pair
     elif "key" in body:
@@ -859,11 +861,14 @@ MIN_ACTIVATIONS = 4
 
 
 def _top_up_activations() -> None:
-    """Activates the portal customer's license keys (through the API) when fewer than MIN_ACTIVATIONS
-    activations are held."""
-    keys, _ = HELD.pool("portal_license_key_texts")
-    for attempt in range(MIN_ACTIVATIONS):
-        if not keys or len(HELD.pool("license_key_activation_pairs")[0]) >= MIN_ACTIVATIONS:
+    """Activates license keys (through the API) when fewer than MIN_ACTIVATIONS activations are held:
+    the portal customer's first, then any other the organization holds, as the run may revoke a
+    key (its grant ends with a subscription the run cancels or revokes) or fill its activations."""
+    portal, _ = HELD.pool("portal_license_key_texts")
+    others = [key for key in HELD.pool("license_key_texts")[0] if key not in portal]
+    keys = list(portal) + others
+    for attempt in range(min(len(keys), 2 * MIN_ACTIVATIONS)):
+        if len(HELD.pool("license_key_activation_pairs")[0]) >= MIN_ACTIVATIONS:
             return
         key = keys[(HELD.version + attempt) % len(keys)]
         answer = _api(
