@@ -6,69 +6,41 @@
  * receiver gets show the same as a cancellation through the portal API. The page after the
  * cancellation is saved to test/artifacts/portal-page.png.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock, type RunningEmulator, startEmulator } from "../../src/index.js";
+import { ARTIFACTS, type Body, launchBrowser, type MerchantApp, startMerchantApp } from "./harness.js";
 
-type Body = Record<string, unknown>;
 interface Tenant {
   organizationId: string;
   headers: Record<string, string>;
 }
 
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
-
-function chromiumPath(): string {
-  try {
-    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim();
-  } catch {
-    throw new Error(
-      "chromium is not installed: the portal page test drives Debian's chromium (apt-get install chromium; .ci/run installs it when missing)",
-    );
-  }
-}
-
 let emulator: RunningEmulator;
 let browser: Browser;
-let app: Server;
+let app: MerchantApp;
 let appUrl: string;
 const received: Body[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({ webhooks: { retryDelays: [0] } });
-  browser = await chromium.launch({ executablePath: chromiumPath() });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  // The merchant's app: its account page (the portal's return URL) and a webhook endpoint.
-  app = createServer((req, res) => {
-    if (req.url?.startsWith("/account")) {
-      res.setHeader("Content-Type", "text/html");
-      res.end("<!doctype html><title>Account</title><h1>Back in the app</h1>");
-      return;
-    }
-    let raw = "";
-    req.on("data", (chunk) => {
-      raw += chunk;
-    });
-    req.on("end", () => {
-      received.push(JSON.parse(raw || "{}") as Body);
-      res.statusCode = 202;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+  app = await startMerchantApp(
+    "/account",
+    "<!doctype html><title>Account</title><h1>Back in the app</h1>",
+    received,
+  );
+  appUrl = app.url;
 });
 
 afterAll(async () => {
   await browser?.close();
   await emulator?.close();
-  await new Promise((resolve) => app?.close(resolve));
+  await app?.close();
 });
 
 async function call(t: Tenant | null, method: string, path: string, body?: Body): Promise<Body> {
