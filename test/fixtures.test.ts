@@ -711,6 +711,14 @@ describe("boot fixtures", () => {
           "feature_flag",
           "github_repository",
         ]);
+        // Its seat, claimed by Peter, who holds the team's benefits too.
+        const subscription = initech.active_subscriptions[0] as Json;
+        const seats = await http.get(`/v1/customer-seats?subscription_id=${subscription.id}`).set(auth);
+        expect(seats.body.seats).toHaveLength(1);
+        const seat = seats.body.seats[0] as Json;
+        expect(seat).toMatchObject({ status: "claimed", email: "peter@initech.example.com" });
+        const peter = (await http.get(`/v1/customers/${String(seat.customer_id)}/state`).set(auth)).body;
+        expect(peter.granted_benefits).toHaveLength(5);
       }
     } finally {
       await emulator.close();

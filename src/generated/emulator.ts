@@ -1065,7 +1065,7 @@ export interface components {
             orders?: components["schemas"]["FixtureOrder"][];
             /** @description Members added to the customer after it is created (the organization needs Polar's member model: `organization.member_model_enabled`), in order. */
             members?: components["schemas"]["FixtureMember"][];
-            /** @description The license keys its `license_keys` benefits granted (through `subscriptions` or `grants` above), as they are now: their text, status, usage and activations. */
+            /** @description The license keys its `license_keys` benefits granted (through `subscriptions` or `grants` above, or a seat it holds), as they are now: their text, status, usage and activations. */
             license_keys?: components["schemas"]["FixtureLicenseKey"][];
         };
         /** @description A MemberCreateFromCustomer body (`email`, `name`, `external_id`, `role`: member or billing_manager), checked against it. */
@@ -1084,6 +1084,21 @@ export interface components {
             trial_end?: components["schemas"]["FixtureDate"];
             /** @description When it went past due or was canceled (default a day before the reference time). */
             changed_at?: components["schemas"]["FixtureDate"];
+            metadata?: components["schemas"]["FixtureMetadata"];
+            /** @description Seats of a seat-based subscription, assigned in order at the reference time, after every named customer exists, as `POST /v1/customer-seats` assigns them (up to the subscription's `seats`); a `claimed` one is then claimed with its invitation token. */
+            seats?: components["schemas"]["FixtureSeat"][];
+        };
+        /** @description A seat: who holds it (exactly one of `email`, `external_customer_id`, `customer`, as SeatAssign takes them), whether it is claimed, and its metadata. */
+        FixtureSeat: {
+            email?: string;
+            external_customer_id?: string;
+            /** @description A customer (key or id), in place of SeatAssign's `customer_id`. */
+            customer?: components["schemas"]["FixtureRef"];
+            /**
+             * @description Claimed with its invitation token (the product's benefits granted to the holder); pending otherwise, its token readable at `GET /_emulator/customer-seats/{id}/invitation`.
+             * @default false
+             */
+            claimed?: boolean;
             metadata?: components["schemas"]["FixtureMetadata"];
         };
         FixtureOrder: {

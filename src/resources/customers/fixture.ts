@@ -6,6 +6,7 @@
  */
 import type { Path } from "../../domain/decode.js";
 import { applyCredit, checkCredit } from "../customer-meters/fixture.js";
+import { applySeats } from "../customer-seats/fixture.js";
 import { applyEvents } from "../events/fixture.js";
 import {
   DAY,
@@ -23,6 +24,16 @@ import { applyOrder, checkOrder } from "../orders/fixture.js";
 import { applySubscription, checkSubscription } from "../subscriptions/fixture.js";
 import { type CustomerCreateBody, createCustomer } from "./service.js";
 import type { CustomerRecord } from "./table.js";
+
+/**
+ * What is applied once every named customer exists, in this order: the subscriptions' seats (a
+ * seat may name a customer listed later), then the customers' license keys (a claimed seat may
+ * be what granted one).
+ */
+export interface Later {
+  seats: Array<() => void>;
+  licenseKeys: Array<() => void>;
+}
 
 export type FixtureCustomer = FixtureSchemas["FixtureCustomer"] & Record<string, unknown>;
 const FIELDS = [
@@ -130,12 +141,16 @@ function check(checker: FixtureChecker, customers: readonly FixtureCustomer[]): 
   });
 }
 
-/** Creates a customer on its date, then what it has, in the order it would have happened. */
+/**
+ * Creates a customer on its date, then what it has, in the order it would have happened; its
+ * subscriptions' seats and its license keys go to `later`.
+ */
 export function applyCustomer(
   applier: FixtureApplier,
   entry: FixtureCustomer,
   path: Path,
   created: Date,
+  later: Later,
 ): CustomerRecord {
   applier.clock.set(created);
   const body = stripFixtureFields(FIELDS, entry) as CustomerCreateBody;
@@ -144,7 +159,11 @@ export function applyCustomer(
   );
   applier.define("customers", customerKey(entry), customer.id);
   entry.subscriptions?.forEach((subscription, index) => {
-    applySubscription(applier, customer, subscription, [...path, "subscriptions", index], created);
+    const at: Path = [...path, "subscriptions", index];
+    const record = applySubscription(applier, customer, subscription, at, created);
+    const seats = subscription.seats;
+    if (seats && seats.length > 0)
+      later.seats.push(() => applySeats(applier, record, seats, [...at, "seats"]));
   });
   entry.grants?.forEach((grant, index) => {
     applyGrant(applier, customer, grant, [...path, "grants", index], created);
@@ -161,9 +180,16 @@ export function applyCustomer(
     const body = applier.coerce<MemberCreateBody>("MemberCreateFromCustomer", member);
     applier.domain([...path, "members", index], member, () => addMember(applier.ctx, customer, body));
   });
-  entry.license_keys?.forEach((licenseKey, index) => {
-    applyLicenseKey(applier, customer, licenseKey, [...path, "license_keys", index]);
-  });
+  const licenseKeys = entry.license_keys;
+  if (licenseKeys && licenseKeys.length > 0) {
+    const at = applier.clock.now();
+    later.licenseKeys.push(() => {
+      applier.clock.set(at);
+      licenseKeys.forEach((licenseKey, index) => {
+        applyLicenseKey(applier, customer, licenseKey, [...path, "license_keys", index]);
+      });
+    });
+  }
   return customer;
 }
 
@@ -178,9 +204,11 @@ export const customerFixture = fixtureSection<FixtureCustomer>({
   check,
   apply: (applier, customers) => {
     const first = firstDay(applier.reference, customers.length);
+    const later: Later = { seats: [], licenseKeys: [] };
     customers.forEach((entry, index) => {
       const created = applier.date(entry.created_at) ?? new Date(first + index * DAY);
-      applyCustomer(applier, entry, ["customers", index], created);
+      applyCustomer(applier, entry, ["customers", index], created, later);
     });
+    for (const step of [...later.seats, ...later.licenseKeys]) step();
   },
 });

@@ -1,7 +1,8 @@
 /**
  * A customer's license keys in a fixture: the key a `license_keys` benefit granted it (through
- * its subscriptions or grants), given its own text, status, usage, expiry and activations, each
- * through the service, so the limits hold as in the API.
+ * its subscriptions, grants or a seat it holds), given its own text, status, usage, expiry and
+ * activations, each through the service, so the limits hold as in the API. They are applied after
+ * every named customer and the seats (customers/fixture.ts).
  */
 import type { Path } from "../../domain/decode.js";
 import type { CustomerRecord } from "../customers/table.js";
@@ -35,7 +36,7 @@ export function applyLicenseKey(
   if (!key)
     applier.refuse(
       [...path, "benefit"],
-      "The customer holds no license key of this benefit: grant it first (subscriptions or grants).",
+      "The customer holds no license key of this benefit: grant it first (subscriptions, grants or a claimed seat).",
       entry.benefit,
     );
   if (entry.key !== undefined && entry.key !== key.key) {
@@ -43,6 +44,9 @@ export function applyLicenseKey(
     for (const grant of partition.grants.ofCustomer(customer.id))
       if (grant.properties.license_key_id === key.id) grant.properties.display_key = displayKey(entry.key);
   }
+  // A key granted later than the customer's own time (through a seat claimed at the reference
+  // time) is activated and updated from then on.
+  if (key.created_at.getTime() > applier.clock.now().getTime()) applier.clock.set(key.created_at);
   if (entry.usage !== undefined) key.usage = entry.usage;
   const expires = applier.date(entry.expires_at);
   if (expires) key.expires_at = expires;

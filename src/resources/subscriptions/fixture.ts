@@ -4,6 +4,7 @@
  * `changed_at`, each step through the service as it would have happened.
  */
 import type { Path } from "../../domain/decode.js";
+import { checkSeats } from "../customer-seats/fixture.js";
 import type { CustomerRecord } from "../customers/table.js";
 import {
   DAY,
@@ -100,6 +101,7 @@ export function checkSubscription(
       "changed_at should not be before started_at",
       entry.changed_at,
     );
+  if (entry.seats) checkSeats(checker, entry.seats, [...path, "seats"]);
 }
 
 /** Renews an active subscription period after period until `until`. */
