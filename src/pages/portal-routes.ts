@@ -245,7 +245,7 @@ function unknownPortalPath(ctx: Ctx, [slug = ""]: string[]): Reply {
   return notFound("Page");
 }
 
-/** The organization slug: any segment but the API's and the control plane's. */
+/** The organization slug: one path segment, never the API's (`v1/`) nor the control plane's (`_emulator/`). */
 const SLUG = "(?!v1/|_emulator/)([^/]+)";
 
 export const PORTAL_ROUTES: readonly PageRoute[] = [

@@ -1,17 +1,16 @@
-/**
- * The hosted checkout page in a real browser: playwright-core drives Debian's chromium over real
- * HTTP against startEmulator(). A tiny local server stands for the merchant's app: its success
- * page and its webhook endpoint. The filled page is saved to test/artifacts/checkout-page.png.
- */
-
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock, type RunningEmulator, startEmulator } from "../../src/index.js";
 import { tenant } from "../helpers.js";
-import { ARTIFACTS, type Body, launchBrowser, type MerchantApp, startMerchantApp } from "./harness.js";
+import {
+  ARTIFACTS,
+  type Body,
+  launchBrowser,
+  type MerchantApp,
+  startMerchantApp,
+  startPathProxy,
+} from "./harness.js";
 
 type Tenant = ReturnType<typeof tenant>;
 
@@ -280,30 +279,10 @@ describe("the checkout page", { timeout: 60_000 }, () => {
   it("works behind another host, port and path (--public-url), with relative links", async () => {
     // A proxy that serves the emulator under /polar on another port, as a Docker mapping or a
     // reverse proxy would.
-    let target = "";
-    const proxy = createServer((req, res) => {
-      const upstream = new URL((req.url ?? "/").replace(/^\/polar/, "") || "/", target);
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", async () => {
-        const answer = await fetch(upstream, {
-          method: req.method,
-          headers: { "content-type": req.headers["content-type"] ?? "application/json" },
-          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-          redirect: "manual",
-        });
-        res.statusCode = answer.status;
-        for (const name of ["content-type", "location", "content-security-policy"]) {
-          const value = answer.headers.get(name);
-          if (value) res.setHeader(name, value);
-        }
-        res.end(Buffer.from(await answer.arrayBuffer()));
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const publicUrl = `http://localhost:${(proxy.address() as AddressInfo).port}/polar`;
+    const proxy = await startPathProxy();
+    const publicUrl = proxy.publicUrl;
     const behind = await startEmulator({ publicUrl });
-    target = behind.url;
+    proxy.target = behind.url;
     try {
       const created = behind.createOrganization();
       const t: Tenant = { ...created, headers: { Authorization: `Bearer ${created.token}` } };
@@ -333,7 +312,7 @@ describe("the checkout page", { timeout: 60_000 }, () => {
       await page.context().close();
     } finally {
       await behind.close();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 

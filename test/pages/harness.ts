@@ -68,3 +68,42 @@ export async function startMerchantApp(
     close: () => new Promise<void>((resolve) => app.close(() => resolve())),
   };
 }
+
+export interface PathProxy {
+  /** The address the emulator is published at: this proxy's port, under `/polar`. */
+  publicUrl: string;
+  /** Where requests go, set once the emulator behind it listens. */
+  target: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy that serves an emulator under `/polar` on another port, as a Docker port mapping or a
+ * reverse proxy would; redirects are passed through, not followed.
+ */
+export async function startPathProxy(): Promise<PathProxy> {
+  const proxy: PathProxy = { publicUrl: "", target: "", close: async () => {} };
+  const server = createServer((req, res) => {
+    const upstream = new URL((req.url ?? "/").replace(/^\/polar/, "") || "/", proxy.target);
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const answer = await fetch(upstream, {
+        method: req.method,
+        headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        redirect: "manual",
+      });
+      res.statusCode = answer.status;
+      for (const name of ["content-type", "location", "content-security-policy"]) {
+        const value = answer.headers.get(name);
+        if (value) res.setHeader(name, value);
+      }
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  proxy.publicUrl = `http://localhost:${(server.address() as AddressInfo).port}/polar`;
+  proxy.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return proxy;
+}
