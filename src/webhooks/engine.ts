@@ -265,30 +265,26 @@ export class WebhookEngine {
 
   /** polar ordering: a tried event retries on its own, not holding back the ones after it. */
   private retryLater(lane: Lane, job: Job, delay: number): void {
-    // In `retries` until its attempt is done: the lane is busy (idle() waits) while it is in flight.
     const timer = setTimeout(async () => {
-      try {
-        if (this.closed || !this.lanes.has(lane.endpoint.id)) return;
-        if (!lane.endpoint.enabled) {
-          job.event.skipped = true;
-          return;
-        }
-        if (this.pausedState) {
-          lane.parked.push(job);
-          return;
-        }
-        const delivery = await this.attempt(lane, job);
-        if (delivery?.succeeded === true) return;
-        if (this.exhausted(job.event)) {
-          this.failed(lane, job.event);
-          return;
-        }
-        const next = retryDelay(this.settings, job.event.attempts);
-        logRetry(this.logger, lane, job, delivery, next);
-        this.retryLater(lane, job, next);
-      } finally {
-        lane.retries.delete(timer);
+      lane.retries.delete(timer);
+      if (this.closed || !this.lanes.has(lane.endpoint.id)) return;
+      if (!lane.endpoint.enabled) {
+        job.event.skipped = true;
+        return;
       }
+      if (this.pausedState) {
+        lane.parked.push(job);
+        return;
+      }
+      const delivery = await this.attempt(lane, job);
+      if (delivery?.succeeded === true) return;
+      if (this.exhausted(job.event)) {
+        this.failed(lane, job.event);
+        return;
+      }
+      const next = retryDelay(this.settings, job.event.attempts);
+      logRetry(this.logger, lane, job, delivery, next);
+      this.retryLater(lane, job, next);
     }, delay);
     lane.retries.set(timer, job);
   }
