@@ -934,6 +934,8 @@ describe('signing: "standard"', () => {
     expect(viaV1.hits).toHaveLength(1);
     expect(viaV1.hits[0]?.outcome.kind).toBe("parsed");
 
+    // Both attempts logged (idle() can answer while a retry's attempt is in flight).
+    await t.emulator.webhooks.waitFor({ endpointId: endpoint049.id, count: 2, timeoutMs: 5000 });
     const refused = t.emulator.webhooks.deliveries({ endpointId: endpoint049.id });
     expect(refused.map((delivery) => [delivery.succeeded, delivery.http_code])).toEqual([
       [false, 403],
