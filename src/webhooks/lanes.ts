@@ -112,7 +112,14 @@ export function latestAllFailed(lane: Lane, threshold: number): boolean {
 
 /** Whether the lane has anything queued, in flight, waiting for a retry or collecting a burst. */
 export function laneBusy(lane: Lane): boolean {
-  return lane.busy || lane.queue.length > 0 || lane.retries.size > 0 || lane.burst !== undefined;
+  // `inflight` covers a polar-ordering retry, whose timer has left `retries` while it is attempted.
+  return (
+    lane.busy ||
+    lane.queue.length > 0 ||
+    lane.retries.size > 0 ||
+    lane.inflight.size > 0 ||
+    lane.burst !== undefined
+  );
 }
 
 /**

@@ -94,6 +94,26 @@ async function idle(ctx: Ctx, timeoutMs = 10_000): Promise<void> {
 const ids = (received: Received[]) => received.map((entry) => entry.webhookId);
 
 describe("retries", () => {
+  it("idle() waits for a retry whose attempt is in flight (polar ordering)", async () => {
+    const ctx = await boot({ retryDelays: [0], maxAttempts: 2 });
+    const t = tenant(ctx.emulator);
+    // The first attempt fails at once; the retry is held 300 ms by the receiver, then fails too.
+    const r = await receiver((request) =>
+      request.n === 1 ? { status: 500 } : { status: 500, delayMs: 300 },
+    );
+    const endpoint = ctx.emulator.webhooks.createEndpoint({
+      url: r.url,
+      events: ["customer.created"],
+      organizationId: t.organizationId,
+    });
+    await createCustomer(ctx, t.headers, "in-flight@example.com");
+    await until(() => r.received.length === 2, "the retry to reach the receiver");
+    await idle(ctx);
+    expect(ctx.emulator.webhooks.deliveries({ endpointId: endpoint.id }).map((d) => d.http_code)).toEqual([
+      500, 500,
+    ]);
+  });
+
   it("delivers every event in order through a 500, a timeout and a refused connection (strict)", async () => {
     // A timeout with room for a loaded machine to answer the other attempts well within it.
     const ctx = await boot({ retryDelays: [50, 400, 400], timeoutMs: 1_000, ordering: "strict" });
