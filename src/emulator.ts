@@ -44,6 +44,7 @@ import { specs, type WebhookEventType, webhookEventTypes } from "./specs.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { Random } from "./util/random.js";
+import { Exclusive, runSteps } from "./util/steps.js";
 import type { EndpointRecord } from "./webhooks/endpoints.js";
 import { WebhookEngine } from "./webhooks/engine.js";
 import { DEFAULT_DELIVERY_SETTINGS } from "./webhooks/settings.js";
@@ -273,37 +274,37 @@ export async function createEmulator(
       : {}),
   });
 
+  // The control plane's big requests hold the store alone, in slices of the event loop.
+  const exclusive = new Exclusive();
+  const fixtureLoaded = (loaded: FixtureLoaded): FixtureLoaded => {
+    const customers = loaded.changed.customers;
+    logger.info(
+      { organizationId: loaded.organizationId, changed: Array.isArray(customers) ? customers.length : 0 },
+      "fixture loaded",
+    );
+    return loaded;
+  };
   const scenarios = {
-    loadFixture: (
-      organizationId: string,
-      fixture: unknown,
-      source = "fixture",
-      limits: { renewals?: number } = {},
-    ) => {
-      const loaded = states.load(organizationId, fixture, source, limits);
-      const customers = loaded.changed.customers;
-      logger.info(
-        { organizationId, changed: Array.isArray(customers) ? customers.length : 0 },
-        "fixture loaded",
-      );
-      return loaded;
-    },
+    loadFixture: (organizationId: string, fixture: unknown, source = "fixture") =>
+      fixtureLoaded(states.load(organizationId, fixture, source)),
     resetOrganization: (organizationId: string) => {
       states.reset(organizationId);
       logger.info({ organizationId }, "organization reset");
     },
     snapshot: (organizationId: string) => states.snapshot(organizationId),
-    restore: (snapshot: unknown, organizationId?: string) => {
-      const restored = states.restore(snapshot, organizationId);
-      // The ids in a snapshot came from this seed's random sequence, which a reset rewinds: move
-      // to a sequence of its own (the same for the same snapshot), or the next object created
-      // would get a restored object's id and silently replace it.
-      const digest = createHash("sha256").update(JSON.stringify(snapshot)).digest();
-      context.random.reseed(config.seed ^ digest.readUInt32BE(0));
-      logger.info(restored, "organization restored");
-      return restored;
-    },
+    restore: (snapshot: unknown, organizationId?: string) => runSteps(restoreSteps(snapshot, organizationId)),
   };
+  function* restoreSteps(snapshot: unknown, organizationId?: string) {
+    const restored = yield* states.restoreSteps(snapshot, organizationId);
+    yield;
+    // The ids in a snapshot came from this seed's random sequence, which a reset rewinds: move
+    // to a sequence of its own (the same for the same snapshot), or the next object created
+    // would get a restored object's id and silently replace it.
+    const digest = createHash("sha256").update(JSON.stringify(snapshot)).digest();
+    context.random.reseed(config.seed ^ digest.readUInt32BE(0));
+    logger.info(restored, "organization restored");
+    return restored;
+  }
 
   const services: Services = {
     webhooks,
@@ -325,7 +326,14 @@ export async function createEmulator(
           createOrganization: newOrganization,
           specs: { polar: polar.text, emulator: emulator.text },
         }),
-        ...scenarioHandlers(scenarios),
+        ...scenarioHandlers({
+          ...scenarios,
+          loadFixture: async (organizationId, fixture, source, limits) =>
+            fixtureLoaded(await exclusive.run(states.loadSteps(organizationId, fixture, source, limits))),
+          snapshotText: (organizationId, format) =>
+            exclusive.run(states.snapshotTextSteps(organizationId, format)),
+          restore: (snapshot, organizationId) => exclusive.run(restoreSteps(snapshot, organizationId)),
+        }),
         ...eventJournalHandlers(),
         ...resourceControlHandlers(services),
       },
@@ -339,6 +347,7 @@ export async function createEmulator(
     defaultApiVersion: config.apiVersion,
     renderInVersion,
     controlToken: config.controlToken,
+    exclusive,
   });
 
   let server: Server | undefined;

@@ -676,7 +676,11 @@ async function heldIds(
   const sections: Record<string, string[]> = {};
   for (const { name, section } of SNAPSHOT_SECTIONS) {
     if (!("kind" in section) || section.kind !== "collection") continue;
-    const records = section.save(partition) as { id: string; deleted_at?: unknown; is_deleted?: unknown }[];
+    const records = section.capture(partition) as {
+      id: string;
+      deleted_at?: unknown;
+      is_deleted?: unknown;
+    }[];
     sections[name] = records
       .filter((record) => (record.deleted_at ?? null) === null && record.is_deleted !== true)
       .map((record) => record.id)

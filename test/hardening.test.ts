@@ -4,6 +4,7 @@
  * up mid-body is not an error in the log.
  */
 import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -304,6 +305,37 @@ describe("ids", () => {
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain(`${snapshotFile} is not a valid snapshot`);
     expect(cli.stderr).toContain("/customers/0/id: A customer with this id already exists");
+  });
+
+  it("are global on a restore: a copy of an organization under a new id needs ids of its own", async () => {
+    const source = tenant(ctx.emulator);
+    const created = await ctx.http
+      .post("/v1/customers/")
+      .set(source.headers)
+      .send({ email: "c@example.com" });
+    const snapshot = ctx.emulator.snapshot(source.organizationId);
+    const copyId = "c0c0c0c0-0000-4000-8000-00000000c0c0";
+    const copy = {
+      ...JSON.parse(JSON.stringify(snapshot).split(source.organizationId).join(copyId)),
+      tokens: [],
+    };
+    const before = (await ctx.http.get("/_emulator/organizations")).body;
+    const refused = await ctx.http.put(`/_emulator/organizations/${copyId}/snapshot`).send(copy);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain("A customer with this id already exists");
+    expect((await ctx.http.get("/_emulator/organizations")).body).toEqual(before);
+    // With ids of its own, the copy is restored as a new organization.
+    let text = JSON.stringify(copy);
+    for (const records of Object.values(snapshot)) {
+      if (!Array.isArray(records)) continue;
+      for (const record of records as { id?: unknown }[])
+        if (typeof record.id === "string") text = text.split(record.id).join(randomUUID());
+    }
+    expect(text).not.toContain(created.body.id);
+    const fresh = JSON.parse(text);
+    const restored = await ctx.http.put(`/_emulator/organizations/${copyId}/snapshot`).send(fresh);
+    expect(restored.status).toBe(201);
+    expect(restored.body.counts.customers).toBe(1);
   });
 
   it("handed out before a reset are never handed out again after it", async () => {

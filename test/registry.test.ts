@@ -42,7 +42,12 @@ describe("the registry", () => {
         createOrganization: never,
         specs: { polar: "", emulator: "" },
       }),
-      ...scenarioHandlers({ loadFixture: never, resetOrganization: never, snapshot: never, restore: never }),
+      ...scenarioHandlers({
+        loadFixture: never,
+        resetOrganization: never,
+        snapshotText: never,
+        restore: never,
+      }),
       ...eventJournalHandlers(),
       ...resourceControlHandlers(services),
     };

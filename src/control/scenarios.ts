@@ -3,7 +3,6 @@
  * organization, take a snapshot of one and restore it. Bad input is a 422 with the path inside
  * the document in `loc` (`["body","customers",3,"subscriptions",0,"product"]`), and nothing changes.
  */
-import { Document, visit } from "yaml";
 import { type Problem, problem } from "../domain/decode.js";
 import { RequestValidationError, ResourceNotFound, type ValidationDetail } from "../errors.js";
 import type { Ctx } from "../resources/context.js";
@@ -13,21 +12,23 @@ import { type Call, type Handlers, json, type Reply } from "../resources/operati
 import { organizationWire } from "../resources/organizations/service.js";
 import { FixtureError } from "../scenarios/fixture.js";
 import { type FixtureLoaded, UnknownOrganization } from "../scenarios/organizations.js";
-import type { SnapshotDocument } from "../scenarios/snapshot.js";
 import type { AccessToken } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
 
 /** What these operations need from the running emulator. */
 export interface ScenarioTarget {
+  /** A load in slices of the event loop, holding the store (src/util/steps.ts). */
   loadFixture(
     organizationId: string,
     data: unknown,
     source: string,
-    limits?: { renewals?: number },
-  ): FixtureLoaded;
+    limits: { renewals: number },
+  ): Promise<FixtureLoaded>;
   resetOrganization(organizationId: string): void;
-  snapshot(organizationId: string): SnapshotDocument;
-  restore(document: unknown, organizationId?: string): { organizationId: string; created: boolean };
+  /** The snapshot as text in pieces, written in slices of the event loop, holding the store. */
+  snapshotText(organizationId: string, format: "json" | "yaml"): Promise<string[]>;
+  /** A restore in slices of the event loop, holding the store. */
+  restore(document: unknown, organizationId?: string): Promise<{ organizationId: string; created: boolean }>;
 }
 
 function details(problems: Problem[]): ValidationDetail[] {
@@ -86,9 +87,9 @@ function requestBudget(body: unknown): Problem[] {
 }
 
 /** Runs an operation; a refused fixture or snapshot is a 422, an unknown organization a 404. */
-function guarded(run: () => Reply): Reply {
+async function guarded(run: () => Reply | Promise<Reply>): Promise<Reply> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     if (error instanceof FixtureError) {
       throw new RequestValidationError(details(error.problems));
@@ -115,35 +116,6 @@ function organizationState(ctx: Ctx, organizationId: string) {
   };
 }
 
-/**
- * Characters YAML does not allow unescaped (outside its printable set, lone surrogates), the BOM,
- * and the ones YAML 1.1 parsers (PyYAML) take for line breaks (NEL, U+2028, U+2029).
- */
-const NOT_PRINTABLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/gu;
-
-/**
- * A snapshot as YAML any parser reads back: strings holding characters YAML does not allow raw
- * (C1 controls, say) are double-quoted with those characters escaped, which is the only style
- * where escapes mean anything. The yaml library escapes C0 controls itself, but not the others.
- */
-function snapshotYaml(snapshot: SnapshotDocument): string {
-  const document = new Document(snapshot);
-  visit(document, {
-    Scalar(_key, node) {
-      if (typeof node.value === "string" && node.value.search(NOT_PRINTABLE) !== -1)
-        node.type = "QUOTE_DOUBLE";
-    },
-  });
-  return document.toString({ lineWidth: 0 }).replace(NOT_PRINTABLE, (char) => {
-    const code = char.codePointAt(0) ?? 0;
-    return code < 0x100
-      ? `\\x${code.toString(16).padStart(2, "0")}`
-      : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
-
 /** YAML when the query says so or the Accept header prefers it. */
 function wantsYaml(call: Call<"emulator:organizations:snapshot">): boolean {
   if (call.query.format === "yaml") return true;
@@ -161,11 +133,11 @@ export type ScenarioControl =
 export function scenarioHandlers(target: ScenarioTarget): Handlers<ScenarioControl> {
   return {
     "emulator:organizations:load-fixture": ({ ctx, params, body }) =>
-      guarded(() => {
+      guarded(async () => {
         if (!ctx.store.partitions.has(params.organization_id)) throw new ResourceNotFound();
         const tooBig = requestBudget(body);
         if (tooBig.length > 0) throw new FixtureError("request body", tooBig);
-        const loaded = target.loadFixture(params.organization_id, body, "request body", {
+        const loaded = await target.loadFixture(params.organization_id, body, "request body", {
           renewals: REQUEST_MAX_RENEWALS,
         });
         return json(200, {
@@ -181,16 +153,14 @@ export function scenarioHandlers(target: ScenarioTarget): Handlers<ScenarioContr
         return json(200, organizationState(ctx, params.organization_id));
       }),
     "emulator:organizations:snapshot": (call) =>
-      guarded(() => {
-        const document = target.snapshot(call.params.organization_id);
-        if (wantsYaml(call)) {
-          return { status: 200, text: snapshotYaml(document), contentType: "application/yaml" };
-        }
-        return json(200, document);
+      guarded(async () => {
+        const yaml = wantsYaml(call);
+        const chunks = await target.snapshotText(call.params.organization_id, yaml ? "yaml" : "json");
+        return { status: 200, chunks, contentType: yaml ? "application/yaml" : "application/json" };
       }),
     "emulator:organizations:restore": ({ ctx, params, body }) =>
-      guarded(() => {
-        const restored = target.restore(body, params.organization_id);
+      guarded(async () => {
+        const restored = await target.restore(body, params.organization_id);
         return json(restored.created ? 201 : 200, organizationState(ctx, restored.organizationId));
       }),
   };

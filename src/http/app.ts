@@ -19,6 +19,7 @@ import type { Ctx } from "../resources/context.js";
 import type { PortalSubject } from "../resources/customer-sessions/service.js";
 import type { AnyHandler, Call, HiddenRoute, OperationId, PageRoute, Reply } from "../resources/operation.js";
 import type { AccessToken } from "../store/store.js";
+import type { Exclusive } from "../util/steps.js";
 import { authenticate, authenticateCustomer } from "./auth.js";
 import { decodeBody, readBody } from "./body.js";
 import { ControlUnauthorized, controlAuthorized, HEALTH_PATH } from "./control-auth.js";
@@ -54,6 +55,8 @@ export interface AppOptions {
   renderInVersion: (json: unknown, version: ApiVersion) => unknown;
   /** When set, the control plane (but its health check) needs `Authorization: Bearer <token>`. */
   controlToken?: string;
+  /** What a big control-plane request holds while it runs in slices: other requests wait for it. */
+  exclusive?: Exclusive;
 }
 
 /**
@@ -73,6 +76,14 @@ function send(res: ServerResponse, reply: Reply): void {
     res.end();
     return;
   }
+  if ("chunks" in reply) {
+    res.setHeader("Content-Type", reply.contentType);
+    let length = 0;
+    for (const chunk of reply.chunks) length += Buffer.byteLength(chunk);
+    res.setHeader("Content-Length", length);
+    writeInTurns(res, reply.chunks);
+    return;
+  }
   if ("json" in reply && reply.json !== undefined) {
     payload = JSON.stringify(reply.json) ?? "null";
     res.setHeader("Content-Type", "application/json");
@@ -86,6 +97,22 @@ function send(res: ServerResponse, reply: Reply): void {
   }
   res.setHeader("Content-Length", Buffer.byteLength(payload));
   res.end(payload);
+}
+
+/** Writes the pieces one per turn of the event loop (a big snapshot is tens of megabytes). */
+function writeInTurns(res: ServerResponse, chunks: readonly string[]): void {
+  let next = 0;
+  const write = (): void => {
+    if (res.destroyed) return;
+    if (next === chunks.length - 1 || chunks.length === 0) {
+      res.end(chunks[next] ?? "");
+      return;
+    }
+    res.write(chunks[next]);
+    next += 1;
+    setImmediate(write);
+  };
+  write();
 }
 
 function sendError(res: ServerResponse, error: PolarHttpError): void {
@@ -127,6 +154,10 @@ function lastResort(logger: Logger, failure: unknown, req: IncomingMessage, res:
  */
 export function createHandler(options: AppOptions): RequestHandler {
   const { logger } = options;
+  /** Requests that read or change state wait while a big control-plane request holds the store. */
+  const storeFree = async (): Promise<void> => {
+    if (options.exclusive?.busy) await options.exclusive.idle();
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -161,6 +192,7 @@ export function createHandler(options: AppOptions): RequestHandler {
         operationId = "page";
         // A page's form posts its fields urlencoded (the size limit is the API's).
         const form = new URLSearchParams(pageMethod === "POST" ? ((await readBody(req, false)) ?? "") : "");
+        await storeFree();
         send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search), form));
         return;
       }
@@ -191,6 +223,7 @@ export function createHandler(options: AppOptions): RequestHandler {
           const found = req.method === route.method ? route.pattern.exec(path) : null;
           if (!found) continue;
           operationId = "hidden";
+          await storeFree();
           send(res, route.handle(options.context(), found.slice(1), new URLSearchParams(search)));
           return;
         }
@@ -212,6 +245,8 @@ export function createHandler(options: AppOptions): RequestHandler {
 
       // FastAPI reads and decodes the body before it resolves auth: bad JSON is a 422 even unauthenticated.
       const body = decodeBody(req, await readBody(req, !control));
+      // The health check answers while a big request runs: the loop is free between its slices.
+      if (path !== HEALTH_PATH) await storeFree();
       const ctx = options.context();
       let token: AccessToken | undefined;
       let portal: PortalSubject | undefined;

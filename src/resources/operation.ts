@@ -68,6 +68,8 @@ export interface Call<K extends OperationId> {
 export type Reply =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> }
+  /** A big text answer in pieces, written a piece per turn of the event loop. */
+  | { status: number; chunks: readonly string[]; contentType: string }
   | { status: 204 }
   | { status: 303 | 307; redirect: string };
 

@@ -5,7 +5,7 @@
  * sections, counts, webhook subjects) is read from it. docs/adding-a-resource.md walks through one.
  */
 
-import { array, type Decoder, type Path, type Problem, toJson } from "../domain/decode.js";
+import { array, type Decoder, type Path, type Problem } from "../domain/decode.js";
 import type { DomainEventType } from "../domain/events.js";
 import type { ApiVersion } from "../domain/versions.js";
 import type { QueryRule } from "../pydantic/rules.js";
@@ -38,7 +38,11 @@ export interface Validation {
 /** One section of a snapshot document: a table's records, written as JSON and read back. */
 export interface SnapshotSection<T> {
   decode: Decoder<T>;
-  save(partition: Partition): unknown;
+  /**
+   * The section's state as `restore` takes it: the live records, not copies (a snapshot writes
+   * them as JSON, a checkpoint clones them).
+   */
+  capture(partition: Partition): T;
   restore(partition: Partition, value: T): void;
 }
 
@@ -137,7 +141,7 @@ export function collection<R extends { id: string }>(options: {
   return {
     kind: "collection",
     decode: array(options.decode),
-    save: (partition) => [...options.table(partition).values()].map(toJson),
+    capture: (partition) => [...options.table(partition).values()],
     restore: (partition, records) => {
       const table = options.table(partition);
       for (const record of records) table.insert(record);

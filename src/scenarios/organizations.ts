@@ -11,17 +11,27 @@ import { SNAPSHOT_SECTIONS } from "../resources/index.js";
 import type { AccessToken, Store } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
 import { Random } from "../util/random.js";
+import { runSteps, type Steps } from "../util/steps.js";
+import {
+  type Checkpoint,
+  changedSteps,
+  checkpointSteps,
+  restoreCheckpoint,
+  restoreCheckpointSteps,
+  takeCheckpoint,
+} from "./checkpoint.js";
 import { checkFixtureShape, type Fixture, FixtureError } from "./fixture.js";
-import { copyRegistry, emptyRegistry, FIXTURE_SECTIONS, type KeyRegistry } from "./keys.js";
-import { loadScenario } from "./scenario.js";
+import { copyRegistry, emptyRegistry, type KeyRegistry } from "./keys.js";
+import { type Loaded, prepareScenario } from "./scenario.js";
 import {
   type DecodedSnapshot,
-  readSnapshot,
-  restoreCheckpoint,
+  readSnapshotSteps,
   restoreSnapshot,
   type SnapshotDocument,
+  snapshotParts,
   takeSnapshot,
 } from "./snapshot.js";
+import { snapshotJsonSteps, snapshotYamlSteps } from "./snapshot-text.js";
 
 /**
  * Every object a load created or changed, as the API returns it, by collection section
@@ -43,29 +53,22 @@ export class UnknownOrganization extends Error {
   }
 }
 
-/** What differs between two snapshots of one organization, as the API's objects. */
+/** What a load created or changed since the checkpoint taken before it, as the API's objects. */
 function changedObjects(
   partition: Partition,
-  before: SnapshotDocument,
-  after: SnapshotDocument,
+  before: Checkpoint,
+  ids: ReadonlyMap<string, string[]>,
 ): ChangedObjects {
   const changed: ChangedObjects = {};
   for (const { name, section } of SNAPSHOT_SECTIONS) {
     if (!("kind" in section)) continue;
-    const records = (document: SnapshotDocument): unknown[] => {
-      const value = document[name];
-      return Array.isArray(value) ? value : [];
-    };
-    if (!section.serialize) {
-      changed[name] = records(after).length - records(before).length;
+    const serialize = section.serialize;
+    if (!serialize) {
+      const held = before.sections.get(name);
+      changed[name] = section.count(partition) - (Array.isArray(held) ? held.length : 0);
       continue;
     }
-    const serialize = section.serialize;
-    const idOf = (record: unknown) => (isObject(record) ? String(record.id) : "");
-    const previous = new Map(records(before).map((record) => [idOf(record), JSON.stringify(record)]));
-    changed[name] = records(after)
-      .filter((record) => previous.get(idOf(record)) !== JSON.stringify(record))
-      .map((record) => serialize(partition, idOf(record)));
+    changed[name] = (ids.get(name) ?? []).map((id) => serialize(partition, id));
   }
   return changed;
 }
@@ -85,8 +88,8 @@ export type Rebuild = () => { store: Store<Partition>; registries: Map<string, K
 
 export class OrganizationStates {
   private registries = new Map<string, KeyRegistry>();
-  /** What a reset of each organization goes back to: its boot state (built again), or a snapshot. */
-  private initial = new Map<string, SnapshotDocument | "boot">();
+  /** What a reset of each organization goes back to: its boot state (built again), or a checkpoint. */
+  private initial = new Map<string, { checkpoint: Checkpoint; keys: KeyRegistry } | "boot">();
   private loads = new Map<string, number>();
   private rebuild: Rebuild | undefined;
 
@@ -128,17 +131,29 @@ export class OrganizationStates {
 
   /** Records the organization's state now as the one a reset of it goes back to. */
   remember(organizationId: string): void {
-    this.initial.set(organizationId, takeSnapshot(this.store, organizationId, this.registry(organizationId)));
+    this.initial.set(organizationId, {
+      checkpoint: takeCheckpoint(this.store, organizationId),
+      keys: copyRegistry(this.registry(organizationId)),
+    });
   }
 
   /** Loads a fixture (already parsed) into an organization: all or nothing. */
-  load(
+  load(organizationId: string, data: unknown, source: string): FixtureLoaded {
+    return runSteps(this.loadSteps(organizationId, data, source));
+  }
+
+  /**
+   * The load in steps: checked whole first; then a checkpoint of the organization (to put back
+   * when a service refuses an entry halfway, and to tell what changed), the load itself, and what
+   * it changed. The copying and comparing, which grow with the organization, yield as they go.
+   */
+  *loadSteps(
     organizationId: string,
     data: unknown,
     source: string,
     /** A control-plane request's budget (renewals in all); none in process. */
     limits: { renewals?: number } = {},
-  ): FixtureLoaded {
+  ): Steps<FixtureLoaded> {
     this.partition(organizationId);
     if (isObject(data) && data.organizations !== undefined) {
       throw new FixtureError(source, [
@@ -156,8 +171,7 @@ export class OrganizationStates {
     const store = this.store;
     const registry = this.registry(organizationId);
     const count = this.loads.get(organizationId) ?? 0;
-    const before = takeSnapshot(store, organizationId, registry);
-    const loaded = loadScenario(scenario, {
+    const apply = prepareScenario(scenario, {
       store,
       random: new Random(hash(`${this.seed}:${organizationId}:${count}`)),
       organizationId,
@@ -165,16 +179,25 @@ export class OrganizationStates {
       now: this.context().clock.now(),
       source,
       referenceTime,
-      checkpoint: before,
       maxRenewals: limits.renewals,
     });
+    const before = yield* checkpointSteps(store, organizationId);
+    const keysBefore = copyRegistry(registry);
+    let loaded: Loaded;
+    try {
+      loaded = apply();
+    } catch (error) {
+      yield* restoreCheckpointSteps(store, before);
+      this.registries.set(organizationId, keysBefore);
+      throw error;
+    }
     this.loads.set(organizationId, count + 1);
-    const after = takeSnapshot(store, organizationId, registry);
+    const changed = yield* changedSteps(this.partition(organizationId), before);
     return {
       organizationId,
       tokens: loaded.tokens,
       keys: loaded.keys,
-      changed: changedObjects(this.partition(organizationId), before, after),
+      changed: changedObjects(this.partition(organizationId), before, changed),
     };
   }
 
@@ -185,8 +208,8 @@ export class OrganizationStates {
     if (!initial) throw new UnknownOrganization(organizationId);
     this.loads.delete(organizationId);
     if (initial !== "boot") {
-      restoreCheckpoint(this.store, initial);
-      this.registries.set(organizationId, this.keysOf(initial));
+      restoreCheckpoint(this.store, initial.checkpoint);
+      this.registries.set(organizationId, copyRegistry(initial.keys));
       return;
     }
     if (!this.rebuild) throw new Error("[polar-emulator] no boot state to reset to");
@@ -205,12 +228,22 @@ export class OrganizationStates {
     return takeSnapshot(this.store, organizationId, this.registry(organizationId));
   }
 
+  /** The snapshot as the control plane answers it, written in steps, in pieces. */
+  *snapshotTextSteps(organizationId: string, format: "json" | "yaml"): Steps<string[]> {
+    this.partition(organizationId);
+    const parts = snapshotParts(this.store, organizationId, this.registry(organizationId));
+    return yield* format === "yaml" ? snapshotYamlSteps(parts) : snapshotJsonSteps(parts);
+  }
+
   /**
-   * Replaces the organization's state with a snapshot, or adds the organization. `organizationId`,
+   * Replaces the organization's state with a snapshot, or adds the organization, in steps. `organizationId`,
    * when given, must be the snapshot's. Nothing changes when the snapshot is refused.
    */
-  restore(document: unknown, organizationId?: string): { organizationId: string; created: boolean } {
-    const result = readSnapshot(document, this.store);
+  *restoreSteps(
+    document: unknown,
+    organizationId?: string,
+  ): Steps<{ organizationId: string; created: boolean }> {
+    const result = yield* readSnapshotSteps(document, this.store);
     if (!result.ok) throw new FixtureError("snapshot", result.problems, "is not a valid snapshot");
     const decoded: DecodedSnapshot = result.snapshot;
     const id = decoded.organization.id;
@@ -232,18 +265,12 @@ export class OrganizationStates {
     restoreSnapshot(this.store, decoded);
     this.registries.set(id, copyRegistry(decoded.keys));
     this.loads.delete(id);
-    if (created) this.remember(id);
-    return { organizationId: id, created };
-  }
-
-  private keysOf(document: SnapshotDocument): KeyRegistry {
-    const keys = isObject(document.keys) ? document.keys : {};
-    const registry = emptyRegistry();
-    for (const section of FIXTURE_SECTIONS) {
-      const entries = keys[section.kind];
-      if (isObject(entries))
-        for (const [key, id] of Object.entries(entries)) registry[section.kind].set(key, String(id));
+    if (created) {
+      this.initial.set(id, {
+        checkpoint: yield* checkpointSteps(this.store, id),
+        keys: copyRegistry(decoded.keys),
+      });
     }
-    return registry;
+    return { organizationId: id, created };
   }
 }

@@ -2,8 +2,7 @@
  * Loading a scenario into an organization: checked whole first (plan.ts), then applied through
  * the services the API uses, on a clock that walks through the fixture's dates, with a throwaway
  * event bus (loading emits nothing). Each kind of entry is applied by its resource's fixture
- * section, in the registry's order. All or nothing: when a service refuses something halfway, the
- * organization is put back exactly as it was.
+ * section, in the registry's order.
  */
 import { type Path, type Problem, problem } from "../domain/decode.js";
 import { EventBus } from "../domain/events.js";
@@ -21,10 +20,9 @@ import type { Random } from "../util/random.js";
 import { DATE_HELP, parseFixtureDate } from "./dates.js";
 import { FixtureError, type FixtureScenario } from "./fixture.js";
 import { assignShares, fakeCustomer } from "./generate.js";
-import { copyRegistry, FIXTURE_SECTIONS, type KeyRegistry } from "./keys.js";
+import { FIXTURE_SECTIONS, type KeyRegistry } from "./keys.js";
 import { checkScenario, entriesOf } from "./plan.js";
 import { polarSchemas, withoutTags } from "./schemas.js";
-import { restoreCheckpoint, type SnapshotDocument, takeSnapshot } from "./snapshot.js";
 
 /** Fixtures date relative times from here unless they say otherwise, so bytes never depend on the day. */
 export const SEED_REFERENCE_TIME = new Date("2026-01-01T00:00:00.000Z");
@@ -42,7 +40,7 @@ export interface LoadOptions {
   source: string;
   /** Where this scenario sits in its document (`["organizations", 1]` for a boot tenant). */
   base?: Path;
-  /** A boot load: nothing to roll back, and `organizations:` is allowed. */
+  /** A boot load: `organizations:` is allowed. */
   boot?: boolean;
   /** Replaces `generate.customers` (the `--customers` flag). */
   customers?: number;
@@ -50,8 +48,6 @@ export interface LoadOptions {
   referenceTime?: string;
   /** The embedded default fixture: its bodies are not checked against Polar's schemas again. */
   trusted?: boolean;
-  /** The organization's state before, if the caller has taken it already (to roll back to). */
-  checkpoint?: SnapshotDocument;
   /** Renewals the whole scenario may take (a control-plane request's budget); none when unset. */
   maxRenewals?: number;
 }
@@ -249,10 +245,12 @@ class Applier implements FixtureApplier {
 }
 
 /**
- * Loads a scenario into an organization: checks it whole, then applies it all or nothing.
- * Throws FixtureError (every problem, with its path) and leaves the organization as it was.
+ * Checks a scenario whole against the organization (a FixtureError with every problem and its
+ * path, before anything changes) and answers how to apply it: that throws a FixtureError when a
+ * service refuses an entry halfway, and the caller puts the organization back (OrganizationStates,
+ * from the checkpoint it takes in between).
  */
-export function loadScenario(scenario: FixtureScenario, options: LoadOptions): Loaded {
+export function prepareScenario(scenario: FixtureScenario, options: LoadOptions): () => Loaded {
   const base = options.base ?? [];
   const reference = referenceTime(options.referenceTime, options.now, options.source, base);
   const target = {
@@ -267,21 +265,10 @@ export function loadScenario(scenario: FixtureScenario, options: LoadOptions): L
     maxRenewals: options.maxRenewals,
   });
   if (problems.length > 0) throw new FixtureError(options.source, problems);
+  return () => new Applier(options, reference).apply(scenario);
+}
 
-  const checkpoint = options.boot
-    ? undefined
-    : (options.checkpoint ?? takeSnapshot(options.store, options.organizationId));
-  const keysBefore = options.boot ? undefined : copyRegistry(options.registry);
-  try {
-    return new Applier(options, reference).apply(scenario);
-  } catch (error) {
-    if (checkpoint && keysBefore) {
-      restoreCheckpoint(options.store, checkpoint);
-      for (const section of FIXTURE_SECTIONS) {
-        options.registry[section.kind].clear();
-        for (const [key, id] of keysBefore[section.kind]) options.registry[section.kind].set(key, id);
-      }
-    }
-    throw error;
-  }
+/** Checks a boot scenario and applies it (a boot that fails stops: nothing to roll back). */
+export function loadScenario(scenario: FixtureScenario, options: LoadOptions): Loaded {
+  return prepareScenario(scenario, options)();
 }

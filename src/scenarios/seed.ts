@@ -68,7 +68,7 @@ export function seed(ctx: Ctx, options: SeedOptions): Seeded {
 
   options.sources.forEach((source, position) => {
     if ("snapshot" in source) {
-      const result = readSnapshot(source.snapshot, store, true);
+      const result = readSnapshot(source.snapshot, store);
       if (!result.ok) throw new FixtureError(source.name, result.problems, "is not a valid snapshot");
       restoreSnapshot(store, result.snapshot);
       registries.set(result.snapshot.organization.id, result.snapshot.keys);

@@ -25,6 +25,7 @@ import type { DecodedSections, Partition } from "../resources/context.js";
 import { newPartition, REFERENCE_CHECKS, SNAPSHOT_SECTIONS } from "../resources/index.js";
 import type { AccessToken, Organization, Store } from "../store/store.js";
 import { isObject } from "../util/is-object.js";
+import { runSteps, type Steps } from "../util/steps.js";
 import {
   emptyRegistry,
   FIXTURE_SECTIONS,
@@ -90,22 +91,43 @@ const tokenDecoder = record<TokenDocument>({
 // ---------------------------------------------------------------------------------------------
 // Taking a snapshot
 
+/**
+ * A snapshot's entries in document order: each as JSON, but a section of records, whose records
+ * are left as the organization holds them, for the writer to convert (all at once, or in steps).
+ */
+export type SnapshotPart = { json: unknown } | { records: readonly unknown[] };
+
+export function snapshotParts(
+  store: Store<Partition>,
+  organizationId: string,
+  keys: KeyRegistry = emptyRegistry(),
+): [string, SnapshotPart][] {
+  const partition = store.partition(organizationId);
+  const tokens = store
+    .tokensOf(organizationId)
+    .map((item) => ({ token: item.token, scopes: [...item.scopes], comment: item.comment }));
+  const parts: [string, SnapshotPart][] = [
+    [SNAPSHOT_FORMAT, { json: SNAPSHOT_VERSION }],
+    ["organization", { json: toJson(partition.organization) }],
+    ["tokens", { json: tokens }],
+  ];
+  for (const { name, section } of SNAPSHOT_SECTIONS) {
+    const captured: unknown = section.capture(partition);
+    parts.push([name, Array.isArray(captured) ? { records: captured } : { json: toJson(captured) }]);
+  }
+  parts.push(["keys", { json: keysJson(keys) }]);
+  return parts;
+}
+
 /** The whole state of one organization, as JSON (with its fixture keys, when it has some). */
 export function takeSnapshot(
   store: Store<Partition>,
   organizationId: string,
   keys: KeyRegistry = emptyRegistry(),
 ): SnapshotDocument {
-  const partition = store.partition(organizationId);
-  const document: SnapshotDocument = {
-    [SNAPSHOT_FORMAT]: SNAPSHOT_VERSION,
-    organization: toJson(partition.organization),
-    tokens: store
-      .tokensOf(organizationId)
-      .map((item) => ({ token: item.token, scopes: [...item.scopes], comment: item.comment })),
-  };
-  for (const { name, section } of SNAPSHOT_SECTIONS) document[name] = section.save(partition);
-  document.keys = keysJson(keys);
+  const document: SnapshotDocument = {};
+  for (const [name, part] of snapshotParts(store, organizationId, keys))
+    document[name] = "json" in part ? part.json : part.records.map(toJson);
   return document;
 }
 
@@ -138,7 +160,7 @@ function withEmptySections(document: unknown): unknown {
   const empty = newPartition({ id: "", name: "", slug: "", created_at: new Date(0) });
   const filled: Record<string, unknown> = { ...document };
   for (const { name, section } of SNAPSHOT_SECTIONS) {
-    if (!Object.hasOwn(filled, name)) filled[name] = section.save(empty);
+    if (!Object.hasOwn(filled, name)) filled[name] = toJson(section.capture(empty));
   }
   if (isObject(filled.keys)) filled.keys = { ...keysJson(emptyRegistry()), ...filled.keys };
   return filled;
@@ -234,17 +256,22 @@ function checkReferences(decoded: DecodedSnapshot, store: Store<Partition>, prob
   });
 }
 
-/** Reads a snapshot document: every problem with its path, or the decoded state. */
-export function readSnapshot(
-  document: unknown,
-  store: Store<Partition>,
-  /**
-   * Whether ids other organizations hold are refused: at boot (a snapshot file among the boot
-   * fixtures, like a fixture's fixed ids). A restore through the control plane may copy an
-   * organization under another id (the golden script does), so it does not ask.
-   */
-  globalIds = false,
-): { ok: true; snapshot: DecodedSnapshot } | { ok: false; problems: Problem[] } {
+/**
+ * Reads a snapshot document: every problem with its path, or the decoded state. Ids are global in
+ * Polar: a record whose id another organization holds is refused (at boot and on a restore alike),
+ * so a copy of an organization under another id needs ids of its own.
+ */
+export function readSnapshot(document: unknown, store: Store<Partition>): SnapshotRead {
+  return runSteps(readSnapshotSteps(document, store));
+}
+
+export type SnapshotRead = { ok: true; snapshot: DecodedSnapshot } | { ok: false; problems: Problem[] };
+
+/** Records of a section decoded in one step; a longer section is decoded a chunk at a time. */
+const CHUNK = 500;
+
+/** readSnapshot in steps: the document without its long sections, each of those in chunks, the checks. */
+export function* readSnapshotSteps(document: unknown, store: Store<Partition>): Steps<SnapshotRead> {
   const problems: Problem[] = [];
   if (!isObject(document) || !(SNAPSHOT_FORMAT in document)) {
     problems.push(
@@ -257,9 +284,34 @@ export function readSnapshot(
     );
     return { ok: false, problems };
   }
-  const decoded = documentDecoder(document, [], problems);
+  const long = SNAPSHOT_SECTIONS.filter(({ name, section }) => {
+    const value = document[name];
+    return "kind" in section && Array.isArray(value) && value.length > CHUNK;
+  });
+  const head: Record<string, unknown> = { ...document };
+  for (const { name } of long) head[name] = [];
+  const decoded = documentDecoder(head, [], problems);
+  yield;
+  for (const { name, section } of long) {
+    const records = document[name] as unknown[];
+    const all: unknown[] = [];
+    for (let start = 0; start < records.length; start += CHUNK) {
+      const found: Problem[] = [];
+      // A collection's decoder is an array's: each problem's path starts [name, index in the chunk].
+      const chunk = section.decode(records.slice(start, start + CHUNK), [name], found) as unknown[];
+      for (const record of chunk) all.push(record);
+      for (const entry of found) {
+        const [, index, ...rest] = entry.path;
+        problems.push({ ...entry, path: [name, typeof index === "number" ? start + index : index, ...rest] });
+      }
+      yield;
+    }
+    (decoded as unknown as Record<string, unknown>)[name] = all;
+    (decoded.sections as Map<string, unknown>).set(name, all);
+  }
   if (problems.length === 0) checkReferences(decoded, store, problems);
-  if (problems.length === 0 && globalIds) checkGlobalIds(decoded, store, problems);
+  yield;
+  if (problems.length === 0) checkGlobalIds(decoded, store, problems);
   return problems.length === 0 ? { ok: true, snapshot: decoded } : { ok: false, problems };
 }
 
@@ -283,19 +335,4 @@ export function restoreSnapshot(store: Store<Partition>, decoded: DecodedSnapsho
   }));
   store.replace(partition, tokens);
   return partition;
-}
-
-/**
- * Puts back a snapshot this emulator took itself (a checkpoint before a load, the state right
- * after boot): decoded afresh each time, so the same document can be restored again and again.
- */
-export function restoreCheckpoint(store: Store<Partition>, document: SnapshotDocument): Partition {
-  const result = readSnapshot(document, store);
-  if (!result.ok) {
-    const [first] = result.problems;
-    throw new Error(
-      `[polar-emulator] a checkpoint does not read back: /${first.path.join("/")}: ${first.msg}`,
-    );
-  }
-  return restoreSnapshot(store, result.snapshot);
 }

@@ -2346,9 +2346,35 @@ async function controlPlane(r: Recorder, seed: Seed, discordId: string): Promise
   const copyId = "c0ffee00-0000-4000-8000-000000000001";
   // The same snapshot for another organization id; tokens belong to one organization, the copy has none.
   const copy = { ...object(parse(snapshot.entry.body.split(demoId).join(copyId))), tokens: [] };
-  await r.put("control: restore as a new organization", `/_emulator/organizations/${copyId}/snapshot`, copy, {
-    describeBody: "the snapshot above, for another organization id, without tokens",
-  });
+  await r.put(
+    "control: restore a copy keeping the records' ids",
+    `/_emulator/organizations/${copyId}/snapshot`,
+    copy,
+    {
+      describeBody: "the snapshot above, for another organization id, without tokens",
+    },
+  );
+  // Ids are global: the copy's records get ids of their own (references follow, as text).
+  let renumbered = JSON.stringify(copy);
+  let n = 0;
+  for (const records of Object.values(copy)) {
+    if (!Array.isArray(records)) continue;
+    for (const record of records) {
+      const id = object(record).id;
+      n += 1;
+      if (typeof id === "string")
+        renumbered = renumbered.split(id).join(`c0ffee01-0000-4000-8000-${String(n).padStart(12, "0")}`);
+    }
+  }
+  await r.put(
+    "control: restore as a new organization",
+    `/_emulator/organizations/${copyId}/snapshot`,
+    parse(renumbered),
+    {
+      describeBody:
+        "the snapshot above, for another organization id, without tokens, each record with an id of its own",
+    },
+  );
   await r.get("control: organizations with the copy", "/_emulator/organizations");
   await r.get("control: the copy's snapshot", `/_emulator/organizations/${copyId}/snapshot?format=yaml`);
   await r.post("control: reset the status demo", `/_emulator/organizations/${demoId}/reset`);

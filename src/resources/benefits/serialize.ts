@@ -1,6 +1,6 @@
 /** The public Benefit object, key for key in the spec's order. */
 import type { Schemas } from "../../domain/wire.js";
-import { cloneJson } from "../../util/clone.js";
+import { cloneData } from "../../util/clone.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import type { BenefitRecord, BenefitType } from "./table.js";
 
@@ -27,7 +27,7 @@ export function serializeBenefit(benefit: BenefitRecord): BenefitWire {
     organization_id: benefit.organization_id,
     metadata: { ...benefit.metadata },
     visibility: benefit.visibility,
-    properties: cloneJson(benefit.properties),
+    properties: cloneData(benefit.properties),
     visibility_configurable: VISIBILITY_CONFIGURABLE.has(benefit.type),
   } as BenefitWire;
 }

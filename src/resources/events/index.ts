@@ -2,7 +2,7 @@
  * Events: usage events (ingestion and the indices that keep customer meters current), the system
  * events the emulator records about customers, and the lists of both.
  */
-import { array, problem, toJson } from "../../domain/decode.js";
+import { array, problem } from "../../domain/decode.js";
 import { defineResource, type SnapshotSection } from "../resource.js";
 import { eventControl } from "./control.js";
 import { eventHandlers } from "./handlers.js";
@@ -12,10 +12,10 @@ import { type SystemEventRecord, type UsageEventRecord, UsageTable } from "./tab
 
 const usageIndex: SnapshotSection<UsageIndex> = {
   decode: usageIndexDecoder,
-  save: ({ usage }) => ({
-    events_by_customer: toJson(usage.byCustomer),
-    events_by_external_customer_id: toJson(usage.byExternalCustomerId),
-    customer_meter_aggregates: toJson(usage.aggregates),
+  capture: ({ usage }) => ({
+    events_by_customer: usage.byCustomer,
+    events_by_external_customer_id: usage.byExternalCustomerId,
+    customer_meter_aggregates: usage.aggregates,
   }),
   restore: ({ usage }, index) => {
     for (const [key, list] of index.events_by_customer) usage.byCustomer.set(key, list);
@@ -40,7 +40,7 @@ export const events = defineResource({
       events: {
         kind: "collection" as const,
         decode: array(usageEventDecoder),
-        save: ({ usage }) => usage.events.map(toJson),
+        capture: ({ usage }) => usage.events,
         restore: ({ usage }, records: UsageEventRecord[]) => {
           for (const event of records) usage.append(event);
         },
@@ -50,7 +50,7 @@ export const events = defineResource({
       system_events: {
         kind: "collection" as const,
         decode: array(systemEventDecoder),
-        save: ({ usage }) => usage.systemEvents.map(toJson),
+        capture: ({ usage }) => usage.systemEvents,
         restore: ({ usage }, records: SystemEventRecord[]) => {
           for (const event of records) usage.appendSystem(event);
         },

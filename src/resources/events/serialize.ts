@@ -15,7 +15,7 @@
 import { compareJsonbKeys } from "../../domain/jsonb.js";
 import type { Schemas } from "../../domain/wire.js";
 import { pythonFloatRepr, pythonStr } from "../../pydantic/messages.js";
-import { cloneJson } from "../../util/clone.js";
+import { cloneData } from "../../util/clone.js";
 import { isObject } from "../../util/is-object.js";
 import { iso } from "../../util/time.js";
 import { type Ctx, type Partition, partitionsOf } from "../context.js";
@@ -151,7 +151,7 @@ export function serializeEvent(partition: Partition, event: EventRecord, childCo
       ...head,
       source: "system",
       name: event.name,
-      metadata: cloneJson(event.metadata),
+      metadata: cloneData(event.metadata),
     } as EventWire;
   }
   return {

@@ -24,7 +24,7 @@ import type { Schemas } from "../../domain/wire.js";
 import { PolarRequestValidationError, RequestValidationError, type ValidationDetail } from "../../errors.js";
 import { laxDatetime } from "../../pydantic/lax.js";
 import { pythonLength } from "../../pydantic/scalars.js";
-import { cloneJson } from "../../util/clone.js";
+import { cloneData } from "../../util/clone.js";
 import { type Ctx, type Partition, partitionsOf } from "../context.js";
 import { createCustomerMeter, materializeMeters, recompute } from "../customer-meters/service.js";
 import type { CustomerMeterRecord } from "../customer-meters/table.js";
@@ -198,7 +198,7 @@ export function ingestEvents(
       customer_id: customer?.id ?? null,
       external_customer_id: externalCustomerId,
       external_id: externalId,
-      metadata: cloneJson(input.metadata ?? {}) as Record<string, unknown>,
+      metadata: cloneData(input.metadata ?? {}) as Record<string, unknown>,
       ingested_at: now,
       external_member_id:
         "external_member_id" in input && typeof input.external_member_id === "string"

@@ -1,6 +1,6 @@
 /** The public BenefitGrant object and a grant's CustomerStateBenefitGrant, in the spec's key order. */
 import type { Schemas } from "../../domain/wire.js";
-import { cloneJson } from "../../util/clone.js";
+import { cloneData } from "../../util/clone.js";
 import { iso, isoOrNull } from "../../util/time.js";
 import { serializeBenefit } from "../benefits/serialize.js";
 import type { Partition } from "../context.js";
@@ -17,7 +17,7 @@ export type BenefitGrantWire = Schemas["BenefitGrant"];
  * to none, so the API answers `{}` for them. Webhook payloads have each type's own properties.
  */
 function apiProperties(benefitType: string, properties: Record<string, unknown>): Record<string, unknown> {
-  return benefitType === "meter_credit" ? {} : cloneJson(properties);
+  return benefitType === "meter_credit" ? {} : cloneData(properties);
 }
 
 /** The grant as a `benefit_grant.*` webhook carries it (`BenefitGrantWebhook`): its type's own properties. */
@@ -28,8 +28,8 @@ export function serializeGrantWebhook(
 ): BenefitGrantWire & { previous_properties: Record<string, unknown> | null } {
   return {
     ...serializeGrant(partition, grant),
-    properties: cloneJson(grant.properties),
-    previous_properties: previous === null ? null : cloneJson(previous),
+    properties: cloneData(grant.properties),
+    previous_properties: previous === null ? null : cloneData(previous),
   } as BenefitGrantWire & { previous_properties: Record<string, unknown> | null };
 }
 

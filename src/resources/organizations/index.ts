@@ -2,7 +2,6 @@
  * Organizations: the tenants, each with its partition of state and its access tokens, and what
  * Polar's API shows and changes of them (`/v1/organizations/`).
  */
-import { toJson } from "../../domain/decode.js";
 import { ResourceNotFound } from "../../errors.js";
 import { canonicalUuid, uuid4Problem } from "../../pydantic/uuid.js";
 import { defineResource } from "../resource.js";
@@ -39,7 +38,7 @@ export const organizations = defineResource({
     sections: {
       organization_profile: {
         decode: organizationProfileDecoder,
-        save: ({ organizationProfile }) => toJson(organizationProfile.profile),
+        capture: ({ organizationProfile }) => organizationProfile.profile,
         restore: ({ organizationProfile }, profile) => {
           organizationProfile.profile = profile;
         },
