@@ -7,12 +7,14 @@
  * BENCH_SOAK_CONCURRENCY workers (default 16) each use an organization of their own and loop over
  * a mix of calls (create, get, list, update a customer, ingest an event, read its state, a
  * control-plane usage call), resetting their organization every BENCH_SOAK_RESET (default 60s), as
- * a test suite does between files. One more organization, never reset, carries the webhook
- * traffic: a few customers created and updated per second, delivered to a healthy receiver, to
- * one that answers 500 and to a port where nothing listens (retried on Polar's schedule, held by
- * --webhook-max-pending).
+ * a test suite does between files. One more organization carries the webhook traffic (reset on
+ * the same schedule: its endpoints stay): customers created and updated, delivered to a healthy
+ * receiver, to one that answers 500 and to a port where nothing listens (retried on Polar's
+ * schedule, held by --webhook-max-pending).
  *
- * Every 10 s: the emulator's RSS (warm-up: the first BENCH_SOAK_WARMUP, default 120s). At the end: a table and a small chart of the samples, the
+ * Every 10 s: the emulator's RSS. Warm-up lasts BENCH_SOAK_WARMUP (default 120s) and until the
+ * bounded stores are full: the failing endpoints' backlogs at --webhook-max-pending (they drop
+ * events from then on), the logs at their sizes long before. At the end: a table and a small chart of the samples, the
  * requests and their latency, errors (unexpected statuses, socket errors) and lost events (events
  * for the healthy receiver that never reached it). The goal: RSS flat within ±10% after warm-up,
  * 0 errors, 0 lost events. Exits 1 when anything went wrong.
@@ -166,10 +168,19 @@ async function main(): Promise<void> {
   const deadline = Date.now() + DURATION * 1000;
   const samples: { t: number; rss: number; live?: number }[] = [];
   const started = Date.now();
-  const sampler = setInterval(() => {
+  /** When the failing endpoints' backlogs were first seen full (each has dropped an event). */
+  let backlogsFullAt: number | undefined;
+  const sampler = setInterval(async () => {
     const memory = memoryOf(emulator.pid);
-    if (memory)
-      samples.push({ t: Math.round((Date.now() - started) / 1000), rss: memory.rssMiB, live: liveAfterGc });
+    const t = Math.round((Date.now() - started) / 1000);
+    if (memory) samples.push({ t, rss: memory.rssMiB, live: liveAfterGc });
+    if (backlogsFullAt === undefined) {
+      const webhooks = (await call(base, "GET", "/_emulator/webhooks", undefined, undefined, [200])).json as {
+        endpoints: { url: string; dropped: number }[];
+      } | null;
+      const failingEndpoints = (webhooks?.endpoints ?? []).filter((e) => e.url !== healthy.url);
+      if (failingEndpoints.length === 2 && failingEndpoints.every((e) => e.dropped > 0)) backlogsFullAt = t;
+    }
     console.error(
       `[soak] ${Math.round((Date.now() - started) / 1000)} s: RSS ${memory?.rssMiB} MiB, live heap after the last full GC ${liveAfterGc ?? "?"} MB, ${counters.requests} requests, ${counters.errors} errors`,
     );
@@ -194,6 +205,15 @@ async function main(): Promise<void> {
           undefined,
           [200],
         );
+        if (n === 0)
+          await call(
+            base,
+            "POST",
+            `/_emulator/organizations/${hooks.organization.id}/reset`,
+            undefined,
+            undefined,
+            [200],
+          );
         customers.length = 0;
         nextReset = Date.now() + RESET_EVERY * 1000;
       }
@@ -272,12 +292,16 @@ async function main(): Promise<void> {
 
   const sorted = counters.latencies.sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-  const afterWarmup = samples.filter((s) => s.t >= WARMUP);
+  const warmedAt = Math.max(WARMUP, backlogsFullAt ?? Number.POSITIVE_INFINITY);
+  const afterWarmup = samples.filter((s) => s.t >= warmedAt);
   const flat = afterWarmup.length > 1 ? afterWarmup : samples;
   const spread =
     flat.length > 0
       ? (Math.max(...flat.map((s) => s.rss)) / Math.min(...flat.map((s) => s.rss)) - 1) * 100
       : Number.NaN;
+  const byRss = flat.map((s) => s.rss).sort((x, y) => x - y);
+  const median = byRss[Math.floor(byRss.length / 2)] ?? Number.NaN;
+  const deviation = Math.max(...byRss.map((rss) => (Math.abs(rss - median) / median) * 100));
   const lost = hookWrites - healthy.ids.size;
   const liveRange = (list: { live?: number }[]) => {
     const values = list.flatMap((s) => (s.live === undefined ? [] : [s.live]));
@@ -294,7 +318,8 @@ async function main(): Promise<void> {
     ...chart(samples),
     "",
     `  requests ${counters.requests} (${fmt(counters.requests / loadSeconds, 0)}/s), latency p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(sorted.at(-1))} ms`,
-    `  RSS after warm-up (t ≥ ${WARMUP} s): spread ${fmt(spread)}% (min to max); final ${fmt(final?.rssMiB)} MiB, peak ${fmt(final?.peakMiB)} MiB`,
+    `  failing endpoints' backlogs full at ${backlogsFullAt === undefined ? "(never)" : `${backlogsFullAt} s`}; warm-up until ${Number.isFinite(warmedAt) ? `${warmedAt} s` : "(never: the spread is over every sample)"}`,
+    `  RSS after warm-up: within ±${fmt(deviation)}% of its median ${fmt(median, 0)} MiB (goal ±10%: ${deviation <= 10 ? "✓" : "✗"}); spread ${fmt(spread)}% min to max; final ${fmt(final?.rssMiB)} MiB, peak ${fmt(final?.peakMiB)} MiB`,
     `  live heap after full GCs, after warm-up: ${liveRange(flat)}`,
     `  webhooks: ${hookWrites} events for the healthy receiver, ${healthy.ids.size} received (lost ${lost}); ${failing.ids.size} attempts reached the 500 receiver`,
     ...status.endpoints.map((e) => `    ${e.url}: pending ${e.pending}, dropped ${e.dropped}`),
@@ -306,6 +331,8 @@ async function main(): Promise<void> {
       errors: counters.errors,
       lost,
       spreadPct: round(spread, 1),
+      deviationPct: round(deviation, 1),
+      warmedAt: Number.isFinite(warmedAt) ? warmedAt : null,
       samples,
     }),
   ];
