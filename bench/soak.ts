@@ -124,14 +124,20 @@ async function main(): Promise<void> {
   );
   // "Mark-Compact 287.4 (322.2) -> 84.4 (322.0) MB": the heap live after the latest full collection.
   let liveAfterGc: number | undefined;
+  /** The heap V8 holds from the system (used or not), after the latest collection of any kind. */
+  let heapCommitted: number | undefined;
   let partial = "";
   emulator.child.stdout?.on("data", (chunk: Buffer) => {
     const lines = (partial + chunk.toString("utf8")).split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) {
-      const found = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line);
+      const found = /(Scavenge|Mark-Compact)(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\)/.exec(
+        line,
+      );
       // The main isolate's (tsx's loader thread has a small heap of its own).
-      if (found && Number(found[1]) > 20) liveAfterGc = Number(found[1]);
+      if (!found || Number(found[3]) < 40) continue;
+      heapCommitted = Number(found[3]);
+      if (found[1] === "Mark-Compact") liveAfterGc = Number(found[2]);
     }
   });
   for (let i = 0; ; i++) {
@@ -166,14 +172,14 @@ async function main(): Promise<void> {
   let hookWrites = 0;
 
   const deadline = Date.now() + DURATION * 1000;
-  const samples: { t: number; rss: number; live?: number }[] = [];
+  const samples: { t: number; rss: number; live?: number; heap?: number }[] = [];
   const started = Date.now();
   /** When the failing endpoints' backlogs were first seen full (each has dropped an event). */
   let backlogsFullAt: number | undefined;
   const sampler = setInterval(async () => {
     const memory = memoryOf(emulator.pid);
     const t = Math.round((Date.now() - started) / 1000);
-    if (memory) samples.push({ t, rss: memory.rssMiB, live: liveAfterGc });
+    if (memory) samples.push({ t, rss: memory.rssMiB, live: liveAfterGc, heap: heapCommitted });
     if (backlogsFullAt === undefined) {
       const webhooks = (await call(base, "GET", "/_emulator/webhooks", undefined, undefined, [200])).json as {
         endpoints: { url: string; dropped: number }[];
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
       if (failingEndpoints.length === 2 && failingEndpoints.every((e) => e.dropped > 0)) backlogsFullAt = t;
     }
     console.error(
-      `[soak] ${Math.round((Date.now() - started) / 1000)} s: RSS ${memory?.rssMiB} MiB, live heap after the last full GC ${liveAfterGc ?? "?"} MB, ${counters.requests} requests, ${counters.errors} errors`,
+      `[soak] ${Math.round((Date.now() - started) / 1000)} s: RSS ${memory?.rssMiB} MiB, V8 heap ${heapCommitted ?? "?"} MB, live heap after the last full GC ${liveAfterGc ?? "?"} MB, ${counters.requests} requests, ${counters.errors} errors`,
     );
   }, SAMPLE_EVERY * 1000);
 
@@ -311,8 +317,13 @@ async function main(): Promise<void> {
     `polar-emulator soak: ${round(loadSeconds, 0)} s, ${CONCURRENCY} workers, organizations reset every ${RESET_EVERY} s`,
     "",
     table(
-      ["t (s)", "RSS (MiB)", "live heap after the last full GC (MB)"],
-      samples.map((s) => [String(s.t), fmt(s.rss, 1), s.live === undefined ? "–" : fmt(s.live, 1)]),
+      ["t (s)", "RSS (MiB)", "V8 heap held (MB)", "live heap after the last full GC (MB)"],
+      samples.map((s) => [
+        String(s.t),
+        fmt(s.rss, 1),
+        s.heap === undefined ? "–" : fmt(s.heap, 1),
+        s.live === undefined ? "–" : fmt(s.live, 1),
+      ]),
     ),
     "",
     ...chart(samples),
