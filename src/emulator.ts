@@ -43,6 +43,7 @@ import { applyChanges, readSpecChanges, versionChanges } from "./spec-changes.js
 import { specs, type WebhookEventType, webhookEventTypes } from "./specs.js";
 import { type Organization, Store } from "./store/store.js";
 import { type Clock, systemClock } from "./util/clock.js";
+import { packageFile } from "./util/package-root.js";
 import { Random } from "./util/random.js";
 import { Exclusive, runSteps } from "./util/steps.js";
 import type { EndpointRecord } from "./webhooks/endpoints.js";
@@ -66,7 +67,7 @@ export function localUrl(host: string, port: number): string {
 }
 
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+  JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }
 ).version;
 
 /** What the control plane's `POST /_emulator/organizations` and `createOrganization()` take. */

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { API_VERSIONS, type ApiVersion, isAtLeast } from "./domain/versions.js";
 import { isObject } from "./util/is-object.js";
+import { packageFile } from "./util/package-root.js";
 import { preparedYaml } from "./util/yaml-cache.js";
 
 type Json = Record<string, unknown>;
@@ -40,7 +41,7 @@ export interface SpecChanges {
   versions: Partial<Record<ApiVersion, Change[]>>;
 }
 
-const CHANGES_FILE = new URL("../spec/changes.yaml", import.meta.url);
+const CHANGES_FILE = packageFile("spec/changes.yaml");
 
 /** spec/changes.yaml, checked enough that a mistake in it names itself. */
 export function readSpecChanges(file: URL | string = CHANGES_FILE): SpecChanges {

@@ -6,9 +6,10 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { components } from "./generated/polar.js";
 import { isObject } from "./util/is-object.js";
+import { packageFile } from "./util/package-root.js";
 import { preparedYaml } from "./util/yaml-cache.js";
 
-const SPEC_DIR = new URL("../spec/", import.meta.url);
+const SPEC_DIR = packageFile("spec/");
 
 export interface Spec {
   /** The YAML as served at `/_emulator/openapi/…`. */

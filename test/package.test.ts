@@ -127,8 +127,8 @@ describe("packaged CLI (npm pack -> production install -> run)", () => {
     bin = join(appDir, "node_modules", ".bin", IS_WIN ? "polar-emulator.cmd" : "polar-emulator");
     expect(existsSync(bin), `bin not installed at ${bin}\n${describeRun("npm install", install)}`).toBe(true);
     expect(
-      existsSync(join(appDir, "node_modules", "polar-emulator", "dist", "cli.js")),
-      "dist/cli.js missing from the tarball (files / prepare build?)",
+      existsSync(join(appDir, "node_modules", "polar-emulator", "dist", "cli.bundle.mjs")),
+      "dist/cli.bundle.mjs (the bin) missing from the tarball (files / prepare build?)",
     ).toBe(true);
   }, INSTALL_TIMEOUT_MS * 2);
 

@@ -1,6 +1,7 @@
 /**
- * `npm start` runs the compiled emulator (building dist/ first when it is stale) and stops on
- * SIGTERM sent to the npm process, as a process manager or a CI runner sends it.
+ * `npm start` runs the compiled emulator, the CLI bundled by the build (building dist/ first when
+ * it is stale), and stops on SIGTERM sent to the npm process, as a process manager or a CI runner
+ * sends it.
  */
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -25,6 +26,31 @@ describe("npm start", () => {
     }
     expect(url, output).toBeDefined();
     expect((await fetch(`${url}/_emulator/health`)).status).toBe(200);
+    // What runs is the bundle the build made (dist/cli.bundle.mjs): it answers like the sources,
+    // with the validators it compiles, a later API version's documents and YAML bodies.
+    const token = /access token\s+(polar_oat_\S+)/.exec(output)?.[1];
+    const auth = { Authorization: `Bearer ${token}` };
+    const listed = await fetch(`${url}/v1/customers/?limit=1`, { headers: auth });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { items: unknown[] }).items).toHaveLength(1);
+    const refused = await fetch(`${url}/v1/customers/`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ detail: [{ type: "missing", loc: ["body", "individual", "email"] }] });
+    const newest = await fetch(`${url}/v1/products/?limit=1`, {
+      headers: { ...auth, "Polar-Version": "2027-01" },
+    });
+    expect(newest.status).toBe(200);
+    const organizationId = /\(([0-9a-f-]{36})\)/.exec(output)?.[1];
+    const loaded = await fetch(`${url}/_emulator/organizations/${organizationId}/fixtures`, {
+      method: "POST",
+      headers: { "Content-Type": "application/yaml" },
+      body: "customers:\n  - key: bundled\n    email: bundled@example.com\n",
+    });
+    expect(loaded.status, await loaded.clone().text()).toBe(200);
 
     const signalled = performance.now();
     npm.kill("SIGTERM");

@@ -10,6 +10,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { type Problem, pointer, problem } from "../domain/decode.js";
 import type { components } from "../generated/emulator.js";
 import { isObject } from "../util/is-object.js";
+import { packageFile } from "../util/package-root.js";
 import { preparedYaml } from "../util/yaml-cache.js";
 import { DATE_HELP, FIXTURE_DATE_PATTERN } from "./dates.js";
 import { emulatorSchemas } from "./schemas.js";
@@ -46,7 +47,7 @@ export class FixtureError extends Error {
   }
 }
 
-export const DEFAULT_FIXTURE = new URL("../../fixtures/default.yaml", import.meta.url);
+export const DEFAULT_FIXTURE = packageFile("fixtures/default.yaml");
 export const DEFAULT_FIXTURE_NAME = "fixtures/default.yaml";
 
 const FIXTURE_EXTENSIONS = /\.(ya?ml|json)$/i;

@@ -14,8 +14,9 @@ import { customizeAjv } from "../pydantic/ajv.js";
 import { toPydanticDetails } from "../pydantic/translate.js";
 import type { ModelWalker } from "../pydantic/walker.js";
 import { isObject } from "../util/is-object.js";
+import { packageFile } from "../util/package-root.js";
 
-const SPEC_DIR = new URL("../../spec/", import.meta.url);
+const SPEC_DIR = packageFile("spec/");
 
 function createAjv(): Ajv {
   // The specs are not checked against the meta-schema (compiling it costs more than all the rest),

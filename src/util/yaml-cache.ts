@@ -8,9 +8,10 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { packageFile } from "./package-root.js";
 
-/** Next to the compiled modules: dist/yaml-cache/<path>.json (src/yaml-cache does not exist). */
-const CACHE_DIR = new URL("../yaml-cache/", import.meta.url);
+/** What the build wrote: dist/yaml-cache/<path>.json (run from source, used when a build made it from the same text). */
+const CACHE_DIR = packageFile("dist/yaml-cache/");
 
 /** The hash a prepared file records: of the YAML text, as read. */
 export function yamlTextHash(text: string): string {
