@@ -39,7 +39,9 @@ describe("npm start", () => {
       body: "{}",
     });
     expect(refused.status).toBe(422);
-    expect(await refused.json()).toMatchObject({ detail: [{ type: "missing", loc: ["body", "individual", "email"] }] });
+    expect(await refused.json()).toMatchObject({
+      detail: [{ type: "missing", loc: ["body", "individual", "email"] }],
+    });
     const newest = await fetch(`${url}/v1/products/?limit=1`, {
       headers: { ...auth, "Polar-Version": "2027-01" },
     });
