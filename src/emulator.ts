@@ -389,8 +389,9 @@ export async function createEmulator(
         listening.once("error", reject);
         listening.listen(config.port, config.host, () => {
           server = listening;
-          // Validators are compiled while nobody is waiting for an answer.
-          let lastRequest = 0;
+          // Validators are compiled while nobody is waiting for an answer, starting 50 ms after
+          // listen: the first health check of a wait loop comes sooner, and is not kept waiting.
+          let lastRequest = performance.now();
           listening.on("request", () => {
             lastRequest = performance.now();
           });
