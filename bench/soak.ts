@@ -41,6 +41,8 @@ const RESET_EVERY = seconds(process.env.BENCH_SOAK_RESET, 60);
 const SAMPLE_EVERY = 10;
 /** Samples before this are warm-up: the bounded logs (10,000 events, deliveries) fill up first. */
 const WARMUP = seconds(process.env.BENCH_SOAK_WARMUP, 120);
+/** More flags for the emulator's node (V8's heap sizing, say: `--heap-growing-percent=30`). */
+const NODE_FLAGS = (process.env.BENCH_SOAK_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
 
 interface Counters {
   requests: number;
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
       POLAR_EMULATOR_WEBHOOK_URL: "",
       POLAR_EMULATOR_WEBHOOK_SECRET: "",
     },
-    ["--trace-gc"],
+    ["--trace-gc", ...NODE_FLAGS],
   );
   // "Mark-Compact 287.4 (322.2) -> 84.4 (322.0) MB": the heap live after the latest full collection.
   let liveAfterGc: number | undefined;
