@@ -7,7 +7,8 @@
  * BENCH_SOAK_CONCURRENCY workers (default 16) each use an organization of their own and loop over
  * a mix of calls (create, get, list, update a customer, ingest an event, read its state, a
  * control-plane usage call), resetting their organization every BENCH_SOAK_RESET (default 60s), as
- * a test suite does between files. One more organization carries the webhook traffic (reset on
+ * a test suite does between files (staggered: worker n first after (n + 1)/BENCH_SOAK_CONCURRENCY
+ * of that). One more organization carries the webhook traffic (reset on
  * the same schedule: its endpoints stay): customers created and updated, delivered to a healthy
  * receiver, to one that answers 500 and to a port where nothing listens (retried on Polar's
  * schedule, held by --webhook-max-pending).
@@ -202,7 +203,10 @@ async function main(): Promise<void> {
       token: string;
     };
     const customers: string[] = [];
-    let nextReset = Date.now() + RESET_EVERY * 1000;
+    // Staggered: worker n first resets after (n + 1)/CONCURRENCY of the period, as parallel test
+    // files do not all reset at the same moment (in lockstep, every organization's objects would
+    // pile up and go together: a sawtooth of the load's making, not of the emulator's).
+    let nextReset = Date.now() + (RESET_EVERY * 1000 * (n + 1)) / CONCURRENCY;
     for (let i = 0; Date.now() < deadline; i++) {
       if (Date.now() > nextReset) {
         await call(
