@@ -346,6 +346,21 @@ describe("refusing a bad snapshot", () => {
     ]);
   });
 
+  it("refuses two live customers with one email (whatever its case) or one external id", async () => {
+    const snapshot = structuredClone(await fresh());
+    const customers = snapshot.customers as unknown as Record<string, unknown>[];
+    const live = customers
+      .map((customer, index) => ({ customer, index }))
+      .filter(({ customer }) => customer.deleted_at === null && customer.external_id !== null);
+    const [a, b, c, d] = live;
+    b.customer.email = String(a.customer.email).toUpperCase();
+    d.customer.external_id = c.customer.external_id;
+    expect((await refused(snapshot)).map((detail) => [detail.loc, detail.msg])).toEqual([
+      [["body", "customers", b.index, "email"], "Two live customers share this email"],
+      [["body", "customers", d.index, "external_id"], "Two live customers share this external id"],
+    ]);
+  });
+
   it("refuses references to records the snapshot does not hold", async () => {
     const snapshot = structuredClone(await fresh()) as Snapshot & {
       subscriptions: Record<string, unknown>[];

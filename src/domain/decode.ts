@@ -29,6 +29,22 @@ export function problem(path: Path, type: string, msg: string, input: unknown): 
   return { path, type, msg, input };
 }
 
+/**
+ * Reports a value met a second time (or more) at the path given: what must be unique within a
+ * snapshot's section (live customers' emails and external ids, seats' invitation tokens). `input`
+ * is what the problem shows when the value compared is not it (a lowercased email).
+ */
+export function uniqueValues(
+  problems: Problem[],
+  msg: string,
+): (path: Path, value: string, input?: unknown) => void {
+  const seen = new Set<string>();
+  return (path, value, input = value) => {
+    if (seen.has(value)) problems.push(problem(path, "value_error", msg, input));
+    seen.add(value);
+  };
+}
+
 /** `/customers/3/email`, as a JSON pointer; `/` for the document itself. */
 export function pointer(path: Path): string {
   return path.length === 0 ? "/" : `/${path.map((part) => String(part)).join("/")}`;

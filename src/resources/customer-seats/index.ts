@@ -1,5 +1,5 @@
 /** Customer seats of seat-based subscriptions and orders, and the webhook events about them. */
-import { problem } from "../../domain/decode.js";
+import { problem, uniqueValues } from "../../domain/decode.js";
 import { collection, defineResource } from "../resource.js";
 import { seatControl } from "./control.js";
 import { seatHandlers } from "./handlers.js";
@@ -27,7 +27,7 @@ export const customerSeats = defineResource({
       }),
     },
     references: (decoded, ids, problems, missing) => {
-      const tokens = new Set<string>();
+      const sameToken = uniqueValues(problems, "Two seats share an invitation token");
       decoded.customer_seats.forEach((seat, index) => {
         if ((seat.subscription_id === null) === (seat.order_id === null))
           problems.push(
@@ -46,18 +46,8 @@ export const customerSeats = defineResource({
           missing(["customer_seats", index, "customer_id"], "customer", seat.customer_id);
         if (seat.member_id !== null && !ids("members").has(seat.member_id))
           missing(["customer_seats", index, "member_id"], "member", seat.member_id);
-        if (seat.invitation_token !== null) {
-          if (tokens.has(seat.invitation_token))
-            problems.push(
-              problem(
-                ["customer_seats", index, "invitation_token"],
-                "value_error",
-                "Two seats share an invitation token",
-                seat.invitation_token,
-              ),
-            );
-          tokens.add(seat.invitation_token);
-        }
+        if (seat.invitation_token !== null)
+          sameToken(["customer_seats", index, "invitation_token"], seat.invitation_token);
       });
     },
   },

@@ -1,5 +1,5 @@
 /** Customers, their state, and the webhook events about them. */
-import { problem } from "../../domain/decode.js";
+import { uniqueValues } from "../../domain/decode.js";
 import { collection, defineResource } from "../resource.js";
 import { customerControl } from "./control.js";
 import { customerFixture } from "./fixture.js";
@@ -34,35 +34,13 @@ export const customers = defineResource({
       }),
     },
     references: (decoded, _ids, problems) => {
-      const emails = new Set<string>();
-      const externalIds = new Set<string>();
+      const sameEmail = uniqueValues(problems, "Two live customers share this email");
+      const sameExternalId = uniqueValues(problems, "Two live customers share this external id");
       decoded.customers.forEach((item, index) => {
         if (item.deleted_at !== null) return;
-        const email = item.email?.toLowerCase();
-        if (email !== undefined) {
-          if (emails.has(email))
-            problems.push(
-              problem(
-                ["customers", index, "email"],
-                "value_error",
-                "Two live customers share this email",
-                item.email,
-              ),
-            );
-          emails.add(email);
-        }
-        if (item.external_id !== null) {
-          if (externalIds.has(item.external_id))
-            problems.push(
-              problem(
-                ["customers", index, "external_id"],
-                "value_error",
-                "Two live customers share this external id",
-                item.external_id,
-              ),
-            );
-          externalIds.add(item.external_id);
-        }
+        if (item.email !== null)
+          sameEmail(["customers", index, "email"], item.email.toLowerCase(), item.email);
+        if (item.external_id !== null) sameExternalId(["customers", index, "external_id"], item.external_id);
       });
     },
   },
