@@ -2115,7 +2115,13 @@ OWN_ERRORS: dict[str, dict[int, str]] = {
     "POST /v1/checkouts/client/{client_secret}/confirm": {},
     "GET /v1/orders/{id}/invoice": {404: "InvoiceDoesNotExist"},
     "GET /v1/orders/{id}/receipt": {404: "ReceiptNotAllocated"},
+    "POST /v1/orders/{id}/invoice": {},
 }
+
+# Operations whose document gives 422 only their own error's schema, while FastAPI answers a
+# request it cannot validate (a path id that is not a UUID: the stateful phase follows a seat's
+# `order_id: null` there as `None`) with its RequestValidationError before the handler runs.
+FASTAPI_422 = {"POST /v1/orders/{id}/invoice"}
 
 
 @schemathesis.check
@@ -2126,6 +2132,14 @@ def polar_response_schema_conformance(ctx: Any, response: Any, case: schemathesi
         return None
     if response.status_code == 400 and _body_not_utf8(response):
         return True
+    if response.status_code == 422 and case.operation.label in FASTAPI_422:
+        body = response.json()
+        if isinstance(body, dict) and body.get("error") == "RequestValidationError":
+            detail = body.get("detail")
+            assert isinstance(detail, list) and all(
+                isinstance(item, dict) and {"type", "loc", "msg"} <= set(item) for item in detail
+            ), f"422 must carry FastAPI's validation details, got {body!r}"
+            return True
     error = own.get(response.status_code)
     if error is not None:
         body = response.json()
