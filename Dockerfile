@@ -40,9 +40,9 @@ EXPOSE 8000
 # The image has no curl/wget: the CLI's own `healthcheck` subcommand does
 # GET http://127.0.0.1:$POLAR_EMULATOR_PORT/_emulator/health with a 2 s timeout.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["node", "dist/cli.bundle.mjs", "healthcheck"]
+  CMD ["node", "dist/launch.js", "healthcheck"]
 # Exec form: node is PID 1 and receives SIGTERM directly (the app closes
 # gracefully and exits 0). No shell wrapper, no docker-entrypoint.sh.
-ENTRYPOINT ["node", "dist/cli.bundle.mjs"]
+ENTRYPOINT ["node", "dist/launch.js"]
 # Empty CMD: `docker run image --seed 7` appends flags to the entrypoint.
 CMD []

@@ -2,7 +2,7 @@
  * `npm run bench`: the emulator side by side with its peers in one run (machines are noisy: the
  * ratios carry over between machines, the absolute figures do not).
  *
- *   1. time to ready (spawn → GET /_emulator/health 200, polled every 10 ms) of `node dist/cli.bundle.mjs`
+ *   1. time to ready (spawn → GET /_emulator/health 200, polled every 10 ms) of `node dist/launch.js`
  *      and `npm start` with the default seed (BENCH_STARTUP_REPEATS each, default 3, interleaved)
  *      and of `--customers 100000` (BENCH_BIG_REPEATS, default 1), with RSS;
  *   2. POST /_emulator/reset of the default seed (median of 10); snapshot() and restore() of a
@@ -169,12 +169,12 @@ async function main(): Promise<number> {
       `startup: ${STARTUP_REPEATS} runs of the default seed (dist, npm start), ${BIG_REPEATS} of --customers ${BIG_CUSTOMERS}`,
     );
     const startup = await measureStartup([
-      { name: "node dist/cli.bundle.mjs, default seed", how: "dist", args: [], repeats: STARTUP_REPEATS },
+      { name: "node dist/launch.js, default seed", how: "dist", args: [], repeats: STARTUP_REPEATS },
       { name: "npm start, default seed", how: "npm start", args: [], repeats: STARTUP_REPEATS },
       ...(BIG_REPEATS > 0
         ? [
             {
-              name: `node dist/cli.bundle.mjs --customers ${BIG_CUSTOMERS}`,
+              name: `node dist/launch.js --customers ${BIG_CUSTOMERS}`,
               how: "dist" as const,
               args: ["--customers", String(BIG_CUSTOMERS)],
               repeats: BIG_REPEATS,

@@ -30,7 +30,7 @@ function died(spawned: Spawned): () => string | null {
 }
 
 /**
- * The emulator, as the Docker image and the npm package run it (`dist/cli.bundle.mjs`, which run.ts
+ * The emulator, as the Docker image and the npm package run it (`dist/launch.js` running the bundle with its code cache, which run.ts
  * builds first) or as a developer does (`npm start`).
  */
 export async function startEmulatorProcess(
@@ -43,7 +43,7 @@ export async function startEmulatorProcess(
   const started = performance.now();
   const spawned =
     how === "dist"
-      ? spawnTs("dist/cli.bundle.mjs", args)
+      ? spawnTs("dist/launch.js", args)
       : spawnTracked(
           spawn("npm", ["start", "--silent", "--", ...args], {
             cwd: ROOT,

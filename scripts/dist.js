@@ -10,8 +10,10 @@
  *                                  compiled)
  *   node scripts/dist.js check     exit 0 when dist/ was built from the sources as they are now
  */
+
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
@@ -39,20 +41,21 @@ function filesUnder(directory) {
   return files.sort();
 }
 
-/**
- * The hash of what the build reads: every file of src/, the two tsc configs, the prepared YAML
- * and this script.
- */
-export function sourcesHash(root = ROOT) {
-  const hash = createHash("sha256");
-  const files = [
+/** What the build reads: every file of src/, the two tsc configs, the prepared YAML and this script. */
+function sourceFiles(root) {
+  return [
     ...filesUnder(join(root, "src")),
     join(root, "tsconfig.json"),
     join(root, "tsconfig.build.json"),
     ...PREPARED_YAML.map((path) => join(root, path)),
     join(root, "scripts", "dist.js"),
   ];
-  for (const file of files) {
+}
+
+/** The hash of what the build reads. */
+export function sourcesHash(root = ROOT) {
+  const hash = createHash("sha256");
+  for (const file of sourceFiles(root)) {
     const content = readFileSync(file);
     hash.update(`${relative(root, file)}\0${content.length}\0`);
     hash.update(content);
@@ -60,13 +63,32 @@ export function sourcesHash(root = ROOT) {
   return hash.digest("hex");
 }
 
-/** Whether dist/ was built (and prepared) from the sources as they are now. */
+/** Each source file's size and modification time: the same files with the same ones are the same sources. */
+function sourcesSeen(root = ROOT) {
+  return Object.fromEntries(
+    sourceFiles(root).map((file) => {
+      const { size, mtimeMs } = statSync(file);
+      return [relative(root, file), [size, mtimeMs]];
+    }),
+  );
+}
+
+/**
+ * Whether dist/ was built (and prepared) from the sources as they are now: the files' sizes and
+ * times as the build saw them (a few `stat`s: `npm start` asks on every start), else their hash
+ * (a checkout that touched files without changing them).
+ */
 export function distIsCurrent(root = ROOT) {
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(join(root, "dist", "build-stamp.json"), "utf8"));
   } catch {
     return false;
+  }
+  try {
+    if (stamp.seen && isDeepStrictEqual(stamp.seen, sourcesSeen(root))) return true;
+  } catch {
+    // A file went away while it was read: the hash decides.
   }
   return stamp.sources === sourcesHash(root);
 }
@@ -88,25 +110,59 @@ export async function prepareYaml(out = join(ROOT, "dist", "yaml-cache")) {
 }
 
 /**
- * dist/cli.bundle.mjs from tsc's dist/cli.js, with esbuild: one ES module for Node 20.19+, its
- * dependencies inside but express (src/http/app.ts requires it only for the in-process `app`).
- * CommonJS dependencies inside get a `require` of their own (createRequire), as in any bundle.
+ * dist/cli.bundle.cjs from tsc's dist/cli.js, with esbuild: one CommonJS script for Node 20.19+,
+ * its dependencies inside but express (src/http/app.ts requires it only for the in-process `app`).
+ * A script, not an ES module, so that dist/launch.js can run it with a V8 code cache (`vm.Script`;
+ * Node 20 has no compile cache for modules). `import.meta.url` becomes the bundle's own URL.
  */
 async function bundleCli() {
   const { build } = await import("esbuild");
+  rmSync(join(ROOT, "dist", "cli.bundle.mjs"), { force: true });
   await build({
     entryPoints: [join(ROOT, "dist", "cli.js")],
-    outfile: join(ROOT, "dist", "cli.bundle.mjs"),
+    outfile: join(ROOT, "dist", "cli.bundle.cjs"),
     bundle: true,
     platform: "node",
-    format: "esm",
+    format: "cjs",
     target: "node20.19",
     external: ["express"],
-    banner: {
-      js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);',
-    },
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
   });
+}
+
+/**
+ * dist/compile-cache/: the code cache dist/launch.js reads, made by starting the CLI once (default
+ * seed, a free port) until it has written one, then stopping it. Without it the first start
+ * writes one; a build that cannot start the CLI here only says so.
+ */
+async function writeCompileCache() {
+  const folder = join(ROOT, "dist", "compile-cache");
+  rmSync(folder, { recursive: true, force: true });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("POLAR_EMULATOR_") && name !== "NODE_DISABLE_COMPILE_CACHE",
+    ),
+  );
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, "dist", "launch.js"), "--port", "0", "--host", "127.0.0.1", "--log-level", "warn"],
+    { env, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 30_000;
+  const written = () => existsSync(folder) && readdirSync(folder).some((name) => name.endsWith(".bin"));
+  while (!written() && child.exitCode === null && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const ok = written();
+  child.kill("SIGTERM");
+  await exited;
+  if (!ok) console.warn(`scripts/dist.js: no code cache written (the first start will write one)\n${stderr}`);
 }
 
 const command = process.argv[2];
@@ -114,7 +170,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (command === "prepare") {
     await prepareYaml();
     await bundleCli();
-    writeFileSync(STAMP, `${JSON.stringify({ sources: sourcesHash() })}\n`);
+    await writeCompileCache();
+    writeFileSync(STAMP, `${JSON.stringify({ sources: sourcesHash(), seen: sourcesSeen() })}\n`);
   } else if (command === "check") {
     process.exitCode = distIsCurrent() ? 0 : 1;
   } else {

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the compiled emulator (dist/cli.bundle.mjs, the CLI bundled by the build) in this very process, built first when dist/
+ * `npm start`: the compiled emulator (dist/launch.js, which runs the CLI bundled by the build with a code cache) in this very process, built first when dist/
  * is missing or older than the sources (`scripts/dist.js check`). Running it here, not in a
  * child, is what lets `npm start` stop on SIGTERM: the script is `exec node scripts/start.js`, so
  * the signal npm forwards to its shell reaches this process, which is the server.
@@ -16,4 +16,4 @@ if (!distIsCurrent(root)) {
   const built = spawnSync(npm, ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
-await import("../dist/cli.bundle.mjs");
+await import("../dist/launch.js");

@@ -4,6 +4,7 @@
  * clean stop on SIGTERM/SIGINT. `polar-emulator healthcheck` probes a running emulator.
  */
 import { setFlagsFromString } from "node:v8";
+import { compileCache } from "./compile-cache.js";
 import { DEFAULT_CONFIG, resolveConfig, UsageError } from "./config.js";
 import { createEmulator, isWildcardHost, localUrl, VERSION } from "./emulator.js";
 import { checkHealth } from "./healthcheck.js";
@@ -196,11 +197,17 @@ async function main(argv: string[]): Promise<number> {
       config.controlToken !== undefined,
     ),
   );
-  emulator.logger.info({ url, address, ms: Math.round(performance.now() - started) }, "ready");
+  const codeCache = compileCache();
+  emulator.logger.info(
+    { url, address, ms: Math.round(performance.now() - started), codeCache: codeCache?.state },
+    "ready",
+  );
   // Serving, V8 lets its heap grow to 1.3× what is live before a full collection, where it would
   // let it reach ~3× (its default for a machine with memory to spare): a long run's RSS stays
   // flat and about half, at no cost in requests per second (bench:soak). After the seed, whose
   // start it would slow by ~12% at 100,000 customers. docs/decisions.md, "V8's heap, serving".
+  // The launcher's code cache is written first: V8 takes one back only under the flags it was made with.
+  codeCache?.started();
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
   await new Promise<void>((resolve) => {

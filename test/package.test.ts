@@ -126,10 +126,14 @@ describe("packaged CLI (npm pack -> production install -> run)", () => {
     expect(install.code, describeRun("npm install <tarball>", install)).toBe(0);
     bin = join(appDir, "node_modules", ".bin", IS_WIN ? "polar-emulator.cmd" : "polar-emulator");
     expect(existsSync(bin), `bin not installed at ${bin}\n${describeRun("npm install", install)}`).toBe(true);
-    expect(
-      existsSync(join(appDir, "node_modules", "polar-emulator", "dist", "cli.bundle.mjs")),
-      "dist/cli.bundle.mjs (the bin) missing from the tarball (files / prepare build?)",
-    ).toBe(true);
+    const installed = join(appDir, "node_modules", "polar-emulator", "dist");
+    for (const file of ["launch.js", "compile-cache.js", "cli.bundle.cjs"])
+      expect(
+        existsSync(join(installed, file)),
+        `dist/${file} (the bin runs it) missing from the tarball (files / prepare build?)`,
+      ).toBe(true);
+    // The build's code cache is for its own Node: an install writes one for the Node that runs it.
+    expect(existsSync(join(installed, "compile-cache")), "dist/compile-cache/ is in the tarball").toBe(false);
   }, INSTALL_TIMEOUT_MS * 2);
 
   afterAll(async () => {

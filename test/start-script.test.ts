@@ -26,7 +26,7 @@ describe("npm start", () => {
     }
     expect(url, output).toBeDefined();
     expect((await fetch(`${url}/_emulator/health`)).status).toBe(200);
-    // What runs is the bundle the build made (dist/cli.bundle.mjs): it answers like the sources,
+    // What runs is the bundle the build made (dist/launch.js running dist/cli.bundle.cjs): it answers like the sources,
     // with the validators it compiles, a later API version's documents and YAML bodies.
     const token = /access token\s+(polar_oat_\S+)/.exec(output)?.[1];
     const auth = { Authorization: `Bearer ${token}` };

@@ -1,7 +1,7 @@
 /**
  * Where the package's own files are (spec/, fixtures/, package.json, dist/yaml-cache/): the nearest
  * folder above this module that holds package.json. The same answer from src/ (tsx), from tsc's
- * dist/ and from the bundled CLI (dist/cli.bundle.mjs), whose modules sit at different depths.
+ * dist/ and from the bundled CLI (dist/cli.bundle.cjs), whose modules sit at different depths.
  */
 import { existsSync } from "node:fs";
 
