@@ -50,16 +50,20 @@ function subscriptionMatches(
   filters: SubscriptionFilters,
 ): boolean {
   if (subscription.started_at === null) return false;
-  // Deleted customers' subscriptions are listed too: Polar's list joins the customer, deleted or not.
-  const customer = partition.customers.get(subscription.customer_id);
-  if (!customer) return false;
   if (!within(filters.productIds, subscription.product_id)) return false;
   if (filters.productName !== undefined) {
     const product = partition.products.get(subscription.product_id);
     if (!product?.name.toLowerCase().includes(filters.productName.toLowerCase())) return false;
   }
   if (!within(filters.customerIds, subscription.customer_id)) return false;
-  if (!within(filters.externalCustomerIds, customer.external_id)) return false;
+  // Deleted customers' subscriptions are listed too: Polar's list joins the customer, deleted or
+  // not (a partition never drops a customer). Looked up only for this filter: a list checks every
+  // subscription, and the lookup was half of that.
+  if (
+    filters.externalCustomerIds !== undefined &&
+    !within(filters.externalCustomerIds, partition.customers.get(subscription.customer_id)?.external_id ?? null)
+  )
+    return false;
   if (!within(filters.discountIds, subscription.discount_id)) return false;
   if (filters.active === true && !["active", "trialing"].includes(subscription.status)) return false;
   if (filters.active === false && !["canceled", "unpaid"].includes(subscription.status)) return false;
