@@ -3,14 +3,14 @@
  * `npm start` reads it before anything is compiled).
  *
  *   node scripts/dist.js prepare   after `tsc`: dist/yaml-cache/ (the YAML read at startup, as
- *                                  JSON with the SHA-256 of its text), dist/cli.bundle.mjs (the
- *                                  CLI and what it imports in one file, which `npm start` and the
- *                                  Docker image run: loading ~270 modules one by one was a third
- *                                  of the start) and dist/build-stamp.json (the hash of what tsc
- *                                  compiled)
+ *                                  JSON with the SHA-256 of its text), dist/cli.bundle.cjs (the
+ *                                  CLI and what it imports in one file, which dist/launch.js runs
+ *                                  for `npm start`, the bin and the Docker image: loading ~270
+ *                                  modules one by one was a third of the start), its V8 code cache
+ *                                  (dist/compile-cache/) and dist/build-stamp.json (the hash of
+ *                                  what tsc compiled, and the files' sizes and times)
  *   node scripts/dist.js check     exit 0 when dist/ was built from the sources as they are now
  */
-
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -61,7 +61,10 @@ function subscriptionMatches(
   // subscription, and the lookup was half of that.
   if (
     filters.externalCustomerIds !== undefined &&
-    !within(filters.externalCustomerIds, partition.customers.get(subscription.customer_id)?.external_id ?? null)
+    !within(
+      filters.externalCustomerIds,
+      partition.customers.get(subscription.customer_id)?.external_id ?? null,
+    )
   )
     return false;
   if (!within(filters.discountIds, subscription.discount_id)) return false;
