@@ -12,6 +12,11 @@
  * stale cache costs one start without it, never a wrong program. Writing is best effort (a
  * read-only install just runs without). `NODE_DISABLE_COMPILE_CACHE=1`, as for Node's own compile
  * cache, turns it off. docs/decisions.md, "A code cache for the CLI".
+ *
+ * The bundle cannot use `import()`: a script run this way has no module loader (Node 20 offers
+ * one only behind a flag, and loses it for functions that come from a cache). The two in its
+ * dependencies (json-schema-ref-parser's file and http resolvers) are never reached: the specs
+ * are given as objects whose references are all inside them.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
