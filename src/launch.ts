@@ -19,8 +19,8 @@
  * are given as objects whose references are all inside them.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,11 +66,17 @@ const account: CompileCache = {
   started() {
     if (written) return;
     written = true;
+    try {
+      // A read-only install (a global one, the Docker image's user) is not worth the serializing.
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      accessSync(dirname(cacheFile), constants.W_OK);
+    } catch {
+      return;
+    }
     const data = script.createCachedData();
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     // Written whole, then renamed: parallel starts never read half a cache.
-    mkdir(dirname(cacheFile), { recursive: true })
-      .then(() => writeFile(temporary, data))
+    writeFile(temporary, data)
       .then(() => rename(temporary, cacheFile))
       .catch(() => rm(temporary, { force: true }).catch(() => undefined));
   },
