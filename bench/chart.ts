@@ -20,7 +20,8 @@ const px = (value: number) => Math.round(value * 10) / 10;
 
 export function renderChart(input: ChartInput): string {
   const width = 860;
-  const barsTop = 70;
+  // Room above the tallest bar for its label, under the legend.
+  const barsTop = 84;
   const barsHeight = 220;
   const left = 60;
   const groupWidth = (width - left - 20) / input.routes.length;
