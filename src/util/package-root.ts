@@ -15,7 +15,7 @@ function packageRoot(from: string): URL {
   }
 }
 
-export const PACKAGE_ROOT: URL = packageRoot(import.meta.url);
+const PACKAGE_ROOT: URL = packageRoot(import.meta.url);
 
 /** A file or folder of the package, by its path from the root (`spec/`, `fixtures/default.yaml`). */
 export function packageFile(path: string): URL {
